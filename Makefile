@@ -1,0 +1,68 @@
+# Coproduce: `make run` to try it, `make test` to check it. Both set everything up first.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: run test setup assets migrate demo lint typecheck check-deploy worker clean bench
+
+run: setup migrate demo
+	@echo "Coproduce is starting at http://$(HOST):$(PORT)/ (the task worker runs alongside; Ctrl+C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(BIN)/python manage.py db_worker & \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup lint typecheck
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed node_modules/.installed assets
+
+$(VENV)/.installed: pyproject.toml scripts/find-python
+	@python=$$(scripts/find-python) || exit 1; \
+	  if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	    echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
+	  fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --group dev
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Coproduce needs Node.js and npm to build its front end." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+ASSET_SOURCES := $(wildcard coproduce/assets/*)
+assets: static/build/.built
+static/build/.built: $(ASSET_SOURCES) node_modules/.installed
+	@mkdir -p static/build
+	npx sass --pkg-importer=node --style=compressed --no-source-map coproduce/assets/main.scss static/build/main.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/build/
+	cp node_modules/htmx.org/dist/htmx.min.js static/build/
+	cp coproduce/assets/supported.js coproduce/assets/init.mjs static/build/
+	@touch $@
+
+migrate: setup
+	$(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	$(BIN)/python manage.py demo
+
+worker: setup
+	$(BIN)/python manage.py db_worker
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy .
+
+# The production settings, checked as `manage.py check --deploy` sees them.
+check-deploy: setup
+	DJANGO_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=coproduce.example.org \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules static/build

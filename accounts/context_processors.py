@@ -1,0 +1,10 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from accounts.models import Organisation
+
+
+def organisation(request: HttpRequest) -> dict[str, Any]:
+    """The organisation's name, logo and contacts, which every page's header and footer show."""
+    return {"organisation": Organisation.current()}

@@ -1,0 +1,189 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+from coproduce.lib.email import email_send
+from projects.models import MemberType, ProjectRole
+
+LOGO_MAX_BYTES = 1024 * 1024
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "The email address or password is not right. Check them and try again, or "
+            "reset your password."
+        ),
+        "inactive": _("This account is switched off. Contact your coordinator."),
+    }
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        email_send(
+            to=[to_email],
+            template="password_reset",
+            context={**context, "organisation": Organisation.current()},
+        )
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """Django's form with labels in our words and the autocomplete hints password managers use."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password1"].help_text = _(
+            "At least 10 characters. Avoid common words and passwords you use elsewhere."
+        )
+        self.fields["new_password2"].label = _("Type the new password again")
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].widget.attrs["autocomplete"] = "new-password"
+
+
+class PasswordChangeForm(SetPasswordForm, auth_forms.PasswordChangeForm):
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    full_name = forms.CharField(
+        label=_("Their name"),
+        max_length=150,
+        help_text=_("So the email can greet them. They can change it when they join."),
+    )
+    member_type = forms.ChoiceField(
+        label=_("What they bring to the group"),
+        choices=MemberType.choices,
+        widget=forms.RadioSelect,
+    )
+    role = forms.ChoiceField(
+        label=_("Their role in the project"),
+        choices=ProjectRole.choices,
+        initial=ProjectRole.MEMBER,
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("A personal message (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("It is added to the invitation email."),
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class AcceptInvitationForm(forms.Form):
+    """For someone new to Coproduce: their name and a password of their own."""
+
+    full_name = forms.CharField(
+        label=_("Your full name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters. Avoid common words and passwords you use elsewhere."),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords are different. Type them again."))
+        elif password1:
+            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class OrganisationForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "logo",
+            "logo_alt_text",
+            "contact_email",
+            "contact_phone",
+            "accessibility_contact_email",
+            "accessibility_contact_phone",
+            "papers_notice_days",
+            "cooling_off_hours",
+            "invitation_valid_days",
+        ]
+        widgets = {
+            "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+            "contact_phone": forms.TextInput(attrs={"autocomplete": "off", "type": "tel"}),
+            "accessibility_contact_phone": forms.TextInput(attrs={"type": "tel"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        for name in ("papers_notice_days", "cooling_off_hours", "invitation_valid_days"):
+            self.fields[name].widget.attrs.update(
+                {"inputmode": "numeric", "class": "govuk-input--width-4"}
+            )
+
+    def clean_logo(self) -> Any:
+        logo = self.cleaned_data.get("logo")
+        if logo and getattr(logo, "size", 0) > LOGO_MAX_BYTES:
+            raise ValidationError(_("The logo must be smaller than 1 MB."))
+        content_type = getattr(logo, "content_type", None)
+        if logo and content_type and content_type not in {"image/png", "image/jpeg"}:
+            raise ValidationError(_("The logo must be a PNG or JPEG image."))
+        return logo

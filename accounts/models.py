@@ -1,0 +1,314 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import MemberType, ProjectRole
+
+if TYPE_CHECKING:
+    from projects.models import Project
+
+
+class OrgRole(models.TextChoices):
+    """What a person may do across the whole organisation, beyond their projects."""
+
+    NONE = "", _("No organisation role")
+    COORDINATOR = "coordinator", _("Co-production coordinator")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Email addresses are matched without regard to case: people type them both ways.
+        return self.get(email__iexact=username)
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("full_name", "Administrator")
+        fields["org_role"] = OrgRole.ADMINISTRATOR
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser):
+    """A person who can sign in. Everyone has one: members, carers, staff."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    org_role = models.CharField(
+        _("organisation role"), max_length=20, choices=OrgRole.choices, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_active and self.org_role == OrgRole.ADMINISTRATOR
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Coordinators and administrators both run projects across the organisation."""
+        return self.is_active and self.org_role in {OrgRole.COORDINATOR, OrgRole.ADMINISTRATOR}
+
+    # Django's admin asks these; administrators are the only people it lets in.
+    @property
+    def is_staff(self) -> bool:
+        return self.is_administrator
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.is_administrator
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return self.is_administrator
+
+    def has_perms(self, perm_list: Any, obj: object = None) -> bool:
+        return self.is_administrator
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_administrator
+
+
+class Organisation(models.Model):
+    """The one organisation this installation serves, and the defaults its projects use."""
+
+    SINGLETON_ID = 1
+
+    name = models.CharField(_("organisation name"), max_length=150, default="Your organisation")
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="organisation/",
+        blank=True,
+        help_text=_("A PNG or JPEG image, at most 1 MB. It appears beside the name in the header."),
+    )
+    logo_alt_text = models.CharField(
+        _("logo description"),
+        max_length=150,
+        blank=True,
+        help_text=_("Leave empty if the logo only repeats the organisation's name."),
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone number"), max_length=40, blank=True)
+    accessibility_contact_email = models.EmailField(
+        _("accessibility contact email"),
+        blank=True,
+        help_text=_("Where people report a problem with accessibility or ask for another format."),
+    )
+    accessibility_contact_phone = models.CharField(
+        _("accessibility contact phone number"), max_length=40, blank=True
+    )
+    papers_notice_days = models.PositiveSmallIntegerField(
+        _("days' notice for meeting papers"),
+        default=7,
+        validators=[MaxValueValidator(60)],
+        help_text=_("How many days before a meeting its papers should reach members."),
+    )
+    cooling_off_hours = models.PositiveSmallIntegerField(
+        _("hours to add thoughts after a meeting"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(336)],
+        help_text=_("How long members can add written thoughts after a meeting closes."),
+    )
+    invitation_valid_days = models.PositiveSmallIntegerField(
+        _("days an invitation link works"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("organisation settings")
+        verbose_name_plural = _("organisation settings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="organisation_is_singleton"),
+            models.CheckConstraint(
+                condition=models.Q(papers_notice_days__lte=60), name="organisation_notice_sane"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cooling_off_hours__gte=1, cooling_off_hours__lte=336),
+                name="organisation_cooling_off_sane",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(invitation_valid_days__gte=1, invitation_valid_days__lte=90),
+                name="organisation_invitation_days_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Organisation:
+        organisation, _created = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
+        return organisation
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True)
+
+
+def hash_token(token: str) -> str:
+    # Only a hash is stored, so a copy of the database does not hand out working links.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """An emailed link that lets a person set a password (if new) and join a project."""
+
+    email = models.EmailField(_("email address"))
+    full_name = models.CharField(_("name"), max_length=150, blank=True)
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="invitations"
+    )
+    member_type = models.CharField(_("member type"), max_length=20, choices=MemberType.choices)
+    role = models.CharField(_("role in the project"), max_length=20, choices=ProjectRole.choices)
+    message = models.TextField(_("personal message"), blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "project",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, withdrawn_at__isnull=True),
+                name="invitation_one_pending_per_email_and_project",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(accepted_at__isnull=False, withdrawn_at__isnull=False),
+                name="invitation_not_both_accepted_and_withdrawn",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.project_id}"
+
+    def issue_token(self, valid_days: int) -> str:
+        """Set a fresh token and expiry; returns the token, which only the email carries."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.expires_at = timezone.now() + timedelta(days=valid_days)
+        return token
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.is_pending and not self.is_expired
+
+    @property
+    def status_label(self) -> str:
+        if self.accepted_at:
+            return str(_("Accepted"))
+        if self.withdrawn_at:
+            return str(_("Withdrawn"))
+        if self.is_expired:
+            return str(_("Expired"))
+        return str(_("Waiting for reply"))
+
+
+class AuditEvent(models.Model):
+    """Who did what, and when: kept for accountability, never edited."""
+
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    action = models.CharField(max_length=60, db_index=True)
+    summary = models.CharField(max_length=300)
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    subject = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        actor: User | None,
+        action: str,
+        summary: str,
+        project: Project | None = None,
+        subject: User | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> AuditEvent:
+        return cls.objects.create(
+            actor=actor,
+            action=action,
+            summary=summary[:300],
+            project=project,
+            subject=subject,
+            data=data or {},
+        )

@@ -1,0 +1,172 @@
+"""Load a realistic, fictional organisation to try Coproduce with.
+
+Running it again changes nothing that is already there, so `make run` can call it every
+time. Every name and address is invented; the addresses use the reserved example.org domain.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AuditEvent, Invitation, Organisation, OrgRole, User
+from projects.models import Membership, MemberType, Project, ProjectRole
+
+DEMO_PASSWORD = "coproduce-demo"  # noqa: S105  (published in the README on purpose)
+
+WEBSITE = "Mental health information website"
+EMPLOYMENT = "Disability and employment group"
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    name: str
+    org_role: str = OrgRole.NONE
+    # (project name, member type, role)
+    places: tuple[tuple[str, str, str], ...] = ()
+
+
+L, C, P, CO, F = (
+    MemberType.LIVED_EXPERIENCE,
+    MemberType.CARER,
+    MemberType.PROFESSIONAL,
+    MemberType.COMMISSIONER,
+    MemberType.FACILITATOR,
+)
+
+PEOPLE = [
+    Person("sam@example.org", "Sam Okoro", OrgRole.ADMINISTRATOR),
+    Person(
+        "grace@example.org",
+        "Grace Whitfield",
+        OrgRole.COORDINATOR,
+        ((WEBSITE, F, ProjectRole.COORDINATOR), (EMPLOYMENT, F, ProjectRole.COORDINATOR)),
+    ),
+    Person("deborah@example.org", "Deborah Marsh", places=((WEBSITE, L, ProjectRole.CHAIR),)),
+    Person("amira@example.org", "Amira Haddad", places=((WEBSITE, L, ProjectRole.MEMBER),)),
+    Person("colin@example.org", "Colin Price", places=((WEBSITE, C, ProjectRole.MEMBER),)),
+    Person("priya@example.org", "Dr Priya Natarajan", places=((WEBSITE, P, ProjectRole.MEMBER),)),
+    Person("tom@example.org", "Tom Gallagher", places=((WEBSITE, CO, ProjectRole.MEMBER),)),
+    Person(
+        "kwame@example.org",
+        "Kwame Mensah",
+        places=((WEBSITE, L, ProjectRole.MINUTE_TAKER), (EMPLOYMENT, L, ProjectRole.MEMBER)),
+    ),
+    Person("harriet@example.org", "Harriet Blake", places=((EMPLOYMENT, L, ProjectRole.CHAIR),)),
+    Person("marcus@example.org", "Marcus Reid", places=((EMPLOYMENT, L, ProjectRole.CO_CHAIR),)),
+    Person("jenny@example.org", "Jenny Cho", places=((EMPLOYMENT, C, ProjectRole.MINUTE_TAKER),)),
+    Person("rafael@example.org", "Rafael Santos", places=((EMPLOYMENT, P, ProjectRole.MEMBER),)),
+    Person("linda@example.org", "Linda Morrow", places=((EMPLOYMENT, CO, ProjectRole.OBSERVER),)),
+    Person("olu@example.org", "Olu Adeyemi"),
+]
+
+PROJECTS = {
+    WEBSITE: (
+        "We are rebuilding the local mental health information website with the people who "
+        "use it. The group decides what the site says, how it is organised and how people "
+        "find help in a crisis, and checks every page before it goes live."
+    ),
+    EMPLOYMENT: (
+        "Disabled people, carers, employers and the council work together to make it easier "
+        "for disabled people to find and keep paid work: better advice, fairer recruitment "
+        "and support that does not stop when a job starts."
+    ),
+}
+
+# The personas the tests and the README refer to, by what they let you try.
+PERSONAS = {
+    "administrator": "sam@example.org",
+    "coordinator": "grace@example.org",
+    "chair": "deborah@example.org",
+    "member": "amira@example.org",
+    "carer": "colin@example.org",
+    "clinician": "priya@example.org",
+    "commissioner": "tom@example.org",
+    "outsider": "olu@example.org",
+}
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo organisation (safe to run more than once)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even when DEBUG is off. The demo accounts share a published password.",
+        )
+
+    @transaction.atomic
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "The demo accounts share a published password, so they are not loaded when "
+                "DEBUG is off. Use --force on a machine nobody else can reach."
+            )
+        organisation = Organisation.current()
+        if organisation.name == Organisation._meta.get_field("name").default:
+            organisation.name = "Riverside Health and Care Partnership"
+            organisation.contact_email = "involvement@example.org"
+            organisation.contact_phone = "01632 960 000"
+            organisation.accessibility_contact_email = "access@example.org"
+            organisation.save()
+
+        coordinator = self._person(PEOPLE[1])
+        projects = {
+            name: Project.objects.get_or_create(
+                name=name, defaults={"purpose": purpose, "created_by": coordinator}
+            )[0]
+            for name, purpose in PROJECTS.items()
+        }
+        for person in PEOPLE:
+            user = self._person(person)
+            for project_name, member_type, role in person.places:
+                _membership, created = Membership.objects.current().get_or_create(
+                    project=projects[project_name],
+                    user=user,
+                    defaults={"member_type": member_type, "role": role},
+                )
+                if created:
+                    AuditEvent.record(
+                        actor=coordinator,
+                        action="membership.added",
+                        summary=f"{user.full_name} joined as {ProjectRole(role).label}",
+                        project=projects[project_name],
+                        subject=user,
+                    )
+
+        employment = projects[EMPLOYMENT]
+        if not Invitation.objects.filter(project=employment).exists():
+            invitation = Invitation(
+                project=employment,
+                email="nadia@example.org",
+                full_name="Nadia Karim",
+                member_type=MemberType.LIVED_EXPERIENCE,
+                role=ProjectRole.MEMBER,
+                message="We would love you to bring your experience of Access to Work.",
+                invited_by=coordinator,
+            )
+            invitation.issue_token(valid_days=14)
+            invitation.created_at = timezone.now() - timedelta(days=2)
+            invitation.save()
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo organisation ready: {User.objects.count()} people, "
+                f"{Project.objects.count()} projects. Every demo account's password is "
+                f"“{DEMO_PASSWORD}”."
+            )
+        )
+
+    def _person(self, person: Person) -> User:
+        user = User.objects.filter(email__iexact=person.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                person.email, DEMO_PASSWORD, full_name=person.name, org_role=person.org_role
+            )
+        return user

@@ -1,0 +1,86 @@
+"""Template helpers that render Django form fields as GOV.UK Frontend components.
+
+Every form in the product goes through `templates/includes/field.html`, which uses these
+to pick the component, add the error modifier classes and link the hint and error
+message to the input with aria-describedby, so screen readers announce them.
+"""
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+_GROUPED = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+@register.filter
+def widget_kind(field: BoundField) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    return "single"
+
+
+def _described_by(field: BoundField) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.filter
+def described_by(field: BoundField) -> str:
+    return _described_by(field)
+
+
+@register.filter
+def error_target(field: BoundField) -> str:
+    """The id the error summary links to: the first option of a group, else the input."""
+    if isinstance(field.field.widget, _GROUPED):
+        return f"{field.auto_id}_0"
+    return str(field.auto_id)
+
+
+@register.simple_tag
+def govuk_widget(field: BoundField) -> SafeString:
+    """Render the input of a single-control field with GOV.UK classes and ARIA links."""
+    widget = field.field.widget
+    if isinstance(widget, forms.Textarea):
+        base = "govuk-textarea"
+    elif isinstance(widget, forms.Select):
+        base = "govuk-select"
+    elif isinstance(widget, forms.FileInput):
+        base = "govuk-file-upload"
+    elif isinstance(widget, forms.CheckboxInput):
+        base = "govuk-checkboxes__input"
+    else:
+        base = "govuk-input"
+    classes = [base, widget.attrs.get("class", "")]
+    if field.errors and base != "govuk-checkboxes__input":
+        classes.append(f"{base}--error")
+    attrs: dict[str, str | bool] = {"class": " ".join(c for c in classes if c)}
+    if describedby := _described_by(field):
+        attrs["aria-describedby"] = describedby
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def with_option_class(field: BoundField, css_class: str) -> BoundField:
+    """Give each option of a radio or checkbox group its GOV.UK input class."""
+    field.field.widget.attrs["class"] = css_class
+    return field
+
+
+@register.filter
+def is_within(path: str, prefix: str) -> bool:
+    """True when the page at `path` belongs to the navigation section at `prefix`."""
+    return bool(prefix) and prefix != "/" and path.startswith(prefix)

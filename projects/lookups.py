@@ -1,0 +1,75 @@
+"""The only way views fetch projects and the things inside them.
+
+Each helper returns the object together with what the signed-in person may do with it,
+or raises. People outside a project get a 404 whether or not the project exists, so a
+guessed address reveals nothing; members who try something only leaders may do get a 403.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from accounts.models import Invitation, User
+from projects import policy
+from projects.models import Membership, Project
+
+
+@dataclass(frozen=True)
+class ProjectAccess:
+    project: Project
+    membership: Membership | None
+    can_manage: bool
+    can_see_contacts: bool
+
+
+def _signed_in_user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    return user
+
+
+def get_project_for_user(request: HttpRequest, pk: int, *, manage: bool = False) -> ProjectAccess:
+    user = _signed_in_user(request)
+    project = Project.objects.filter(pk=pk).first()
+    membership = (
+        Membership.objects.current().filter(project_id=pk, user=user).first() if project else None
+    )
+    if project is None or not policy.can_view_project(user, membership):
+        raise Http404
+    access = ProjectAccess(
+        project=project,
+        membership=membership,
+        can_manage=policy.can_manage_project(user, membership),
+        can_see_contacts=policy.can_see_contact_details(user, membership),
+    )
+    if manage and not access.can_manage:
+        raise PermissionDenied
+    return access
+
+
+def get_membership_for_user(
+    request: HttpRequest, project_pk: int, pk: int
+) -> tuple[ProjectAccess, Membership]:
+    """A current member of the project, for the people who lead it."""
+    access = get_project_for_user(request, project_pk, manage=True)
+    membership = (
+        Membership.objects.current()
+        .select_related("user")
+        .filter(project=access.project, pk=pk)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return access, membership
+
+
+def get_invitation_for_user(
+    request: HttpRequest, project_pk: int, pk: int
+) -> tuple[ProjectAccess, Invitation]:
+    access = get_project_for_user(request, project_pk, manage=True)
+    invitation = Invitation.objects.filter(project=access.project, pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return access, invitation

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MemberType(models.TextChoices):
+    """What a person brings to the group. Equal partners, different experience."""
+
+    LIVED_EXPERIENCE = "lived_experience", _("Lived experience")
+    CARER = "carer", _("Carer")
+    PROFESSIONAL = "professional", _("Professional")
+    COMMISSIONER = "commissioner", _("Commissioner")
+    FACILITATOR = "facilitator", _("Facilitator")
+
+
+class ProjectRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    CO_CHAIR = "co_chair", _("Co-chair")
+    MINUTE_TAKER = "minute_taker", _("Minute-taker")
+    COORDINATOR = "coordinator", _("Coordinator")
+    MEMBER = "member", _("Member")
+    VISITING_EXPERT = "visiting_expert", _("Visiting expert")
+    OBSERVER = "observer", _("Observer")
+
+
+# Roles whose holders run the group: they invite, change roles and edit the project.
+LEADING_ROLES = frozenset({ProjectRole.CHAIR, ProjectRole.CO_CHAIR, ProjectRole.COORDINATOR})
+
+
+class ProjectStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class Project(models.Model):
+    """A co-production group working together on one piece of work."""
+
+    name = models.CharField(_("name"), max_length=150)
+    purpose = models.TextField(
+        _("purpose"),
+        help_text=_("In plain words: what the group is for and what it wants to change."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ProjectStatus.values), name="project_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self) -> MembershipQuerySet:
+        return self.filter(left_at__isnull=True)
+
+
+class Membership(models.Model):
+    """A person's place in a project. Kept after they leave so records can name them."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    member_type = models.CharField(_("member type"), max_length=20, choices=MemberType.choices)
+    role = models.CharField(
+        _("role"), max_length=20, choices=ProjectRole.choices, default=ProjectRole.MEMBER
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"],
+                condition=models.Q(left_at__isnull=True),
+                name="membership_one_current_per_person_and_project",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(member_type__in=MemberType.values),
+                name="membership_member_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=ProjectRole.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.project}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_at is None
+
+    @property
+    def leads(self) -> bool:
+        return self.is_current and self.role in LEADING_ROLES

@@ -1,0 +1,34 @@
+"""Who may do what in a project. Every project view asks these, through projects.lookups.
+
+Organisation coordinators and administrators run every project; inside a project the
+chair, co-chair and the project's coordinator lead it; everyone else who belongs sees it.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import User
+from projects.models import Membership
+
+AnyUser = User | AnonymousUser
+
+
+def can_create_project(user: AnyUser) -> bool:
+    return isinstance(user, User) and user.is_coordinator
+
+
+def can_view_project(user: AnyUser, membership: Membership | None) -> bool:
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    return user.is_coordinator or (membership is not None and membership.is_current)
+
+
+def can_manage_project(user: AnyUser, membership: Membership | None) -> bool:
+    """Edit the project, invite people, change roles and remove members."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    return user.is_coordinator or (membership is not None and membership.leads)
+
+
+def can_see_contact_details(user: AnyUser, membership: Membership | None) -> bool:
+    # Email addresses are personal data: only the people who organise the group need them.
+    return can_manage_project(user, membership)

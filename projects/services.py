@@ -1,0 +1,134 @@
+"""Changes to projects and their membership. Each one is atomic and leaves an audit record."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import AuditEvent, User
+from coproduce.lib.concurrency import save_if_unchanged
+from projects.models import LEADING_ROLES, Membership, MemberType, Project, ProjectRole
+
+
+class MembershipError(Exception):
+    """A change that would leave the project in a state we do not allow."""
+
+
+@transaction.atomic
+def project_create(*, name: str, purpose: str, created_by: User) -> Project:
+    project = Project.objects.create(name=name, purpose=purpose, created_by=created_by)
+    # Whoever sets a group up leads it until they hand over.
+    Membership.objects.create(
+        project=project,
+        user=created_by,
+        member_type=MemberType.FACILITATOR,
+        role=ProjectRole.COORDINATOR,
+    )
+    AuditEvent.record(
+        actor=created_by,
+        action="project.created",
+        summary=_("Created the project “%(name)s”") % {"name": name},
+        project=project,
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, project: Project, actor: User, changes: dict[str, str], expected_version: int
+) -> None:
+    """Save the changed fields; raises StaleEdit if someone else saved first."""
+    if not changes:
+        return
+    for field, value in changes.items():
+        setattr(project, field, value)
+    project.updated_at = timezone.now()
+    save_if_unchanged(project, expected_version=expected_version, fields=[*changes, "updated_at"])
+    AuditEvent.record(
+        actor=actor,
+        action="project.updated",
+        summary=_("Changed the project's %(fields)s") % {"fields": ", ".join(sorted(changes))},
+        project=project,
+        data={"changed": sorted(changes)},
+    )
+
+
+def _ensure_someone_still_leads(membership: Membership, *, remains_leader: bool) -> None:
+    """Refuse a change that would leave the project with nobody leading it."""
+    # Locking the leaders' rows stops two leaders removing each other at the same moment.
+    leaders = list(
+        Membership.objects.select_for_update()
+        .current()
+        .filter(project_id=membership.project_id, role__in=LEADING_ROLES)
+        .values_list("pk", flat=True)
+    )
+    if membership.leads and not remains_leader and leaders == [membership.pk]:
+        raise MembershipError(
+            _(
+                "%(person)s is the only person leading this project. First give someone else "
+                "the role of chair, co-chair or coordinator."
+            )
+            % {"person": membership.user.full_name}
+        )
+
+
+@transaction.atomic
+def membership_add(
+    *, project: Project, user: User, member_type: str, role: str, actor: User | None
+) -> Membership:
+    membership = Membership.objects.create(
+        project=project, user=user, member_type=member_type, role=role
+    )
+    AuditEvent.record(
+        actor=actor,
+        action="membership.added",
+        summary=_("%(person)s joined as %(role)s")
+        % {"person": user.full_name, "role": membership.get_role_display()},
+        project=project,
+        subject=user,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_change(*, membership: Membership, actor: User, role: str, member_type: str) -> None:
+    _ensure_someone_still_leads(membership, remains_leader=role in LEADING_ROLES)
+    changed = []
+    if membership.role != role:
+        changed.append("role")
+    if membership.member_type != member_type:
+        changed.append("member_type")
+    if not changed:
+        return
+    old_role = membership.get_role_display()
+    membership.role = role
+    membership.member_type = member_type
+    membership.save(update_fields=changed)
+    AuditEvent.record(
+        actor=actor,
+        action="membership.changed",
+        summary=_("Changed %(person)s from %(old)s to %(new)s, %(type)s")
+        % {
+            "person": membership.user.full_name,
+            "old": old_role,
+            "new": membership.get_role_display(),
+            "type": membership.get_member_type_display(),
+        },
+        project=membership.project,
+        subject=membership.user,
+        data={"changed": changed},
+    )
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, actor: User) -> None:
+    """Take someone out of the project. Their past membership stays on record."""
+    _ensure_someone_still_leads(membership, remains_leader=False)
+    membership.left_at = timezone.now()
+    membership.save(update_fields=["left_at"])
+    AuditEvent.record(
+        actor=actor,
+        action="membership.ended",
+        summary=_("Removed %(person)s from the project") % {"person": membership.user.full_name},
+        project=membership.project,
+        subject=membership.user,
+    )

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("new/", views.project_create, name="create"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/members/", views.member_list, name="members"),
+    path("<int:pk>/members/invite/", views.member_invite, name="member_invite"),
+    path("<int:pk>/members/<int:membership_pk>/role/", views.member_change, name="member_change"),
+    path("<int:pk>/members/<int:membership_pk>/remove/", views.member_remove, name="member_remove"),
+    path(
+        "<int:pk>/invitations/<int:invitation_pk>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "<int:pk>/invitations/<int:invitation_pk>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+]

@@ -1,0 +1,284 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import services as account_services
+from accounts.forms import InvitationForm
+from accounts.models import AuditEvent, Invitation, User
+from accounts.views import STALE_EDIT_MESSAGE
+from coproduce.lib.concurrency import StaleEdit
+from coproduce.lib.pagination import paginate
+from projects import policy, services
+from projects.forms import MemberSearchForm, MembershipForm, ProjectEditForm, ProjectForm
+from projects.lookups import get_invitation_for_user, get_membership_for_user, get_project_for_user
+from projects.models import LEADING_ROLES, Membership, MemberType, Project, ProjectRole
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # every view here is behind login_required
+    return request.user
+
+
+@login_required
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    projects = Project.objects.annotate(
+        member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True))
+    )
+    if not user.is_coordinator:
+        projects = projects.filter(
+            memberships__user=user, memberships__left_at__isnull=True
+        ).distinct()
+    search = MemberSearchForm(request.GET or None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    if query:
+        projects = projects.filter(name__icontains=query)
+    my_roles = dict(
+        Membership.objects.current().filter(user=user).values_list("project_id", "role")
+    )
+    page = paginate(request, projects)
+    for project in page:
+        role = my_roles.get(project.pk)
+        project.my_role = ProjectRole(role).label if role else None
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "page": page,
+            "query": query,
+            "search": search,
+            "can_create": policy.can_create_project(user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not policy.can_create_project(user):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        project = services.project_create(
+            name=form.cleaned_data["name"], purpose=form.cleaned_data["purpose"], created_by=user
+        )
+        messages.success(request, _("The project is set up. Now invite its members."))
+        return redirect("projects:detail", pk=project.pk)
+    return render(
+        request, "projects/project_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_GET
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for_user(request, pk)
+    members = Membership.objects.current().filter(project=access.project)
+    by_type = dict(
+        members.values("member_type").annotate(n=Count("pk")).values_list("member_type", "n")
+    )
+    composition = [(label, by_type.get(value, 0)) for value, label in MemberType.choices]
+    leaders = members.filter(role__in=LEADING_ROLES).select_related("user")
+    activity = (
+        AuditEvent.objects.filter(project=access.project).select_related("actor")[:10]
+        if access.can_manage
+        else []
+    )
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "access": access,
+            "project": access.project,
+            "composition": composition,
+            "member_total": sum(by_type.values()),
+            "leaders": leaders,
+            "activity": activity,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for_user(request, pk, manage=True)
+    form = ProjectEditForm(request.POST or None, instance=access.project)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
+        try:
+            services.project_update(
+                project=form.instance,
+                actor=_user(request),
+                changes=changes,
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit:
+            form = ProjectEditForm(instance=Project.objects.get(pk=pk))
+            form.add_error(None, STALE_EDIT_MESSAGE)
+        else:
+            messages.success(request, _("The project is saved."))
+            return redirect("projects:detail", pk=pk)
+    return render(
+        request,
+        "projects/project_edit.html",
+        {"form": form, "project": access.project, "access": access},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def member_list(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for_user(request, pk)
+    members = Membership.objects.current().filter(project=access.project).select_related("user")
+    search = MemberSearchForm(request.GET or None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    if query:
+        members = members.filter(user__full_name__icontains=query)
+    invitations = (
+        Invitation.objects.pending().filter(project=access.project).select_related("invited_by")
+        if access.can_manage
+        else Invitation.objects.none()
+    )
+    return render(
+        request,
+        "projects/member_list.html",
+        {
+            "access": access,
+            "project": access.project,
+            "page": paginate(request, members),
+            "query": query,
+            "search": search,
+            "invitations": invitations,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for_user(request, pk, manage=True)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = account_services.invitation_create(
+                project=access.project,
+                invited_by=_user(request),
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except account_services.InvitationError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("projects:members", pk=pk)
+    return render(
+        request,
+        "projects/member_invite.html",
+        {"form": form, "project": access.project, "access": access},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_change(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    access, membership = get_membership_for_user(request, pk, membership_pk)
+    form = MembershipForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        # Compare against the stored values, not the form's in-place edits.
+        stored = Membership.objects.get(pk=membership.pk)
+        try:
+            services.membership_change(
+                membership=stored,
+                actor=_user(request),
+                role=form.cleaned_data["role"],
+                member_type=form.cleaned_data["member_type"],
+            )
+        except services.MembershipError as error:
+            form.add_error("role", str(error))
+        else:
+            messages.success(
+                request, _("%(person)s's role is saved.") % {"person": stored.user.full_name}
+            )
+            return redirect("projects:members", pk=pk)
+    return render(
+        request,
+        "projects/member_change.html",
+        {"form": form, "project": access.project, "membership": membership, "access": access},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    access, membership = get_membership_for_user(request, pk, membership_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.membership_end(membership=membership, actor=_user(request))
+        except services.MembershipError as problem:
+            error = str(problem)
+        else:
+            messages.success(
+                request,
+                _("%(person)s is no longer a member of this project.")
+                % {"person": membership.user.full_name},
+            )
+            return redirect("projects:members", pk=pk)
+    return render(
+        request,
+        "projects/member_remove.html",
+        {"project": access.project, "membership": membership, "access": access, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    _access, invitation = get_invitation_for_user(request, pk, invitation_pk)
+    try:
+        account_services.invitation_resend(
+            invitation=invitation, actor=_user(request), base_url=request.build_absolute_uri("/")
+        )
+    except account_services.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+        )
+    return redirect("projects:members", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_withdraw(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    access, invitation = get_invitation_for_user(request, pk, invitation_pk)
+    if request.method == "POST":
+        try:
+            account_services.invitation_withdraw(invitation=invitation, actor=_user(request))
+        except account_services.InvitationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("The invitation to %(email)s is withdrawn. The link no longer works.")
+                % {"email": invitation.email},
+            )
+        return redirect("projects:members", pk=pk)
+    return render(
+        request,
+        "projects/invitation_withdraw.html",
+        {"project": access.project, "invitation": invitation, "access": access},
+    )
