@@ -11,13 +11,8 @@ from django.views.decorators.http import require_http_methods
 from accounts import policy, services
 from accounts.forms import AcceptInvitationForm, OrganisationForm
 from accounts.models import AuditEvent, Invitation, Organisation, User, hash_token
-from coproduce.lib.concurrency import StaleEdit
+from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
-
-STALE_EDIT_MESSAGE = _(
-    "Someone else saved changes while you were editing. Their changes are shown below; "
-    "make your changes again and save."
-)
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,8 +90,7 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except StaleEdit:
-            form = OrganisationForm(instance=Organisation.current())
-            form.add_error(None, STALE_EDIT_MESSAGE)
+            form = form_after_stale_edit(OrganisationForm, request, instance=Organisation.current())
         else:
             messages.success(request, _("The organisation settings are saved."))
             return redirect("accounts:organisation")

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import services as account_services
 from accounts.forms import InvitationForm
 from accounts.models import AuditEvent, Invitation, User
-from accounts.views import STALE_EDIT_MESSAGE
-from coproduce.lib.concurrency import StaleEdit
+from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from projects import policy, services
 from projects.forms import MemberSearchForm, MembershipForm, ProjectEditForm, ProjectForm
@@ -30,7 +29,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     projects = Project.objects.annotate(
         member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True))
-    )
+    ).order_by("name", "pk")
     if not user.is_coordinator:
         projects = projects.filter(
             memberships__user=user, memberships__left_at__isnull=True
@@ -120,8 +119,9 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except StaleEdit:
-            form = ProjectEditForm(instance=Project.objects.get(pk=pk))
-            form.add_error(None, STALE_EDIT_MESSAGE)
+            form = form_after_stale_edit(
+                ProjectEditForm, request, instance=Project.objects.get(pk=pk)
+            )
         else:
             messages.success(request, _("The project is saved."))
             return redirect("projects:detail", pk=pk)

@@ -2,7 +2,10 @@
 
 from typing import Any
 
+from django import forms
 from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 
 class StaleEdit(Exception):
@@ -22,3 +25,24 @@ def save_if_unchanged(instance: models.Model, *, expected_version: int, fields: 
     if not updated:
         raise StaleEdit
     instance.version = expected_version + 1  # type: ignore[attr-defined]
+
+
+STALE_EDIT_MESSAGE = _(
+    "Someone else saved changes to this page while you were editing. What you typed is "
+    "still below. Check it, then save again to replace their changes."
+)
+
+
+def form_after_stale_edit[ModelFormT: forms.ModelForm](
+    form_class: type[ModelFormT], request: HttpRequest, *, instance: models.Model
+) -> ModelFormT:
+    """Re-show what the person typed, with a warning, ready to save over the newer version.
+
+    Nothing is lost and nothing is overwritten without the person seeing the warning first.
+    """
+    data = request.POST.copy()
+    data["version"] = str(instance.version)  # type: ignore[attr-defined]
+    form = form_class(data, request.FILES or None, instance=instance)
+    form.is_valid()
+    form.add_error(None, STALE_EDIT_MESSAGE)
+    return form

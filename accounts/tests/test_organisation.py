@@ -1,0 +1,116 @@
+import io
+
+from django.urls import reverse
+from PIL import Image
+
+from accounts.models import AuditEvent, Organisation
+from conftest import Cast, client_for
+
+URL = reverse("accounts:organisation")
+
+
+def settings_form(**changes):
+    organisation = Organisation.current()
+    return {
+        "version": organisation.version,
+        "name": organisation.name,
+        "logo_alt_text": "",
+        "contact_email": "involvement@example.org",
+        "contact_phone": "",
+        "accessibility_contact_email": "access@example.org",
+        "accessibility_contact_phone": "",
+        "papers_notice_days": 7,
+        "cooling_off_hours": 48,
+        "invitation_valid_days": 14,
+    } | changes
+
+
+def png(size=(10, 10)) -> io.BytesIO:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, "PNG")
+    buffer.seek(0)
+    buffer.name = "logo.png"
+    return buffer
+
+
+def test_it_lets_sam_change_the_settings_and_records_it(cast: Cast) -> None:
+    sam = client_for(cast.administrator)
+    response = sam.post(URL, settings_form(name="Riverside Partnership", papers_notice_days=10))
+    assert response["Location"] == URL
+    organisation = Organisation.current()
+    assert organisation.name == "Riverside Partnership"
+    assert organisation.papers_notice_days == 10
+    event = AuditEvent.objects.get(action="organisation.updated")
+    assert event.actor == cast.administrator
+    assert "name" in event.data["changed"]
+    # The header of every page shows the new name.
+    assert "Riverside Partnership" in sam.get(reverse("projects:list")).content.decode()
+
+
+def test_it_uploads_a_logo(cast: Cast, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    sam = client_for(cast.administrator)
+    response = sam.post(URL, settings_form(logo=png(), logo_alt_text="Riverside"))
+    assert response.status_code == 302
+    assert str(Organisation.current().logo.name).startswith("organisation/")
+
+
+def test_it_refuses_a_logo_that_is_not_an_image(cast: Cast, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    bogus = io.BytesIO(b"not an image")
+    bogus.name = "logo.png"
+    response = client_for(cast.administrator).post(URL, settings_form(logo=bogus))
+    assert response.status_code == 400
+    assert not Organisation.current().logo
+
+
+def test_it_explains_out_of_range_numbers_and_keeps_what_was_typed(cast: Cast) -> None:
+    response = client_for(cast.administrator).post(
+        URL, settings_form(name="Typed name", cooling_off_hours=0, papers_notice_days=400)
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'href="#id_cooling_off_hours"' in html
+    assert 'href="#id_papers_notice_days"' in html
+    assert 'value="Typed name"' in html
+    assert Organisation.current().name == "Riverside Health and Care Partnership"
+
+
+def test_it_refuses_to_overwrite_a_newer_save(cast: Cast) -> None:
+    sam = client_for(cast.administrator)
+    stale = settings_form(name="Sam's name")
+    sam.post(URL, settings_form(name="Someone else's name"))
+    response = sam.post(URL, stale)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Someone else saved changes" in html
+    assert 'value="Sam&#x27;s name"' in html
+    assert Organisation.current().name == "Someone else's name"
+    # Having seen the warning, Sam can deliberately save his version.
+    version = Organisation.current().version
+    assert sam.post(URL, stale | {"version": version}).status_code == 302
+    assert Organisation.current().name == "Sam's name"
+
+
+def test_it_keeps_coordinators_out_of_the_settings(cast: Cast) -> None:
+    grace = client_for(cast.coordinator)
+    assert grace.post(URL, settings_form(name="Nope")).status_code == 403
+    assert Organisation.current().name != "Nope"
+
+
+def test_it_lets_sam_search_the_audit_log(cast: Cast) -> None:
+    AuditEvent.record(actor=cast.chair, action="project.updated", summary="Changed the purpose")
+    AuditEvent.record(actor=cast.coordinator, action="invitation.sent", summary="Invited x")
+    sam = client_for(cast.administrator)
+    html = sam.get(reverse("accounts:audit_log"), {"q": "purpose"}).content.decode()
+    assert "Changed the purpose" in html
+    assert "Invited x" not in html
+    assert (
+        "Nothing in the log matches"
+        in sam.get(reverse("accounts:audit_log"), {"q": "zzz"}).content.decode()
+    )
+
+
+def test_it_lets_administrators_into_data_administration_only(cast: Cast) -> None:
+    assert client_for(cast.administrator).get("/admin/").status_code == 200
+    assert client_for(cast.coordinator).get("/admin/").status_code == 302

@@ -1,0 +1,209 @@
+"""Every URL pattern and every persona, with the outcome each must get.
+
+Adding a URL without adding it here fails `test_it_covers_every_url_pattern`, so nobody can
+ship a page whose permissions were never thought about.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Invitation, User
+from conftest import Cast, client_for
+from projects.models import MemberType, ProjectRole
+
+PERSONAS = ["anonymous", "outsider", "member", "chair", "coordinator", "administrator"]
+
+OK, LOGIN, NOT_FOUND, FORBIDDEN, NOT_ALLOWED, REDIRECT = (
+    "200",
+    "sign in",
+    "404",
+    "403",
+    "405",
+    "redirect",
+)
+
+
+@dataclass
+class Rule:
+    expected: dict[str, str]
+    kwargs: Callable[[Cast], dict[str, Any]] = lambda cast: {}
+    args: Callable[[Cast], list[Any]] = lambda cast: []
+    method: str = "get"
+    data: dict[str, str] = field(default_factory=dict)
+
+
+def everyone(outcome: str) -> dict[str, str]:
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+def signed_in(outcome: str) -> dict[str, str]:
+    return {"anonymous": LOGIN} | dict.fromkeys(PERSONAS[1:], outcome)
+
+
+def administrators_only() -> dict[str, str]:
+    return signed_in(FORBIDDEN) | {"administrator": OK}
+
+
+def project_members() -> dict[str, str]:
+    return signed_in(OK) | {"outsider": NOT_FOUND}
+
+
+def project_leaders(success: str = OK) -> dict[str, str]:
+    return {
+        "anonymous": LOGIN,
+        "outsider": NOT_FOUND,
+        "member": FORBIDDEN,
+        "chair": success,
+        "coordinator": success,
+        "administrator": success,
+    }
+
+
+def website(cast: Cast) -> dict[str, Any]:
+    return {"pk": cast.website.pk}
+
+
+def amira_in_website(cast: Cast) -> dict[str, Any]:
+    return {"pk": cast.website.pk, "membership_pk": cast.membership(cast.member).pk}
+
+
+def pending_invitation(cast: Cast) -> dict[str, Any]:
+    invitation = Invitation(
+        project=cast.website,
+        email="nadia@example.org",
+        member_type=MemberType.LIVED_EXPERIENCE,
+        role=ProjectRole.MEMBER,
+        invited_by=cast.coordinator,
+    )
+    invitation.issue_token(valid_days=14)
+    invitation.save()
+    return {"pk": cast.website.pk, "invitation_pk": invitation.pk}
+
+
+def invitation_token(cast: Cast) -> list[Any]:
+    invitation = Invitation(
+        project=cast.website,
+        email="nadia@example.org",
+        member_type=MemberType.LIVED_EXPERIENCE,
+        role=ProjectRole.MEMBER,
+        invited_by=cast.coordinator,
+    )
+    token = invitation.issue_token(valid_days=14)
+    invitation.save()
+    return [token]
+
+
+GRID: dict[str, Rule] = {
+    "home": Rule(signed_in(REDIRECT) | {"anonymous": OK}),
+    "accessibility": Rule(everyone(OK)),
+    "healthz": Rule(everyone(OK)),
+    "accounts:sign_in": Rule(signed_in(REDIRECT) | {"anonymous": OK}),
+    "accounts:sign_out": Rule(everyone(NOT_ALLOWED)),
+    "accounts:password_reset": Rule(everyone(OK)),
+    "accounts:password_reset_sent": Rule(everyone(OK)),
+    "accounts:password_reset_confirm": Rule(
+        everyone(OK), kwargs=lambda cast: {"uidb64": "MQ", "token": "not-a-real-token"}
+    ),
+    "accounts:password_reset_complete": Rule(everyone(OK)),
+    "accounts:password_change": Rule(signed_in(OK)),
+    "accounts:password_change_done": Rule(signed_in(OK)),
+    "accounts:invitation": Rule(everyone(OK), args=invitation_token),
+    "accounts:organisation": Rule(administrators_only()),
+    "accounts:audit_log": Rule(administrators_only()),
+    "projects:list": Rule(signed_in(OK)),
+    "projects:create": Rule(
+        signed_in(FORBIDDEN) | {"coordinator": OK, "administrator": OK},
+    ),
+    "projects:detail": Rule(project_members(), kwargs=website),
+    "projects:edit": Rule(project_leaders(), kwargs=website),
+    "projects:members": Rule(project_members(), kwargs=website),
+    "projects:member_invite": Rule(project_leaders(), kwargs=website),
+    "projects:member_change": Rule(project_leaders(), kwargs=amira_in_website),
+    "projects:member_remove": Rule(project_leaders(), kwargs=amira_in_website),
+    "projects:invitation_resend": Rule(
+        project_leaders(REDIRECT), kwargs=pending_invitation, method="post"
+    ),
+    "projects:invitation_withdraw": Rule(project_leaders(), kwargs=pending_invitation),
+    # Django's admin sends everyone but administrators to its own sign-in page.
+    "admin:index": Rule(everyone(REDIRECT) | {"administrator": OK}),
+}
+
+
+def url_names(patterns: list[URLPattern | URLResolver], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def outcome(response: Any) -> str:
+    if response.status_code == 302:
+        sign_in = reverse("accounts:sign_in")
+        return LOGIN if response["Location"].startswith(sign_in) else REDIRECT
+    return str(response.status_code)
+
+
+def without_csrf_token(html: bytes) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
+
+
+def persona_user(cast: Cast, persona: str) -> User | None:
+    return None if persona == "anonymous" else getattr(cast, persona)
+
+
+def test_it_covers_every_url_pattern() -> None:
+    names = {name for name in url_names(get_resolver().url_patterns) if ":" not in name}
+    names |= {
+        name
+        for name in url_names(get_resolver().url_patterns)
+        if ":" in name and not name.startswith("admin:")
+    }
+    missing = sorted(names - GRID.keys())
+    assert not missing, f"Add these URL names to the permission grid: {missing}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(GRID))
+def test_it_gives_each_persona_the_expected_outcome(cast: Cast, name: str, persona: str) -> None:
+    rule = GRID[name]
+    url = reverse(name, args=rule.args(cast), kwargs=rule.kwargs(cast))
+    client = client_for(persona_user(cast, persona))
+    response = getattr(client, rule.method)(url, rule.data)
+    assert outcome(response) == rule.expected[persona], (
+        f"{rule.method.upper()} {url} as {persona}: got {response.status_code}"
+    )
+
+
+@pytest.mark.parametrize("name", ["projects:detail", "projects:members", "projects:edit"])
+def test_it_tells_outsiders_nothing_about_whether_a_project_exists(cast: Cast, name: str) -> None:
+    olu = client_for(cast.outsider)
+    real = olu.get(reverse(name, kwargs={"pk": cast.website.pk}))
+    made_up = olu.get(reverse(name, kwargs={"pk": 999_999}))
+    assert real.status_code == made_up.status_code == 404
+    assert without_csrf_token(real.content) == without_csrf_token(made_up.content)
+
+
+def test_it_shuts_out_people_whose_membership_ended(cast: Cast) -> None:
+    from django.utils import timezone
+
+    membership = cast.membership(cast.member)
+    membership.left_at = timezone.now()
+    membership.save()
+    response = client_for(cast.member).get(reverse("projects:detail", kwargs=website(cast)))
+    assert response.status_code == 404
+
+
+def test_it_shuts_out_deactivated_people(cast: Cast) -> None:
+    cast.chair.is_active = False
+    cast.chair.save()
+    response = client_for(cast.chair).get(reverse("projects:detail", kwargs=website(cast)))
+    assert outcome(response) == LOGIN
