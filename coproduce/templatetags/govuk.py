@@ -80,7 +80,9 @@ def with_option_class(field: BoundField, css_class: str) -> BoundField:
     return field
 
 
-@register.filter
-def is_within(path: str, prefix: str) -> bool:
-    """True when the page at `path` belongs to the navigation section at `prefix`."""
-    return bool(prefix) and prefix != "/" and path.startswith(prefix)
+@register.simple_tag
+def nav_current(path: str, href: str, exact: bool = False) -> bool:
+    """True when the page at `path` is `href`, or (unless `exact`) a page beneath it."""
+    if exact or href == "/":
+        return path == href
+    return bool(href) and path.startswith(href)

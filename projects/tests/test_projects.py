@@ -1,0 +1,140 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from conftest import Cast, client_for, make_user
+from projects.models import Membership, MemberType, Project, ProjectRole
+
+
+def test_it_lets_grace_set_up_a_project_she_then_leads(cast: Cast) -> None:
+    grace = client_for(cast.coordinator)
+    response = grace.post(
+        reverse("projects:create"),
+        {"name": "Carers' voice group", "purpose": "Carers shape the new respite service."},
+    )
+    project = Project.objects.get(name="Carers' voice group")
+    assert response["Location"] == reverse("projects:detail", kwargs={"pk": project.pk})
+    membership = Membership.objects.get(project=project)
+    assert (membership.user, membership.role) == (cast.coordinator, ProjectRole.COORDINATOR)
+    assert AuditEvent.objects.filter(action="project.created", project=project).exists()
+
+
+def test_it_explains_a_missing_name_and_keeps_the_purpose(cast: Cast) -> None:
+    response = client_for(cast.coordinator).post(
+        reverse("projects:create"), {"name": "", "purpose": "Typed purpose"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'href="#id_name"' in html
+    assert "Typed purpose" in html
+    assert not Project.objects.filter(purpose="Typed purpose").exists()
+
+
+def test_it_shows_members_only_their_own_projects(cast: Cast) -> None:
+    html = client_for(cast.member).get(reverse("projects:list")).content.decode()
+    assert "Mental health information website" in html
+    assert "Disability and employment group" not in html
+    html = client_for(cast.coordinator).get(reverse("projects:list")).content.decode()
+    assert "Disability and employment group" in html
+
+
+def test_it_shows_an_empty_state_to_people_in_no_project(cast: Cast) -> None:
+    html = client_for(cast.outsider).get(reverse("projects:list")).content.decode()
+    assert "You are not in any project yet" in html
+
+
+def test_it_searches_projects_by_name(cast: Cast) -> None:
+    grace = client_for(cast.coordinator)
+    html = grace.get(reverse("projects:list"), {"q": "employ"}).content.decode()
+    assert "Disability and employment group" in html
+    assert "Mental health information website" not in html
+
+
+def test_it_shows_the_group_make_up_on_the_overview(cast: Cast) -> None:
+    response = client_for(cast.member).get(
+        reverse("projects:detail", kwargs={"pk": cast.website.pk})
+    )
+    composition = dict(response.context["composition"])
+    assert composition[MemberType.LIVED_EXPERIENCE.label] == 2
+    assert composition[MemberType.CARER.label] == 1
+    assert response.context["member_total"] == 6
+    # Recent changes are for the people who run the group.
+    assert "Recent changes" not in response.content.decode()
+
+
+def test_it_lets_the_chair_edit_the_project(cast: Cast) -> None:
+    deborah = client_for(cast.chair)
+    url = reverse("projects:edit", kwargs={"pk": cast.website.pk})
+    response = deborah.post(
+        url,
+        {
+            "name": "Mental health website",
+            "purpose": "New purpose",
+            "status": "active",
+            "version": cast.website.version,
+        },
+    )
+    assert response.status_code == 302
+    cast.website.refresh_from_db()
+    assert (cast.website.name, cast.website.version) == ("Mental health website", 2)
+    event = AuditEvent.objects.get(action="project.updated")
+    assert event.data["changed"] == ["name", "purpose"]
+
+
+def test_it_does_not_let_two_editors_overwrite_each_other(cast: Cast) -> None:
+    url = reverse("projects:edit", kwargs={"pk": cast.website.pk})
+    form = {"purpose": "p", "status": "active", "version": cast.website.version}
+    client_for(cast.chair).post(url, form | {"name": "Deborah's name"})
+    response = client_for(cast.coordinator).post(url, form | {"name": "Grace's name"})
+    assert response.status_code == 400
+    assert "Someone else saved changes" in response.content.decode()
+    cast.website.refresh_from_db()
+    assert cast.website.name == "Deborah's name"
+
+
+def test_it_lists_and_searches_members_with_emails_only_for_leaders(cast: Cast) -> None:
+    url = reverse("projects:members", kwargs={"pk": cast.website.pk})
+    member_view = client_for(cast.member).get(url).content.decode()
+    assert "Colin Price" in member_view
+    assert "colin@example.org" not in member_view
+    assert "Invite someone" not in member_view
+    leader_view = client_for(cast.chair).get(url, {"q": "colin"}).content.decode()
+    assert "colin@example.org" in leader_view
+    assert "Amira Haddad" not in leader_view
+
+
+def test_it_paginates_members(cast: Cast, settings) -> None:
+    settings.PAGE_SIZE = 4
+    url = reverse("projects:members", kwargs={"pk": cast.website.pk})
+    grace = client_for(cast.coordinator)
+    first = grace.get(url)
+    assert len(first.context["page"].object_list) == 4
+    second = grace.get(url, {"page": 2})
+    assert len(second.context["page"].object_list) == 2
+    assert grace.get(url, {"page": "nonsense"}).status_code == 200
+
+
+def test_it_uses_the_same_number_of_queries_however_many_members(cast: Cast) -> None:
+    grace = client_for(cast.coordinator)
+    urls = [
+        reverse("projects:members", kwargs={"pk": cast.website.pk}),
+        reverse("projects:detail", kwargs={"pk": cast.website.pk}),
+        reverse("projects:list"),
+    ]
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert grace.get(url).status_code == 200
+        return len(queries)
+
+    before = [count(url) for url in urls]
+    for n in range(15):
+        person = make_user(f"extra{n}@example.org", f"Extra Person {n}")
+        Membership.objects.create(
+            project=cast.website, user=person, member_type=MemberType.CARER, role="member"
+        )
+        Project.objects.create(name=f"Project {n}", purpose="More")
+    after = [count(url) for url in urls]
+    assert before == after
+    assert max(after) <= 15
