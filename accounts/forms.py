@@ -8,12 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from coproduce.lib.email import email_send
+from coproduce.lib.forms import SpecificErrorsMixin
 from projects.models import MemberType, ProjectRole
 
 LOGO_MAX_BYTES = 1024 * 1024
 
 
-class SignInForm(auth_forms.AuthenticationForm):
+class SignInForm(SpecificErrorsMixin, auth_forms.AuthenticationForm):
+    required_messages = {
+        "username": _("Enter your email address"),
+        "password": _("Enter your password"),
+    }
     username = forms.EmailField(
         label=_("Email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
@@ -32,7 +37,8 @@ class SignInForm(auth_forms.AuthenticationForm):
     }
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(SpecificErrorsMixin, auth_forms.PasswordResetForm):
+    required_messages = {"email": _("Enter your email address")}
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,
@@ -55,8 +61,13 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         )
 
 
-class SetPasswordForm(auth_forms.SetPasswordForm):
+class SetPasswordForm(SpecificErrorsMixin, auth_forms.SetPasswordForm):
     """Django's form with labels in our words and the autocomplete hints password managers use."""
+
+    required_messages = {
+        "new_password1": _("Enter a new password"),
+        "new_password2": _("Type the new password again"),
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,13 +82,24 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
 
 class PasswordChangeForm(SetPasswordForm, auth_forms.PasswordChangeForm):
     field_order = ["old_password", "new_password1", "new_password2"]
+    required_messages = {
+        "old_password": _("Enter your current password"),
+        "new_password1": _("Enter a new password"),
+        "new_password2": _("Type the new password again"),
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = _("Current password")
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(SpecificErrorsMixin, forms.Form):
+    required_messages = {
+        "email": _("Enter their email address"),
+        "full_name": _("Enter their name"),
+        "member_type": _("Choose what they bring to the group"),
+        "role": _("Choose their role in the project"),
+    }
     email = forms.EmailField(
         label=_("Email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
@@ -110,8 +132,14 @@ class InvitationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(SpecificErrorsMixin, forms.Form):
     """For someone new to Coproduce: their name and a password of their own."""
+
+    required_messages = {
+        "full_name": _("Enter your full name"),
+        "password1": _("Choose a password"),
+        "password2": _("Type the password again"),
+    }
 
     full_name = forms.CharField(
         label=_("Your full name"),
@@ -148,7 +176,8 @@ class AcceptInvitationForm(forms.Form):
         return cleaned
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(SpecificErrorsMixin, forms.ModelForm):
+    required_messages = {"name": _("Enter the name of the organisation")}
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:

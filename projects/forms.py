@@ -3,10 +3,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.lib.forms import SpecificErrorsMixin
 from projects.models import Membership, MemberType, Project, ProjectRole, ProjectStatus
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(SpecificErrorsMixin, forms.ModelForm):
+    required_messages = {
+        "name": _("Enter a name for the project"),
+        "purpose": _("Say in a few words what the group is for"),
+        "status": _("Choose whether the project is active or closed"),
+    }
+
     class Meta:
         model = Project
         fields = ["name", "purpose"]
@@ -32,7 +39,12 @@ class ProjectEditForm(ProjectForm):
         self.fields["version"].initial = self.instance.version
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(SpecificErrorsMixin, forms.ModelForm):
+    required_messages = {
+        "member_type": _("Choose what they bring to the group"),
+        "role": _("Choose their role in the project"),
+    }
+
     member_type = forms.ChoiceField(
         label=_("What they bring to the group"),
         choices=MemberType.choices,
