@@ -141,7 +141,9 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: long enough for people who check email rarely
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
+# Welsh joins this list when its translation exists: offering it earlier would mark
+# English pages as Welsh for screen readers.
+LANGUAGES = [("en-gb", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
