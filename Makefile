@@ -6,30 +6,41 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run test setup assets migrate demo lint typecheck check-deploy worker clean bench
+.PHONY: run test setup assets migrate demo lint typecheck check-deploy worker clean FORCE
 
 run: setup migrate demo
 	@echo "Coproduce is starting at http://$(HOST):$(PORT)/ (the task worker runs alongside; Ctrl+C stops both)"
-	@trap 'kill 0' EXIT INT TERM; \
-	  $(BIN)/python manage.py db_worker & \
-	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@bash scripts/serve $(BIN)/python $(HOST):$(PORT)
 
 test: setup lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed node_modules/.installed assets
 
+# The stamp records which interpreter the packages were installed for (version and
+# installation). A .venv whose Python has gone, is too old or was replaced since (say by
+# `python3.11 -m venv .venv`), or differs from an explicit PYTHON=..., is set up again.
+py_id := import sys; print(*sys.version_info[:3], sys.base_prefix)
+venv_id := $(shell $(BIN)/python -c '$(py_id)' 2>/dev/null)
+wanted_id := $(if $(PYTHON),$(shell "$(PYTHON)" -c '$(py_id)' 2>/dev/null),$(shell cat $(VENV)/.installed 2>/dev/null))
+ifneq ($(venv_id),$(wanted_id))
+$(VENV)/.installed: FORCE
+endif
+
 $(VENV)/.installed: pyproject.toml scripts/find-python
-	@python=$$(scripts/find-python) || exit 1; \
-	  if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
-	    echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
-	  fi
+	@if ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	    || { [ -n "$(PYTHON)" ] && [ "$(venv_id)" != "$(wanted_id)" ]; }; then \
+	  python=$$(sh scripts/find-python) || exit 1; \
+	  echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
+	fi
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --group dev
-	@touch $@
+	@$(BIN)/python -c '$(py_id)' > $@
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "Coproduce needs Node.js and npm to build its front end." >&2; exit 1; }
+	@node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
+	  || { echo "Coproduce's front-end build (Sass) needs Node.js 20.19 or newer; this is $$(node --version)." >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -59,10 +70,13 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy .
 
-# The production settings, checked as `manage.py check --deploy` sees them.
+# The production settings, checked as `manage.py check --deploy` sees them, with what a
+# production deployment must provide: a secret key, its host name and a mail server.
 check-deploy: setup
 	DJANGO_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=coproduce.example.org \
-	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+	  EMAIL_HOST=smtp.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) node_modules static/build
+
+FORCE:
