@@ -46,15 +46,24 @@ def launch_chromium(playwright: Playwright) -> Browser:
 
 
 def new_context(
-    browser: Browser, base_url: str, user: User | None = None, **options: Any
+    browser: Browser,
+    base_url: str,
+    user: User | None = None,
+    *,
+    with_axe: bool = False,
+    **options: Any,
 ) -> BrowserContext:
     """A fresh browser profile, signed in as `user` when given.
 
     `bypass_csp` lets axe be injected into pages whatever their Content-Security-Policy.
+    `with_axe` loads axe-core into every page as it opens, which is quicker than injecting it
+    page by page when most pages will be checked.
     """
     context = browser.new_context(base_url=base_url, bypass_csp=True, **options)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
+    if with_axe:
+        context.add_init_script(path=AXE_SCRIPT)
     if user is not None:
         sign_in(context, base_url, user)
     return context

@@ -117,3 +117,10 @@ def test_it_sends_a_content_security_policy_that_allows_only_our_own_files(clien
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_it_explains_links_that_only_work_from_a_button(cast: Cast) -> None:
+    response = client_for(cast.member).get(reverse("accounts:sign_out"))
+    assert response.status_code == 405
+    assert "only works when you press its button" in response.content.decode()
+    assert response["Allow"] == "POST, OPTIONS"

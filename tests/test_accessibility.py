@@ -1,0 +1,325 @@
+"""Every page, for every persona, in every state we can reach, passes axe-core's WCAG 2.2 AA rules.
+
+The pages come from the URL patterns themselves: a named URL without a recipe below fails
+the test, so a new page cannot escape the check. Error pages (403, 404) are checked too, and
+so are forms showing their errors.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from playwright.sync_api import Page
+
+from accounts.models import Invitation
+from projects.models import MemberType, ProjectRole
+from tests.browser import axe_violations, describe_violations
+from tests.conftest import ANONYMOUS, BROWSER_PERSONAS, Demo, OpenPage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Statuses whose pages people read. Redirects are followed to the page they end on.
+CHECKED_STATUSES = {200, 400, 403, 404, 405}
+# A 1280 px wide window at 400% zoom, or a small phone (WCAG 1.4.10, Reflow).
+NARROW = {"width": 320, "height": 640}
+
+
+def invite(demo: Demo, email: str, **state: Any) -> tuple[Invitation, str]:
+    """A fresh invitation from the coordinator to the website group, and its token.
+
+    Only a hash of each token is stored, so an earlier invitation to the same address is
+    withdrawn to make way for this one.
+    """
+    Invitation.objects.pending().filter(project=demo.website, email=email).update(
+        withdrawn_at=timezone.now()
+    )
+    invitation = Invitation(
+        project=demo.website,
+        email=email,
+        full_name="Nadia Karim",
+        member_type=MemberType.LIVED_EXPERIENCE,
+        role=ProjectRole.MEMBER,
+        message="We would love you to bring your experience.",
+        invited_by=demo.person("coordinator"),
+        **state,
+    )
+    token = invitation.issue_token(valid_days=14)
+    invitation.save()
+    return invitation, token
+
+
+def invitation_link(demo: Demo, email: str, **state: Any) -> str:
+    _invitation, token = invite(demo, email, **state)
+    return reverse("accounts:invitation", args=[token])
+
+
+def withdraw_page(demo: Demo, email: str) -> str:
+    invitation, _token = invite(demo, email)
+    return reverse(
+        "projects:invitation_withdraw",
+        kwargs={"pk": demo.website.pk, "invitation_pk": invitation.pk},
+    )
+
+
+def nadias_invitation(demo: Demo) -> int:
+    """The demo's pending invitation, which is to the employment group."""
+    return Invitation.objects.pending().get(project=demo.employment, email="nadia@example.org").pk
+
+
+@dataclass
+class Recipe:
+    """How to fill a URL pattern's arguments from the demo data."""
+
+    kwargs: Callable[[Demo], dict[str, Any]] = lambda demo: {}
+    url: Callable[[Demo], str] | None = None  # for URLs whose argument must be made fresh
+
+    def path(self, name: str, demo: Demo) -> str:
+        return self.url(demo) if self.url else reverse(name, kwargs=self.kwargs(demo))
+
+
+def website(demo: Demo) -> dict[str, Any]:
+    return {"pk": demo.website.pk}
+
+
+def amira_in_the_website_group(demo: Demo) -> dict[str, Any]:
+    return {"pk": demo.website.pk, "membership_pk": demo.membership("member").pk}
+
+
+def nadia_invited_to_the_employment_group(demo: Demo) -> dict[str, Any]:
+    return {"pk": demo.employment.pk, "invitation_pk": nadias_invitation(demo)}
+
+
+RECIPES: dict[str, Recipe] = {
+    "home": Recipe(),
+    "accessibility": Recipe(),
+    "healthz": Recipe(),
+    "accounts:sign_in": Recipe(),
+    "accounts:sign_out": Recipe(),
+    "accounts:password_reset": Recipe(),
+    "accounts:password_reset_sent": Recipe(),
+    # A link that does not work shows the "This link no longer works" page.
+    "accounts:password_reset_confirm": Recipe(lambda demo: {"uidb64": "MQ", "token": "bad"}),
+    "accounts:password_reset_complete": Recipe(),
+    "accounts:password_change": Recipe(),
+    "accounts:password_change_done": Recipe(),
+    "accounts:invitation": Recipe(url=lambda demo: invitation_link(demo, "newcomer@example.org")),
+    "accounts:organisation": Recipe(),
+    "accounts:audit_log": Recipe(),
+    "projects:list": Recipe(),
+    "projects:create": Recipe(),
+    "projects:detail": Recipe(website),
+    "projects:edit": Recipe(website),
+    "projects:members": Recipe(website),
+    "projects:member_invite": Recipe(website),
+    "projects:member_change": Recipe(amira_in_the_website_group),
+    "projects:member_remove": Recipe(amira_in_the_website_group),
+    "projects:invitation_resend": Recipe(nadia_invited_to_the_employment_group),
+    "projects:invitation_withdraw": Recipe(nadia_invited_to_the_employment_group),
+    "admin:index": Recipe(),
+}
+
+# States of pages that the URL patterns alone do not reach.
+EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
+    "invitation for someone who already has an account": lambda demo: invitation_link(
+        demo, "olu@example.org"
+    ),
+    "withdrawn invitation": lambda demo: invitation_link(
+        demo, "withdrawn@example.org", withdrawn_at=timezone.now()
+    ),
+    "member search with no match": lambda demo: (
+        reverse("projects:members", kwargs=website(demo)) + "?q=nobody-has-this-name"
+    ),
+    "project search": lambda demo: reverse("projects:list") + "?q=website",
+    "audit log search": lambda demo: reverse("accounts:audit_log") + "?q=joined",
+    "withdrawing an invitation to the website group, which its chair leads": lambda demo: (
+        withdraw_page(demo, "pending@example.org")
+    ),
+    "page that does not exist": lambda demo: "/no-such-page/",
+}
+
+
+def url_names(patterns: list[URLPattern | URLResolver], namespace: str = "") -> list[str]:
+    names: list[str] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names += url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            names.append(namespace + pattern.name)
+    return names
+
+
+def pages_to_check(demo: Demo, persona: str) -> list[str]:
+    """Every named URL outside Django's admin (its front page for the administrator)."""
+    names = sorted(set(url_names(get_resolver().url_patterns)))
+    missing = [name for name in names if name not in RECIPES and not name.startswith("admin:")]
+    assert not missing, f"Say how to fill these URLs in RECIPES: {missing}"
+    stale = sorted(RECIPES.keys() - set(names))
+    assert not stale, f"These URLs are gone; remove them from RECIPES: {stale}"
+    paths = [
+        RECIPES[name].path(name, demo)
+        for name in names
+        if not name.startswith("admin:") or (name == "admin:index" and persona == "administrator")
+    ]
+    return paths + [page(demo) for page in EXTRA_PAGES.values()]
+
+
+HIDDEN_VALUE = re.compile(r'(<input type="hidden"[^>]* value=")[^"]*"')
+NEXT_ADDRESS = re.compile(r"([?&]next=)[^\"&]*")
+
+
+def markup_of(html: str) -> str:
+    """The page's HTML without what only changes where it leads afterwards: the values of
+    hidden inputs (CSRF tokens, `next`) and `next` addresses in links and form actions."""
+    return NEXT_ADDRESS.sub(r"\1", HIDDEN_VALUE.sub(r'\1"', html))
+
+
+@dataclass
+class Findings:
+    problems: list[str] = field(default_factory=list)
+    pages_checked: int = 0
+    # Pages already checked, by their markup: the same markup gets the same results, and
+    # many addresses share one (every project page an outsider tries is the same 404).
+    markup_checked: set[str] = field(default_factory=set)
+
+    def check(self, page: Page, persona: str, what: str) -> None:
+        self.pages_checked += 1
+        if violations := axe_violations(page):
+            self.problems.append(
+                f"{page.url} as {persona} ({what}):\n{describe_violations(violations)}"
+            )
+        viewport = page.viewport_size
+        if viewport and viewport["width"] <= NARROW["width"]:
+            # axe cannot see this one: WCAG 1.4.10, content reflows without sideways scrolling.
+            scroll_width, width = page.evaluate(
+                "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            if scroll_width > width:
+                self.problems.append(
+                    f"{page.url} as {persona} ({what}): the page is {scroll_width} px wide in a "
+                    f"{width} px window, so it scrolls sideways"
+                )
+
+
+def visit_every_page(page: Page, demo: Demo, persona: str, findings: Findings) -> None:
+    """Open each page in the browser and run axe, unless its markup was already checked.
+
+    Django's test client finds out first, in a few milliseconds, where each address leads
+    and what it shows, so the browser only opens pages it has not seen.
+    """
+    client = Client()
+    if user := demo.user(persona):
+        client.force_login(user)
+    for path in pages_to_check(demo, persona):
+        response = client.get(path, follow=True)
+        status = response.status_code
+        if status >= 500:
+            findings.problems.append(f"{path} as {persona}: the server answered {status}")
+        if status not in CHECKED_STATUSES or "text/html" not in response.get("Content-Type", ""):
+            continue
+        markup = markup_of(response.content.decode())
+        if markup in findings.markup_checked:
+            continue
+        findings.markup_checked.add(markup)
+        landed_on = response.redirect_chain[-1][0] if response.redirect_chain else path
+        browser_response = page.goto(landed_on)
+        assert browser_response is not None
+        assert browser_response.status == status, f"{landed_on} as {persona}"
+        findings.check(page, persona, f"GET {path} answered {status}")
+
+
+@dataclass
+class FormCheck:
+    persona: str
+    path: Callable[[Demo], str]
+
+
+FORMS: dict[str, FormCheck] = {
+    "sign in": FormCheck(ANONYMOUS, lambda demo: reverse("accounts:sign_in")),
+    "ask for a password reset": FormCheck(
+        ANONYMOUS, lambda demo: reverse("accounts:password_reset")
+    ),
+    "set up an account from an invitation": FormCheck(
+        ANONYMOUS, lambda demo: invitation_link(demo, "another.newcomer@example.org")
+    ),
+    "change password": FormCheck("member", lambda demo: reverse("accounts:password_change")),
+    "invite a member": FormCheck(
+        "chair", lambda demo: reverse("projects:member_invite", kwargs=website(demo))
+    ),
+    "edit a project": FormCheck(
+        "chair", lambda demo: reverse("projects:edit", kwargs=website(demo))
+    ),
+    "set up a project": FormCheck("coordinator", lambda demo: reverse("projects:create")),
+    "organisation settings": FormCheck(
+        "administrator", lambda demo: reverse("accounts:organisation")
+    ),
+}
+
+
+def submit_empty(page: Page) -> None:
+    """Empty every field that can be typed in, even those that come filled in, and submit."""
+    form = page.locator("main form[method=post]").first
+    fields = form.locator(
+        "input[type=text], input[type=email], input[type=tel], input[type=password], "
+        "input[type=number], input[type=search], input:not([type]), textarea"
+    )
+    for index in range(fields.count()):
+        fields.nth(index).fill("")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").first.click()
+
+
+def test_it_has_no_axe_violations_on_any_page_for_any_persona(
+    demo: Demo, open_page: OpenPage
+) -> None:
+    findings = Findings()
+    pages: dict[str, Page] = {}
+    for persona in BROWSER_PERSONAS:
+        pages[persona] = open_page(persona, with_axe=True)
+        visit_every_page(pages[persona], demo, persona, findings)
+
+    for what, check in FORMS.items():
+        page = pages[check.persona]
+        page.goto(check.path(demo))
+        submit_empty(page)
+        error_summary = page.locator(".govuk-error-summary")
+        if error_summary.count() == 0:
+            findings.problems.append(f"{page.url}: submitting {what} empty showed no errors")
+        findings.check(page, check.persona, f"{what}, submitted empty")
+
+    # A page showing the banner that confirms something was done.
+    page = pages["chair"]
+    page.goto(reverse("projects:member_invite", kwargs=website(demo)))
+    page.get_by_label("Email address").fill("new.member@example.org")
+    page.get_by_label("Their name").fill("Ngozi Obi")
+    page.get_by_label("Carer", exact=True).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send the invitation").click()
+    findings.check(page, "chair", "members page with the invitation-sent banner")
+
+    assert findings.pages_checked > 60, "Fewer pages were checked than the demo has"
+    assert not findings.problems, (
+        f"{len(findings.problems)} of {findings.pages_checked} pages have problems:\n\n"
+        + "\n\n".join(findings.problems)
+    )
+
+
+def test_it_has_no_axe_violations_and_no_sideways_scrolling_on_a_narrow_screen(
+    demo: Demo, open_page: OpenPage
+) -> None:
+    findings = Findings()
+    # Between them these three see every kind of page; the others see fewer.
+    for persona in [ANONYMOUS, "chair", "administrator"]:
+        page = open_page(persona, with_axe=True, viewport=NARROW)
+        visit_every_page(page, demo, persona, findings)
+
+    assert findings.pages_checked > 30, "Fewer pages were checked than the demo has"
+    assert not findings.problems, (
+        f"{len(findings.problems)} of {findings.pages_checked} pages have problems at "
+        f"{NARROW['width']} px wide:\n\n" + "\n\n".join(findings.problems)
+    )
