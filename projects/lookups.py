@@ -50,13 +50,13 @@ def get_project_for_user(request: HttpRequest, pk: int, *, manage: bool = False)
 
 
 def get_membership_for_user(
-    request: HttpRequest, project_pk: int, pk: int
+    request: HttpRequest, project_pk: int, pk: int, *, manage: bool = True
 ) -> tuple[ProjectAccess, Membership]:
-    """A current member of the project, for the people who lead it."""
-    access = get_project_for_user(request, project_pk, manage=True)
+    """A current member of the project: by default only for the people who lead it."""
+    access = get_project_for_user(request, project_pk, manage=manage)
     membership = (
         Membership.objects.current()
-        .select_related("user")
+        .select_related("user__profile")
         .filter(project=access.project, pk=pk)
         .first()
     )

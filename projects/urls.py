@@ -1,5 +1,6 @@
 from django.urls import path
 
+from people import views as people_views
 from projects import views
 
 app_name = "projects"
@@ -14,9 +15,19 @@ urlpatterns = [
     path("<int:pk>/members/<int:membership_pk>/role/", views.member_change, name="member_change"),
     path("<int:pk>/members/<int:membership_pk>/remove/", views.member_remove, name="member_remove"),
     path(
+        "<int:pk>/members/<int:membership_pk>/access/",
+        people_views.member_access,
+        name="member_access",
+    ),
+    path(
         "<int:pk>/invitations/<int:invitation_pk>/resend/",
         views.invitation_resend,
         name="invitation_resend",
+    ),
+    path(
+        "<int:pk>/members/<int:membership_pk>/access/",
+        people_views.member_access,
+        name="member_access",
     ),
     path(
         "<int:pk>/invitations/<int:invitation_pk>/withdraw/",

@@ -12,6 +12,7 @@ from accounts.forms import InvitationForm
 from accounts.models import AuditEvent, Invitation, User
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
+from people import policy as access_policy
 from projects import policy, services
 from projects.forms import MemberSearchForm, MembershipForm, ProjectEditForm, ProjectForm
 from projects.lookups import get_invitation_for_user, get_membership_for_user, get_project_for_user
@@ -137,11 +138,19 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def member_list(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk)
-    members = Membership.objects.current().filter(project=access.project).select_related("user")
+    members = (
+        Membership.objects.current().filter(project=access.project).select_related("user__profile")
+    )
     search = MemberSearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     if query:
         members = members.filter(user__full_name__icontains=query)
+    page = paginate(request, members)
+    viewer = _user(request)
+    for membership in page:
+        membership.can_see_access = access_policy.can_see_access_needs(
+            viewer, access.membership, membership.user, getattr(membership.user, "profile", None)
+        )
     invitations = (
         Invitation.objects.pending().filter(project=access.project).select_related("invited_by")
         if access.can_manage
@@ -153,7 +162,7 @@ def member_list(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "access": access,
             "project": access.project,
-            "page": paginate(request, members),
+            "page": page,
             "query": query,
             "search": search,
             "invitations": invitations,

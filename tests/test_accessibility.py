@@ -118,6 +118,11 @@ RECIPES: dict[str, Recipe] = {
     "projects:member_invite": Recipe(website),
     "projects:member_change": Recipe(amira_in_the_website_group),
     "projects:member_remove": Recipe(amira_in_the_website_group),
+    "projects:member_access": Recipe(amira_in_the_website_group),
+    "people:me": Recipe(),
+    "people:details": Recipe(),
+    "people:access": Recipe(),
+    "people:preferences": Recipe(),
     "projects:invitation_resend": Recipe(nadia_invited_to_the_employment_group),
     "projects:invitation_withdraw": Recipe(nadia_invited_to_the_employment_group),
     "admin:index": Recipe(),
@@ -257,6 +262,12 @@ FORMS: dict[str, FormCheck] = {
     "set up a project": FormCheck("coordinator", lambda demo: reverse("projects:create")),
     "organisation settings": FormCheck(
         "administrator", lambda demo: reverse("accounts:organisation")
+    ),
+    "your details": FormCheck("member", lambda demo: reverse("people:details")),
+    "how we contact you": FormCheck("member", lambda demo: reverse("people:preferences")),
+    "why you need to see access requirements": FormCheck(
+        "coordinator",
+        lambda demo: reverse("projects:member_access", kwargs=amira_in_the_website_group(demo)),
     ),
 }
 

@@ -125,6 +125,23 @@ GRID: dict[str, Rule] = {
     "projects:member_invite": Rule(project_leaders(), kwargs=website),
     "projects:member_change": Rule(project_leaders(), kwargs=amira_in_website),
     "projects:member_remove": Rule(project_leaders(), kwargs=amira_in_website),
+    # Amira's access requirements: her own, and the coordinator's, who arranges support.
+    # Her chair and the administrator do not arrange support, and she has not shared them.
+    "projects:member_access": Rule(
+        {
+            "anonymous": LOGIN,
+            "outsider": NOT_FOUND,
+            "member": OK,
+            "chair": FORBIDDEN,
+            "coordinator": OK,
+            "administrator": FORBIDDEN,
+        },
+        kwargs=amira_in_website,
+    ),
+    "people:me": Rule(signed_in(OK)),
+    "people:details": Rule(signed_in(OK)),
+    "people:access": Rule(signed_in(OK)),
+    "people:preferences": Rule(signed_in(OK)),
     "projects:invitation_resend": Rule(
         project_leaders(REDIRECT), kwargs=pending_invitation, method="post"
     ),
