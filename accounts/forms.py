@@ -204,8 +204,8 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         for name in ("papers_notice_days", "cooling_off_hours", "invitation_valid_days"):
-            self.fields[name].widget.attrs.update(
-                {"inputmode": "numeric", "class": "govuk-input--width-4"}
+            self.fields[name].widget = forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}
             )
 
     def clean_logo(self) -> Any:

@@ -1,6 +1,6 @@
 """The access requirements every installation starts with. Administrators can add more."""
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 
 class Entry(TypedDict, total=False):
@@ -88,3 +88,11 @@ STARTING_CATALOGUE: list[Entry] = [
         "detail_label": "What can you not eat or drink?",
     },
 ]
+
+
+def add_starting_catalogue(model: Any) -> None:
+    """Add any starting entries that are missing. `model` may be a migration's historical model."""
+    for position, entry in enumerate(STARTING_CATALOGUE):
+        model.objects.get_or_create(
+            code=entry["code"], defaults={**entry, "position": (position + 1) * 10}
+        )

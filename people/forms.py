@@ -171,8 +171,10 @@ class AccessForm(forms.Form):
                     **extra,
                 )
                 if need_type.detail_kind == DetailKind.NUMBER:
-                    self.fields[f"detail_{need_type.code}"].widget.attrs.update(
-                        {"inputmode": "numeric", "class": "govuk-input--width-4"}
+                    # GOV.UK advice: a text box that brings up the number keypad, because
+                    # type="number" silently drops what is not a number.
+                    self.fields[f"detail_{need_type.code}"].widget = forms.TextInput(
+                        attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}
                     )
 
     def clean(self) -> dict[str, Any]:

@@ -264,7 +264,8 @@ FORMS: dict[str, FormCheck] = {
         "administrator", lambda demo: reverse("accounts:organisation")
     ),
     "your details": FormCheck("member", lambda demo: reverse("people:details")),
-    "how we contact you": FormCheck("member", lambda demo: reverse("people:preferences")),
+    # Deborah has not chosen any way to be contacted yet, so saving as it is fails.
+    "how we contact you": FormCheck("chair", lambda demo: reverse("people:preferences")),
     "why you need to see access requirements": FormCheck(
         "coordinator",
         lambda demo: reverse("projects:member_access", kwargs=amira_in_the_website_group(demo)),

@@ -2,13 +2,9 @@ from django.db import migrations
 
 
 def add_starting_catalogue(apps, schema_editor):
-    from people.catalogue import STARTING_CATALOGUE
+    from people.catalogue import add_starting_catalogue
 
-    AccessNeedType = apps.get_model("people", "AccessNeedType")
-    for position, entry in enumerate(STARTING_CATALOGUE):
-        AccessNeedType.objects.get_or_create(
-            code=entry["code"], defaults={**entry, "position": (position + 1) * 10}
-        )
+    add_starting_catalogue(apps.get_model("people", "AccessNeedType"))
 
 
 class Migration(migrations.Migration):

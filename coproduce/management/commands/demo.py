@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Invitation, Organisation, OrgRole, User
+from people.catalogue import add_starting_catalogue
+from people.models import AccessNeed, AccessNeedType, Profile
 from projects.models import Membership, MemberType, Project, ProjectRole
 
 DEMO_PASSWORD = "coproduce-demo"  # noqa: S105  (published in the README on purpose)
@@ -78,6 +80,16 @@ PROJECTS = {
     ),
 }
 
+# Access requirements, as each person recorded them: (catalogue code, detail).
+ACCESS_NEEDS = {
+    "amira@example.org": [("bsl-interpreter", ""), ("regular-breaks", "60")],
+    "colin@example.org": [("paper-by-post", ""), ("large-print", "16")],
+    "harriet@example.org": [("step-free", ""), ("wheelchair-space", ""), ("accessible-toilet", "")],
+    "kwame@example.org": [("quiet-room", ""), ("easy-read", "")],
+    "marcus@example.org": [("assistance-dog", ""), ("screen-reader", "")],
+}
+POSTAL_ADDRESSES = {"colin@example.org": "12 Mill Lane\nRiverside\nRV1 2AB"}
+
 # The personas the tests and the README refer to, by what they let you try.
 PERSONAS = {
     "administrator": "sam@example.org",
@@ -139,6 +151,25 @@ class Command(BaseCommand):
                         project=projects[project_name],
                         subject=user,
                     )
+
+        # Test databases that were emptied after a test lose what migrations added.
+        add_starting_catalogue(AccessNeedType)
+        for email, needs in ACCESS_NEEDS.items():
+            user = User.objects.get(email=email)
+            Profile.objects.get_or_create(
+                user=user,
+                defaults={
+                    "channels": ["email", "post"] if email in POSTAL_ADDRESSES else ["email"],
+                    "postal_address": POSTAL_ADDRESSES.get(email, ""),
+                    "access_recorded_at": timezone.now(),
+                },
+            )
+            for code, detail in needs:
+                AccessNeed.objects.get_or_create(
+                    user=user,
+                    need_type=AccessNeedType.objects.get(code=code),
+                    defaults={"detail": detail},
+                )
 
         employment = projects[EMPLOYMENT]
         if not Invitation.objects.filter(project=employment).exists():
