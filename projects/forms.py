@@ -4,7 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.lib.forms import SpecificErrorsMixin
-from projects.models import Membership, MemberType, Project, ProjectRole, ProjectStatus
+from projects.models import (
+    Membership,
+    MemberType,
+    Project,
+    ProjectRole,
+    ProjectStatus,
+    Stakeholder,
+)
 
 
 class ProjectForm(SpecificErrorsMixin, forms.ModelForm):
@@ -61,3 +68,56 @@ class MembershipForm(SpecificErrorsMixin, forms.ModelForm):
 
 class MemberSearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+
+
+class StakeholderForm(SpecificErrorsMixin, forms.ModelForm):
+    required_messages = {
+        "name": _("Enter the name of the person or organisation"),
+        "interest": _("Say what their interest in the work is"),
+        "influence": _("Choose how much influence they have"),
+        "involvement": _("Choose how involved they are now"),
+    }
+
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "name",
+            "is_organisation",
+            "interest",
+            "influence",
+            "involvement",
+            "should_become_partner",
+            "contact",
+        ]
+        widgets = {
+            "interest": forms.Textarea(attrs={"rows": 3}),
+            "influence": forms.RadioSelect,
+            "involvement": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.project = project
+        # Model choice fields add an empty "---------" option that radios must not show.
+        for name in ("influence", "involvement"):
+            field = self.fields[name]
+            field.choices = [c for c in field.choices if c[0] != ""]  # type: ignore[attr-defined]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = Stakeholder.objects.filter(project=self.project, name__iexact=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("%(name)s is already on this project's map.") % {"name": name}
+            )
+        return name
+
+
+class StakeholderEditForm(StakeholderForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 
 from accounts.models import Invitation, User
 from projects import policy
-from projects.models import Membership, Project
+from projects.models import Membership, Project, Stakeholder
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,14 @@ def get_invitation_for_user(
     if invitation is None:
         raise Http404
     return access, invitation
+
+
+def get_stakeholder_for_user(
+    request: HttpRequest, project_pk: int, pk: int
+) -> tuple[ProjectAccess, Stakeholder]:
+    """A stakeholder on the project's map, for the people who lead the project."""
+    access = get_project_for_user(request, project_pk, manage=True)
+    stakeholder = Stakeholder.objects.filter(project=access.project, pk=pk).first()
+    if stakeholder is None:
+        raise Http404
+    return access, stakeholder

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -113,3 +114,71 @@ class Membership(models.Model):
     @property
     def leads(self) -> bool:
         return self.is_current and self.role in LEADING_ROLES
+
+
+class Level(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class Involvement(models.TextChoices):
+    """How far a stakeholder takes part, from hearing about the work to sharing it."""
+
+    INFORM = "inform", _("We keep them informed")
+    CONSULT = "consult", _("We ask their views")
+    INVOLVE = "involve", _("They take part in the work")
+    PARTNER = "partner", _("They are a partner")
+
+
+class Stakeholder(models.Model):
+    """A person or organisation with an interest in what the project changes."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stakeholders")
+    name = models.CharField(_("name"), max_length=150)
+    is_organisation = models.BooleanField(_("this is an organisation"), default=True)
+    interest = models.TextField(
+        _("their interest"),
+        max_length=1000,
+        help_text=_("What they care about in this work, or how it affects them."),
+    )
+    influence = models.CharField(
+        _("how much influence they have over the work"),
+        max_length=10,
+        choices=Level.choices,
+        default=Level.MEDIUM,
+    )
+    involvement = models.CharField(
+        _("how involved they are now"),
+        max_length=10,
+        choices=Involvement.choices,
+        default=Involvement.INFORM,
+    )
+    contact = models.CharField(
+        _("contact (optional)"),
+        max_length=200,
+        blank=True,
+        help_text=_("A name, email address or phone number."),
+    )
+    should_become_partner = models.BooleanField(_("they should become a partner"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "project", Lower("name"), name="stakeholder_name_once_per_project"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(influence__in=Level.values), name="stakeholder_influence_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(involvement__in=Involvement.values),
+                name="stakeholder_involvement_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,7 +6,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
 from coproduce.lib.concurrency import save_if_unchanged
-from projects.models import LEADING_ROLES, Membership, MemberType, Project, ProjectRole
+from projects.models import (
+    LEADING_ROLES,
+    Membership,
+    MemberType,
+    Project,
+    ProjectRole,
+    Stakeholder,
+)
 
 
 class MembershipError(Exception):
@@ -132,3 +139,45 @@ def membership_end(*, membership: Membership, actor: User) -> None:
         project=membership.project,
         subject=membership.user,
     )
+
+
+@transaction.atomic
+def stakeholder_add(*, stakeholder: Stakeholder, actor: User) -> None:
+    stakeholder.save()
+    AuditEvent.record(
+        actor=actor,
+        action="stakeholder.added",
+        summary=_("Added %(name)s to the stakeholder map") % {"name": stakeholder.name},
+        project=stakeholder.project,
+    )
+
+
+@transaction.atomic
+def stakeholder_update(
+    *, stakeholder: Stakeholder, actor: User, changed: list[str], expected_version: int
+) -> None:
+    """Save the changed fields; raises StaleEdit if someone else saved first."""
+    if not changed:
+        return
+    stakeholder.updated_at = timezone.now()
+    save_if_unchanged(
+        stakeholder, expected_version=expected_version, fields=[*changed, "updated_at"]
+    )
+    AuditEvent.record(
+        actor=actor,
+        action="stakeholder.updated",
+        summary=_("Changed %(name)s on the stakeholder map") % {"name": stakeholder.name},
+        project=stakeholder.project,
+        data={"changed": changed},
+    )
+
+
+@transaction.atomic
+def stakeholder_remove(*, stakeholder: Stakeholder, actor: User) -> None:
+    AuditEvent.record(
+        actor=actor,
+        action="stakeholder.removed",
+        summary=_("Took %(name)s off the stakeholder map") % {"name": stakeholder.name},
+        project=stakeholder.project,
+    )
+    stakeholder.delete()

@@ -19,6 +19,18 @@ urlpatterns = [
         people_views.member_access,
         name="member_access",
     ),
+    path("<int:pk>/stakeholders/", views.stakeholder_list, name="stakeholders"),
+    path("<int:pk>/stakeholders/add/", views.stakeholder_add, name="stakeholder_add"),
+    path(
+        "<int:pk>/stakeholders/<int:stakeholder_pk>/edit/",
+        views.stakeholder_edit,
+        name="stakeholder_edit",
+    ),
+    path(
+        "<int:pk>/stakeholders/<int:stakeholder_pk>/remove/",
+        views.stakeholder_remove,
+        name="stakeholder_remove",
+    ),
     path(
         "<int:pk>/invitations/<int:invitation_pk>/resend/",
         views.invitation_resend,

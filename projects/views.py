@@ -14,9 +14,30 @@ from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from people import policy as access_policy
 from projects import policy, services
-from projects.forms import MemberSearchForm, MembershipForm, ProjectEditForm, ProjectForm
-from projects.lookups import get_invitation_for_user, get_membership_for_user, get_project_for_user
-from projects.models import LEADING_ROLES, Membership, MemberType, Project, ProjectRole
+from projects.forms import (
+    MemberSearchForm,
+    MembershipForm,
+    ProjectEditForm,
+    ProjectForm,
+    StakeholderEditForm,
+    StakeholderForm,
+)
+from projects.lookups import (
+    get_invitation_for_user,
+    get_membership_for_user,
+    get_project_for_user,
+    get_stakeholder_for_user,
+)
+from projects.models import (
+    LEADING_ROLES,
+    Involvement,
+    Level,
+    Membership,
+    MemberType,
+    Project,
+    ProjectRole,
+    Stakeholder,
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -290,4 +311,109 @@ def invitation_withdraw(request: HttpRequest, pk: int, invitation_pk: int) -> Ht
         request,
         "projects/invitation_withdraw.html",
         {"project": access.project, "invitation": invitation, "access": access},
+    )
+
+
+@login_required
+@require_GET
+def stakeholder_list(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for_user(request, pk)
+    stakeholders = list(Stakeholder.objects.filter(project=access.project))
+    # The map: who matters most to the work, and how far they take part already.
+    grid = [
+        (
+            level_label,
+            [
+                (
+                    involvement_label,
+                    [s for s in stakeholders if s.influence == level and s.involvement == inv],
+                )
+                for inv, involvement_label in Involvement.choices
+            ],
+        )
+        for level, level_label in Level.choices
+    ]
+    return render(
+        request,
+        "projects/stakeholder_list.html",
+        {
+            "access": access,
+            "project": access.project,
+            "stakeholders": stakeholders,
+            "grid": grid,
+            "involvements": Involvement.choices,
+            "future_partners": [s for s in stakeholders if s.should_become_partner],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_add(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for_user(request, pk, manage=True)
+    form = StakeholderForm(
+        request.POST or None,
+        instance=Stakeholder(project=access.project),
+        project=access.project,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.stakeholder_add(stakeholder=form.instance, actor=_user(request))
+        messages.success(
+            request, _("%(name)s is on the stakeholder map.") % {"name": form.instance.name}
+        )
+        return redirect("projects:stakeholders", pk=pk)
+    return render(
+        request,
+        "projects/stakeholder_form.html",
+        {"form": form, "project": access.project, "access": access},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_edit(request: HttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
+    access, stakeholder = get_stakeholder_for_user(request, pk, stakeholder_pk)
+    form = StakeholderEditForm(request.POST or None, instance=stakeholder, project=access.project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stakeholder_update(
+                stakeholder=form.instance,
+                actor=_user(request),
+                changed=[name for name in form.changed_data if name != "version"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit:
+            form = form_after_stale_edit(
+                StakeholderEditForm,
+                request,
+                instance=Stakeholder.objects.get(pk=stakeholder.pk),
+                project=access.project,
+            )
+        else:
+            messages.success(request, _("The stakeholder map is saved."))
+            return redirect("projects:stakeholders", pk=pk)
+    return render(
+        request,
+        "projects/stakeholder_form.html",
+        {"form": form, "project": access.project, "access": access, "stakeholder": stakeholder},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_remove(request: HttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
+    access, stakeholder = get_stakeholder_for_user(request, pk, stakeholder_pk)
+    if request.method == "POST":
+        services.stakeholder_remove(stakeholder=stakeholder, actor=_user(request))
+        messages.success(
+            request,
+            _("%(name)s is off the stakeholder map.") % {"name": stakeholder.name},
+        )
+        return redirect("projects:stakeholders", pk=pk)
+    return render(
+        request,
+        "projects/stakeholder_remove.html",
+        {"project": access.project, "access": access, "stakeholder": stakeholder},
     )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from accounts.models import Invitation
-from projects.models import MemberType, ProjectRole
+from projects.models import MemberType, ProjectRole, Stakeholder
 from tests.browser import axe_violations, describe_violations
 from tests.conftest import ANONYMOUS, BROWSER_PERSONAS, Demo, OpenPage
 
@@ -90,6 +90,12 @@ def amira_in_the_website_group(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.website.pk, "membership_pk": demo.membership("member").pk}
 
 
+def the_carers_centre(demo: Demo) -> dict[str, Any]:
+    """The demo's stakeholder on the website group's map."""
+    stakeholder = Stakeholder.objects.get(project=demo.website, name="Riverside Carers' Centre")
+    return {"pk": demo.website.pk, "stakeholder_pk": stakeholder.pk}
+
+
 def nadia_invited_to_the_employment_group(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.employment.pk, "invitation_pk": nadias_invitation(demo)}
 
@@ -123,6 +129,10 @@ RECIPES: dict[str, Recipe] = {
     "people:details": Recipe(),
     "people:access": Recipe(),
     "people:preferences": Recipe(),
+    "projects:stakeholders": Recipe(website),
+    "projects:stakeholder_add": Recipe(website),
+    "projects:stakeholder_edit": Recipe(the_carers_centre),
+    "projects:stakeholder_remove": Recipe(the_carers_centre),
     "projects:invitation_resend": Recipe(nadia_invited_to_the_employment_group),
     "projects:invitation_withdraw": Recipe(nadia_invited_to_the_employment_group),
     "admin:index": Recipe(),

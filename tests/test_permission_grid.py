@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, User
 from conftest import Cast, client_for
-from projects.models import MemberType, ProjectRole
+from projects.models import MemberType, ProjectRole, Stakeholder
 
 PERSONAS = ["anonymous", "outsider", "member", "chair", "coordinator", "administrator"]
 
@@ -70,6 +70,13 @@ def website(cast: Cast) -> dict[str, Any]:
 
 def amira_in_website(cast: Cast) -> dict[str, Any]:
     return {"pk": cast.website.pk, "membership_pk": cast.membership(cast.member).pk}
+
+
+def a_stakeholder(cast: Cast) -> dict[str, Any]:
+    stakeholder = Stakeholder.objects.create(
+        project=cast.website, name="Riverside Carers' Centre", interest="Respite care"
+    )
+    return {"pk": cast.website.pk, "stakeholder_pk": stakeholder.pk}
 
 
 def pending_invitation(cast: Cast) -> dict[str, Any]:
@@ -142,6 +149,10 @@ GRID: dict[str, Rule] = {
     "people:details": Rule(signed_in(OK)),
     "people:access": Rule(signed_in(OK)),
     "people:preferences": Rule(signed_in(OK)),
+    "projects:stakeholders": Rule(project_members(), kwargs=website),
+    "projects:stakeholder_add": Rule(project_leaders(), kwargs=website),
+    "projects:stakeholder_edit": Rule(project_leaders(), kwargs=a_stakeholder),
+    "projects:stakeholder_remove": Rule(project_leaders(), kwargs=a_stakeholder),
     "projects:invitation_resend": Rule(
         project_leaders(REDIRECT), kwargs=pending_invitation, method="post"
     ),

@@ -34,7 +34,11 @@ STALE_EDIT_MESSAGE = _(
 
 
 def form_after_stale_edit[ModelFormT: forms.ModelForm](
-    form_class: type[ModelFormT], request: HttpRequest, *, instance: models.Model
+    form_class: type[ModelFormT],
+    request: HttpRequest,
+    *,
+    instance: models.Model,
+    **form_kwargs: Any,
 ) -> ModelFormT:
     """Re-show what the person typed, with a warning, ready to save over the newer version.
 
@@ -42,7 +46,7 @@ def form_after_stale_edit[ModelFormT: forms.ModelForm](
     """
     data = request.POST.copy()
     data["version"] = str(instance.version)  # type: ignore[attr-defined]
-    form = form_class(data, request.FILES or None, instance=instance)
+    form = form_class(data, request.FILES or None, instance=instance, **form_kwargs)
     form.is_valid()
     form.add_error(None, STALE_EDIT_MESSAGE)
     return form

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Invitation, Organisation, OrgRole, User
 from people.catalogue import add_starting_catalogue
 from people.models import AccessNeed, AccessNeedType, Profile
-from projects.models import Membership, MemberType, Project, ProjectRole
+from projects.models import Membership, MemberType, Project, ProjectRole, Stakeholder
 
 DEMO_PASSWORD = "coproduce-demo"  # noqa: S105  (published in the README on purpose)
 
@@ -89,6 +89,42 @@ ACCESS_NEEDS = {
     "marcus@example.org": [("assistance-dog", ""), ("screen-reader", "")],
 }
 POSTAL_ADDRESSES = {"colin@example.org": "12 Mill Lane\nRiverside\nRV1 2AB"}
+
+# (name, is an organisation, interest, influence, involvement, should become a partner)
+STAKEHOLDERS = [
+    (
+        "Riverside Carers' Centre",
+        True,
+        "Carers look for respite and crisis help on the site.",
+        "medium",
+        "consult",
+        True,
+    ),
+    (
+        "Community mental health team",
+        True,
+        "Staff send patients to the site after appointments.",
+        "high",
+        "involve",
+        False,
+    ),
+    (
+        "Integrated care board",
+        True,
+        "Pays for the website and wants fewer crisis admissions.",
+        "high",
+        "inform",
+        True,
+    ),
+    (
+        "Riverside Library",
+        True,
+        "Helps people without internet at home use the site.",
+        "low",
+        "inform",
+        False,
+    ),
+]
 
 # The personas the tests and the README refer to, by what they let you try.
 PERSONAS = {
@@ -170,6 +206,19 @@ class Command(BaseCommand):
                     need_type=AccessNeedType.objects.get(code=code),
                     defaults={"detail": detail},
                 )
+
+        for name, is_org, interest, influence, involvement, partner in STAKEHOLDERS:
+            Stakeholder.objects.get_or_create(
+                project=projects[WEBSITE],
+                name=name,
+                defaults={
+                    "is_organisation": is_org,
+                    "interest": interest,
+                    "influence": influence,
+                    "involvement": involvement,
+                    "should_become_partner": partner,
+                },
+            )
 
         employment = projects[EMPLOYMENT]
         if not Invitation.objects.filter(project=employment).exists():
