@@ -31,7 +31,13 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     user = request.user if isinstance(request.user, User) else None
     has_account = user is not None or User.objects.filter(email__iexact=invite.email).exists()
     wrong_person = user is not None and user.email.lower() != invite.email.lower()
-    form = None if has_account else AcceptInvitationForm(request.POST or None, email=invite.email)
+    form = (
+        None
+        if has_account
+        else AcceptInvitationForm(
+            request.POST if request.method == "POST" else None, email=invite.email
+        )
+    )
 
     if request.method == "POST" and not wrong_person:
         if user is not None:
@@ -79,7 +85,11 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     assert isinstance(request.user, User)
     organisation = Organisation.current()
-    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    form = OrganisationForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        instance=organisation,
+    )
     if request.method == "POST" and form.is_valid():
         changed = [name for name in form.changed_data if name != "version"]
         try:

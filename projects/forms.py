@@ -10,6 +10,7 @@ from projects.models import (
     Project,
     ProjectRole,
     ProjectStatus,
+    Skill,
     Stakeholder,
 )
 
@@ -121,3 +122,49 @@ class StakeholderEditForm(StakeholderForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+
+
+class SkillForm(SpecificErrorsMixin, forms.ModelForm):
+    required_messages = {"name": _("Enter the skill or knowledge the group needs")}
+
+    class Meta:
+        model = Skill
+        fields = ["name", "description", "gap_plan"]
+        widgets = {"gap_plan": forms.RadioSelect}
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = Skill.objects.filter(project=self.project, name__iexact=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("%(name)s is already on this project's list.") % {"name": name}
+            )
+        return name
+
+
+class SkillEditForm(SkillForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+
+class SkillOffersForm(forms.Form):
+    skills = forms.ModelMultipleChoiceField(
+        label=_("Which of these do you bring?"),
+        help_text=_("Choose all that apply. It is fine to choose none."),
+        queryset=Skill.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].queryset = Skill.objects.filter(project=project)  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 
 from accounts.models import Invitation, User
 from projects import policy
-from projects.models import Membership, Project, Stakeholder
+from projects.models import Membership, Project, Skill, Stakeholder
 
 
 @dataclass(frozen=True)
@@ -84,3 +84,14 @@ def get_stakeholder_for_user(
     if stakeholder is None:
         raise Http404
     return access, stakeholder
+
+
+def get_skill_for_user(
+    request: HttpRequest, project_pk: int, pk: int
+) -> tuple[ProjectAccess, Skill]:
+    """A skill the project needs, for the people who lead the project."""
+    access = get_project_for_user(request, project_pk, manage=True)
+    skill = Skill.objects.filter(project=access.project, pk=pk).first()
+    if skill is None:
+        raise Http404
+    return access, skill

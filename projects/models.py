@@ -182,3 +182,60 @@ class Stakeholder(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GapPlan(models.TextChoices):
+    NONE = "", _("No plan yet")
+    VISITING_EXPERT = "visiting_expert", _("Invite a visiting expert")
+    TRAINING = "training", _("Training needed")
+
+
+class Skill(models.Model):
+    """Something the group needs to know or be able to do for its work."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="skills")
+    name = models.CharField(_("skill or knowledge"), max_length=120)
+    description = models.CharField(
+        _("what it is for (optional)"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example, “to check the site works with screen readers”."),
+    )
+    gap_plan = models.CharField(
+        _("if nobody in the group brings it"),
+        max_length=20,
+        choices=GapPlan.choices,
+        blank=True,
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint("project", Lower("name"), name="skill_name_once_per_project"),
+            models.CheckConstraint(
+                condition=models.Q(gap_plan__in=GapPlan.values), name="skill_gap_plan_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SkillOffer(models.Model):
+    """A member saying they bring a skill the group needs."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="offers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_offers"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["skill", "user"], name="skill_offer_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} brings {self.skill}"

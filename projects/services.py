@@ -12,6 +12,8 @@ from projects.models import (
     MemberType,
     Project,
     ProjectRole,
+    Skill,
+    SkillOffer,
     Stakeholder,
 )
 
@@ -181,3 +183,54 @@ def stakeholder_remove(*, stakeholder: Stakeholder, actor: User) -> None:
         project=stakeholder.project,
     )
     stakeholder.delete()
+
+
+@transaction.atomic
+def skill_add(*, skill: Skill, actor: User) -> None:
+    skill.save()
+    AuditEvent.record(
+        actor=actor,
+        action="skill.added",
+        summary=_("Added “%(name)s” to the skills the group needs") % {"name": skill.name},
+        project=skill.project,
+    )
+
+
+@transaction.atomic
+def skill_update(*, skill: Skill, actor: User, changed: list[str], expected_version: int) -> None:
+    """Save the changed fields; raises StaleEdit if someone else saved first."""
+    if not changed:
+        return
+    save_if_unchanged(skill, expected_version=expected_version, fields=changed)
+    AuditEvent.record(
+        actor=actor,
+        action="skill.updated",
+        summary=_("Changed the skill “%(name)s”") % {"name": skill.name},
+        project=skill.project,
+        data={"changed": changed},
+    )
+
+
+@transaction.atomic
+def skill_remove(*, skill: Skill, actor: User) -> None:
+    AuditEvent.record(
+        actor=actor,
+        action="skill.removed",
+        summary=_("Took “%(name)s” off the skills the group needs") % {"name": skill.name},
+        project=skill.project,
+    )
+    skill.delete()
+
+
+@transaction.atomic
+def skill_offers_set(*, project: Project, user: User, skills: list[Skill]) -> None:
+    """Record which of the project's skills this member brings, replacing what they said."""
+    SkillOffer.objects.filter(skill__project=project, user=user).exclude(skill__in=skills).delete()
+    held = set(
+        SkillOffer.objects.filter(skill__project=project, user=user).values_list(
+            "skill_id", flat=True
+        )
+    )
+    SkillOffer.objects.bulk_create(
+        SkillOffer(skill=skill, user=user) for skill in skills if skill.pk not in held
+    )

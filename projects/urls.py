@@ -19,6 +19,11 @@ urlpatterns = [
         people_views.member_access,
         name="member_access",
     ),
+    path("<int:pk>/skills/", views.skill_list, name="skills"),
+    path("<int:pk>/skills/mine/", views.skill_offers, name="skill_offers"),
+    path("<int:pk>/skills/add/", views.skill_add, name="skill_add"),
+    path("<int:pk>/skills/<int:skill_pk>/edit/", views.skill_edit, name="skill_edit"),
+    path("<int:pk>/skills/<int:skill_pk>/remove/", views.skill_remove, name="skill_remove"),
     path("<int:pk>/stakeholders/", views.stakeholder_list, name="stakeholders"),
     path("<int:pk>/stakeholders/add/", views.stakeholder_add, name="stakeholder_add"),
     path(

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +19,9 @@ from projects.forms import (
     MembershipForm,
     ProjectEditForm,
     ProjectForm,
+    SkillEditForm,
+    SkillForm,
+    SkillOffersForm,
     StakeholderEditForm,
     StakeholderForm,
 )
@@ -26,6 +29,7 @@ from projects.lookups import (
     get_invitation_for_user,
     get_membership_for_user,
     get_project_for_user,
+    get_skill_for_user,
     get_stakeholder_for_user,
 )
 from projects.models import (
@@ -36,6 +40,8 @@ from projects.models import (
     MemberType,
     Project,
     ProjectRole,
+    Skill,
+    SkillOffer,
     Stakeholder,
 )
 
@@ -85,7 +91,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not policy.can_create_project(user):
         raise PermissionDenied
-    form = ProjectForm(request.POST or None)
+    form = ProjectForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         project = services.project_create(
             name=form.cleaned_data["name"], purpose=form.cleaned_data["purpose"], created_by=user
@@ -130,7 +136,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
-    form = ProjectEditForm(request.POST or None, instance=access.project)
+    form = ProjectEditForm(
+        request.POST if request.method == "POST" else None, instance=access.project
+    )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
         try:
@@ -195,7 +203,7 @@ def member_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = account_services.invitation_create(
@@ -223,7 +231,7 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_change(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     access, membership = get_membership_for_user(request, pk, membership_pk)
-    form = MembershipForm(request.POST or None, instance=membership)
+    form = MembershipForm(request.POST if request.method == "POST" else None, instance=membership)
     if request.method == "POST" and form.is_valid():
         # Compare against the stored values, not the form's in-place edits.
         stored = Membership.objects.get(pk=membership.pk)
@@ -352,7 +360,7 @@ def stakeholder_list(request: HttpRequest, pk: int) -> HttpResponse:
 def stakeholder_add(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
     form = StakeholderForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instance=Stakeholder(project=access.project),
         project=access.project,
     )
@@ -374,7 +382,11 @@ def stakeholder_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def stakeholder_edit(request: HttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
     access, stakeholder = get_stakeholder_for_user(request, pk, stakeholder_pk)
-    form = StakeholderEditForm(request.POST or None, instance=stakeholder, project=access.project)
+    form = StakeholderEditForm(
+        request.POST if request.method == "POST" else None,
+        instance=stakeholder,
+        project=access.project,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.stakeholder_update(
@@ -416,4 +428,127 @@ def stakeholder_remove(request: HttpRequest, pk: int, stakeholder_pk: int) -> Ht
         request,
         "projects/stakeholder_remove.html",
         {"project": access.project, "access": access, "stakeholder": stakeholder},
+    )
+
+
+@login_required
+@require_GET
+def skill_list(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for_user(request, pk)
+    current_members = Membership.objects.current().filter(project=access.project)
+    skills = Skill.objects.filter(project=access.project).prefetch_related(
+        Prefetch(
+            "offers",
+            queryset=SkillOffer.objects.filter(
+                user__in=current_members.values("user")
+            ).select_related("user"),
+        )
+    )
+    rows = [(skill, [offer.user for offer in skill.offers.all()]) for skill in skills]
+    return render(
+        request,
+        "projects/skill_list.html",
+        {
+            "access": access,
+            "project": access.project,
+            "rows": rows,
+            "gaps": [skill for skill, people in rows if not people],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skill_offers(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member says which of the skills the group needs they bring."""
+    access = get_project_for_user(request, pk)
+    if access.membership is None:
+        raise PermissionDenied  # only members bring skills to a group
+    user = _user(request)
+    held = Skill.objects.filter(project=access.project, offers__user=user)
+    form = SkillOffersForm(
+        request.POST if request.method == "POST" else None,
+        project=access.project,
+        initial={"skills": list(held)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.skill_offers_set(
+            project=access.project, user=user, skills=list(form.cleaned_data["skills"])
+        )
+        messages.success(request, _("Thank you. The group can now see what you bring."))
+        return redirect("projects:skills", pk=pk)
+    return render(
+        request,
+        "projects/skill_offers.html",
+        {"form": form, "project": access.project, "access": access},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skill_add(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for_user(request, pk, manage=True)
+    form = SkillForm(
+        request.POST if request.method == "POST" else None,
+        instance=Skill(project=access.project),
+        project=access.project,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.skill_add(skill=form.instance, actor=_user(request))
+        messages.success(request, _("“%(name)s” is on the list.") % {"name": form.instance.name})
+        return redirect("projects:skills", pk=pk)
+    return render(
+        request,
+        "projects/skill_form.html",
+        {"form": form, "project": access.project, "access": access},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skill_edit(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
+    access, skill = get_skill_for_user(request, pk, skill_pk)
+    form = SkillEditForm(
+        request.POST if request.method == "POST" else None, instance=skill, project=access.project
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.skill_update(
+                skill=form.instance,
+                actor=_user(request),
+                changed=[name for name in form.changed_data if name != "version"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit:
+            form = form_after_stale_edit(
+                SkillEditForm,
+                request,
+                instance=Skill.objects.get(pk=skill.pk),
+                project=access.project,
+            )
+        else:
+            messages.success(request, _("The skill is saved."))
+            return redirect("projects:skills", pk=pk)
+    return render(
+        request,
+        "projects/skill_form.html",
+        {"form": form, "project": access.project, "access": access, "skill": skill},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skill_remove(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
+    access, skill = get_skill_for_user(request, pk, skill_pk)
+    if request.method == "POST":
+        services.skill_remove(skill=skill, actor=_user(request))
+        messages.success(request, _("“%(name)s” is off the list.") % {"name": skill.name})
+        return redirect("projects:skills", pk=pk)
+    return render(
+        request,
+        "projects/skill_remove.html",
+        {"project": access.project, "access": access, "skill": skill},
     )

@@ -16,8 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from accounts.models import Invitation
-from projects.models import MemberType, ProjectRole, Stakeholder
+from accounts.models import Invitation, User
+from people.models import ErasureRequest, ErasureStatus
+from projects.models import MemberType, ProjectRole, Skill, Stakeholder
 from tests.browser import axe_violations, describe_violations
 from tests.conftest import ANONYMOUS, BROWSER_PERSONAS, Demo, OpenPage
 
@@ -90,6 +91,12 @@ def amira_in_the_website_group(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.website.pk, "membership_pk": demo.membership("member").pk}
 
 
+def plain_english_editing(demo: Demo) -> dict[str, Any]:
+    """A skill on the website group's list, from the demo."""
+    skill = Skill.objects.get(project=demo.website, name="Plain English editing")
+    return {"pk": demo.website.pk, "skill_pk": skill.pk}
+
+
 def the_carers_centre(demo: Demo) -> dict[str, Any]:
     """The demo's stakeholder on the website group's map."""
     stakeholder = Stakeholder.objects.get(project=demo.website, name="Riverside Carers' Centre")
@@ -98,6 +105,17 @@ def the_carers_centre(demo: Demo) -> dict[str, Any]:
 
 def nadia_invited_to_the_employment_group(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.employment.pk, "invitation_pk": nadias_invitation(demo)}
+
+
+def olus_erasure_request(demo: Demo) -> dict[str, Any]:
+    """Olu has asked for his data to be deleted, so he sees that his request is waiting."""
+    olu = User.objects.get(email="olu@example.org")
+    request, _created = ErasureRequest.objects.get_or_create(
+        user=olu,
+        status=ErasureStatus.PENDING,
+        defaults={"reason": "I have moved away and no longer take part."},
+    )
+    return {"pk": request.pk}
 
 
 RECIPES: dict[str, Recipe] = {
@@ -129,6 +147,18 @@ RECIPES: dict[str, Recipe] = {
     "people:details": Recipe(),
     "people:access": Recipe(),
     "people:preferences": Recipe(),
+    "people:privacy_notice": Recipe(),
+    "people:consent": Recipe(),
+    "people:data_export": Recipe(),
+    "people:erasure_request": Recipe(),
+    "people:privacy_notice_publish": Recipe(),
+    "people:erasure_requests": Recipe(),
+    "people:erasure_decide": Recipe(olus_erasure_request),
+    "projects:skills": Recipe(website),
+    "projects:skill_offers": Recipe(website),
+    "projects:skill_add": Recipe(website),
+    "projects:skill_edit": Recipe(plain_english_editing),
+    "projects:skill_remove": Recipe(plain_english_editing),
     "projects:stakeholders": Recipe(website),
     "projects:stakeholder_add": Recipe(website),
     "projects:stakeholder_edit": Recipe(the_carers_centre),
@@ -155,6 +185,7 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
         withdraw_page(demo, "pending@example.org")
     ),
     "page that does not exist": lambda demo: "/no-such-page/",
+    "your data as a web page": lambda demo: reverse("people:data_export") + "?format=html",
 }
 
 
@@ -276,6 +307,13 @@ FORMS: dict[str, FormCheck] = {
     "your details": FormCheck("member", lambda demo: reverse("people:details")),
     # Deborah has not chosen any way to be contacted yet, so saving as it is fails.
     "how we contact you": FormCheck("chair", lambda demo: reverse("people:preferences")),
+    "publish a new privacy notice": FormCheck(
+        "administrator", lambda demo: reverse("people:privacy_notice_publish")
+    ),
+    "decide on a request to delete data": FormCheck(
+        "administrator",
+        lambda demo: reverse("people:erasure_decide", kwargs=olus_erasure_request(demo)),
+    ),
     "why you need to see access requirements": FormCheck(
         "coordinator",
         lambda demo: reverse("projects:member_access", kwargs=amira_in_the_website_group(demo)),

@@ -14,7 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, User
 from conftest import Cast, client_for
-from projects.models import MemberType, ProjectRole, Stakeholder
+from people.models import ErasureRequest
+from projects.models import MemberType, ProjectRole, Skill, Stakeholder
 
 PERSONAS = ["anonymous", "outsider", "member", "chair", "coordinator", "administrator"]
 
@@ -72,6 +73,11 @@ def amira_in_website(cast: Cast) -> dict[str, Any]:
     return {"pk": cast.website.pk, "membership_pk": cast.membership(cast.member).pk}
 
 
+def a_skill(cast: Cast) -> dict[str, Any]:
+    skill = Skill.objects.create(project=cast.website, name="Plain English editing")
+    return {"pk": cast.website.pk, "skill_pk": skill.pk}
+
+
 def a_stakeholder(cast: Cast) -> dict[str, Any]:
     stakeholder = Stakeholder.objects.create(
         project=cast.website, name="Riverside Carers' Centre", interest="Respite care"
@@ -103,6 +109,10 @@ def invitation_token(cast: Cast) -> list[Any]:
     token = invitation.issue_token(valid_days=14)
     invitation.save()
     return [token]
+
+
+def olus_erasure_request(cast: Cast) -> dict[str, Any]:
+    return {"pk": ErasureRequest.objects.create(user=cast.outsider).pk}
 
 
 GRID: dict[str, Rule] = {
@@ -149,6 +159,19 @@ GRID: dict[str, Rule] = {
     "people:details": Rule(signed_in(OK)),
     "people:access": Rule(signed_in(OK)),
     "people:preferences": Rule(signed_in(OK)),
+    "people:privacy_notice": Rule(everyone(OK)),
+    "people:consent": Rule(signed_in(OK)),
+    "people:data_export": Rule(signed_in(OK)),
+    "people:erasure_request": Rule(signed_in(OK)),
+    "people:privacy_notice_publish": Rule(administrators_only()),
+    "people:erasure_requests": Rule(administrators_only()),
+    "people:erasure_decide": Rule(administrators_only(), kwargs=olus_erasure_request),
+    "projects:skills": Rule(project_members(), kwargs=website),
+    # Only members bring skills; the administrator is not in the group.
+    "projects:skill_offers": Rule(project_members() | {"administrator": FORBIDDEN}, kwargs=website),
+    "projects:skill_add": Rule(project_leaders(), kwargs=website),
+    "projects:skill_edit": Rule(project_leaders(), kwargs=a_skill),
+    "projects:skill_remove": Rule(project_leaders(), kwargs=a_skill),
     "projects:stakeholders": Rule(project_members(), kwargs=website),
     "projects:stakeholder_add": Rule(project_leaders(), kwargs=website),
     "projects:stakeholder_edit": Rule(project_leaders(), kwargs=a_stakeholder),

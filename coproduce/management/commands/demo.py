@@ -15,8 +15,17 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Invitation, Organisation, OrgRole, User
 from people.catalogue import add_starting_catalogue
-from people.models import AccessNeed, AccessNeedType, Profile
-from projects.models import Membership, MemberType, Project, ProjectRole, Stakeholder
+from people.models import AccessNeed, AccessNeedType, Consent, PrivacyNotice, Profile
+from people.services import privacy_notice_publish
+from projects.models import (
+    Membership,
+    MemberType,
+    Project,
+    ProjectRole,
+    Skill,
+    SkillOffer,
+    Stakeholder,
+)
 
 DEMO_PASSWORD = "coproduce-demo"  # noqa: S105  (published in the README on purpose)
 
@@ -126,6 +135,62 @@ STAKEHOLDERS = [
     ),
 ]
 
+PRIVACY_SUMMARY = (
+    "We keep your name, contact details and access requirements so you can take part in our "
+    "co-production groups and so we can arrange the support you need.\n\n"
+    "Only the people who organise your groups see your access requirements, unless you choose "
+    "to share them. We never sell your information or use it for marketing.\n\n"
+    "You can download a copy of your data, or ask us to delete it, at any time from your "
+    "profile."
+)
+
+PRIVACY_BODY = (
+    "Riverside Health and Care Partnership is responsible for the information you give us "
+    "here.\n\n"
+    "What we keep: your name, email address, phone number and postal address if you give them; "
+    "what you bring to co-production; your access requirements; the groups you take part in; "
+    "and a record of what happens to your information.\n\n"
+    "Why we keep it: to run co-production groups with you, to arrange support such as "
+    "interpreters, large print or breaks, and to contact you the way you prefer. The law lets "
+    "us do this because you agree to it and because it is part of our public task. Access "
+    "requirements can be health information, so we take extra care with them.\n\n"
+    "Who sees it: the coordinators and facilitators of your groups see your access requirements"
+    " so they can arrange support. Other members see them only if you choose. Each time someone"
+    " else looks at them, we record who and why.\n\n"
+    "How long we keep it: while you take part, and for up to two years after your last group, "
+    "unless you ask us to delete it sooner.\n\n"
+    "Your rights: you can see, correct, download or ask us to delete your information. If you "
+    "are unhappy with how we use it, tell us first. You can also complain to the Information "
+    "Commissioner's Office at ico.org.uk."
+)
+
+# Everyone in the demo has agreed to the privacy notice except Olu, so the request to agree
+# can be seen by signing in as him.
+WITHOUT_CONSENT = {"olu@example.org"}
+
+# (skill, what it is for, plan if nobody brings it, who brings it)
+SKILLS = [
+    (
+        "Plain English editing",
+        "So every page can be understood on a first read",
+        "",
+        ["deborah@example.org", "colin@example.org"],
+    ),
+    (
+        "Knowing local crisis services",
+        "So the crisis pages send people to the right place",
+        "",
+        ["priya@example.org", "amira@example.org", "kwame@example.org"],
+    ),
+    (
+        "Testing with screen readers",
+        "To check the site works for blind and partially sighted members",
+        "visiting_expert",
+        [],
+    ),
+    ("Writing for search engines", "So people find the site when they search", "training", []),
+]
+
 # The personas the tests and the README refer to, by what they let you try.
 PERSONAS = {
     "administrator": "sam@example.org",
@@ -219,6 +284,28 @@ class Command(BaseCommand):
                     "should_become_partner": partner,
                 },
             )
+
+        notice = PrivacyNotice.objects.order_by("-version").first()
+        if notice is None:
+            notice = privacy_notice_publish(
+                summary=PRIVACY_SUMMARY,
+                body=PRIVACY_BODY,
+                actor=User.objects.get(email=PEOPLE[0].email),
+            )
+        for person in PEOPLE:
+            if person.email not in WITHOUT_CONSENT:
+                Consent.objects.get_or_create(
+                    user=User.objects.get(email=person.email), notice=notice
+                )
+
+        for name, description, plan, bringers in SKILLS:
+            skill, _created = Skill.objects.get_or_create(
+                project=projects[WEBSITE],
+                name=name,
+                defaults={"description": description, "gap_plan": plan},
+            )
+            for email in bringers:
+                SkillOffer.objects.get_or_create(skill=skill, user=User.objects.get(email=email))
 
         employment = projects[EMPLOYMENT]
         if not Invitation.objects.filter(project=employment).exists():
