@@ -13,7 +13,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("account/", include("accounts.urls")),
-    path("me/", include("people.urls")),
+    path("", include("people.urls")),
     path("projects/", include("projects.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,8 @@ only if the person has chosen to share with their group. Everyone but the person
 state why, and each viewing is recorded.
 """
 
+from django.contrib.auth.models import AnonymousUser
+
 from accounts.models import OrgRole, User
 from people.models import Profile
 from projects.models import Membership, MemberType, ProjectRole
@@ -36,3 +38,8 @@ def can_see_access_needs(
         return True
     shared = person_profile is not None and person_profile.share_access_with_group
     return shared and viewer_membership is not None and viewer_membership.is_current
+
+
+def can_administer_privacy(user: User | AnonymousUser) -> bool:
+    """Publishing the privacy notice and deciding erasure requests."""
+    return isinstance(user, User) and user.is_administrator

@@ -1,17 +1,37 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from people import policy, services
-from people.forms import AccessForm, DetailsForm, PreferencesForm, ViewingPurposeForm
-from people.models import AccessNeed, ContactChannel, PersonMemberType
+from people.forms import (
+    AccessForm,
+    ConsentForm,
+    DetailsForm,
+    ErasureDecisionForm,
+    ErasureRequestForm,
+    PreferencesForm,
+    PrivacyNoticeForm,
+    ViewingPurposeForm,
+)
+from people.models import (
+    AccessNeed,
+    Consent,
+    ContactChannel,
+    ErasureRequest,
+    ErasureStatus,
+    PersonMemberType,
+)
 from projects.lookups import get_membership_for_user
 
 
@@ -53,7 +73,7 @@ def details(request: HttpRequest) -> HttpResponse:
             PersonMemberType.objects.filter(user=user).values_list("member_type", flat=True)
         ),
     }
-    form = DetailsForm(request.POST or None, instance=profile, initial=initial)
+    form = DetailsForm(request.POST if request.method == "POST" else None, instance=profile, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
@@ -73,7 +93,7 @@ def details(request: HttpRequest) -> HttpResponse:
 def access(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     profile = services.profile_for(user)
-    form = AccessForm(request.POST or None, profile=profile, current=_needs(user))
+    form = AccessForm(request.POST if request.method == "POST" else None, profile=profile, current=_needs(user))
     if request.method == "POST" and form.is_valid():
         services.access_needs_save(
             profile=profile,
@@ -93,7 +113,7 @@ def access(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     profile = services.profile_for(_user(request))
-    form = PreferencesForm(request.POST or None, instance=profile)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your contact preferences are saved."))
@@ -129,7 +149,7 @@ def member_access(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
     }
     if viewer.pk == person.pk:
         return render(request, "people/member_access.html", context | {"needs": _needs(person)})
-    form = ViewingPurposeForm(request.POST or None)
+    form = ViewingPurposeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.access_needs_viewed(
             viewer=viewer,
@@ -142,5 +162,171 @@ def member_access(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
         request,
         "people/member_access_purpose.html",
         context | {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """The current privacy notice, for anyone, signed in or not."""
+    return render(
+        request, "people/privacy_notice.html", {"notice": services.privacy_notice_current()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def privacy_notice_publish(request: HttpRequest) -> HttpResponse:
+    if not policy.can_administer_privacy(request.user):
+        raise PermissionDenied
+    current = services.privacy_notice_current()
+    initial = {"summary": current.summary, "body": current.body} if current else {}
+    form = PrivacyNoticeForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = services.privacy_notice_publish(
+                summary=form.cleaned_data["summary"],
+                body=form.cleaned_data["body"],
+                actor=_user(request),
+            )
+        except services.PrivacyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Version %(version)s of the privacy notice is published. Everyone will be "
+                    "asked to agree to it."
+                )
+                % {"version": notice.version},
+            )
+            return redirect("people:privacy_notice")
+    return render(
+        request,
+        "people/privacy_notice_publish.html",
+        {"form": form, "current": current},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest) -> HttpResponse:
+    """Read the summary of the current privacy notice and agree to it."""
+    user = _user(request)
+    notice = services.privacy_notice_current()
+    agreed = notice is not None and Consent.objects.filter(user=user, notice=notice).exists()
+    data = request.POST if request.method == "POST" else None
+    form = ConsentForm(data, notice=notice) if notice is not None else None
+    if notice is not None and form is not None and form.is_valid():
+        services.consent_give(user=user, notice=notice)
+        messages.success(request, _("Thank you. We have recorded that you agree."))
+        return redirect("people:me")
+    return render(
+        request,
+        "people/consent.html",
+        {"notice": notice, "agreed": agreed, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def data_export(request: HttpRequest) -> HttpResponse:
+    """Explain what the download holds, and give it as a file (JSON) or a page (HTML)."""
+    user = _user(request)
+    file_format = request.GET.get("format", "")
+    if file_format not in {"json", "html"}:
+        return render(request, "people/data_export.html")
+    data = services.person_data(user=user)
+    services.data_exported(user=user, file_format=file_format)
+    if file_format == "html":
+        return render(
+            request, "people/data_export_page.html", {"data": data, "now": timezone.now()}
+        )
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"my-data-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erasure_request(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    pending = ErasureRequest.objects.filter(user=user, status=ErasureStatus.PENDING).first()
+    form = ErasureRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.erasure_request_create(user=user, reason=form.cleaned_data["reason"])
+        except services.PrivacyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "We have your request. An administrator will look at it and email you "
+                    "when your data is deleted, usually within one month."
+                ),
+            )
+            return redirect("people:me")
+    return render(
+        request,
+        "people/erasure_request.html",
+        {"form": form, "pending": pending},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def erasure_requests(request: HttpRequest) -> HttpResponse:
+    if not policy.can_administer_privacy(request.user):
+        raise PermissionDenied
+    pending = ErasureRequest.objects.filter(status=ErasureStatus.PENDING).select_related("user")
+    decided = (
+        ErasureRequest.objects.exclude(status=ErasureStatus.PENDING)
+        .select_related("user", "decided_by")
+        .order_by("-decided_at")[:20]
+    )
+    return render(request, "people/erasure_requests.html", {"pending": pending, "decided": decided})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erasure_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    if not policy.can_administer_privacy(request.user):
+        raise PermissionDenied
+    erasure = get_object_or_404(ErasureRequest.objects.select_related("user"), pk=pk)
+    actor = _user(request)
+    if not erasure.is_pending:
+        messages.info(request, _("This request has already been decided."))
+        return redirect("people:erasure_requests")
+    if erasure.user_id == actor.pk:
+        # Someone else must look at it, so nobody removes an administrator without a check.
+        raise PermissionDenied
+    form = ErasureDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        note = form.cleaned_data["note"].strip()
+        try:
+            if form.cleaned_data["decision"] == ErasureDecisionForm.ERASE:
+                services.erasure_request_complete(request=erasure, actor=actor, note=note)
+                done = _("Their personal data is deleted and we have emailed them.")
+            else:
+                services.erasure_request_decline(request=erasure, actor=actor, note=note)
+                done = _("The request is declined and we have emailed them your note.")
+        except services.PrivacyError as error:
+            messages.info(request, str(error))
+        else:
+            messages.success(request, done)
+        return redirect("people:erasure_requests")
+    return render(
+        request,
+        "people/erasure_decide.html",
+        {"form": form, "erasure": erasure},
         status=400 if form.errors else 200,
     )
