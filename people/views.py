@@ -73,7 +73,9 @@ def details(request: HttpRequest) -> HttpResponse:
             PersonMemberType.objects.filter(user=user).values_list("member_type", flat=True)
         ),
     }
-    form = DetailsForm(request.POST if request.method == "POST" else None, instance=profile, initial=initial)
+    form = DetailsForm(
+        request.POST if request.method == "POST" else None, instance=profile, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
@@ -93,7 +95,9 @@ def details(request: HttpRequest) -> HttpResponse:
 def access(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     profile = services.profile_for(user)
-    form = AccessForm(request.POST if request.method == "POST" else None, profile=profile, current=_needs(user))
+    form = AccessForm(
+        request.POST if request.method == "POST" else None, profile=profile, current=_needs(user)
+    )
     if request.method == "POST" and form.is_valid():
         services.access_needs_save(
             profile=profile,
