@@ -75,23 +75,25 @@ def get_invitation_for_user(
     return access, invitation
 
 
+def _get_project_item[Item: (Skill, Stakeholder)](
+    request: HttpRequest, project_pk: int, model: type[Item], pk: int
+) -> tuple[ProjectAccess, Item]:
+    access = get_project_for_user(request, project_pk, manage=True)
+    item = model._default_manager.filter(project=access.project, pk=pk).first()
+    if item is None:
+        raise Http404
+    return access, item
+
+
 def get_stakeholder_for_user(
     request: HttpRequest, project_pk: int, pk: int
 ) -> tuple[ProjectAccess, Stakeholder]:
     """A stakeholder on the project's map, for the people who lead the project."""
-    access = get_project_for_user(request, project_pk, manage=True)
-    stakeholder = Stakeholder.objects.filter(project=access.project, pk=pk).first()
-    if stakeholder is None:
-        raise Http404
-    return access, stakeholder
+    return _get_project_item(request, project_pk, Stakeholder, pk)
 
 
 def get_skill_for_user(
     request: HttpRequest, project_pk: int, pk: int
 ) -> tuple[ProjectAccess, Skill]:
     """A skill the project needs, for the people who lead the project."""
-    access = get_project_for_user(request, project_pk, manage=True)
-    skill = Skill.objects.filter(project=access.project, pk=pk).first()
-    if skill is None:
-        raise Http404
-    return access, skill
+    return _get_project_item(request, project_pk, Skill, pk)

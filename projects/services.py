@@ -1,8 +1,11 @@
 """Changes to projects and their membership. Each one is atomic and leaves an audit record."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditEvent, User
 from coproduce.lib.concurrency import save_if_unchanged
@@ -143,83 +146,57 @@ def membership_end(*, membership: Membership, actor: User) -> None:
     )
 
 
-@transaction.atomic
-def stakeholder_add(*, stakeholder: Stakeholder, actor: User) -> None:
-    stakeholder.save()
+# Skills and stakeholders are both simple named items on a project's pages: added, changed
+# and removed by its leaders, with the audit log saying what happened in these words.
+ProjectItem = Skill | Stakeholder
+ITEM_WORDS = {
+    Skill: (
+        "skill",
+        gettext_lazy("Added “%(name)s” to the skills the group needs"),
+        gettext_lazy("Changed the skill “%(name)s”"),
+        gettext_lazy("Took “%(name)s” off the skills the group needs"),
+    ),
+    Stakeholder: (
+        "stakeholder",
+        gettext_lazy("Added %(name)s to the stakeholder map"),
+        gettext_lazy("Changed %(name)s on the stakeholder map"),
+        gettext_lazy("Took %(name)s off the stakeholder map"),
+    ),
+}
+
+
+def _record_item(item: ProjectItem, actor: User, step: int, **data: Any) -> None:
+    kind, *summaries = ITEM_WORDS[type(item)]
     AuditEvent.record(
         actor=actor,
-        action="stakeholder.added",
-        summary=_("Added %(name)s to the stakeholder map") % {"name": stakeholder.name},
-        project=stakeholder.project,
+        action=f"{kind}.{('added', 'updated', 'removed')[step]}",
+        summary=str(summaries[step]) % {"name": item.name},
+        project=item.project,
+        data=data,
     )
 
 
 @transaction.atomic
-def stakeholder_update(
-    *, stakeholder: Stakeholder, actor: User, changed: list[str], expected_version: int
+def project_item_add(*, item: ProjectItem, actor: User) -> None:
+    item.save()
+    _record_item(item, actor, 0)
+
+
+@transaction.atomic
+def project_item_update(
+    *, item: ProjectItem, actor: User, changed: list[str], expected_version: int
 ) -> None:
     """Save the changed fields; raises StaleEdit if someone else saved first."""
     if not changed:
         return
-    stakeholder.updated_at = timezone.now()
-    save_if_unchanged(
-        stakeholder, expected_version=expected_version, fields=[*changed, "updated_at"]
-    )
-    AuditEvent.record(
-        actor=actor,
-        action="stakeholder.updated",
-        summary=_("Changed %(name)s on the stakeholder map") % {"name": stakeholder.name},
-        project=stakeholder.project,
-        data={"changed": changed},
-    )
+    save_if_unchanged(item, expected_version=expected_version, fields=changed)
+    _record_item(item, actor, 1, changed=changed)
 
 
 @transaction.atomic
-def stakeholder_remove(*, stakeholder: Stakeholder, actor: User) -> None:
-    AuditEvent.record(
-        actor=actor,
-        action="stakeholder.removed",
-        summary=_("Took %(name)s off the stakeholder map") % {"name": stakeholder.name},
-        project=stakeholder.project,
-    )
-    stakeholder.delete()
-
-
-@transaction.atomic
-def skill_add(*, skill: Skill, actor: User) -> None:
-    skill.save()
-    AuditEvent.record(
-        actor=actor,
-        action="skill.added",
-        summary=_("Added “%(name)s” to the skills the group needs") % {"name": skill.name},
-        project=skill.project,
-    )
-
-
-@transaction.atomic
-def skill_update(*, skill: Skill, actor: User, changed: list[str], expected_version: int) -> None:
-    """Save the changed fields; raises StaleEdit if someone else saved first."""
-    if not changed:
-        return
-    save_if_unchanged(skill, expected_version=expected_version, fields=changed)
-    AuditEvent.record(
-        actor=actor,
-        action="skill.updated",
-        summary=_("Changed the skill “%(name)s”") % {"name": skill.name},
-        project=skill.project,
-        data={"changed": changed},
-    )
-
-
-@transaction.atomic
-def skill_remove(*, skill: Skill, actor: User) -> None:
-    AuditEvent.record(
-        actor=actor,
-        action="skill.removed",
-        summary=_("Took “%(name)s” off the skills the group needs") % {"name": skill.name},
-        project=skill.project,
-    )
-    skill.delete()
+def project_item_remove(*, item: ProjectItem, actor: User) -> None:
+    _record_item(item, actor, 2)
+    item.delete()
 
 
 @transaction.atomic

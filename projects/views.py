@@ -365,7 +365,7 @@ def stakeholder_add(request: HttpRequest, pk: int) -> HttpResponse:
         project=access.project,
     )
     if request.method == "POST" and form.is_valid():
-        services.stakeholder_add(stakeholder=form.instance, actor=_user(request))
+        services.project_item_add(item=form.instance, actor=_user(request))
         messages.success(
             request, _("%(name)s is on the stakeholder map.") % {"name": form.instance.name}
         )
@@ -389,8 +389,8 @@ def stakeholder_edit(request: HttpRequest, pk: int, stakeholder_pk: int) -> Http
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.stakeholder_update(
-                stakeholder=form.instance,
+            services.project_item_update(
+                item=form.instance,
                 actor=_user(request),
                 changed=[name for name in form.changed_data if name != "version"],
                 expected_version=form.cleaned_data["version"],
@@ -418,7 +418,7 @@ def stakeholder_edit(request: HttpRequest, pk: int, stakeholder_pk: int) -> Http
 def stakeholder_remove(request: HttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
     access, stakeholder = get_stakeholder_for_user(request, pk, stakeholder_pk)
     if request.method == "POST":
-        services.stakeholder_remove(stakeholder=stakeholder, actor=_user(request))
+        services.project_item_remove(item=stakeholder, actor=_user(request))
         messages.success(
             request,
             _("%(name)s is off the stakeholder map.") % {"name": stakeholder.name},
@@ -495,7 +495,7 @@ def skill_add(request: HttpRequest, pk: int) -> HttpResponse:
         project=access.project,
     )
     if request.method == "POST" and form.is_valid():
-        services.skill_add(skill=form.instance, actor=_user(request))
+        services.project_item_add(item=form.instance, actor=_user(request))
         messages.success(request, _("“%(name)s” is on the list.") % {"name": form.instance.name})
         return redirect("projects:skills", pk=pk)
     return render(
@@ -515,8 +515,8 @@ def skill_edit(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.skill_update(
-                skill=form.instance,
+            services.project_item_update(
+                item=form.instance,
                 actor=_user(request),
                 changed=[name for name in form.changed_data if name != "version"],
                 expected_version=form.cleaned_data["version"],
@@ -544,7 +544,7 @@ def skill_edit(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
 def skill_remove(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
     access, skill = get_skill_for_user(request, pk, skill_pk)
     if request.method == "POST":
-        services.skill_remove(skill=skill, actor=_user(request))
+        services.project_item_remove(item=skill, actor=_user(request))
         messages.success(request, _("“%(name)s” is off the list.") % {"name": skill.name})
         return redirect("projects:skills", pk=pk)
     return render(

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,8 +18,13 @@ def save_if_unchanged(instance: models.Model, *, expected_version: int, fields: 
 
     The model needs a `version` integer field. Raises StaleEdit when the row moved on.
     """
-    values: dict[str, Any] = {name: getattr(instance, name) for name in fields}
     model = type(instance)
+    # .update() skips auto_now fields, so refresh them here for every caller.
+    for field in model._meta.concrete_fields:
+        if getattr(field, "auto_now", False):
+            setattr(instance, field.attname, timezone.now())
+            fields = [*fields, field.attname]
+    values: dict[str, Any] = {name: getattr(instance, name) for name in fields}
     updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
         version=models.F("version") + 1, **values
     )
