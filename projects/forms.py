@@ -40,11 +40,36 @@ class ProjectEditForm(ProjectForm):
     )
 
     class Meta(ProjectForm.Meta):
-        fields = ["name", "purpose", "status"]
+        fields = [
+            "name",
+            "purpose",
+            "status",
+            "target_min_members",
+            "target_max_members",
+            "target_lived_experience_percent",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        smallest, largest = cleaned.get("target_min_members"), cleaned.get("target_max_members")
+        if smallest is not None and largest is not None and smallest > largest:
+            self.add_error(
+                "target_max_members",
+                _("The largest size must be at least the smallest size (%(n)s).") % {"n": smallest},
+            )
+        return cleaned
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        for name in (
+            "target_min_members",
+            "target_max_members",
+            "target_lived_experience_percent",
+        ):
+            self.fields[name].widget = forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}
+            )
 
 
 class MembershipForm(SpecificErrorsMixin, forms.ModelForm):

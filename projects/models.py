@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -47,6 +48,20 @@ class Project(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE
     )
+    # The make-up the group aims for: big enough to be diverse, small enough for everyone to
+    # be heard, and with people who use services or care for someone at least as many.
+    target_min_members = models.PositiveSmallIntegerField(
+        _("smallest size the group aims for"), default=10
+    )
+    target_max_members = models.PositiveSmallIntegerField(
+        _("largest size the group aims for"), default=15
+    )
+    target_lived_experience_percent = models.PositiveSmallIntegerField(
+        _("share of members with lived experience or caring experience, in per cent"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("The group aims for at least this share."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -58,12 +73,35 @@ class Project(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
+                condition=models.Q(target_min_members__lte=models.F("target_max_members")),
+                name="project_target_size_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_lived_experience_percent__lte=100),
+                name="project_target_share_is_a_percentage",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(status__in=ProjectStatus.values), name="project_status_valid"
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def composition(self, counts_by_type: dict[str, int]) -> dict[str, object]:
+        """How the group's make-up compares with its targets, from counts per member type."""
+        total = sum(counts_by_type.values())
+        lived = counts_by_type.get(MemberType.LIVED_EXPERIENCE, 0) + counts_by_type.get(
+            MemberType.CARER, 0
+        )
+        percent = round(100 * lived / total) if total else 0
+        return {
+            "total": total,
+            "size_ok": self.target_min_members <= total <= self.target_max_members,
+            "lived": lived,
+            "lived_percent": percent,
+            "lived_ok": total > 0 and percent >= self.target_lived_experience_percent,
+        }
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -112,6 +112,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         members.values("member_type").annotate(n=Count("pk")).values_list("member_type", "n")
     )
     composition = [(label, by_type.get(value, 0)) for value, label in MemberType.choices]
+    targets = access.project.composition(by_type)
     leaders = members.filter(role__in=LEADING_ROLES).select_related("user")
     activity = (
         AuditEvent.objects.filter(project=access.project).select_related("actor")[:10]
@@ -126,6 +127,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": access.project,
             "composition": composition,
             "member_total": sum(by_type.values()),
+            "targets": targets,
             "leaders": leaders,
             "activity": activity,
         },

@@ -6,6 +6,13 @@ from accounts.models import AuditEvent
 from conftest import Cast, client_for, make_user
 from projects.models import Membership, MemberType, Project, ProjectRole
 
+# What the edit page sends back unchanged for the group's make-up targets.
+TARGETS = {
+    "target_min_members": "10",
+    "target_max_members": "15",
+    "target_lived_experience_percent": "50",
+}
+
 
 def test_it_lets_grace_set_up_a_project_she_then_leads(cast: Cast) -> None:
     grace = client_for(cast.coordinator)
@@ -68,7 +75,8 @@ def test_it_lets_the_chair_edit_the_project(cast: Cast) -> None:
     url = reverse("projects:edit", kwargs={"pk": cast.website.pk})
     response = deborah.post(
         url,
-        {
+        TARGETS
+        | {
             "name": "Mental health website",
             "purpose": "New purpose",
             "status": "active",
@@ -84,7 +92,7 @@ def test_it_lets_the_chair_edit_the_project(cast: Cast) -> None:
 
 def test_it_does_not_let_two_editors_overwrite_each_other(cast: Cast) -> None:
     url = reverse("projects:edit", kwargs={"pk": cast.website.pk})
-    form = {"purpose": "p", "status": "active", "version": cast.website.version}
+    form = TARGETS | {"purpose": "p", "status": "active", "version": cast.website.version}
     client_for(cast.chair).post(url, form | {"name": "Deborah's name"})
     response = client_for(cast.coordinator).post(url, form | {"name": "Grace's name"})
     assert response.status_code == 400
@@ -138,3 +146,41 @@ def test_it_uses_the_same_number_of_queries_however_many_members(cast: Cast) -> 
     after = [count(url) for url in urls]
     assert before == after
     assert max(after) <= 15
+
+
+def test_it_compares_the_group_with_its_targets(cast: Cast) -> None:
+    # Six members, two with lived experience and one carer: half, but fewer than ten.
+    response = client_for(cast.member).get(
+        reverse("projects:detail", kwargs={"pk": cast.website.pk})
+    )
+    targets = response.context["targets"]
+    assert targets == {
+        "total": 6,
+        "size_ok": False,
+        "lived": 3,
+        "lived_percent": 50,
+        "lived_ok": True,
+    }
+    html = response.content.decode()
+    assert "6 members (the group aims for 10 to 15)" in html
+    assert "Off target" in html
+
+
+def test_it_lets_the_chair_change_the_targets_but_not_backwards(cast: Cast) -> None:
+    url = reverse("projects:edit", kwargs={"pk": cast.website.pk})
+    form = {
+        "name": cast.website.name,
+        "purpose": cast.website.purpose,
+        "status": "active",
+        "version": cast.website.version,
+        "target_min_members": "12",
+        "target_max_members": "8",
+        "target_lived_experience_percent": "60",
+    }
+    deborah = client_for(cast.chair)
+    response = deborah.post(url, form)
+    assert response.status_code == 400
+    assert "The largest size must be at least the smallest size (12)" in response.content.decode()
+    assert deborah.post(url, form | {"target_max_members": "16"}).status_code == 302
+    cast.website.refresh_from_db()
+    assert (cast.website.target_min_members, cast.website.target_max_members) == (12, 16)
