@@ -193,3 +193,28 @@ class SkillOffersForm(forms.Form):
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["skills"].queryset = Skill.objects.filter(project=project)  # type: ignore[attr-defined]
+
+
+class OnboardingForm(forms.Form):
+    """The steps a coordinator ticks as a new member settles in."""
+
+    welcomed_at = forms.BooleanField(
+        label=_("Welcome sent"),
+        help_text=_("Tick this if you welcomed them another way, such as by phone or post."),
+        required=False,
+    )
+    inducted_at = forms.BooleanField(label=_("Induction done"), required=False)
+    ground_rules_agreed_at = forms.BooleanField(label=_("Ground rules agreed"), required=False)
+    payment_preference_at = forms.BooleanField(
+        label=_("Payment preference recorded"),
+        help_text=_("Whether they want to be paid for taking part, and how."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for step in Membership.ONBOARDING_STEPS:
+            self.fields[step].initial = getattr(membership, step) is not None
+
+    def done(self) -> set[str]:
+        return {step for step in Membership.ONBOARDING_STEPS if self.cleaned_data[step]}

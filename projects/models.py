@@ -122,6 +122,13 @@ class Membership(models.Model):
     )
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    # The onboarding checklist: when each step was done (empty: not yet).
+    welcomed_at = models.DateTimeField(_("welcome sent"), null=True, blank=True)
+    inducted_at = models.DateTimeField(_("induction done"), null=True, blank=True)
+    ground_rules_agreed_at = models.DateTimeField(_("ground rules agreed"), null=True, blank=True)
+    payment_preference_at = models.DateTimeField(
+        _("payment preference recorded"), null=True, blank=True
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -148,6 +155,14 @@ class Membership(models.Model):
     @property
     def is_current(self) -> bool:
         return self.left_at is None
+
+    # The steps a coordinator ticks; access requirements are recorded by the member.
+    ONBOARDING_STEPS = (
+        "welcomed_at",
+        "inducted_at",
+        "ground_rules_agreed_at",
+        "payment_preference_at",
+    )
 
     @property
     def leads(self) -> bool:

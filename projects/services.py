@@ -3,12 +3,14 @@
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.concurrency import save_if_unchanged
+from coproduce.lib.email import email_send
 from projects.models import (
     LEADING_ROLES,
     Membership,
@@ -210,4 +212,53 @@ def skill_offers_set(*, project: Project, user: User, skills: list[Skill]) -> No
     )
     SkillOffer.objects.bulk_create(
         SkillOffer(skill=skill, user=user) for skill in skills if skill.pk not in held
+    )
+
+
+@transaction.atomic
+def membership_welcome(*, membership: Membership, actor: User, base_url: str) -> None:
+    """Email a new member their welcome, and tick that step of their onboarding."""
+    root = base_url.rstrip("/")
+    email_send(
+        to=[membership.user.email],
+        template="welcome",
+        context={
+            "membership": membership,
+            "organisation": Organisation.current(),
+            "project_url": root + reverse("projects:detail", args=[membership.project_id]),
+            "access_url": root + reverse("people:access"),
+            "preferences_url": root + reverse("people:preferences"),
+        },
+    )
+    membership.welcomed_at = timezone.now()
+    membership.save(update_fields=["welcomed_at"])
+    AuditEvent.record(
+        actor=actor,
+        action="membership.welcomed",
+        summary=_("Sent a welcome to %(person)s") % {"person": membership.user.full_name},
+        project=membership.project,
+        subject=membership.user,
+    )
+
+
+@transaction.atomic
+def membership_onboarding_set(*, membership: Membership, actor: User, done: set[str]) -> None:
+    """Tick or untick onboarding steps; a step ticked earlier keeps its date."""
+    changed = []
+    for step in Membership.ONBOARDING_STEPS:
+        was_done = getattr(membership, step) is not None
+        if (step in done) != was_done:
+            setattr(membership, step, timezone.now() if step in done else None)
+            changed.append(step)
+    if not changed:
+        return
+    membership.save(update_fields=changed)
+    AuditEvent.record(
+        actor=actor,
+        action="membership.onboarding",
+        summary=_("Updated the onboarding checklist of %(person)s")
+        % {"person": membership.user.full_name},
+        project=membership.project,
+        subject=membership.user,
+        data={"changed": changed},
     )

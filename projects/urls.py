@@ -19,6 +19,17 @@ urlpatterns = [
         people_views.member_access,
         name="member_access",
     ),
+    path("<int:pk>/onboarding/", views.onboarding, name="onboarding"),
+    path(
+        "<int:pk>/onboarding/<int:membership_pk>/",
+        views.onboarding_member,
+        name="onboarding_member",
+    ),
+    path(
+        "<int:pk>/onboarding/<int:membership_pk>/welcome/",
+        views.onboarding_welcome,
+        name="onboarding_welcome",
+    ),
     path("<int:pk>/skills/", views.skill_list, name="skills"),
     path("<int:pk>/skills/mine/", views.skill_offers, name="skill_offers"),
     path("<int:pk>/skills/add/", views.skill_add, name="skill_add"),

@@ -17,6 +17,7 @@ from projects import policy, services
 from projects.forms import (
     MemberSearchForm,
     MembershipForm,
+    OnboardingForm,
     ProjectEditForm,
     ProjectForm,
     SkillEditForm,
@@ -554,3 +555,69 @@ def skill_remove(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
         "projects/skill_remove.html",
         {"project": access.project, "access": access, "skill": skill},
     )
+
+
+@login_required
+@require_GET
+def onboarding(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for_user(request, pk, manage=True)
+    members = (
+        Membership.objects.current()
+        .filter(project=access.project)
+        .select_related("user__profile")
+        .order_by("-joined_at", "user__full_name")
+    )
+    rows = [
+        (
+            membership,
+            [getattr(membership, step) for step in Membership.ONBOARDING_STEPS],
+            getattr(getattr(membership.user, "profile", None), "access_recorded_at", None),
+        )
+        for membership in members
+    ]
+    return render(
+        request,
+        "projects/onboarding.html",
+        {"access": access, "project": access.project, "rows": rows},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    access, membership = get_membership_for_user(request, pk, membership_pk)
+    form = OnboardingForm(request.POST if request.method == "POST" else None, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        services.membership_onboarding_set(
+            membership=membership, actor=_user(request), done=form.done()
+        )
+        messages.success(
+            request,
+            _("The checklist for %(person)s is saved.") % {"person": membership.user.full_name},
+        )
+        return redirect("projects:onboarding", pk=pk)
+    profile = getattr(membership.user, "profile", None)
+    return render(
+        request,
+        "projects/onboarding_member.html",
+        {
+            "form": form,
+            "project": access.project,
+            "access": access,
+            "membership": membership,
+            "access_recorded_at": getattr(profile, "access_recorded_at", None),
+        },
+    )
+
+
+@login_required
+@require_POST
+def onboarding_welcome(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    _access, membership = get_membership_for_user(request, pk, membership_pk)
+    services.membership_welcome(
+        membership=membership, actor=_user(request), base_url=request.build_absolute_uri("/")
+    )
+    messages.success(
+        request, _("Welcome sent to %(person)s.") % {"person": membership.user.full_name}
+    )
+    return redirect("projects:onboarding", pk=pk)

@@ -166,6 +166,11 @@ GRID: dict[str, Rule] = {
     "people:privacy_notice_publish": Rule(administrators_only()),
     "people:erasure_requests": Rule(administrators_only()),
     "people:erasure_decide": Rule(administrators_only(), kwargs=olus_erasure_request),
+    "projects:onboarding": Rule(project_leaders(), kwargs=website),
+    "projects:onboarding_member": Rule(project_leaders(), kwargs=amira_in_website),
+    "projects:onboarding_welcome": Rule(
+        project_leaders(REDIRECT), kwargs=amira_in_website, method="post"
+    ),
     "projects:skills": Rule(project_members(), kwargs=website),
     # Only members bring skills; the administrator is not in the group.
     "projects:skill_offers": Rule(project_members() | {"administrator": FORBIDDEN}, kwargs=website),
