@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.lib.forms import SpecificErrorsMixin
 from projects.models import (
+    EQUALITY_QUESTIONS,
     Membership,
     MemberType,
     Project,
@@ -218,3 +219,17 @@ class OnboardingForm(forms.Form):
 
     def done(self) -> set[str]:
         return {step for step in Membership.ONBOARDING_STEPS if self.cleaned_data[step]}
+
+
+class EqualityForm(forms.Form):
+    """The equality questions: every one optional, every one with "Prefer not to say"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label, choices in EQUALITY_QUESTIONS:
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=choices.choices,
+                required=False,
+                widget=forms.RadioSelect,
+            )

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import uuid
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class MemberType(models.TextChoices):
@@ -292,3 +298,139 @@ class SkillOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} brings {self.skill}"
+
+
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+
+class AgeBand(models.TextChoices):
+    AGE_16_24 = "16_24", _("16 to 24")
+    AGE_25_34 = "25_34", _("25 to 34")
+    AGE_35_44 = "35_44", _("35 to 44")
+    AGE_45_54 = "45_54", _("45 to 54")
+    AGE_55_64 = "55_64", _("55 to 64")
+    AGE_65_74 = "65_74", _("65 to 74")
+    AGE_75_PLUS = "75_plus", _("75 or over")
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, _("Prefer not to say")
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, _("Prefer not to say")
+
+
+class Ethnicity(models.TextChoices):
+    ASIAN = "asian", _("Asian or Asian British")
+    BLACK = "black", _("Black, African, Caribbean or Black British")
+    MIXED = "mixed", _("Mixed or multiple ethnic groups")
+    WHITE = "white", _("White")
+    OTHER = "other", _("Another ethnic group")
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, _("Prefer not to say")
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    OTHER = "other", _("In another way")
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, _("Prefer not to say")
+
+
+class SexualOrientation(models.TextChoices):
+    BISEXUAL = "bisexual", _("Bisexual")
+    GAY_OR_LESBIAN = "gay_or_lesbian", _("Gay or lesbian")
+    HETEROSEXUAL = "heterosexual", _("Heterosexual or straight")
+    OTHER = "other", _("In another way")
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, _("Prefer not to say")
+
+
+class Religion(models.TextChoices):
+    NONE = "none", _("No religion")
+    CHRISTIAN = "christian", _("Christian")
+    MUSLIM = "muslim", _("Muslim")
+    HINDU = "hindu", _("Hindu")
+    SIKH = "sikh", _("Sikh")
+    JEWISH = "jewish", _("Jewish")
+    BUDDHIST = "buddhist", _("Buddhist")
+    OTHER = "other", _("Another religion or belief")
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, _("Prefer not to say")
+
+
+# Each question: the field, its wording and its answers, in the order people see them.
+EQUALITY_QUESTIONS: tuple[tuple[str, StrOrPromise, type[models.TextChoices]], ...] = (
+    ("age_band", _("How old are you?"), AgeBand),
+    (
+        "disability",
+        _(
+            "Do you consider yourself to be disabled, or have a long-term health condition "
+            "that affects your day-to-day life?"
+        ),
+        YesNo,
+    ),
+    ("ethnicity", _("What is your ethnic group?"), Ethnicity),
+    ("gender", _("How do you describe your gender?"), Gender),
+    ("sexual_orientation", _("What is your sexual orientation?"), SexualOrientation),
+    ("religion", _("What is your religion or belief?"), Religion),
+    (
+        "caring",
+        _("Do you look after, or give help or support to, someone because of their health or age?"),
+        YesNo,
+    ),
+)
+
+
+def _answer_field(
+    label: StrOrPromise, choices: type[models.TextChoices]
+) -> models.CharField[str, str]:
+    return models.CharField(label, max_length=20, choices=choices.choices, blank=True)
+
+
+class EqualityResponse(models.Model):
+    """One person's anonymous answers to the equality questions for a project.
+
+    Deliberately no link to who gave them: see `EqualityReceipt`. The key is random and the
+    date has no time, so neither the order nor the moment of answering matches a receipt.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="equality_responses"
+    )
+    submitted_at = models.DateField(default=timezone.localdate)
+    age_band = _answer_field(EQUALITY_QUESTIONS[0][1], AgeBand)
+    disability = _answer_field(EQUALITY_QUESTIONS[1][1], YesNo)
+    ethnicity = _answer_field(EQUALITY_QUESTIONS[2][1], Ethnicity)
+    gender = _answer_field(EQUALITY_QUESTIONS[3][1], Gender)
+    sexual_orientation = _answer_field(EQUALITY_QUESTIONS[4][1], SexualOrientation)
+    religion = _answer_field(EQUALITY_QUESTIONS[5][1], Religion)
+    caring = _answer_field(EQUALITY_QUESTIONS[6][1], YesNo)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(**{f"{name}__in": [*choices.values, ""]}),
+                name=f"equality_{name}_valid",
+            )
+            for name, _label, choices in EQUALITY_QUESTIONS
+        ]
+
+    def __str__(self) -> str:
+        return f"Equality response for project {self.project_id}"
+
+
+class EqualityReceipt(models.Model):
+    """That someone answered the equality questions for a project, never what they said."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="equality_receipts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="equality_receipts"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="equality_receipt_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} answered for project {self.project_id}"

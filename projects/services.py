@@ -12,7 +12,10 @@ from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.concurrency import save_if_unchanged
 from coproduce.lib.email import email_send
 from projects.models import (
+    EQUALITY_QUESTIONS,
     LEADING_ROLES,
+    EqualityReceipt,
+    EqualityResponse,
     Membership,
     MemberType,
     Project,
@@ -21,6 +24,26 @@ from projects.models import (
     SkillOffer,
     Stakeholder,
 )
+
+
+class AlreadyAnswered(Exception):
+    """This person has already answered the equality questions for this project."""
+
+
+@transaction.atomic
+def equality_response_submit(*, project: Project, user: User, answers: dict[str, str]) -> None:
+    """Store anonymous equality answers, and separately that this person has answered.
+
+    The receipt stops anyone answering twice; nothing links it to the answers. No audit
+    record is kept, since one would tie the person to the moment they answered.
+    """
+    _receipt, created = EqualityReceipt.objects.get_or_create(project=project, user=user)
+    if not created:
+        raise AlreadyAnswered(_("You have already answered for this project. Thank you."))
+    names = [name for name, _label, _choices in EQUALITY_QUESTIONS]
+    EqualityResponse.objects.create(
+        project=project, **{name: answers.get(name) or "" for name in names}
+    )
 
 
 class MembershipError(Exception):

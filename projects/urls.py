@@ -35,6 +35,8 @@ urlpatterns = [
     path("<int:pk>/skills/add/", views.skill_add, name="skill_add"),
     path("<int:pk>/skills/<int:skill_pk>/edit/", views.skill_edit, name="skill_edit"),
     path("<int:pk>/skills/<int:skill_pk>/remove/", views.skill_remove, name="skill_remove"),
+    path("<int:pk>/equality/", views.equality_summary, name="equality_summary"),
+    path("<int:pk>/equality/answer/", views.equality_form, name="equality_form"),
     path("<int:pk>/stakeholders/", views.stakeholder_list, name="stakeholders"),
     path("<int:pk>/stakeholders/add/", views.stakeholder_add, name="stakeholder_add"),
     path(

@@ -15,6 +15,7 @@ from coproduce.lib.pagination import paginate
 from people import policy as access_policy
 from projects import policy, services
 from projects.forms import (
+    EqualityForm,
     MemberSearchForm,
     MembershipForm,
     OnboardingForm,
@@ -34,7 +35,10 @@ from projects.lookups import (
     get_stakeholder_for_user,
 )
 from projects.models import (
+    EQUALITY_QUESTIONS,
     LEADING_ROLES,
+    EqualityReceipt,
+    EqualityResponse,
     Involvement,
     Level,
     Membership,
@@ -120,10 +124,17 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if access.can_manage
         else []
     )
+    can_answer_equality = (
+        access.membership is not None
+        and not EqualityReceipt.objects.filter(
+            project=access.project, user=access.membership.user_id
+        ).exists()
+    )
     return render(
         request,
         "projects/project_detail.html",
         {
+            "can_answer_equality": can_answer_equality,
             "access": access,
             "project": access.project,
             "composition": composition,
@@ -621,3 +632,98 @@ def onboarding_welcome(request: HttpRequest, pk: int, membership_pk: int) -> Htt
         request, _("Welcome sent to %(person)s.") % {"person": membership.user.full_name}
     )
     return redirect("projects:onboarding", pk=pk)
+
+
+# No result is shown until this many people have answered, and no count below it is shown,
+# so nobody can be picked out from a small number.
+EQUALITY_THRESHOLD = 5
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def equality_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member answers the optional, anonymous equality questions, once."""
+    access = get_project_for_user(request, pk)
+    if access.membership is None:
+        raise PermissionDenied  # only members answer for a group
+    user = _user(request)
+    if EqualityReceipt.objects.filter(project=access.project, user=user).exists():
+        messages.info(request, _("You have already answered for this project. Thank you."))
+        return redirect("projects:detail", pk=pk)
+    form = EqualityForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.equality_response_submit(
+                project=access.project, user=user, answers=form.cleaned_data
+            )
+        except services.AlreadyAnswered as error:
+            messages.info(request, str(error))
+        else:
+            messages.success(request, _("Thank you. Your answers have been saved anonymously."))
+        return redirect("projects:detail", pk=pk)
+    return render(
+        request,
+        "projects/equality_form.html",
+        {
+            "form": form,
+            "project": access.project,
+            "access": access,
+            "threshold": EQUALITY_THRESHOLD,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _shown(count: int) -> str:
+    """A count as people see it: small numbers, other than none, are not shown."""
+    if 0 < count < EQUALITY_THRESHOLD:
+        return _("fewer than %(n)s") % {"n": EQUALITY_THRESHOLD}
+    return str(count)
+
+
+@login_required
+@require_GET
+def equality_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The equality answers for a project, added up, once enough people have answered."""
+    access = get_project_for_user(request, pk, manage=True)
+    # One query for every count, however many people answered.
+    counts = EqualityResponse.objects.filter(project=access.project).aggregate(
+        total=Count("pk"),
+        **{
+            f"{name}__{value}": Count("pk", filter=Q(**{name: value}))
+            for name, _label, choices in EQUALITY_QUESTIONS
+            for value in choices.values
+        },
+    )
+    total = counts["total"]
+    questions = []
+    if total >= EQUALITY_THRESHOLD:
+        for name, label, choices in EQUALITY_QUESTIONS:
+            rows = [(text, counts[f"{name}__{value}"]) for value, text in choices.choices]
+            answered = sum(n for _text, n in rows)
+            if any(0 < n < EQUALITY_THRESHOLD for _text, n in rows):
+                # Otherwise a single hidden count could be worked out by subtraction.
+                floor = answered - answered % EQUALITY_THRESHOLD
+                answered_shown = _("at least %(n)s") % {"n": floor} if floor else _shown(answered)
+            else:
+                answered_shown = str(answered)
+            questions.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "rows": [(text, _shown(n)) for text, n in rows],
+                    "answered": answered_shown,
+                }
+            )
+    return render(
+        request,
+        "projects/equality_summary.html",
+        {
+            "project": access.project,
+            "access": access,
+            "threshold": EQUALITY_THRESHOLD,
+            "enough": total >= EQUALITY_THRESHOLD,
+            "total": total,
+            "questions": questions,
+        },
+    )

@@ -157,6 +157,8 @@ RECIPES: dict[str, Recipe] = {
     "projects:onboarding": Recipe(website),
     "projects:onboarding_member": Recipe(amira_in_the_website_group),
     "projects:onboarding_welcome": Recipe(amira_in_the_website_group),
+    "projects:equality_form": Recipe(website),
+    "projects:equality_summary": Recipe(website),
     "projects:skills": Recipe(website),
     "projects:skill_offers": Recipe(website),
     "projects:skill_add": Recipe(website),

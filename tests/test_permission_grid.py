@@ -171,6 +171,11 @@ GRID: dict[str, Rule] = {
     "projects:onboarding_welcome": Rule(
         project_leaders(REDIRECT), kwargs=amira_in_website, method="post"
     ),
+    # Only members answer the equality questions; leaders see them added up.
+    "projects:equality_form": Rule(
+        project_members() | {"administrator": FORBIDDEN}, kwargs=website
+    ),
+    "projects:equality_summary": Rule(project_leaders(), kwargs=website),
     "projects:skills": Rule(project_members(), kwargs=website),
     # Only members bring skills; the administrator is not in the group.
     "projects:skill_offers": Rule(project_members() | {"administrator": FORBIDDEN}, kwargs=website),

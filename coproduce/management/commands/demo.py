@@ -18,6 +18,8 @@ from people.catalogue import add_starting_catalogue
 from people.models import AccessNeed, AccessNeedType, Consent, PrivacyNotice, Profile
 from people.services import privacy_notice_publish
 from projects.models import (
+    EqualityReceipt,
+    EqualityResponse,
     Membership,
     MemberType,
     Project,
@@ -31,6 +33,73 @@ DEMO_PASSWORD = "coproduce-demo"  # noqa: S105  (published in the README on purp
 
 WEBSITE = "Mental health information website"
 EMPLOYMENT = "Disability and employment group"
+
+# Six anonymous sets of answers for the website group, and the six members who gave them
+# (in no particular order: nothing says whose answers are whose).
+EQUALITY_ANSWERED = [
+    "grace@example.org",
+    "deborah@example.org",
+    "colin@example.org",
+    "priya@example.org",
+    "tom@example.org",
+    "kwame@example.org",
+]
+EQUALITY_ANSWERS: list[dict[str, str]] = [
+    {
+        "age_band": "45_54",
+        "disability": "yes",
+        "ethnicity": "white",
+        "gender": "woman",
+        "sexual_orientation": "heterosexual",
+        "religion": "none",
+        "caring": "no",
+    },
+    {
+        "age_band": "55_64",
+        "disability": "yes",
+        "ethnicity": "white",
+        "gender": "woman",
+        "sexual_orientation": "heterosexual",
+        "religion": "christian",
+        "caring": "yes",
+    },
+    {
+        "age_band": "35_44",
+        "disability": "no",
+        "ethnicity": "black",
+        "gender": "man",
+        "sexual_orientation": "gay_or_lesbian",
+        "religion": "none",
+        "caring": "yes",
+    },
+    {
+        "age_band": "35_44",
+        "disability": "no",
+        "ethnicity": "asian",
+        "gender": "woman",
+        "sexual_orientation": "heterosexual",
+        "religion": "hindu",
+        "caring": "no",
+    },
+    {
+        "age_band": "45_54",
+        "disability": "prefer_not_to_say",
+        "ethnicity": "white",
+        "gender": "man",
+        "sexual_orientation": "prefer_not_to_say",
+        "religion": "none",
+        "caring": "no",
+    },
+    {
+        "age_band": "25_34",
+        "disability": "yes",
+        "ethnicity": "white",
+        "gender": "woman",
+        "sexual_orientation": "",
+        "religion": "",
+        "caring": "no",
+    },
+]
 
 
 @dataclass(frozen=True)
@@ -306,6 +375,18 @@ class Command(BaseCommand):
             )
             for email in bringers:
                 SkillOffer.objects.get_or_create(skill=skill, user=User.objects.get(email=email))
+
+        # Anonymous equality answers, so the website group's summary has something to show.
+        # Amira has not answered, so she is still asked.
+        website = projects[WEBSITE]
+        if not EqualityResponse.objects.filter(project=website).exists():
+            EqualityResponse.objects.bulk_create(
+                EqualityResponse(project=website, **answers) for answers in EQUALITY_ANSWERS
+            )
+            EqualityReceipt.objects.bulk_create(
+                EqualityReceipt(project=website, user=User.objects.get(email=email))
+                for email in EQUALITY_ANSWERED
+            )
 
         employment = projects[EMPLOYMENT]
         if not Invitation.objects.filter(project=employment).exists():
