@@ -28,6 +28,7 @@ from projects.forms import (
     StakeholderForm,
 )
 from projects.lookups import (
+    ProjectAccess,
     get_invitation_for_user,
     get_membership_for_user,
     get_project_for_user,
@@ -370,82 +371,6 @@ def stakeholder_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def stakeholder_add(request: HttpRequest, pk: int) -> HttpResponse:
-    access = get_project_for_user(request, pk, manage=True)
-    form = StakeholderForm(
-        request.POST if request.method == "POST" else None,
-        instance=Stakeholder(project=access.project),
-        project=access.project,
-    )
-    if request.method == "POST" and form.is_valid():
-        services.project_item_add(item=form.instance, actor=_user(request))
-        messages.success(
-            request, _("%(name)s is on the stakeholder map.") % {"name": form.instance.name}
-        )
-        return redirect("projects:stakeholders", pk=pk)
-    return render(
-        request,
-        "projects/stakeholder_form.html",
-        {"form": form, "project": access.project, "access": access},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def stakeholder_edit(request: HttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
-    access, stakeholder = get_stakeholder_for_user(request, pk, stakeholder_pk)
-    form = StakeholderEditForm(
-        request.POST if request.method == "POST" else None,
-        instance=stakeholder,
-        project=access.project,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_item_update(
-                item=form.instance,
-                actor=_user(request),
-                changed=[name for name in form.changed_data if name != "version"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleEdit:
-            form = form_after_stale_edit(
-                StakeholderEditForm,
-                request,
-                instance=Stakeholder.objects.get(pk=stakeholder.pk),
-                project=access.project,
-            )
-        else:
-            messages.success(request, _("The stakeholder map is saved."))
-            return redirect("projects:stakeholders", pk=pk)
-    return render(
-        request,
-        "projects/stakeholder_form.html",
-        {"form": form, "project": access.project, "access": access, "stakeholder": stakeholder},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def stakeholder_remove(request: HttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
-    access, stakeholder = get_stakeholder_for_user(request, pk, stakeholder_pk)
-    if request.method == "POST":
-        services.project_item_remove(item=stakeholder, actor=_user(request))
-        messages.success(
-            request,
-            _("%(name)s is off the stakeholder map.") % {"name": stakeholder.name},
-        )
-        return redirect("projects:stakeholders", pk=pk)
-    return render(
-        request,
-        "projects/stakeholder_remove.html",
-        {"project": access.project, "access": access, "stakeholder": stakeholder},
-    )
-
-
-@login_required
 @require_GET
 def skill_list(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk)
@@ -496,75 +421,6 @@ def skill_offers(request: HttpRequest, pk: int) -> HttpResponse:
         "projects/skill_offers.html",
         {"form": form, "project": access.project, "access": access},
         status=400 if form.errors else 200,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def skill_add(request: HttpRequest, pk: int) -> HttpResponse:
-    access = get_project_for_user(request, pk, manage=True)
-    form = SkillForm(
-        request.POST if request.method == "POST" else None,
-        instance=Skill(project=access.project),
-        project=access.project,
-    )
-    if request.method == "POST" and form.is_valid():
-        services.project_item_add(item=form.instance, actor=_user(request))
-        messages.success(request, _("“%(name)s” is on the list.") % {"name": form.instance.name})
-        return redirect("projects:skills", pk=pk)
-    return render(
-        request,
-        "projects/skill_form.html",
-        {"form": form, "project": access.project, "access": access},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def skill_edit(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
-    access, skill = get_skill_for_user(request, pk, skill_pk)
-    form = SkillEditForm(
-        request.POST if request.method == "POST" else None, instance=skill, project=access.project
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_item_update(
-                item=form.instance,
-                actor=_user(request),
-                changed=[name for name in form.changed_data if name != "version"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleEdit:
-            form = form_after_stale_edit(
-                SkillEditForm,
-                request,
-                instance=Skill.objects.get(pk=skill.pk),
-                project=access.project,
-            )
-        else:
-            messages.success(request, _("The skill is saved."))
-            return redirect("projects:skills", pk=pk)
-    return render(
-        request,
-        "projects/skill_form.html",
-        {"form": form, "project": access.project, "access": access, "skill": skill},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def skill_remove(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
-    access, skill = get_skill_for_user(request, pk, skill_pk)
-    if request.method == "POST":
-        services.project_item_remove(item=skill, actor=_user(request))
-        messages.success(request, _("“%(name)s” is off the list.") % {"name": skill.name})
-        return redirect("projects:skills", pk=pk)
-    return render(
-        request,
-        "projects/skill_remove.html",
-        {"project": access.project, "access": access, "skill": skill},
     )
 
 
@@ -726,4 +582,159 @@ def equality_summary(request: HttpRequest, pk: int) -> HttpResponse:
             "total": total,
             "questions": questions,
         },
+    )
+
+
+def _item_form_page(
+    request: HttpRequest,
+    access: ProjectAccess,
+    form_class: type[StakeholderForm] | type[SkillForm],
+    item: Stakeholder | Skill,
+    *,
+    template: str,
+    list_url: str,
+    saved: str,
+) -> HttpResponse:
+    """Add (an unsaved `item`) or change a simple item on a project's page, then list them."""
+    saved_name = item.name  # the form writes what was typed onto `item` as it validates
+    form = form_class(
+        request.POST if request.method == "POST" else None, instance=item, project=access.project
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if item.pk is None:
+                services.project_item_add(item=form.instance, actor=_user(request))
+            else:
+                services.project_item_update(
+                    item=form.instance,
+                    actor=_user(request),
+                    changed=[name for name in form.changed_data if name != "version"],
+                    expected_version=form.cleaned_data["version"],
+                )
+        except StaleEdit:
+            form = form_after_stale_edit(
+                form_class,
+                request,
+                instance=type(item)._default_manager.get(pk=item.pk),
+                project=access.project,
+            )
+        else:
+            messages.success(request, saved % {"name": form.instance.name})
+            return redirect(list_url, pk=access.project.pk)
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "project": access.project,
+            "access": access,
+            "item": item,
+            "item_name": saved_name,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _item_remove_page(
+    request: HttpRequest,
+    access: ProjectAccess,
+    item: Stakeholder | Skill,
+    *,
+    template: str,
+    list_url: str,
+    removed: str,
+) -> HttpResponse:
+    """Confirm, then take a simple item off a project's page."""
+    if request.method == "POST":
+        services.project_item_remove(item=item, actor=_user(request))
+        messages.success(request, removed % {"name": item.name})
+        return redirect(list_url, pk=access.project.pk)
+    return render(request, template, {"project": access.project, "access": access, "item": item})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_add(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for_user(request, pk, manage=True)
+    return _item_form_page(
+        request,
+        access,
+        StakeholderForm,
+        Stakeholder(project=access.project),
+        template="projects/stakeholder_form.html",
+        list_url="projects:stakeholders",
+        saved=_("%(name)s is on the stakeholder map."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_edit(request: HttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
+    access, stakeholder = get_stakeholder_for_user(request, pk, stakeholder_pk)
+    return _item_form_page(
+        request,
+        access,
+        StakeholderEditForm,
+        stakeholder,
+        template="projects/stakeholder_form.html",
+        list_url="projects:stakeholders",
+        saved=_("The changes to %(name)s are saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_remove(request: HttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
+    access, stakeholder = get_stakeholder_for_user(request, pk, stakeholder_pk)
+    return _item_remove_page(
+        request,
+        access,
+        stakeholder,
+        template="projects/stakeholder_remove.html",
+        list_url="projects:stakeholders",
+        removed=_("%(name)s is off the stakeholder map."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skill_add(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for_user(request, pk, manage=True)
+    return _item_form_page(
+        request,
+        access,
+        SkillForm,
+        Skill(project=access.project),
+        template="projects/skill_form.html",
+        list_url="projects:skills",
+        saved=_("“%(name)s” is on the list."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skill_edit(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
+    access, skill = get_skill_for_user(request, pk, skill_pk)
+    return _item_form_page(
+        request,
+        access,
+        SkillEditForm,
+        skill,
+        template="projects/skill_form.html",
+        list_url="projects:skills",
+        saved=_("The changes to “%(name)s” are saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skill_remove(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
+    access, skill = get_skill_for_user(request, pk, skill_pk)
+    return _item_remove_page(
+        request,
+        access,
+        skill,
+        template="projects/skill_remove.html",
+        list_url="projects:skills",
+        removed=_("“%(name)s” is off the list."),
     )
