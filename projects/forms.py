@@ -1,16 +1,21 @@
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.lib.forms import SpecificErrorsMixin
 from projects.models import (
     EQUALITY_QUESTIONS,
+    Application,
+    ApplicationChannel,
+    Call,
     Membership,
     MemberType,
     Project,
     ProjectRole,
     ProjectStatus,
+    QuestionKind,
     Skill,
     Stakeholder,
 )
@@ -233,3 +238,128 @@ class EqualityForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
             )
+
+
+class CallForm(SpecificErrorsMixin, forms.ModelForm):
+    required_messages = {
+        "title": _("Enter a title for the call"),
+        "description": _("Say what the group does and what members will do"),
+        "closes_on": _("Enter the closing date"),
+        "places": _("Enter how many places there are"),
+    }
+    closes_on = forms.DateField(
+        label=_("Closing date"),
+        input_formats=["%Y-%m-%d"],
+        help_text=_("For example, 2027-03-31"),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={"invalid": _("Enter the closing date as year-month-day, like 2027-03-31")},
+    )
+
+    class Meta:
+        model = Call
+        fields = ["title", "description", "closes_on", "places"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "places": forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}
+            ),
+        }
+        help_texts = {"title": _("For example, “Join our disability and employment group”.")}
+        error_messages = {
+            "places": {"invalid": _("Enter the number of places as a whole number, like 6")}
+        }
+
+    def clean_closes_on(self) -> Any:
+        closes_on = self.cleaned_data["closes_on"]
+        if closes_on <= timezone.localdate():
+            raise forms.ValidationError(_("The closing date must be in the future"))
+        return closes_on
+
+    def clean_places(self) -> Any:
+        places = self.cleaned_data["places"]
+        if places is not None and places < 1:
+            raise forms.ValidationError(_("There must be at least 1 place"))
+        return places
+
+
+ALREADY_APPLIED = _(
+    "You have already applied to this call with this email address. "
+    "If you need to change your answers, contact us."
+)
+
+
+class ApplicationForm(SpecificErrorsMixin, forms.Form):
+    """The public form for applying to a call, with the call's own questions."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("We will use this to tell you what happens next."),
+        error_messages={"invalid": _("Enter an email address like name@example.org")},
+    )
+    phone = forms.CharField(label=_("Phone number (optional)"), max_length=40, required=False)
+
+    required_messages = {
+        "full_name": _("Enter your full name"),
+        "email": _("Enter your email address"),
+    }
+
+    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
+        self.call = call
+        self.questions = list(call.questions.all())
+        super().__init__(*args, **kwargs)
+        for question in self.questions:
+            field: forms.Field
+            label = question.text if question.required else f"{question.text} (optional)"
+            if question.kind == QuestionKind.CHOICE:
+                field = forms.ChoiceField(
+                    choices=[(choice, choice) for choice in question.choice_list()],
+                    widget=forms.RadioSelect,
+                )
+            elif question.kind == QuestionKind.LONG:
+                field = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+            else:
+                field = forms.CharField(max_length=300)
+            field.label = label
+            field.required = question.required
+            field.error_messages["required"] = (
+                _("Choose an answer for “%(question)s”")
+                if question.kind == QuestionKind.CHOICE
+                else _("Answer “%(question)s”")
+            ) % {"question": question.text}
+            self.fields[f"question_{question.pk}"] = field
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        if Application.objects.filter(call=self.call, email__iexact=email).exists():
+            raise forms.ValidationError(ALREADY_APPLIED)
+        return email
+
+    def answers(self) -> dict[str, str]:
+        return {
+            str(question.pk): self.cleaned_data.get(f"question_{question.pk}") or ""
+            for question in self.questions
+        }
+
+
+class EnteredApplicationForm(ApplicationForm):
+    """The same form, filled in by staff for someone who applied by phone or on paper."""
+
+    channel = forms.ChoiceField(
+        label=_("How did they apply?"),
+        choices=[
+            (ApplicationChannel.PHONE.value, ApplicationChannel.PHONE.label),
+            (ApplicationChannel.PAPER.value, ApplicationChannel.PAPER.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    required_messages = ApplicationForm.required_messages | {
+        "full_name": _("Enter their full name"),
+        "email": _("Enter their email address"),
+        "channel": _("Choose how they applied"),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["channel"])

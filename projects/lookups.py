@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 
 from accounts.models import Invitation, User
 from projects import policy
-from projects.models import Membership, Project, Skill, Stakeholder
+from projects.models import Call, Membership, Project, Skill, Stakeholder
 
 
 @dataclass(frozen=True)
@@ -97,3 +97,12 @@ def get_skill_for_user(
 ) -> tuple[ProjectAccess, Skill]:
     """A skill the project needs, for the people who lead the project."""
     return _get_project_item(request, project_pk, Skill, pk)
+
+
+def get_call_for_user(request: HttpRequest, project_pk: int, pk: int) -> tuple[ProjectAccess, Call]:
+    """A call for members, for the people who lead the project."""
+    access = get_project_for_user(request, project_pk, manage=True)
+    call = Call.objects.filter(project=access.project, pk=pk).first()
+    if call is None:
+        raise Http404
+    return access, call

@@ -434,3 +434,129 @@ class EqualityReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} answered for project {self.project_id}"
+
+
+class CallStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Call(models.Model):
+    """A call for new members of a project, which anyone can read and answer."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="calls")
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(
+        _("what the group does and what members will do"),
+        max_length=3000,
+        help_text=_("Use plain language. Say how often the group meets and what it is for."),
+    )
+    closes_on = models.DateField(_("closing date"))
+    places = models.PositiveIntegerField(_("number of places"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=CallStatus.choices, default=CallStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=CallStatus.values), name="call_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CallStatus.OPEN and self.closes_on >= timezone.localdate()
+
+
+class QuestionKind(models.TextChoices):
+    SHORT = "short", _("Short answer")
+    LONG = "long", _("Long answer")
+    CHOICE = "choice", _("Choose one")
+
+
+class CallQuestion(models.Model):
+    """A question people answer when they apply to a call."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(
+        _("kind of answer"), max_length=10, choices=QuestionKind.choices, default=QuestionKind.LONG
+    )
+    choices = models.TextField(_("choices, one per line"), blank=True)
+    required = models.BooleanField(_("an answer is required"), default=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=QuestionKind.values), name="call_question_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind=QuestionKind.CHOICE) | ~models.Q(choices=""),
+                name="call_question_choice_has_choices",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class ApplicationChannel(models.TextChoices):
+    WEB = "web", _("Online")
+    PHONE = "phone", _("By phone")
+    PAPER = "paper", _("On paper")
+
+
+class ApplicationStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+
+
+class Application(models.Model):
+    """Someone asking to join a project through a call."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="applications")
+    full_name = models.CharField(_("full name"), max_length=150)
+    email = models.EmailField(_("email address"))
+    phone = models.CharField(_("phone number (optional)"), max_length=40, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications_entered",
+    )
+    channel = models.CharField(
+        max_length=10, choices=ApplicationChannel.choices, default=ApplicationChannel.WEB
+    )
+    status = models.CharField(
+        max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.RECEIVED
+    )
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint("call", Lower("email"), name="application_once_per_call"),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=ApplicationChannel.values),
+                name="application_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ApplicationStatus.values),
+                name="application_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} for {self.call}"

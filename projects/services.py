@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,12 +14,17 @@ from coproduce.lib.email import email_send
 from projects.models import (
     EQUALITY_QUESTIONS,
     LEADING_ROLES,
+    Application,
+    ApplicationChannel,
+    Call,
+    CallQuestion,
     EqualityReceipt,
     EqualityResponse,
     Membership,
     MemberType,
     Project,
     ProjectRole,
+    QuestionKind,
     Skill,
     SkillOffer,
     Stakeholder,
@@ -285,3 +290,77 @@ def membership_onboarding_set(*, membership: Membership, actor: User, done: set[
         subject=membership.user,
         data={"changed": changed},
     )
+
+
+DEFAULT_CALL_QUESTIONS = [
+    (gettext_lazy("Why do you want to join the group?"), QuestionKind.LONG, ""),
+    (gettext_lazy("What experience do you bring?"), QuestionKind.LONG, ""),
+    (
+        gettext_lazy("How would you prefer to take part?"),
+        QuestionKind.CHOICE,
+        "In person\nBy video\nBy phone\nIn writing",
+    ),
+]
+
+
+@transaction.atomic
+def call_open(*, call: Call, actor: User) -> None:
+    """Open a call for members, with the questions most calls ask."""
+    call.save()
+    CallQuestion.objects.bulk_create(
+        CallQuestion(call=call, position=position, text=str(text), kind=kind, choices=choices)
+        for position, (text, kind, choices) in enumerate(DEFAULT_CALL_QUESTIONS, start=1)
+    )
+    AuditEvent.record(
+        actor=actor,
+        action="call.opened",
+        summary=_("Opened the call “%(title)s”") % {"title": call.title},
+        project=call.project,
+    )
+
+
+class AlreadyApplied(Exception):
+    """This email address has already been used to apply to this call."""
+
+
+def application_submit(
+    *,
+    call: Call,
+    full_name: str,
+    email: str,
+    phone: str,
+    answers: dict[str, str],
+    channel: str = ApplicationChannel.WEB,
+    entered_by: User | None = None,
+) -> Application:
+    """Record an application and acknowledge it by email; raises AlreadyApplied."""
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                call=call,
+                full_name=full_name,
+                email=email,
+                phone=phone,
+                answers=answers,
+                channel=channel,
+                entered_by=entered_by,
+            )
+            if entered_by is not None:
+                AuditEvent.record(
+                    actor=entered_by,
+                    action="application.entered",
+                    summary=_("Entered an application from %(person)s") % {"person": full_name},
+                    project=call.project,
+                )
+            email_send(
+                to=[email],
+                template="application_received",
+                context={
+                    "application": application,
+                    "call": call,
+                    "organisation": Organisation.current(),
+                },
+            )
+    except IntegrityError as error:
+        raise AlreadyApplied from error
+    return application

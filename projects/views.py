@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,6 +15,10 @@ from coproduce.lib.pagination import paginate
 from people import policy as access_policy
 from projects import policy, services
 from projects.forms import (
+    ALREADY_APPLIED,
+    ApplicationForm,
+    CallForm,
+    EnteredApplicationForm,
     EqualityForm,
     MemberSearchForm,
     MembershipForm,
@@ -29,6 +33,7 @@ from projects.forms import (
 )
 from projects.lookups import (
     ProjectAccess,
+    get_call_for_user,
     get_invitation_for_user,
     get_membership_for_user,
     get_project_for_user,
@@ -38,6 +43,7 @@ from projects.lookups import (
 from projects.models import (
     EQUALITY_QUESTIONS,
     LEADING_ROLES,
+    Call,
     EqualityReceipt,
     EqualityResponse,
     Involvement,
@@ -737,4 +743,136 @@ def skill_remove(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
         template="projects/skill_remove.html",
         list_url="projects:skills",
         removed=_("“%(name)s” is off the list."),
+    )
+
+
+@login_required
+@require_GET
+def call_list(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for_user(request, pk, manage=True)
+    calls = Call.objects.filter(project=access.project).annotate(
+        application_count=Count("applications")
+    )
+    return render(
+        request,
+        "projects/call_list.html",
+        {"access": access, "project": access.project, "calls": calls},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_add(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_project_for_user(request, pk, manage=True)
+    form = CallForm(
+        request.POST if request.method == "POST" else None,
+        instance=Call(project=access.project),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.call_open(call=form.instance, actor=_user(request))
+        messages.success(
+            request, _("The call “%(title)s” is open.") % {"title": form.instance.title}
+        )
+        return redirect("projects:call_detail", pk=pk, call_pk=form.instance.pk)
+    return render(
+        request,
+        "projects/call_form.html",
+        {"form": form, "project": access.project, "access": access},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def call_detail(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
+    access, call = get_call_for_user(request, pk, call_pk)
+    return render(
+        request,
+        "projects/call_detail.html",
+        {
+            "access": access,
+            "project": access.project,
+            "call": call,
+            "questions": call.questions.all(),
+            "applications": call.applications.select_related("entered_by"),
+        },
+    )
+
+
+def _application_page(
+    request: HttpRequest,
+    call: Call,
+    form: ApplicationForm,
+    *,
+    template: str,
+    context: dict[str, object],
+    entered_by: User | None = None,
+) -> HttpResponse | None:
+    """Record the application if the form is valid, or return None to show the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        application = services.application_submit(
+            call=call,
+            full_name=form.cleaned_data["full_name"],
+            email=form.cleaned_data["email"],
+            phone=form.cleaned_data["phone"],
+            answers=form.answers(),
+            channel=form.cleaned_data.get("channel", "web"),
+            entered_by=entered_by,
+        )
+    except services.AlreadyApplied:
+        form.add_error("email", ALREADY_APPLIED)
+        return None
+    return render(request, template, context | {"application": application})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_enter(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
+    access, call = get_call_for_user(request, pk, call_pk)
+    form = EnteredApplicationForm(request.POST if request.method == "POST" else None, call=call)
+    context: dict[str, object] = {"access": access, "project": access.project, "call": call}
+    if request.method == "POST" and form.is_valid():
+        done = _application_page(
+            request,
+            call,
+            form,
+            template="projects/application_done.html",
+            context=context,
+            entered_by=_user(request),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("The application from %(person)s is recorded.")
+                % {"person": form.cleaned_data["full_name"]},
+            )
+            return redirect("projects:call_detail", pk=pk, call_pk=call.pk)
+    return render(
+        request,
+        "projects/application_enter.html",
+        context | {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, call_pk: int) -> HttpResponse:
+    """The public page where anyone, signed in or not, applies to an open call."""
+    call = get_object_or_404(Call.objects.select_related("project"), pk=call_pk)
+    context: dict[str, object] = {"call": call, "project": call.project}
+    if not call.is_open:
+        return render(request, "projects/apply_closed.html", context)
+    form = ApplicationForm(request.POST if request.method == "POST" else None, call=call)
+    done = _application_page(
+        request, call, form, template="projects/application_done.html", context=context
+    )
+    if done is not None:
+        return done
+    return render(
+        request,
+        "projects/apply.html",
+        context | {"form": form},
+        status=400 if form.errors else 200,
     )

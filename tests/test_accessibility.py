@@ -18,7 +18,7 @@ from playwright.sync_api import Page
 
 from accounts.models import Invitation, User
 from people.models import ErasureRequest, ErasureStatus
-from projects.models import MemberType, ProjectRole, Skill, Stakeholder
+from projects.models import Call, MemberType, ProjectRole, Skill, Stakeholder
 from tests.browser import axe_violations, describe_violations
 from tests.conftest import ANONYMOUS, BROWSER_PERSONAS, Demo, OpenPage
 
@@ -103,6 +103,12 @@ def the_carers_centre(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.website.pk, "stakeholder_pk": stakeholder.pk}
 
 
+def the_employment_call(demo: Demo) -> dict[str, Any]:
+    """The demo's open call for members of the employment group."""
+    call = Call.objects.get(project=demo.employment)
+    return {"pk": demo.employment.pk, "call_pk": call.pk}
+
+
 def nadia_invited_to_the_employment_group(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.employment.pk, "invitation_pk": nadias_invitation(demo)}
 
@@ -159,6 +165,11 @@ RECIPES: dict[str, Recipe] = {
     "projects:onboarding_welcome": Recipe(amira_in_the_website_group),
     "projects:equality_form": Recipe(website),
     "projects:equality_summary": Recipe(website),
+    "projects:calls": Recipe(website),
+    "projects:call_add": Recipe(website),
+    "projects:call_detail": Recipe(the_employment_call),
+    "projects:application_enter": Recipe(the_employment_call),
+    "projects:apply": Recipe(lambda demo: {"call_pk": the_employment_call(demo)["call_pk"]}),
     "projects:skills": Recipe(website),
     "projects:skill_offers": Recipe(website),
     "projects:skill_add": Recipe(website),
@@ -318,6 +329,15 @@ FORMS: dict[str, FormCheck] = {
     "decide on a request to delete data": FormCheck(
         "administrator",
         lambda demo: reverse("people:erasure_decide", kwargs=olus_erasure_request(demo)),
+    ),
+    "apply to a call for members": FormCheck(
+        ANONYMOUS,
+        lambda demo: reverse(
+            "projects:apply", kwargs={"call_pk": the_employment_call(demo)["call_pk"]}
+        ),
+    ),
+    "open a call for members": FormCheck(
+        "coordinator", lambda demo: reverse("projects:call_add", kwargs=website(demo))
     ),
     "why you need to see access requirements": FormCheck(
         "coordinator",

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Invitation, User
 from conftest import Cast, client_for
 from people.models import ErasureRequest
-from projects.models import MemberType, ProjectRole, Skill, Stakeholder
+from projects.models import Call, MemberType, ProjectRole, Skill, Stakeholder
 
 PERSONAS = ["anonymous", "outsider", "member", "chair", "coordinator", "administrator"]
 
@@ -83,6 +83,22 @@ def a_stakeholder(cast: Cast) -> dict[str, Any]:
         project=cast.website, name="Riverside Carers' Centre", interest="Respite care"
     )
     return {"pk": cast.website.pk, "stakeholder_pk": stakeholder.pk}
+
+
+def a_call(cast: Cast) -> Call:
+    import datetime
+
+    return Call.objects.create(
+        project=cast.website,
+        title="Join our group",
+        description="We rebuild the website.",
+        closes_on=datetime.date.today() + datetime.timedelta(days=30),
+        places=3,
+    )
+
+
+def website_call(cast: Cast) -> dict[str, Any]:
+    return {"pk": cast.website.pk, "call_pk": a_call(cast).pk}
 
 
 def pending_invitation(cast: Cast) -> dict[str, Any]:
@@ -180,6 +196,11 @@ GRID: dict[str, Rule] = {
     # Only members bring skills; the administrator is not in the group.
     "projects:skill_offers": Rule(project_members() | {"administrator": FORBIDDEN}, kwargs=website),
     "projects:skill_add": Rule(project_leaders(), kwargs=website),
+    "projects:calls": Rule(project_leaders(), kwargs=website),
+    "projects:call_add": Rule(project_leaders(), kwargs=website),
+    "projects:call_detail": Rule(project_leaders(), kwargs=website_call),
+    "projects:application_enter": Rule(project_leaders(), kwargs=website_call),
+    "projects:apply": Rule(everyone(OK), kwargs=lambda cast: {"call_pk": a_call(cast).pk}),
     "projects:skill_edit": Rule(project_leaders(), kwargs=a_skill),
     "projects:skill_remove": Rule(project_leaders(), kwargs=a_skill),
     "projects:stakeholders": Rule(project_members(), kwargs=website),

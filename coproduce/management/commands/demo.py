@@ -18,6 +18,9 @@ from people.catalogue import add_starting_catalogue
 from people.models import AccessNeed, AccessNeedType, Consent, PrivacyNotice, Profile
 from people.services import privacy_notice_publish
 from projects.models import (
+    Application,
+    ApplicationChannel,
+    Call,
     EqualityReceipt,
     EqualityResponse,
     Membership,
@@ -28,6 +31,7 @@ from projects.models import (
     SkillOffer,
     Stakeholder,
 )
+from projects.services import call_open
 
 DEMO_PASSWORD = "coproduce-demo"  # noqa: S105  (published in the README on purpose)
 
@@ -402,6 +406,44 @@ class Command(BaseCommand):
             invitation.issue_token(valid_days=14)
             invitation.created_at = timezone.now() - timedelta(days=2)
             invitation.save()
+
+        # An open call for new members of the employment group, with two applications.
+        if not Call.objects.filter(project=employment).exists():
+            call = Call(
+                project=employment,
+                title="Join our disability and employment group",
+                description=(
+                    "We are disabled people, carers and staff working together to make routes "
+                    "into work fairer. Members meet once a month for two hours, by video or in "
+                    "person, and are paid for their time."
+                ),
+                closes_on=timezone.localdate() + timedelta(days=365),
+                places=4,
+            )
+            call_open(call=call, actor=coordinator)
+            questions = list(call.questions.all())
+            Application.objects.bulk_create(
+                [
+                    Application(
+                        call=call,
+                        full_name="Joseph Mensah",
+                        email="joseph@example.org",
+                        answers={
+                            str(questions[0].pk): "I want to help other people find work.",
+                            str(questions[2].pk): "By video",
+                        },
+                    ),
+                    Application(
+                        call=call,
+                        full_name="Ruth Evans",
+                        email="ruth@example.org",
+                        phone="01632 960 123",
+                        answers={str(questions[2].pk): "By phone"},
+                        channel=ApplicationChannel.PHONE,
+                        entered_by=coordinator,
+                    ),
+                ]
+            )
 
         self.stdout.write(
             self.style.SUCCESS(
