@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from coproduce.lib.auth import signed_in_user
 from people import policy, services
 from people.forms import (
     AccessForm,
@@ -35,11 +36,6 @@ from people.models import (
 from projects.lookups import get_membership_for_user
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # every view here is behind login_required
-    return request.user
-
-
 def _needs(user: User) -> list[AccessNeed]:
     return list(AccessNeed.objects.filter(user=user).select_related("need_type"))
 
@@ -47,7 +43,7 @@ def _needs(user: User) -> list[AccessNeed]:
 @login_required
 @require_GET
 def me(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     profile = services.profile_for(user)
     member_types = PersonMemberType.objects.filter(user=user)
     return render(
@@ -65,7 +61,7 @@ def me(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def details(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     profile = services.profile_for(user)
     initial = {
         "full_name": user.full_name,
@@ -93,7 +89,7 @@ def details(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def access(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     profile = services.profile_for(user)
     form = AccessForm(
         request.POST if request.method == "POST" else None, profile=profile, current=_needs(user)
@@ -116,7 +112,7 @@ def access(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    profile = services.profile_for(_user(request))
+    profile = services.profile_for(signed_in_user(request))
     form = PreferencesForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -139,7 +135,7 @@ def member_access(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
     access_to_project, membership = get_membership_for_user(
         request, pk, membership_pk, manage=False
     )
-    viewer = _user(request)
+    viewer = signed_in_user(request)
     person = membership.user
     profile = getattr(person, "profile", None)
     if not policy.can_see_access_needs(viewer, access_to_project.membership, person, profile):
@@ -191,7 +187,7 @@ def privacy_notice_publish(request: HttpRequest) -> HttpResponse:
             notice = services.privacy_notice_publish(
                 summary=form.cleaned_data["summary"],
                 body=form.cleaned_data["body"],
-                actor=_user(request),
+                actor=signed_in_user(request),
             )
         except services.PrivacyError as error:
             form.add_error(None, str(error))
@@ -217,7 +213,7 @@ def privacy_notice_publish(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent(request: HttpRequest) -> HttpResponse:
     """Read the summary of the current privacy notice and agree to it."""
-    user = _user(request)
+    user = signed_in_user(request)
     notice = services.privacy_notice_current()
     agreed = notice is not None and Consent.objects.filter(user=user, notice=notice).exists()
     data = request.POST if request.method == "POST" else None
@@ -239,7 +235,7 @@ def consent(request: HttpRequest) -> HttpResponse:
 @require_GET
 def data_export(request: HttpRequest) -> HttpResponse:
     """Explain what the download holds, and give it as a file (JSON) or a page (HTML)."""
-    user = _user(request)
+    user = signed_in_user(request)
     file_format = request.GET.get("format", "")
     if file_format not in {"json", "html"}:
         return render(request, "people/data_export.html")
@@ -261,7 +257,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def erasure_request(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     pending = ErasureRequest.objects.filter(user=user, status=ErasureStatus.PENDING).first()
     form = ErasureRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -306,7 +302,7 @@ def erasure_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not policy.can_administer_privacy(request.user):
         raise PermissionDenied
     erasure = get_object_or_404(ErasureRequest.objects.select_related("user"), pk=pk)
-    actor = _user(request)
+    actor = signed_in_user(request)
     if not erasure.is_pending:
         messages.info(request, _("This request has already been decided."))
         return redirect("people:erasure_requests")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import services as account_services
 from accounts.forms import InvitationForm
 from accounts.models import AuditEvent, Invitation, User
+from coproduce.lib.auth import signed_in_user
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from people import policy as access_policy
@@ -58,15 +59,10 @@ from projects.models import (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # every view here is behind login_required
-    return request.user
-
-
 @login_required
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     projects = Project.objects.annotate(
         member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True))
     ).order_by("name", "pk")
@@ -100,7 +96,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not policy.can_create_project(user):
         raise PermissionDenied
     form = ProjectForm(request.POST if request.method == "POST" else None)
@@ -165,7 +161,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.project_update(
                 project=form.instance,
-                actor=_user(request),
+                actor=signed_in_user(request),
                 changes=changes,
                 expected_version=form.cleaned_data["version"],
             )
@@ -196,7 +192,7 @@ def member_list(request: HttpRequest, pk: int) -> HttpResponse:
     if query:
         members = members.filter(user__full_name__icontains=query)
     page = paginate(request, members)
-    viewer = _user(request)
+    viewer = signed_in_user(request)
     for membership in page:
         membership.can_see_access = access_policy.can_see_access_needs(
             viewer, access.membership, membership.user, getattr(membership.user, "profile", None)
@@ -229,7 +225,7 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             invitation = account_services.invitation_create(
                 project=access.project,
-                invited_by=_user(request),
+                invited_by=signed_in_user(request),
                 base_url=request.build_absolute_uri("/"),
                 **form.cleaned_data,
             )
@@ -259,7 +255,7 @@ def member_change(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
         try:
             services.membership_change(
                 membership=stored,
-                actor=_user(request),
+                actor=signed_in_user(request),
                 role=form.cleaned_data["role"],
                 member_type=form.cleaned_data["member_type"],
             )
@@ -285,7 +281,7 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
     error = None
     if request.method == "POST":
         try:
-            services.membership_end(membership=membership, actor=_user(request))
+            services.membership_end(membership=membership, actor=signed_in_user(request))
         except services.MembershipError as problem:
             error = str(problem)
         else:
@@ -309,7 +305,9 @@ def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> Http
     _access, invitation = get_invitation_for_user(request, pk, invitation_pk)
     try:
         account_services.invitation_resend(
-            invitation=invitation, actor=_user(request), base_url=request.build_absolute_uri("/")
+            invitation=invitation,
+            actor=signed_in_user(request),
+            base_url=request.build_absolute_uri("/"),
         )
     except account_services.InvitationError as error:
         messages.error(request, str(error))
@@ -326,7 +324,9 @@ def invitation_withdraw(request: HttpRequest, pk: int, invitation_pk: int) -> Ht
     access, invitation = get_invitation_for_user(request, pk, invitation_pk)
     if request.method == "POST":
         try:
-            account_services.invitation_withdraw(invitation=invitation, actor=_user(request))
+            account_services.invitation_withdraw(
+                invitation=invitation, actor=signed_in_user(request)
+            )
         except account_services.InvitationError as error:
             messages.error(request, str(error))
         else:
@@ -409,7 +409,7 @@ def skill_offers(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk)
     if access.membership is None:
         raise PermissionDenied  # only members bring skills to a group
-    user = _user(request)
+    user = signed_in_user(request)
     held = Skill.objects.filter(project=access.project, offers__user=user)
     form = SkillOffersForm(
         request.POST if request.method == "POST" else None,
@@ -462,7 +462,7 @@ def onboarding_member(request: HttpRequest, pk: int, membership_pk: int) -> Http
     form = OnboardingForm(request.POST if request.method == "POST" else None, membership=membership)
     if request.method == "POST" and form.is_valid():
         services.membership_onboarding_set(
-            membership=membership, actor=_user(request), done=form.done()
+            membership=membership, actor=signed_in_user(request), done=form.done()
         )
         messages.success(
             request,
@@ -488,7 +488,9 @@ def onboarding_member(request: HttpRequest, pk: int, membership_pk: int) -> Http
 def onboarding_welcome(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     _access, membership = get_membership_for_user(request, pk, membership_pk)
     services.membership_welcome(
-        membership=membership, actor=_user(request), base_url=request.build_absolute_uri("/")
+        membership=membership,
+        actor=signed_in_user(request),
+        base_url=request.build_absolute_uri("/"),
     )
     messages.success(
         request, _("Welcome sent to %(person)s.") % {"person": membership.user.full_name}
@@ -508,7 +510,7 @@ def equality_form(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk)
     if access.membership is None:
         raise PermissionDenied  # only members answer for a group
-    user = _user(request)
+    user = signed_in_user(request)
     if EqualityReceipt.objects.filter(project=access.project, user=user).exists():
         messages.info(request, _("You have already answered for this project. Thank you."))
         return redirect("projects:detail", pk=pk)
@@ -609,11 +611,11 @@ def _item_form_page(
     if request.method == "POST" and form.is_valid():
         try:
             if item.pk is None:
-                services.project_item_add(item=form.instance, actor=_user(request))
+                services.project_item_add(item=form.instance, actor=signed_in_user(request))
             else:
                 services.project_item_update(
                     item=form.instance,
-                    actor=_user(request),
+                    actor=signed_in_user(request),
                     changed=[name for name in form.changed_data if name != "version"],
                     expected_version=form.cleaned_data["version"],
                 )
@@ -652,7 +654,7 @@ def _item_remove_page(
 ) -> HttpResponse:
     """Confirm, then take a simple item off a project's page."""
     if request.method == "POST":
-        services.project_item_remove(item=item, actor=_user(request))
+        services.project_item_remove(item=item, actor=signed_in_user(request))
         messages.success(request, removed % {"name": item.name})
         return redirect(list_url, pk=access.project.pk)
     return render(request, template, {"project": access.project, "access": access, "item": item})
@@ -769,7 +771,7 @@ def call_add(request: HttpRequest, pk: int) -> HttpResponse:
         instance=Call(project=access.project),
     )
     if request.method == "POST" and form.is_valid():
-        services.call_open(call=form.instance, actor=_user(request))
+        services.call_open(call=form.instance, actor=signed_in_user(request))
         messages.success(
             request, _("The call “%(title)s” is open.") % {"title": form.instance.title}
         )
@@ -840,7 +842,7 @@ def application_enter(request: HttpRequest, pk: int, call_pk: int) -> HttpRespon
             form,
             template="projects/application_done.html",
             context=context,
-            entered_by=_user(request),
+            entered_by=signed_in_user(request),
         )
         if done is not None:
             messages.success(
