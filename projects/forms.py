@@ -53,6 +53,8 @@ class ProjectEditForm(ProjectForm):
             "target_min_members",
             "target_max_members",
             "target_lived_experience_percent",
+            "cooling_off_hours",
+            "full_review_every",
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -72,6 +74,8 @@ class ProjectEditForm(ProjectForm):
             "target_min_members",
             "target_max_members",
             "target_lived_experience_percent",
+            "cooling_off_hours",
+            "full_review_every",
         ):
             self.fields[name].widget = forms.TextInput(
                 attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}

@@ -68,6 +68,18 @@ class Project(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("The group aims for at least this share."),
     )
+    # Meetings: how long members have after a meeting to add thoughts in writing, and how
+    # often the short after-meeting check becomes a fuller review.
+    cooling_off_hours = models.PositiveSmallIntegerField(
+        _("cooling-off window after each meeting, in hours"),
+        default=48,
+        help_text=_("Members can add thoughts in writing for this long after a meeting closes."),
+    )
+    full_review_every = models.PositiveSmallIntegerField(
+        _("fuller review every how many meetings"),
+        default=4,
+        help_text=_("Every this many meetings, the after-meeting check asks for a fuller review."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -88,6 +100,13 @@ class Project(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=ProjectStatus.values), name="project_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cooling_off_hours__gte=1, cooling_off_hours__lte=336),
+                name="project_cooling_off_sane",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(full_review_every__gte=1), name="project_review_every_positive"
             ),
         ]
 

@@ -6,11 +6,13 @@ from accounts.models import AuditEvent
 from conftest import Cast, client_for, make_user
 from projects.models import Membership, MemberType, Project, ProjectRole
 
-# What the edit page sends back unchanged for the group's make-up targets.
+# What the edit page sends back unchanged for the group's make-up targets and meeting settings.
 TARGETS = {
     "target_min_members": "10",
     "target_max_members": "15",
     "target_lived_experience_percent": "50",
+    "cooling_off_hours": "48",
+    "full_review_every": "4",
 }
 
 
@@ -176,6 +178,8 @@ def test_it_lets_the_chair_change_the_targets_but_not_backwards(cast: Cast) -> N
         "target_min_members": "12",
         "target_max_members": "8",
         "target_lived_experience_percent": "60",
+        "cooling_off_hours": "48",
+        "full_review_every": "4",
     }
     deborah = client_for(cast.chair)
     response = deborah.post(url, form)
