@@ -1,0 +1,1 @@
+"""Meeting views, one module per part of a meeting's life."""
