@@ -475,6 +475,16 @@ class PaperFormat(models.TextChoices):
     PLAIN_TEXT = "plain_text", _("Plain text")
 
 
+# Which paper format meets which access requirement in the catalogue (people.AccessNeedType).
+FORMAT_FOR_NEED: dict[str, PaperFormat] = {
+    "easy-read": PaperFormat.EASY_READ,
+    "large-print": PaperFormat.LARGE_PRINT,
+    "audio": PaperFormat.AUDIO,
+    "braille": PaperFormat.BRAILLE_READY,
+    "screen-reader": PaperFormat.PLAIN_TEXT,
+}
+
+
 def paper_upload_to(instance: PaperVersion, filename: str) -> str:
     return f"papers/{instance.paper.meeting_id}/{uuid.uuid4().hex}/{filename}"
 
