@@ -18,7 +18,15 @@ from playwright.sync_api import Page
 
 from accounts.models import Invitation, User
 from people.models import ErasureRequest, ErasureStatus
-from projects.models import Call, MemberType, ProjectRole, Skill, Stakeholder
+from projects.models import (
+    Application,
+    Call,
+    CallQuestion,
+    MemberType,
+    ProjectRole,
+    Skill,
+    Stakeholder,
+)
 from tests.browser import axe_violations, describe_violations
 from tests.conftest import ANONYMOUS, BROWSER_PERSONAS, Demo, OpenPage
 
@@ -109,6 +117,23 @@ def the_employment_call(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.employment.pk, "call_pk": call.pk}
 
 
+def an_employment_application(demo: Demo, name: str) -> dict[str, Any]:
+    """An application to the employment group's call, from the demo: Joseph Mensah is
+    shortlisted and scored, Aisha Begum has been offered a place and not yet written to, Mei
+    Lin accepted, Ruth Evans had her letter, and nobody but Kwame has scored Tomasz Nowak."""
+    application = Application.objects.get(call__project=demo.employment, full_name=name)
+    return the_employment_call(demo) | {"application_pk": application.pk}
+
+
+def an_employment_call_question(demo: Demo, position: int) -> dict[str, Any]:
+    """A question on the employment call's form. Everyone answered the first; nobody has
+    answered the fourth, which is optional."""
+    question = CallQuestion.objects.filter(call__project=demo.employment).order_by(
+        "position", "pk"
+    )[position - 1]
+    return the_employment_call(demo) | {"question_pk": question.pk}
+
+
 def nadia_invited_to_the_employment_group(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.employment.pk, "invitation_pk": nadias_invitation(demo)}
 
@@ -168,7 +193,28 @@ RECIPES: dict[str, Recipe] = {
     "projects:calls": Recipe(website),
     "projects:call_add": Recipe(website),
     "projects:call_detail": Recipe(the_employment_call),
+    "projects:call_edit": Recipe(the_employment_call),
+    "projects:call_close": Recipe(the_employment_call),
+    "projects:call_reopen": Recipe(the_employment_call),
+    "projects:call_panel": Recipe(the_employment_call),
+    "projects:call_questions": Recipe(the_employment_call),
+    "projects:call_question_add": Recipe(the_employment_call),
+    "projects:call_question_edit": Recipe(lambda demo: an_employment_call_question(demo, 1)),
+    "projects:call_question_remove": Recipe(lambda demo: an_employment_call_question(demo, 4)),
+    "projects:call_question_move": Recipe(lambda demo: an_employment_call_question(demo, 2)),
     "projects:application_enter": Recipe(the_employment_call),
+    "projects:application_detail": Recipe(
+        lambda demo: an_employment_application(demo, "Joseph Mensah")
+    ),
+    "projects:application_assess": Recipe(
+        lambda demo: an_employment_application(demo, "Joseph Mensah")
+    ),
+    "projects:application_move": Recipe(
+        lambda demo: an_employment_application(demo, "Joseph Mensah")
+    ),
+    "projects:application_letter": Recipe(
+        lambda demo: an_employment_application(demo, "Aisha Begum")
+    ),
     "projects:apply": Recipe(lambda demo: {"call_pk": the_employment_call(demo)["call_pk"]}),
     "projects:skills": Recipe(website),
     "projects:skill_offers": Recipe(website),
@@ -199,6 +245,22 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
     "audit log search": lambda demo: reverse("accounts:audit_log") + "?q=joined",
     "withdrawing an invitation to the website group, which its chair leads": lambda demo: (
         withdraw_page(demo, "pending@example.org")
+    ),
+    "applications at one stage, searched": lambda demo: (
+        reverse("projects:call_detail", kwargs=the_employment_call(demo))
+        + "?status=shortlisted&q=jo"
+    ),
+    "an application accepted, with the invitation button": lambda demo: reverse(
+        "projects:application_detail", kwargs=an_employment_application(demo, "Mei Lin")
+    ),
+    "a letter already sent": lambda demo: reverse(
+        "projects:application_letter", kwargs=an_employment_application(demo, "Ruth Evans")
+    ),
+    "an application at its last stage": lambda demo: reverse(
+        "projects:application_move", kwargs=an_employment_application(demo, "Sofia Rossi")
+    ),
+    "a question people have answered, which cannot be removed": lambda demo: reverse(
+        "projects:call_question_remove", kwargs=an_employment_call_question(demo, 1)
     ),
     "page that does not exist": lambda demo: "/no-such-page/",
     "your data as a web page": lambda demo: reverse("people:data_export") + "?format=html",
@@ -339,6 +401,32 @@ FORMS: dict[str, FormCheck] = {
     "open a call for members": FormCheck(
         "coordinator", lambda demo: reverse("projects:call_add", kwargs=website(demo))
     ),
+    "change a call for members": FormCheck(
+        "coordinator",
+        lambda demo: reverse("projects:call_edit", kwargs=the_employment_call(demo)),
+    ),
+    "add a question to a call": FormCheck(
+        "coordinator",
+        lambda demo: reverse("projects:call_question_add", kwargs=the_employment_call(demo)),
+    ),
+    "move an application on": FormCheck(
+        "coordinator",
+        lambda demo: reverse(
+            "projects:application_move", kwargs=an_employment_application(demo, "Joseph Mensah")
+        ),
+    ),
+    "write a letter to an applicant": FormCheck(
+        "coordinator",
+        lambda demo: reverse(
+            "projects:application_letter", kwargs=an_employment_application(demo, "Aisha Begum")
+        ),
+    ),
+    "score an application": FormCheck(
+        "coordinator",
+        lambda demo: reverse(
+            "projects:application_assess", kwargs=an_employment_application(demo, "Tomasz Nowak")
+        ),
+    ),
     "why you need to see access requirements": FormCheck(
         "coordinator",
         lambda demo: reverse("projects:member_access", kwargs=amira_in_the_website_group(demo)),
@@ -387,6 +475,17 @@ def test_it_has_no_axe_violations_on_any_page_for_any_persona(
         page.get_by_role("button", name="Send the invitation").click()
     findings.check(page, "chair", "members page with the invitation-sent banner")
 
+    # The check before a letter goes to an applicant.
+    page = pages["coordinator"]
+    page.goto(
+        reverse(
+            "projects:application_letter", kwargs=an_employment_application(demo, "Aisha Begum")
+        )
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview the letter").click()
+    findings.check(page, "coordinator", "the letter to an applicant, before it is sent")
+
     assert findings.pages_checked > 60, "Fewer pages were checked than the demo has"
     assert not findings.problems, (
         f"{len(findings.problems)} of {findings.pages_checked} pages have problems:\n\n"
@@ -408,3 +507,35 @@ def test_it_has_no_axe_violations_and_no_sideways_scrolling_on_a_narrow_screen(
         f"{len(findings.problems)} of {findings.pages_checked} pages have problems at "
         f"{NARROW['width']} px wide:\n\n" + "\n\n".join(findings.problems)
     )
+
+
+def test_it_has_no_axe_violations_for_a_selection_panel_member_who_does_not_lead(
+    demo: Demo, open_page: OpenPage
+) -> None:
+    """Kwame sits on the employment group's panel without leading it, so he sees calls and
+    applications in a way none of the personas above does."""
+    findings = Findings()
+    page = open_page("panel_member", with_axe=True)
+    for path in [
+        reverse("projects:detail", kwargs={"pk": demo.employment.pk}),
+        reverse("projects:call_detail", kwargs=the_employment_call(demo)),
+        reverse(
+            "projects:application_detail", kwargs=an_employment_application(demo, "Joseph Mensah")
+        ),
+        reverse(
+            "projects:application_assess", kwargs=an_employment_application(demo, "Joseph Mensah")
+        ),
+    ]:
+        response = page.goto(path)
+        assert response is not None
+        assert response.status == 200, path
+        findings.check(page, "panel member", f"GET {path}")
+    page.goto(
+        reverse(
+            "projects:application_assess", kwargs=an_employment_application(demo, "Tomasz Nowak")
+        )
+    )
+    submit_empty(page)
+    assert page.locator(".govuk-error-summary").count() == 1
+    findings.check(page, "panel member", "score an application, submitted empty")
+    assert not findings.problems, "\n\n".join(findings.problems)

@@ -15,7 +15,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Invitation, User
 from conftest import Cast, client_for
 from people.models import ErasureRequest
-from projects.models import Call, MemberType, ProjectRole, Skill, Stakeholder
+from projects.models import (
+    Application,
+    ApplicationStatus,
+    ApplicationStatusChange,
+    Call,
+    CallQuestion,
+    MemberType,
+    PanelMember,
+    ProjectRole,
+    Skill,
+    Stakeholder,
+)
 
 PERSONAS = ["anonymous", "outsider", "member", "chair", "coordinator", "administrator"]
 
@@ -86,19 +97,61 @@ def a_stakeholder(cast: Cast) -> dict[str, Any]:
 
 
 def a_call(cast: Cast) -> Call:
+    """A call to the website group whose selection panel is Amira (the `member` persona, who
+    does not lead the group) and Grace (the `coordinator`). Deborah chairs the group but is
+    not on the panel, and Sam administers the organisation without belonging to it."""
     import datetime
 
-    return Call.objects.create(
+    call = Call.objects.create(
         project=cast.website,
         title="Join our group",
         description="We rebuild the website.",
         closes_on=datetime.date.today() + datetime.timedelta(days=30),
         places=3,
     )
+    for user in (cast.member, cast.coordinator):
+        PanelMember.objects.create(call=call, user=user)
+    return call
 
 
 def website_call(cast: Cast) -> dict[str, Any]:
     return {"pk": cast.website.pk, "call_pk": a_call(cast).pk}
+
+
+def a_call_question(cast: Cast) -> dict[str, Any]:
+    call = a_call(cast)
+    question = CallQuestion.objects.create(call=call, text="Why do you want to join?")
+    return {"pk": cast.website.pk, "call_pk": call.pk, "question_pk": question.pk}
+
+
+def an_application(cast: Cast, status: str = ApplicationStatus.RECEIVED) -> dict[str, Any]:
+    call = a_call(cast)
+    application = Application.objects.create(
+        call=call, full_name="Joseph Mensah", email="joseph@example.org", status=status
+    )
+    return {"pk": cast.website.pk, "call_pk": call.pk, "application_pk": application.pk}
+
+
+def an_application_invited_to_talk(cast: Cast) -> dict[str, Any]:
+    """Invited to talk and not yet written to, so the letter page shows its form."""
+    kwargs = an_application(cast, ApplicationStatus.INVITED)
+    ApplicationStatusChange.objects.create(
+        application_id=kwargs["application_pk"],
+        from_status=ApplicationStatus.SHORTLISTED,
+        to_status=ApplicationStatus.INVITED,
+        changed_by=cast.coordinator,
+    )
+    return kwargs
+
+
+def selection_panel(success: str = OK) -> dict[str, str]:
+    """Leaders, and Amira, a member who does not lead, because she sits on the panel."""
+    return project_leaders(success) | {"member": success}
+
+
+def panel_only() -> dict[str, str]:
+    """Only the people on the panel score: Amira and Grace, not Deborah or Sam."""
+    return project_leaders(FORBIDDEN) | {"member": OK, "coordinator": OK}
 
 
 def pending_invitation(cast: Cast) -> dict[str, Any]:
@@ -198,8 +251,23 @@ GRID: dict[str, Rule] = {
     "projects:skill_add": Rule(project_leaders(), kwargs=website),
     "projects:calls": Rule(project_leaders(), kwargs=website),
     "projects:call_add": Rule(project_leaders(), kwargs=website),
-    "projects:call_detail": Rule(project_leaders(), kwargs=website_call),
+    "projects:call_detail": Rule(selection_panel(), kwargs=website_call),
+    "projects:call_edit": Rule(project_leaders(), kwargs=website_call),
+    "projects:call_close": Rule(project_leaders(), kwargs=website_call),
+    "projects:call_reopen": Rule(project_leaders(REDIRECT), kwargs=website_call, method="post"),
+    "projects:call_panel": Rule(project_leaders(), kwargs=website_call),
+    "projects:call_questions": Rule(project_leaders(), kwargs=website_call),
+    "projects:call_question_add": Rule(project_leaders(), kwargs=website_call),
+    "projects:call_question_edit": Rule(project_leaders(), kwargs=a_call_question),
+    "projects:call_question_remove": Rule(project_leaders(), kwargs=a_call_question),
+    "projects:call_question_move": Rule(
+        project_leaders(REDIRECT), kwargs=a_call_question, method="post", data={"direction": "up"}
+    ),
     "projects:application_enter": Rule(project_leaders(), kwargs=website_call),
+    "projects:application_detail": Rule(selection_panel(), kwargs=an_application),
+    "projects:application_assess": Rule(panel_only(), kwargs=an_application),
+    "projects:application_move": Rule(project_leaders(), kwargs=an_application),
+    "projects:application_letter": Rule(project_leaders(), kwargs=an_application_invited_to_talk),
     "projects:apply": Rule(everyone(OK), kwargs=lambda cast: {"call_pk": a_call(cast).pk}),
     "projects:skill_edit": Rule(project_leaders(), kwargs=a_skill),
     "projects:skill_remove": Rule(project_leaders(), kwargs=a_skill),

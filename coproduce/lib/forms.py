@@ -1,9 +1,15 @@
 """What every form in Coproduce shares: error messages that say what to do."""
 
-from typing import Any
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class SpecificErrorsMixin:
@@ -26,3 +32,81 @@ class SpecificErrorsMixin:
             else:
                 message = _("Fill in “%(label)s”") % {"label": field.label}
             field.error_messages["required"] = message
+
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class GovukDateInput(forms.MultiWidget):
+    """Three boxes for day, month and year, as GOV.UK's date input pattern asks.
+
+    `templates/includes/field.html` draws it (through `includes/date_input.html`) with
+    labels, error highlighting of the boxes that need fixing, and numeric keyboards on phones.
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        numeric = {"inputmode": "numeric"}
+        super().__init__({part: forms.TextInput(attrs=numeric) for part in DATE_PARTS}, attrs=attrs)
+
+    def decompress(self, value: Any) -> list[str | None]:
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+
+# Each message names the field, so the error summary makes sense on its own.
+DATE_ERRORS: dict[str, "StrOrPromise"] = {
+    "missing_day": _("%(label)s must include a day"),
+    "missing_month": _("%(label)s must include a month"),
+    "missing_year": _("%(label)s must include a year"),
+    "missing_day_month": _("%(label)s must include a day and month"),
+    "missing_day_year": _("%(label)s must include a day and year"),
+    "missing_month_year": _("%(label)s must include a month and year"),
+    "invalid": _("%(label)s must be a real date"),
+    "year_digits": _("%(label)s must have a year with 4 numbers, like 2027"),
+    "not_future": _("%(label)s must be in the future"),
+}
+
+
+class GovukDateField(forms.Field):
+    """A date typed as day, month and year, with an error that says which part is wrong.
+
+    Errors carry the parts to highlight in `params["parts"]`. With `future=True` the date
+    must come after today.
+    """
+
+    widget = GovukDateInput
+    default_error_messages = DATE_ERRORS
+
+    def __init__(self, *, future: bool = False, **kwargs: Any) -> None:
+        self.future = future
+        super().__init__(**kwargs)
+
+    def error(self, code: str, parts: Sequence[str] = DATE_PARTS) -> forms.ValidationError:
+        return forms.ValidationError(
+            self.error_messages[code], code=code, params={"label": self.label, "parts": parts}
+        )
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, datetime.date):
+            return value
+        if not value:
+            return None
+        typed = dict(zip(DATE_PARTS, (str(part or "").strip() for part in value), strict=True))
+        if not any(typed.values()):
+            return None
+        if missing := [part for part in DATE_PARTS if not typed[part]]:
+            raise self.error("missing_" + "_".join(missing), missing)
+        if not_numbers := [part for part in DATE_PARTS if not typed[part].isdigit()]:
+            raise self.error("invalid", not_numbers)
+        if len(typed["year"]) != 4:
+            raise self.error("year_digits", ["year"])
+        try:
+            return datetime.date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
+        except ValueError:
+            raise self.error("invalid") from None
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if self.future and value is not None and value <= timezone.localdate():
+            raise self.error("not_future")

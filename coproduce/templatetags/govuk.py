@@ -5,9 +5,14 @@ to pick the component, add the error modifier classes and link the hint and erro
 message to the input with aria-describedby, so screen readers announce them.
 """
 
+from typing import Any
+
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.lib.forms import DATE_PARTS, GovukDateInput
 
 register = template.Library()
 
@@ -17,6 +22,8 @@ _GROUPED = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 @register.filter
 def widget_kind(field: BoundField) -> str:
     widget = field.field.widget
+    if isinstance(widget, GovukDateInput):
+        return "date"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
     if isinstance(widget, forms.CheckboxSelectMultiple):
@@ -47,7 +54,43 @@ def error_target(field: BoundField) -> str:
     """The id the error summary links to: the first option of a group, else the input."""
     if isinstance(field.field.widget, _GROUPED):
         return f"{field.auto_id}_0"
+    if isinstance(field.field.widget, GovukDateInput):
+        return f"{field.auto_id}_{_date_parts_in_error(field)[0]}"
     return str(field.auto_id)
+
+
+def _date_parts_in_error(field: BoundField) -> list[str]:
+    """The boxes of a date to highlight: those an error names, or all three."""
+    named: list[str] = []
+    for error in field.errors.as_data():
+        params = error.params or {}
+        named += [part for part in params.get("parts", ()) if part not in named]
+    return [part for part in DATE_PARTS if part in named] or list(DATE_PARTS)
+
+
+DATE_PART_LABELS = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
+DATE_PART_WIDTHS = {"day": 2, "month": 2, "year": 4}
+
+
+@register.simple_tag
+def date_parts(field: BoundField) -> list[dict[str, Any]]:
+    """The day, month and year boxes of a date field, with what was typed in each."""
+    widget = field.field.widget
+    assert isinstance(widget, GovukDateInput)
+    value = field.value()
+    typed = value if isinstance(value, list | tuple) else widget.decompress(value)
+    in_error = _date_parts_in_error(field) if field.errors else []
+    return [
+        {
+            "id": f"{field.auto_id}_{part}",
+            "name": f"{field.html_name}_{part}",
+            "label": DATE_PART_LABELS[part],
+            "value": typed[index] or "",
+            "width": DATE_PART_WIDTHS[part],
+            "error": part in in_error,
+        }
+        for index, part in enumerate(DATE_PARTS)
+    ]
 
 
 @register.simple_tag

@@ -5,29 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0007_recruitment'),
+        ("projects", "0007_recruitment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='cooling_off_hours',
-            field=models.PositiveSmallIntegerField(default=48, help_text='Members can add thoughts in writing for this long after a meeting closes.', verbose_name='cooling-off window after each meeting, in hours'),
+            model_name="project",
+            name="cooling_off_hours",
+            field=models.PositiveSmallIntegerField(
+                default=48,
+                help_text="Members can add thoughts in writing for this long after a meeting closes.",
+                verbose_name="cooling-off window after each meeting, in hours",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='full_review_every',
-            field=models.PositiveSmallIntegerField(default=4, help_text='Every this many meetings, the after-meeting check asks for a fuller review.', verbose_name='fuller review every how many meetings'),
+            model_name="project",
+            name="full_review_every",
+            field=models.PositiveSmallIntegerField(
+                default=4,
+                help_text="Every this many meetings, the after-meeting check asks for a fuller review.",
+                verbose_name="fuller review every how many meetings",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('cooling_off_hours__gte', 1), ('cooling_off_hours__lte', 336)), name='project_cooling_off_sane'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cooling_off_hours__gte", 1), ("cooling_off_hours__lte", 336)),
+                name="project_cooling_off_sane",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('full_review_every__gte', 1)), name='project_review_every_positive'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("full_review_every__gte", 1)),
+                name="project_review_every_positive",
+            ),
         ),
     ]
