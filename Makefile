@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run test setup assets migrate demo lint typecheck check-deploy worker clean FORCE
+.PHONY: run test bench setup assets migrate demo lint typecheck check-deploy worker clean FORCE
 
 run: setup migrate demo
 	@echo "Coproduce is starting at http://$(HOST):$(PORT)/ (the task worker runs alongside; Ctrl+C stops both)"
@@ -14,6 +14,14 @@ run: setup migrate demo
 
 test: setup lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Page speed with an organisation's worth of made-up data, in a throwaway database
+# (var/bench.sqlite3, or BENCH_DATABASE_URL for PostgreSQL). Fails when a page misses its target.
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
+bench: setup
+	rm -f var/bench.sqlite3
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false $(BIN)/python manage.py migrate --no-input --verbosity 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false $(BIN)/python manage.py bench
 
 setup: $(VENV)/.installed node_modules/.installed assets
 

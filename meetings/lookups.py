@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 
 from coproduce.lib.auth import signed_in_user
 from meetings import policy
-from meetings.models import Invitee, Meeting, Venue
+from meetings.models import AgendaItem, Invitee, Meeting, Paper, PaperVersion, Venue
 from projects import policy as project_policy
 from projects.lookups import ProjectAccess
 from projects.models import Membership
@@ -77,3 +77,184 @@ def get_venue_for_user(request: HttpRequest, pk: int, *, manage: bool = False) -
     if manage and not policy.can_manage_venues(user):
         raise PermissionDenied
     return venue
+
+
+# ---------------------------------------------------------------------------------------------
+# Agenda, papers, invitations and replies
+
+
+def get_agenda_item_for_user(
+    request: HttpRequest, pk: int, item_pk: int, *, manage: bool = False
+) -> tuple[MeetingAccess, AgendaItem]:
+    access = get_meeting_for_user(request, pk, manage=manage)
+    item = AgendaItem.objects.filter(meeting=access.meeting, pk=item_pk).first()
+    if item is None:
+        raise Http404
+    item.meeting = access.meeting
+    return access, item
+
+
+def get_paper_for_user(
+    request: HttpRequest, pk: int, paper_pk: int, *, manage: bool = False
+) -> tuple[MeetingAccess, Paper]:
+    access = get_meeting_for_user(request, pk, manage=manage)
+    paper = Paper.objects.filter(meeting=access.meeting, pk=paper_pk).first()
+    if paper is None:
+        raise Http404
+    paper.meeting = access.meeting
+    return access, paper
+
+
+def get_paper_version_for_user(
+    request: HttpRequest, pk: int, paper_pk: int, version_pk: int, *, manage: bool = False
+) -> tuple[MeetingAccess, PaperVersion]:
+    access, paper = get_paper_for_user(request, pk, paper_pk, manage=manage)
+    version = PaperVersion.objects.filter(paper=paper, pk=version_pk).first()
+    if version is None:
+        raise Http404
+    version.paper = paper
+    return access, version
+
+
+def get_invitee_for_user(
+    request: HttpRequest, pk: int, invitee_pk: int
+) -> tuple[MeetingAccess, Invitee]:
+    """Someone invited to a meeting, for its organisers."""
+    access = get_meeting_for_user(request, pk, manage=True)
+    invitee = (
+        Invitee.objects.filter(meeting=access.meeting, pk=invitee_pk).select_related("user").first()
+    )
+    if invitee is None:
+        raise Http404
+    invitee.meeting = access.meeting
+    return access, invitee
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings: planning
+
+from meetings.models import DateOption  # noqa: E402
+
+
+def get_date_option_for_user(
+    request: HttpRequest, pk: int, option_pk: int, *, manage: bool = False
+) -> tuple[MeetingAccess, DateOption]:
+    """A date offered in a meeting's poll."""
+    access = get_meeting_for_user(request, pk, manage=manage)
+    option = DateOption.objects.filter(meeting=access.meeting, pk=option_pk).first()
+    if option is None:
+        raise Http404
+    option.meeting = access.meeting
+    return access, option
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings: access plan
+
+from meetings.models import Arrangement, UnmetNeedReason  # noqa: E402
+from people.models import AccessNeedType  # noqa: E402
+
+
+def get_arrangement_for_user(
+    request: HttpRequest, pk: int, arrangement_pk: int
+) -> tuple[MeetingAccess, Arrangement]:
+    """Support booked for a meeting, for its organisers."""
+    access = get_meeting_for_user(request, pk, manage=True)
+    arrangement = Arrangement.objects.filter(meeting=access.meeting, pk=arrangement_pk).first()
+    if arrangement is None:
+        raise Http404
+    arrangement.meeting = access.meeting
+    return access, arrangement
+
+
+def get_need_type_for_meeting(
+    request: HttpRequest, pk: int, need_type_pk: int
+) -> tuple[MeetingAccess, AccessNeedType, UnmetNeedReason | None]:
+    """A catalogue entry, and the reason recorded for it at the meeting if any, for organisers."""
+    access = get_meeting_for_user(request, pk, manage=True)
+    need_type = AccessNeedType.objects.filter(pk=need_type_pk).first()
+    if need_type is None:
+        raise Http404
+    reason = UnmetNeedReason.objects.filter(meeting=access.meeting, need_type=need_type).first()
+    if reason is not None:
+        reason.meeting, reason.need_type = access.meeting, need_type
+    return access, need_type, reason
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings: record
+
+# This section's own import, kept here so the shared import block above stays untouched.
+from meetings.models import ActionPoint, Decision  # noqa: E402
+
+
+def get_record_item_for_user(
+    request: HttpRequest, pk: int, item_pk: int
+) -> tuple[MeetingAccess, AgendaItem]:
+    """An agenda item, for the people who keep the meeting's record."""
+    access = get_meeting_for_user(request, pk, minutes=True)
+    item = AgendaItem.objects.filter(meeting=access.meeting, pk=item_pk).first()
+    if item is None:
+        raise Http404
+    item.meeting = access.meeting
+    return access, item
+
+
+def get_decision_for_user(
+    request: HttpRequest, pk: int, decision_pk: int
+) -> tuple[MeetingAccess, Decision]:
+    """A decision recorded at a meeting, for the people who keep its record."""
+    access = get_meeting_for_user(request, pk, minutes=True)
+    decision = (
+        Decision.objects.filter(meeting=access.meeting, pk=decision_pk)
+        .select_related("agenda_item")
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    decision.meeting = access.meeting
+    return access, decision
+
+
+def get_action_point_for_user(
+    request: HttpRequest, pk: int, action_pk: int, *, minutes: bool = True
+) -> tuple[MeetingAccess, ActionPoint]:
+    """An action point from a meeting: for the record keepers, or (`minutes=False`) also for
+    the person who owns it, who may mark it done."""
+    access = get_meeting_for_user(request, pk)
+    action = (
+        ActionPoint.objects.filter(meeting=access.meeting, pk=action_pk)
+        .select_related("agenda_item", "owner")
+        .first()
+    )
+    if action is None:
+        raise Http404
+    is_owner = action.owner_id is not None and action.owner_id == signed_in_user(request).pk
+    if not access.can_take_minutes and (minutes or not is_owner):
+        raise PermissionDenied
+    action.meeting = access.meeting
+    return access, action
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings: after
+
+from meetings.models import InputKind, WrittenInput  # noqa: E402 - kept in this part's section
+
+
+def get_cooling_off_input_for_user(
+    request: HttpRequest, pk: int, input_pk: int
+) -> tuple[MeetingAccess, WrittenInput]:
+    """A thought sent while cooling off, for the chair, co-chair or a facilitator to answer."""
+    access = get_meeting_for_user(request, pk)
+    if not access.can_answer_input:
+        raise PermissionDenied
+    written = (
+        WrittenInput.objects.filter(meeting=access.meeting, pk=input_pk, kind=InputKind.COOLING_OFF)
+        .select_related("author", "agenda_item", "considered_by")
+        .first()
+    )
+    if written is None:
+        raise Http404
+    written.meeting = access.meeting
+    return access, written

@@ -17,6 +17,9 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from accounts.models import Invitation, User
+from meetings.tests import pages_access_plan, pages_after, pages_record
+from meetings.tests import pages_planning as plan_pages
+from meetings.tests import pages_preparation as prep_pages
 from people.models import ErasureRequest, ErasureStatus
 from projects.models import (
     Application,
@@ -227,6 +230,79 @@ RECIPES: dict[str, Recipe] = {
     "projects:stakeholder_remove": Recipe(the_carers_centre),
     "projects:invitation_resend": Recipe(nadia_invited_to_the_employment_group),
     "projects:invitation_withdraw": Recipe(nadia_invited_to_the_employment_group),
+    # Meetings: planning
+    "meetings:list": Recipe(plan_pages.website_project),
+    "meetings:detail": Recipe(plan_pages.upcoming_meeting),
+    "meetings:create": Recipe(plan_pages.website_project),
+    "meetings:edit": Recipe(plan_pages.upcoming_meeting),
+    "meetings:cancel": Recipe(plan_pages.upcoming_meeting),
+    "meetings:venues": Recipe(),
+    "meetings:venue_add": Recipe(),
+    "meetings:venue_edit": Recipe(plan_pages.the_old_library),
+    "meetings:venue_retire": Recipe(plan_pages.the_old_library),
+    "meetings:venue_restore": Recipe(plan_pages.the_old_library),
+    "meetings:date_poll": Recipe(plan_pages.spring_planning_day),
+    "meetings:date_option_add": Recipe(plan_pages.spring_planning_day),
+    "meetings:date_option_remove": Recipe(plan_pages.a_spring_date),
+    "meetings:date_choose": Recipe(plan_pages.a_spring_date),
+    # Meetings: access plan
+    "meetings:access_plan": Recipe(pages_access_plan.meeting),
+    "meetings:access_plan_people": Recipe(pages_access_plan.meeting),
+    "meetings:mark_ready": Recipe(pages_access_plan.meeting),
+    "meetings:back_to_planning": Recipe(pages_access_plan.meeting),
+    "meetings:arrangement_add": Recipe(pages_access_plan.meeting),
+    "meetings:arrangement_edit": Recipe(pages_access_plan.a_requested_booking),
+    "meetings:arrangement_remove": Recipe(pages_access_plan.a_requested_booking),
+    "meetings:unmet_reason": Recipe(lambda demo: pages_access_plan.need(demo, "bsl-interpreter")),
+    "meetings:unmet_reason_remove": Recipe(lambda demo: pages_access_plan.need(demo, "quiet-room")),
+    # Meetings: preparation
+    "meetings:agenda": Recipe(prep_pages.upcoming_meeting),
+    "meetings:agenda_item_add": Recipe(prep_pages.upcoming_meeting),
+    "meetings:agenda_item_edit": Recipe(prep_pages.an_upcoming_item),
+    "meetings:agenda_item_remove": Recipe(prep_pages.an_upcoming_item),
+    "meetings:agenda_item_move": Recipe(prep_pages.an_upcoming_item),
+    "meetings:papers": Recipe(prep_pages.upcoming_meeting),
+    "meetings:paper_add": Recipe(prep_pages.upcoming_meeting),
+    "meetings:paper_edit": Recipe(prep_pages.an_upcoming_paper),
+    "meetings:paper_remove": Recipe(prep_pages.an_upcoming_paper),
+    "meetings:paper_version_add": Recipe(prep_pages.an_upcoming_paper),
+    "meetings:paper_version_remove": Recipe(prep_pages.an_easy_read_version),
+    "meetings:paper_download": Recipe(prep_pages.an_easy_read_version),
+    "meetings:papers_report": Recipe(prep_pages.website_project),
+    "meetings:calendar": Recipe(prep_pages.upcoming_meeting),
+    "meetings:invitations": Recipe(prep_pages.upcoming_meeting),
+    "meetings:invitee_add": Recipe(prep_pages.upcoming_meeting),
+    "meetings:invitee_remove": Recipe(prep_pages.colins_invitation),
+    "meetings:invitations_send": Recipe(prep_pages.upcoming_meeting),
+    "meetings:invitation_resend": Recipe(prep_pages.colins_invitation),
+    "meetings:reply": Recipe(prep_pages.upcoming_meeting),
+    "meetings:advance_input": Recipe(prep_pages.upcoming_meeting),
+    # Meetings: record
+    "meetings:record": Recipe(pages_record.meeting),
+    "meetings:attendance": Recipe(pages_record.meeting),
+    "meetings:attendees_add": Recipe(pages_record.meeting),
+    "meetings:minutes_edit": Recipe(pages_record.meeting),
+    "meetings:minutes_versions": Recipe(pages_record.planning_meeting),
+    "meetings:minutes_version": Recipe(pages_record.minutes_version),
+    "meetings:decision_add": Recipe(pages_record.meeting),
+    "meetings:decision_edit": Recipe(pages_record.decision),
+    "meetings:decision_remove": Recipe(pages_record.decision),
+    "meetings:action_add": Recipe(pages_record.meeting),
+    "meetings:action_edit": Recipe(pages_record.action),
+    "meetings:action_remove": Recipe(pages_record.action),
+    "meetings:action_done": Recipe(pages_record.action),
+    "meetings:contributions": Recipe(pages_record.meeting),
+    "meetings:contributions_item": Recipe(pages_record.item),
+    "meetings:equal_voice": Recipe(pages_record.meeting),
+    "meetings:project_equal_voice": Recipe(pages_record.project),
+    # Meetings: after
+    "meetings:close": Recipe(pages_after.not_started),
+    "meetings:cooling_off": Recipe(pages_after.cooling_off),
+    "meetings:cooling_off_consider": Recipe(pages_after.thought_to_answer),
+    "meetings:minutes_approve": Recipe(pages_after.cooling_off),
+    "meetings:check": Recipe(pages_after.cooling_off),
+    "meetings:check_answers": Recipe(pages_after.planning_the_website),
+    "meetings:project_checks": Recipe(pages_after.the_website_group),
     "admin:index": Recipe(),
 }
 
@@ -261,6 +337,29 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
     ),
     "a question people have answered, which cannot be removed": lambda demo: reverse(
         "projects:call_question_remove", kwargs=an_employment_call_question(demo, 1)
+    ),
+    # Meetings: extra pages
+    "the page of a meeting still finding its date": plan_pages.spring_meeting_page,
+    "the page of a meeting already held": plan_pages.held_meeting_page,
+    "venues searched by name": plan_pages.venue_search,
+    "the record of a meeting three weeks ago": lambda demo: reverse(
+        "meetings:record", kwargs=pages_record.planning_meeting(demo)
+    ),
+    "the register of a meeting not yet held": lambda demo: reverse(
+        "meetings:attendance", kwargs=pages_record.upcoming_meeting(demo)
+    ),
+    "the first version of the minutes": lambda demo: reverse(
+        "meetings:minutes_version", kwargs=pages_record.minutes_version(demo, 1)
+    ),
+    "equal voice at a meeting three weeks ago": lambda demo: reverse(
+        "meetings:equal_voice", kwargs=pages_record.planning_meeting(demo)
+    ),
+    "after a meeting whose window has closed": pages_after.window_closed,
+    "further thoughts already answered": pages_after.thought_answered,
+    "approving minutes once the window has closed": pages_after.minutes_past_the_window,
+    "an after-meeting check already answered": pages_after.check_already_answered,
+    "the access plan of a meeting already held": lambda demo: reverse(
+        "meetings:access_plan", kwargs=pages_access_plan.meeting(demo, pages_access_plan.HELD)
     ),
     "page that does not exist": lambda demo: "/no-such-page/",
     "your data as a web page": lambda demo: reverse("people:data_export") + "?format=html",

@@ -14,6 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, User
 from conftest import Cast, client_for
+from meetings.tests import grid_access_plan, grid_after, grid_record
+from meetings.tests import grid_planning as plan
+from meetings.tests import grid_preparation as prep
 from people.models import ErasureRequest
 from projects.models import (
     Application,
@@ -279,6 +282,113 @@ GRID: dict[str, Rule] = {
         project_leaders(REDIRECT), kwargs=pending_invitation, method="post"
     ),
     "projects:invitation_withdraw": Rule(project_leaders(), kwargs=pending_invitation),
+    # Meetings: planning
+    "meetings:list": Rule(project_members(), kwargs=plan.planning_project),
+    "meetings:detail": Rule(project_members(), kwargs=plan.planning_meeting),
+    "meetings:create": Rule(project_leaders(), kwargs=plan.planning_project),
+    "meetings:edit": Rule(project_leaders(), kwargs=plan.planning_meeting),
+    "meetings:cancel": Rule(project_leaders(), kwargs=plan.planning_meeting),
+    # Venues belong to the organisation: everyone signed in sees them, coordinators keep them.
+    "meetings:venues": Rule(signed_in(OK)),
+    "meetings:venue_add": Rule(signed_in(FORBIDDEN) | {"coordinator": OK, "administrator": OK}),
+    "meetings:venue_edit": Rule(
+        signed_in(FORBIDDEN) | {"coordinator": OK, "administrator": OK}, kwargs=plan.a_venue
+    ),
+    "meetings:venue_retire": Rule(
+        signed_in(FORBIDDEN) | {"coordinator": OK, "administrator": OK}, kwargs=plan.a_venue
+    ),
+    "meetings:venue_restore": Rule(
+        signed_in(FORBIDDEN) | {"coordinator": REDIRECT, "administrator": REDIRECT},
+        kwargs=plan.a_venue,
+        method="post",
+    ),
+    "meetings:date_poll": Rule(project_members(), kwargs=plan.undated_meeting),
+    "meetings:date_option_add": Rule(project_leaders(), kwargs=plan.undated_meeting),
+    "meetings:date_option_remove": Rule(project_leaders(), kwargs=plan.date_option),
+    "meetings:date_choose": Rule(project_leaders(), kwargs=plan.date_option),
+    # Meetings: access plan
+    # Everyone in the group sees whether the plan is complete; leaders see the needs by type.
+    "meetings:access_plan": Rule(project_members(), kwargs=grid_access_plan.planned_meeting),
+    "meetings:access_plan_people": Rule(project_leaders(), kwargs=grid_access_plan.planned_meeting),
+    "meetings:mark_ready": Rule(
+        project_leaders(REDIRECT), kwargs=grid_access_plan.planned_meeting, method="post"
+    ),
+    "meetings:back_to_planning": Rule(
+        project_leaders(REDIRECT), kwargs=grid_access_plan.ready_meeting, method="post"
+    ),
+    "meetings:arrangement_add": Rule(project_leaders(), kwargs=grid_access_plan.planned_meeting),
+    "meetings:arrangement_edit": Rule(project_leaders(), kwargs=grid_access_plan.a_booking),
+    "meetings:arrangement_remove": Rule(project_leaders(), kwargs=grid_access_plan.a_booking),
+    "meetings:unmet_reason": Rule(project_leaders(), kwargs=grid_access_plan.an_unmet_loop),
+    "meetings:unmet_reason_remove": Rule(
+        project_leaders(), kwargs=grid_access_plan.a_recorded_reason
+    ),
+    # Meetings: preparation
+    "meetings:agenda": Rule(project_members(), kwargs=prep.prep_meeting),
+    "meetings:agenda_item_add": Rule(project_leaders(), kwargs=prep.prep_meeting),
+    "meetings:agenda_item_edit": Rule(project_leaders(), kwargs=prep.prep_item),
+    "meetings:agenda_item_remove": Rule(project_leaders(), kwargs=prep.prep_item),
+    "meetings:agenda_item_move": Rule(
+        project_leaders(REDIRECT), kwargs=prep.prep_item, method="post", data={"direction": "up"}
+    ),
+    "meetings:papers": Rule(project_members(), kwargs=prep.prep_meeting),
+    "meetings:paper_add": Rule(project_leaders(), kwargs=prep.prep_meeting),
+    "meetings:paper_edit": Rule(project_leaders(), kwargs=prep.prep_paper),
+    "meetings:paper_remove": Rule(project_leaders(), kwargs=prep.prep_paper),
+    "meetings:paper_version_add": Rule(project_leaders(), kwargs=prep.prep_paper),
+    "meetings:paper_version_remove": Rule(project_leaders(), kwargs=prep.prep_easy_read),
+    # Papers are never at a public address: only the group downloads them.
+    "meetings:paper_download": Rule(project_members(), kwargs=prep.prep_easy_read),
+    "meetings:papers_report": Rule(project_members(), kwargs=prep.prep_project),
+    "meetings:calendar": Rule(project_members(), kwargs=prep.prep_meeting),
+    "meetings:invitations": Rule(project_leaders(), kwargs=prep.prep_meeting),
+    "meetings:invitee_add": Rule(project_leaders(), kwargs=prep.prep_meeting),
+    "meetings:invitee_remove": Rule(project_leaders(), kwargs=prep.prep_invitee),
+    # Everyone is already invited, so sending goes back to the list with a message.
+    "meetings:invitations_send": Rule(
+        project_leaders(REDIRECT), kwargs=prep.prep_meeting, method="post"
+    ),
+    "meetings:invitation_resend": Rule(project_leaders(), kwargs=prep.prep_invitee, method="post"),
+    # Only people invited reply; Sam administers the organisation but is not in the group.
+    "meetings:reply": Rule(
+        project_members() | {"administrator": FORBIDDEN}, kwargs=prep.prep_meeting
+    ),
+    "meetings:advance_input": Rule(
+        project_members() | {"administrator": FORBIDDEN}, kwargs=prep.prep_meeting
+    ),
+    # Meetings: record
+    "meetings:record": Rule(project_members(), kwargs=grid_record.meeting_kwargs),
+    "meetings:attendance": Rule(project_leaders(), kwargs=grid_record.meeting_kwargs),
+    "meetings:attendees_add": Rule(project_leaders(), kwargs=grid_record.meeting_kwargs),
+    "meetings:minutes_edit": Rule(project_leaders(), kwargs=grid_record.meeting_kwargs),
+    "meetings:minutes_versions": Rule(project_members(), kwargs=grid_record.meeting_kwargs),
+    "meetings:minutes_version": Rule(project_members(), kwargs=grid_record.version_kwargs),
+    "meetings:decision_add": Rule(project_leaders(), kwargs=grid_record.meeting_kwargs),
+    "meetings:decision_edit": Rule(project_leaders(), kwargs=grid_record.decision_kwargs),
+    "meetings:decision_remove": Rule(project_leaders(), kwargs=grid_record.decision_kwargs),
+    "meetings:action_add": Rule(project_leaders(), kwargs=grid_record.meeting_kwargs),
+    "meetings:action_edit": Rule(project_leaders(), kwargs=grid_record.action_kwargs),
+    "meetings:action_remove": Rule(project_leaders(), kwargs=grid_record.action_kwargs),
+    # Amira (the member) does not own this action point, so she cannot mark it done.
+    "meetings:action_done": Rule(
+        project_leaders(REDIRECT),
+        kwargs=grid_record.action_kwargs,
+        method="post",
+        data={"done": "yes"},
+    ),
+    "meetings:contributions": Rule(project_leaders(), kwargs=grid_record.meeting_kwargs),
+    "meetings:contributions_item": Rule(project_leaders(), kwargs=grid_record.item_kwargs),
+    "meetings:equal_voice": Rule(project_members(), kwargs=grid_record.meeting_kwargs),
+    "meetings:project_equal_voice": Rule(project_members(), kwargs=grid_record.project_kwargs),
+    # Meetings: after
+    "meetings:close": Rule(project_leaders(), kwargs=grid_after.a_meeting_just_held),
+    "meetings:cooling_off": Rule(project_members(), kwargs=grid_after.a_meeting_cooling_off),
+    # The chair, co-chair and facilitators answer (Grace facilitates); Amira does not.
+    "meetings:cooling_off_consider": Rule(project_leaders(), kwargs=grid_after.a_thought_to_answer),
+    "meetings:minutes_approve": Rule(project_leaders(), kwargs=grid_after.a_meeting_cooling_off),
+    "meetings:check": Rule(project_members(), kwargs=grid_after.a_meeting_cooling_off),
+    "meetings:check_answers": Rule(project_leaders(), kwargs=grid_after.a_meeting_cooling_off),
+    "meetings:project_checks": Rule(project_members(), kwargs=grid_after.the_website_group),
     # Django's admin sends everyone but administrators to its own sign-in page.
     "admin:index": Rule(everyone(REDIRECT) | {"administrator": OK}),
 }

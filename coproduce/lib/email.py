@@ -7,23 +7,85 @@ never sent.
 """
 
 from collections.abc import Mapping, Sequence
+from email.message import MIMEPart
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
 
+# A text attachment: (file name, content, content type with any parameters), for example
+# ("meeting.ics", "BEGIN:VCALENDAR...", "text/calendar; method=REQUEST").
+Attachment = tuple[str, str, str]
+
+
+def _attachment_part(filename: str, content: str, content_type: str) -> MIMEPart:
+    """A MIME part that keeps content-type parameters such as a calendar's `method`.
+
+    Calendar programs read `method=REQUEST` or `method=CANCEL` from the content type to
+    decide whether to add, update or remove the event; Django's `attach` would drop it.
+    """
+    kind, _sep, rest = content_type.partition(";")
+    maintype, subtype = kind.strip().split("/", 1)
+    params = {
+        key.strip(): value.strip().strip('"')
+        for key, _eq, value in (p.partition("=") for p in rest.split(";"))
+        if key.strip() and value.strip()
+    }
+    part = MIMEPart()
+    if maintype == "text":
+        part.set_content(
+            content,
+            subtype=subtype,
+            charset="utf-8",
+            params=params,
+            disposition="attachment",
+            filename=filename,
+        )
+    else:
+        part.set_content(
+            content.encode(),
+            maintype=maintype,
+            subtype=subtype,
+            params=params,
+            disposition="attachment",
+            filename=filename,
+        )
+    return part
+
 
 @task()
-def send_email(*, to: list[str], subject: str, text: str, html: str) -> None:
+def send_email(
+    *,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str,
+    attachments: list[list[str]] | None = None,
+) -> None:
     message = EmailMultiAlternatives(subject=subject, body=text, to=to)
     message.attach_alternative(html, "text/html")
+    for filename, content, content_type in attachments or []:
+        message.attach(_attachment_part(filename, content, content_type))
     message.send()
 
 
-def email_send(*, to: Sequence[str], template: str, context: Mapping[str, Any]) -> None:
-    """Queue the email `templates/emails/<template>.{subject.txt,txt,html}` for `to`."""
+def email_send(
+    *,
+    to: Sequence[str],
+    template: str,
+    context: Mapping[str, Any],
+    attachments: Sequence[Attachment] = (),
+) -> None:
+    """Queue the email `templates/emails/<template>.{subject.txt,txt,html}` for `to`.
+
+    `attachments` are text files sent with it, such as a calendar invitation.
+    """
     subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
     text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
-    send_email.enqueue(to=list(to), subject=subject, text=text, html=html)
+    extra: dict[str, Any] = {}
+    if attachments:
+        # Lists, not tuples: task arguments travel as JSON.
+        extra["attachments"] = [list(attachment) for attachment in attachments]
+    send_email.enqueue(to=list(to), subject=subject, text=text, html=html, **extra)

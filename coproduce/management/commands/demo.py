@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Invitation, Organisation, OrgRole, User
+from meetings import demo as meetings_demo
 from people.catalogue import add_starting_catalogue
 from people.models import AccessNeed, AccessNeedType, Consent, PrivacyNotice, Profile
 from people.services import privacy_notice_publish
@@ -561,6 +562,7 @@ class Command(BaseCommand):
             invitation.save()
 
         self._recruitment(employment, coordinator)
+        meetings_demo.load(website, coordinator)
 
         self.stdout.write(
             self.style.SUCCESS(

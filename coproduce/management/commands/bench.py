@@ -1,0 +1,189 @@
+"""`make bench`: how fast the busiest pages are with an organisation's worth of data.
+
+It fills the database it is pointed at (a throwaway one: `make bench` uses var/bench.sqlite3,
+or BENCH_DATABASE_URL) with many projects, people and a large meeting, then requests each
+page repeatedly as the person who would use it. It prints the median and slowest time and
+the number of queries, and fails when a page misses its target. Timing lives here rather
+than in the tests, which assert query counts instead.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import AuditEvent, Organisation, OrgRole, User
+from projects.models import Membership, MemberType, Project, ProjectRole
+
+PROJECTS = 60
+PEOPLE = 900
+MEMBERS_PER_PROJECT = 15
+AUDIT_EVENTS_PER_PROJECT = 150
+
+
+@dataclass
+class Page:
+    name: str
+    url: Callable[[Data], str]
+    as_person: Callable[[Data], User]
+    target_ms: float = 250.0
+
+
+@dataclass
+class Data:
+    administrator: User
+    coordinator: User
+    member: User
+    project: Project
+    extra: dict[str, Any]
+
+
+def _pages() -> list[Page]:
+    pages = [
+        Page("Project list", lambda d: reverse("projects:list"), lambda d: d.coordinator),
+        Page(
+            "Project overview",
+            lambda d: reverse("projects:detail", args=[d.project.pk]),
+            lambda d: d.member,
+        ),
+        Page(
+            "Members",
+            lambda d: reverse("projects:members", args=[d.project.pk]),
+            lambda d: d.coordinator,
+        ),
+        Page("Audit log", lambda d: reverse("accounts:audit_log"), lambda d: d.administrator),
+    ]
+    from meetings.bench import meeting_pages  # the meetings app adds its own pages
+
+    return pages + meeting_pages(Page)
+
+
+class Command(BaseCommand):
+    help = "Fill a throwaway database with a lot of data and time the busiest pages."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--runs", type=int, default=15, help="Requests per page.")
+        parser.add_argument(
+            "--i-know-this-fills-the-database",
+            action="store_true",
+            dest="confirmed",
+            help="Needed unless the database is the bench database.",
+        )
+
+    def handle(self, *args: Any, runs: int = 15, confirmed: bool = False, **options: Any) -> None:
+        name = str(settings.DATABASES["default"]["NAME"])
+        if "bench" not in name and not confirmed:
+            raise CommandError(
+                f"This fills {name} with made-up data. Run it through `make bench`, which uses "
+                "a throwaway database, or pass --i-know-this-fills-the-database."
+            )
+        started = time.perf_counter()
+        data = self._fill()
+        self.stdout.write(f"Made the data in {time.perf_counter() - started:.1f} s.")
+        missed = []
+        self.stdout.write(f"{'page':<34}{'median':>10}{'slowest':>10}{'queries':>9}{'target':>9}")
+        for page in _pages():
+            client = Client()
+            client.force_login(page.as_person(data))
+            url = page.url(data)
+            with CaptureQueriesContext(connection) as queries:
+                first = client.get(url)
+            # Each request clears the query log, so count before the next one.
+            query_count = len(queries)
+            if first.status_code != 200:
+                raise CommandError(f"{page.name} ({url}) answered {first.status_code}.")
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+            median = statistics.median(times)
+            ok = median <= page.target_ms
+            if not ok:
+                missed.append(page.name)
+            self.stdout.write(
+                f"{page.name:<34}{median:>8.1f}ms{max(times):>8.1f}ms{query_count:>9}"
+                f"{page.target_ms:>7.0f}ms{'' if ok else '  MISSED'}"
+            )
+        if missed:
+            raise CommandError(f"Slower than the target: {', '.join(missed)}.")
+
+    def _fill(self) -> Data:
+        Organisation.objects.update_or_create(pk=1, defaults={"name": "Bench Partnership"})
+        administrator, _ = User.objects.get_or_create(
+            email="bench-administrator@example.org",
+            defaults={"full_name": "Bench Administrator", "org_role": OrgRole.ADMINISTRATOR},
+        )
+        coordinator, _ = User.objects.get_or_create(
+            email="bench-coordinator@example.org",
+            defaults={"full_name": "Bench Coordinator", "org_role": OrgRole.COORDINATOR},
+        )
+        if Project.objects.filter(name__startswith="Bench project").count() < PROJECTS:
+            self._bulk()
+        project = Project.objects.get(name="Bench project 0")
+        member = (
+            Membership.objects.current()
+            .filter(project=project, role=ProjectRole.MEMBER)
+            .select_related("user")
+            .first()
+        )
+        assert member is not None
+        data = Data(
+            administrator=administrator,
+            coordinator=coordinator,
+            member=member.user,
+            project=project,
+            extra={},
+        )
+        from meetings.bench import meeting_data
+
+        data.extra = meeting_data(project=project, coordinator=coordinator)
+        return data
+
+    def _bulk(self) -> None:
+        types = list(MemberType.values)
+        people = User.objects.bulk_create(
+            User(
+                email=f"bench-person-{n}@example.org",
+                full_name=f"Bench Person {n}",
+                password=make_password(None),  # unusable: nobody signs in as them
+            )
+            for n in range(PEOPLE)
+        )
+        projects = Project.objects.bulk_create(
+            Project(name=f"Bench project {n}", purpose="Made up to measure speed.")
+            for n in range(PROJECTS)
+        )
+        memberships = []
+        for p, project in enumerate(projects):
+            for m in range(MEMBERS_PER_PROJECT):
+                person = people[(p * 7 + m) % PEOPLE]
+                memberships.append(
+                    Membership(
+                        project=project,
+                        user=person,
+                        member_type=types[m % len(types)],
+                        role=ProjectRole.CHAIR if m == 0 else ProjectRole.MEMBER,
+                    )
+                )
+        Membership.objects.bulk_create(memberships)
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                action="project.updated",
+                summary=f"Change {n} to {project.name}",
+                project=project,
+            )
+            for project in projects
+            for n in range(AUDIT_EVENTS_PER_PROJECT)
+        )

@@ -1,0 +1,200 @@
+"""Changes to a meeting's access plan: support booked, reasons for unmet needs, readiness.
+
+Each change is atomic and audited. Marking a meeting ready works the plan out again inside
+the transaction, with the meeting's row locked, so a booking removed a moment earlier
+cannot slip through.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import AuditEvent, User
+from coproduce.lib.concurrency import save_if_unchanged
+from meetings.access_plan import AccessPlan, access_plan
+from meetings.models import (
+    Arrangement,
+    ArrangementKind,
+    Meeting,
+    MeetingStatus,
+    UnmetNeedReason,
+)
+
+
+class AccessPlanError(Exception):
+    """A change that cannot be made, with the words for the page."""
+
+
+def _kind(arrangement: Arrangement) -> str:
+    return str(ArrangementKind(arrangement.kind).label)
+
+
+# ---------------------------------------------------------------------------------------------
+# Support booked
+
+
+@transaction.atomic
+def arrangement_add(*, arrangement: Arrangement, actor: User) -> None:
+    arrangement.save()
+    AuditEvent.record(
+        actor=actor,
+        action="arrangement.added",
+        summary=_("Booked support for “%(title)s”: %(kind)s%(state)s")
+        % {
+            "kind": _kind(arrangement),
+            "title": arrangement.meeting.title,
+            "state": "" if arrangement.confirmed else _(" (not confirmed yet)"),
+        },
+        project=arrangement.meeting.project,
+    )
+
+
+@transaction.atomic
+def arrangement_update(*, arrangement: Arrangement, actor: User, changed: list[str]) -> None:
+    if not changed:
+        return
+    arrangement.save(update_fields=changed)
+    AuditEvent.record(
+        actor=actor,
+        action="arrangement.updated",
+        summary=_("Changed a booking for “%(title)s”: %(kind)s")
+        % {"kind": _kind(arrangement), "title": arrangement.meeting.title},
+        project=arrangement.meeting.project,
+        data={"changed": sorted(changed), "confirmed": arrangement.confirmed},
+    )
+
+
+@transaction.atomic
+def arrangement_remove(*, arrangement: Arrangement, actor: User) -> None:
+    AuditEvent.record(
+        actor=actor,
+        action="arrangement.removed",
+        summary=_("Removed a booking for “%(title)s”: %(kind)s")
+        % {"kind": _kind(arrangement), "title": arrangement.meeting.title},
+        project=arrangement.meeting.project,
+    )
+    arrangement.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Needs that cannot be met
+
+
+@transaction.atomic
+def unmet_reason_save(*, reason: UnmetNeedReason, actor: User) -> None:
+    """Record why a need cannot be met and what was offered, or change what was recorded."""
+    adding = reason.pk is None
+    reason.recorded_by = actor
+    reason.recorded_at = timezone.now()
+    try:
+        with transaction.atomic():
+            reason.save()
+    except IntegrityError as error:
+        # One reason per need and meeting: someone else recorded theirs a moment earlier.
+        reason.pk = None
+        raise AccessPlanError(
+            _(
+                "Someone else recorded a reason for this need at the same moment. Go back to "
+                "the access plan to read it, and change it there if needed."
+            )
+        ) from error
+    AuditEvent.record(
+        actor=actor,
+        action="unmet_reason.recorded" if adding else "unmet_reason.updated",
+        summary=(
+            _("Recorded why “%(need)s” cannot be met at “%(title)s”")
+            if adding
+            else _("Changed why “%(need)s” cannot be met at “%(title)s”")
+        )
+        % {"need": reason.need_type.name, "title": reason.meeting.title},
+        project=reason.meeting.project,
+    )
+
+
+@transaction.atomic
+def unmet_reason_remove(*, reason: UnmetNeedReason, actor: User) -> None:
+    AuditEvent.record(
+        actor=actor,
+        action="unmet_reason.removed",
+        summary=_("Removed the reason “%(need)s” cannot be met at “%(title)s”")
+        % {"need": reason.need_type.name, "title": reason.meeting.title},
+        project=reason.meeting.project,
+    )
+    reason.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Ready, and back to planning
+
+
+NO_DATE_ERROR = gettext_lazy("Set the meeting's date and time before marking it ready.")
+
+
+def unmet_error(plan: AccessPlan) -> str:
+    names = ", ".join(need_type.name for need_type in plan.unmet_need_types)
+    return _(
+        "The meeting cannot be marked ready while these needs are not met: %(names)s. "
+        "Arrange them, or record why each cannot be met and what was offered instead."
+    ) % {"names": names}
+
+
+@transaction.atomic
+def meeting_mark_ready(*, meeting: Meeting, actor: User) -> AccessPlan:
+    """Mark the meeting ready. Raises AccessPlanError, saying why, when it cannot be."""
+    locked = (
+        Meeting.objects.select_for_update().select_related("venue", "project").get(pk=meeting.pk)
+    )
+    if locked.status != MeetingStatus.PLANNING:
+        raise AccessPlanError(
+            _("Only a meeting that is being planned can be marked ready. This one is: %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    # The database refuses a ready meeting without a date; say so in words first.
+    if locked.starts_at is None:
+        raise AccessPlanError(str(NO_DATE_ERROR))
+    plan = access_plan(locked)
+    if not plan.complete:
+        raise AccessPlanError(unmet_error(plan))
+    locked.status = MeetingStatus.READY
+    locked.ready_at = timezone.now()
+    save_if_unchanged(locked, expected_version=locked.version, fields=["status", "ready_at"])
+    meeting.status, meeting.ready_at, meeting.version = (
+        locked.status,
+        locked.ready_at,
+        locked.version,
+    )
+    AuditEvent.record(
+        actor=actor,
+        action="meeting.ready",
+        summary=_("Marked “%(title)s” ready") % {"title": locked.title},
+        project=locked.project,
+        data={
+            "reasons": [reason.need_type.code for reason in plan.reasons],
+            "to_check": sorted({row.need_type.code for row in plan.to_check}),
+        },
+    )
+    return plan
+
+
+@transaction.atomic
+def meeting_back_to_planning(*, meeting: Meeting, actor: User) -> None:
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.status != MeetingStatus.READY:
+        raise AccessPlanError(_("Only a meeting marked ready can go back to planning."))
+    locked.status = MeetingStatus.PLANNING
+    locked.ready_at = None
+    save_if_unchanged(locked, expected_version=locked.version, fields=["status", "ready_at"])
+    meeting.status, meeting.ready_at, meeting.version = (
+        locked.status,
+        locked.ready_at,
+        locked.version,
+    )
+    AuditEvent.record(
+        actor=actor,
+        action="meeting.back_to_planning",
+        summary=_("Moved “%(title)s” back to planning") % {"title": locked.title},
+        project=meeting.project,
+    )

@@ -1,0 +1,690 @@
+"""After the meeting: closing it, the cooling-off window, approving the minutes, and the
+after-meeting check.
+
+Closing a meeting opens a window (the project's `cooling_off_hours`) in which any member can
+add thoughts in writing. Decisions stay provisional until it closes. The chair, co-chair or
+a facilitator answers every thought; only then, and once minutes exist, can the minutes be
+approved. Everyone who came is asked a few questions about how the group is working.
+
+Every change is atomic and audited. Each state change claims its row with one conditional
+UPDATE, so two people clicking at once (or a task run twice) cannot both do it, and nobody
+is told twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from accounts.models import AuditEvent, User
+from meetings.invitations import site_root
+from meetings.models import (
+    AfterMeetingCheck,
+    AgendaItem,
+    CheckReceipt,
+    InputKind,
+    Invitee,
+    Meeting,
+    MeetingStatus,
+    MinutesVersion,
+    Rating,
+    Reply,
+    WrittenInput,
+)
+from meetings.notify import members_tell
+from projects.models import Membership
+
+# An average of fewer answers than this could point to one person's answers.
+CHECK_PRIVACY_MINIMUM = 3
+RATING_FIELDS = ("co_producing", "ground_rules", "work_plan")
+TEXT_FIELDS = ("worried", "went_well", "not_working", "learnt", "could_help")
+
+
+class AfterMeetingError(Exception):
+    """Something stops this step after the meeting; the message says what, in plain words."""
+
+
+def when_words(moment: datetime.datetime) -> str:
+    """16:00 on 3 March, in the site's time zone."""
+    local = timezone.localtime(moment)
+    return _("%(time)s on %(day)s") % {
+        "time": formats.date_format(local, "H:i"),
+        "day": formats.date_format(local, "j F"),
+    }
+
+
+def after_urls(meeting: Meeting, base_url: str | None) -> dict[str, str]:
+    root = site_root(base_url)
+    return {
+        "cooling_off_url": root + reverse("meetings:cooling_off", args=[meeting.pk]),
+        "check_url": root + reverse("meetings:check", args=[meeting.pk]),
+    }
+
+
+def _current_members(meeting: Meeting) -> list[User]:
+    return [
+        membership.user
+        for membership in Membership.objects.current()
+        .filter(project_id=meeting.project_id)
+        .select_related("user")
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Closing a meeting
+
+
+def close_problem(meeting: Meeting, *, now: datetime.datetime | None = None) -> str | None:
+    """Why the meeting cannot be closed yet, or None when it can."""
+    now = now or timezone.now()
+    if meeting.status == MeetingStatus.CLOSED:
+        return _("This meeting is already closed.")
+    if meeting.status == MeetingStatus.CANCELLED:
+        return _("This meeting was cancelled, so it cannot be closed.")
+    if meeting.starts_at is None:
+        return _("This meeting has no date yet, so it cannot have been held.")
+    if meeting.starts_at > now:
+        return _("You can close the meeting once it has started, from %(when)s.") % {
+            "when": when_words(meeting.starts_at)
+        }
+    return None
+
+
+def check_attendees(meeting: Meeting) -> list[User]:
+    """Who came: those marked present, or, if no register was taken, those who said they
+    were coming."""
+    invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
+    if any(invitee.attended is not None for invitee in invitees):
+        return [invitee.user for invitee in invitees if invitee.attended]
+    return [invitee.user for invitee in invitees if invitee.reply == Reply.COMING]
+
+
+def is_full_review(meeting: Meeting) -> bool:
+    """Every `full_review_every`-th meeting the project closes asks for a fuller review."""
+    if meeting.closed_at is None:
+        return False
+    held = (
+        Meeting.objects.filter(project_id=meeting.project_id, status=MeetingStatus.CLOSED)
+        .filter(
+            Q(closed_at__lt=meeting.closed_at) | Q(closed_at=meeting.closed_at, pk__lte=meeting.pk)
+        )
+        .count()
+    )
+    return held % meeting.project.full_review_every == 0
+
+
+@dataclass(frozen=True)
+class Closed:
+    """What closing did: who must be told by text, phone or post instead of email."""
+
+    to_contact: list[User]
+    attendees: int
+
+
+def meeting_close(*, meeting: Meeting, actor: User, base_url: str | None = None) -> Closed:
+    """Close a meeting that has been held: open its cooling-off window, tell the members,
+    send the after-meeting check to those who came, and set the window's closing for later.
+
+    Telling members the window is open is essential (they have only hours to use it, so it
+    cannot wait for a weekly round-up); so is the check, which each attendee gets once.
+    """
+    if problem := close_problem(meeting):
+        raise AfterMeetingError(problem)
+    now = timezone.now()
+    ends_at = now + datetime.timedelta(hours=meeting.project.cooling_off_hours)
+    with transaction.atomic():
+        claimed = Meeting.objects.filter(
+            pk=meeting.pk, status__in=[MeetingStatus.PLANNING, MeetingStatus.READY]
+        ).update(
+            status=MeetingStatus.CLOSED,
+            closed_at=now,
+            cooling_off_ends_at=ends_at,
+            updated_at=now,
+            version=F("version") + 1,
+        )
+        if not claimed:
+            raise AfterMeetingError(_("Someone else has just closed or changed this meeting."))
+        meeting.refresh_from_db(
+            fields=["status", "closed_at", "cooling_off_ends_at", "updated_at", "version"]
+        )
+        AuditEvent.record(
+            actor=actor,
+            action="meeting.closed",
+            summary=_("Closed “%(title)s”; further thoughts can come in until %(when)s")
+            % {"title": meeting.title, "when": when_words(ends_at)},
+            project=meeting.project,
+        )
+        context = {
+            "meeting": meeting,
+            "ends_at": ends_at,
+            "ends_words": when_words(ends_at),
+            **after_urls(meeting, base_url),
+        }
+        to_contact = members_tell(
+            users=_current_members(meeting),
+            template="meeting_cooling_off_opened",
+            context=context,
+            essential=True,
+        )
+        attendees = check_attendees(meeting)
+        full_review = is_full_review(meeting)
+        for person in members_tell(
+            users=attendees,
+            template="meeting_check",
+            context=context | {"full_review": full_review},
+            essential=True,
+        ):
+            if person not in to_contact:
+                to_contact.append(person)
+        cooling_off_schedule(meeting=meeting, base_url=base_url)
+    return Closed(to_contact=to_contact, attendees=len(attendees))
+
+
+def cooling_off_schedule(*, meeting: Meeting, base_url: str | None = None) -> bool:
+    """Queue the task that closes the window, to run when it ends.
+
+    The task carries the end it was set for, so one left over from an earlier end does
+    nothing. A backend that cannot wait (the immediate backend in tests) would run it at
+    once, so nothing is queued there: the window still shuts on time, because
+    `Meeting.cooling_off_open` reads the clock; only the "closed" email waits.
+    """
+    from meetings.tasks import cooling_off_close as close_task
+
+    if meeting.cooling_off_ends_at is None or not close_task.get_backend().supports_defer:
+        return False
+    # Queued in the caller's transaction: the database backend keeps it only if closing
+    # the meeting is kept too.
+    close_task.using(run_after=meeting.cooling_off_ends_at).enqueue(
+        meeting_id=meeting.pk,
+        ends_at_iso=meeting.cooling_off_ends_at.isoformat(),
+        base_url=site_root(base_url),
+    )
+    return True
+
+
+def cooling_off_close(
+    *, meeting_id: int, ends_at_iso: str, base_url: str = "", now: datetime.datetime | None = None
+) -> bool:
+    """Mark the window closed and tell the members, once. Returns whether it did anything.
+
+    Does nothing when the meeting has gone, its window now ends at another time, the end
+    has not come yet, or members were already told (a restarted worker, a double run).
+    Telling them is not essential: people who want a weekly message at most are spared it.
+    """
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_related("project").filter(pk=meeting_id).first()
+    if meeting is None or meeting.cooling_off_ends_at is None:
+        return False
+    if meeting.cooling_off_ends_at != datetime.datetime.fromisoformat(ends_at_iso):
+        return False
+    if meeting.cooling_off_ends_at > now:
+        return False
+    with transaction.atomic():
+        claimed = Meeting.objects.filter(
+            pk=meeting.pk,
+            status=MeetingStatus.CLOSED,
+            cooling_off_ends_at=meeting.cooling_off_ends_at,
+            cooling_off_closed_at__isnull=True,
+        ).update(cooling_off_closed_at=now)
+        if not claimed:
+            return False
+        meeting.cooling_off_closed_at = now
+        waiting = WrittenInput.objects.filter(
+            meeting=meeting, kind=InputKind.COOLING_OFF, considered_at__isnull=True
+        ).count()
+        AuditEvent.record(
+            actor=None,
+            action="meeting.cooling_off_closed",
+            summary=_("The window for further thoughts on “%(title)s” closed")
+            % {"title": meeting.title},
+            project=meeting.project,
+        )
+        members_tell(
+            users=_current_members(meeting),
+            template="meeting_cooling_off_closed",
+            context={
+                "meeting": meeting,
+                "ends_words": when_words(meeting.cooling_off_ends_at),
+                "waiting": waiting,
+                "meeting_url": site_root(base_url)
+                + reverse("meetings:cooling_off", args=[meeting.pk]),
+                **after_urls(meeting, base_url),
+            },
+            essential=False,
+        )
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Further thoughts while cooling off
+
+
+def cooling_off_problem(meeting: Meeting) -> str | None:
+    """Why thoughts cannot be sent now, or None while the window is open."""
+    if meeting.cooling_off_open:
+        return None
+    if meeting.status != MeetingStatus.CLOSED or meeting.cooling_off_ends_at is None:
+        return _("You can add further thoughts here once the meeting has been held and closed.")
+    return _("The window for further thoughts closed at %(when)s.") % {
+        "when": when_words(meeting.cooling_off_ends_at)
+    }
+
+
+@transaction.atomic
+def cooling_off_input_add(
+    *, meeting: Meeting, author: User, agenda_item: AgendaItem | None, text: str
+) -> WrittenInput:
+    """Keep a member's further thought on an item (or on the meeting in general)."""
+    # Read the end again under a lock: the page may have been open since before it passed.
+    fresh = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    if fresh is None:
+        raise AfterMeetingError(_("This meeting no longer exists."))
+    meeting.status, meeting.cooling_off_ends_at = fresh.status, fresh.cooling_off_ends_at
+    if problem := cooling_off_problem(meeting):
+        raise AfterMeetingError(problem)
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise AfterMeetingError(_("Choose an item from this meeting's agenda."))
+    text = text.strip()
+    if not text:
+        raise AfterMeetingError(_("Write your thoughts"))
+    written = WrittenInput.objects.create(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        author=author,
+        kind=InputKind.COOLING_OFF,
+        text=text,
+    )
+    AuditEvent.record(
+        actor=author,
+        action="meeting.cooling_off_input_added",
+        summary=_("%(person)s added further thoughts on “%(title)s”")
+        % {"person": author.full_name, "title": meeting.title},
+        project=meeting.project,
+        subject=author,
+    )
+    return written
+
+
+def written_input_consider(
+    *, written: WrittenInput, actor: User, response: str, base_url: str | None = None
+) -> list[User]:
+    """Record that a thought was considered, with the response; tell its author.
+
+    Returns the author when they must be told by text, phone or post instead.
+    """
+    response = response.strip()
+    if not response:
+        raise AfterMeetingError(_("Write a response, so the person knows what happened"))
+    if written.kind != InputKind.COOLING_OFF:
+        raise AfterMeetingError(_("Only thoughts sent after the meeting are considered here."))
+    now = timezone.now()
+    meeting = written.meeting
+    with transaction.atomic():
+        claimed = WrittenInput.objects.filter(pk=written.pk, considered_at__isnull=True).update(
+            considered_at=now, considered_by=actor, response=response
+        )
+        if not claimed:
+            raise AfterMeetingError(_("Someone else has already answered these thoughts."))
+        written.considered_at, written.considered_by, written.response = now, actor, response
+        AuditEvent.record(
+            actor=actor,
+            action="meeting.cooling_off_input_considered",
+            summary=_("%(actor)s answered further thoughts from %(person)s on “%(title)s”")
+            % {
+                "actor": actor.full_name,
+                "person": written.author.full_name,
+                "title": meeting.title,
+            },
+            project=meeting.project,
+            subject=written.author,
+        )
+        return members_tell(
+            users=[written.author],
+            template="meeting_cooling_off_response",
+            context={
+                "meeting": meeting,
+                "written": written,
+                "responder": actor,
+                **after_urls(meeting, base_url),
+            },
+            essential=True,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Approving the minutes
+
+
+def minutes_approval_problems(meeting: Meeting) -> list[str]:
+    """Everything still in the way of approving the minutes; empty when they can be."""
+    if meeting.minutes_approved_at is not None:
+        return [_("The minutes are already approved.")]
+    if meeting.status != MeetingStatus.CLOSED:
+        return [_("The meeting has not been closed yet.")]
+    problems = []
+    if meeting.cooling_off_open and meeting.cooling_off_ends_at is not None:
+        problems.append(
+            _("The window for further thoughts is open until %(when)s.")
+            % {"when": when_words(meeting.cooling_off_ends_at)}
+        )
+    counts = meeting.written_inputs.aggregate(
+        waiting=Count("pk", filter=Q(kind=InputKind.COOLING_OFF, considered_at__isnull=True)),
+    )
+    if waiting := counts["waiting"]:
+        problems.append(
+            ngettext(
+                "%(n)s further thought has not been answered yet.",
+                "%(n)s further thoughts have not been answered yet.",
+                waiting,
+            )
+            % {"n": waiting}
+        )
+    if not MinutesVersion.objects.filter(meeting=meeting).exists():
+        problems.append(_("Nobody has written the minutes yet."))
+    return problems
+
+
+def minutes_approve(*, meeting: Meeting, actor: User) -> None:
+    if problems := minutes_approval_problems(meeting):
+        raise AfterMeetingError(" ".join(problems))
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Meeting.objects.filter(
+            pk=meeting.pk, status=MeetingStatus.CLOSED, minutes_approved_at__isnull=True
+        ).update(minutes_approved_at=now, minutes_approved_by=actor, updated_at=now)
+        if not claimed:
+            raise AfterMeetingError(_("Someone else has just approved these minutes."))
+        meeting.minutes_approved_at, meeting.minutes_approved_by = now, actor
+        AuditEvent.record(
+            actor=actor,
+            action="meeting.minutes_approved",
+            summary=_("Approved the minutes of “%(title)s”") % {"title": meeting.title},
+            project=meeting.project,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# The after-meeting check
+
+
+def check_problem(
+    meeting: Meeting, user: User, *, attendees: Sequence[User] | None = None
+) -> str | None:
+    """Why this person cannot answer the check, or None when they can."""
+    if meeting.status != MeetingStatus.CLOSED:
+        return _("The check opens when the meeting has been held and closed.")
+    people = check_attendees(meeting) if attendees is None else attendees
+    if user not in people:
+        return _("The check is for the people who came to the meeting.")
+    if CheckReceipt.objects.filter(meeting=meeting, user=user).exists():
+        return _("You have already answered the check for this meeting. Thank you.")
+    return None
+
+
+def check_submit(
+    *, meeting: Meeting, user: User, answers: Mapping[str, Any], anonymous: bool
+) -> AfterMeetingCheck:
+    """Keep one person's answers. The receipt, kept apart, stops a second answer; anonymous
+    answers keep no link to the person."""
+    if problem := check_problem(meeting, user):
+        raise AfterMeetingError(problem)
+    fields = {name: answers[name] for name in RATING_FIELDS}
+    fields |= {name: (answers.get(name) or "").strip() for name in TEXT_FIELDS}
+    try:
+        with transaction.atomic():
+            CheckReceipt.objects.create(meeting=meeting, user=user)
+            check = AfterMeetingCheck.objects.create(
+                meeting=meeting,
+                respondent=None if anonymous else user,
+                is_full_review=is_full_review(meeting),
+                **fields,
+            )
+            AuditEvent.record(
+                actor=user,
+                action="meeting.check_answered",
+                summary=_("%(person)s answered the after-meeting check for “%(title)s”")
+                % {"person": user.full_name, "title": meeting.title},
+                project=meeting.project,
+            )
+    except IntegrityError as error:
+        raise AfterMeetingError(
+            _("You have already answered the check for this meeting. Thank you.")
+        ) from error
+    return check
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One held meeting's place in the trend: how many answered, and averages if enough did."""
+
+    meeting: Meeting
+    answers: int
+    averages: dict[str, float] | None
+
+    @property
+    def enough(self) -> bool:
+        return self.averages is not None
+
+    @property
+    def closed_on(self) -> datetime.datetime:
+        moment = self.meeting.starts_at or self.meeting.closed_at
+        assert moment is not None  # a held meeting has a date (meeting_ready_has_a_date)
+        return moment
+
+
+def check_trend(meetings: Iterable[Meeting]) -> list[CheckRow]:
+    """Average ratings per meeting, oldest first, in one query for all the meetings.
+
+    Averages of fewer than CHECK_PRIVACY_MINIMUM answers are left out: they could show how
+    one person answered.
+    """
+    meetings = list(meetings)
+    figures: dict[int, dict[str, Any]] = {
+        row["meeting_id"]: dict(row)
+        for row in AfterMeetingCheck.objects.filter(meeting__in=[m.pk for m in meetings])
+        .values("meeting_id")
+        .annotate(
+            answers=Count("pk"),
+            **{f"sum_{name}": Sum(name) for name in RATING_FIELDS},
+        )
+    }
+    rows = []
+    for meeting in meetings:
+        row = figures.get(meeting.pk)
+        answers = row["answers"] if row else 0
+        averages = None
+        if row and answers >= CHECK_PRIVACY_MINIMUM:
+            averages = {name: round(row[f"sum_{name}"] / answers, 1) for name in RATING_FIELDS}
+        rows.append(CheckRow(meeting=meeting, answers=answers, averages=averages))
+    return rows
+
+
+@dataclass(frozen=True)
+class WrittenAnswer:
+    text: str
+    # Empty when the person answered without their name.
+    name: str
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """What the people who came said about one meeting, for those who look after the group."""
+
+    answers: int
+    attendees: int
+    averages: dict[str, float] | None
+    full_review: bool
+    # Question label and its written answers, worries first.
+    written: list[tuple[str, list[WrittenAnswer]]]
+
+
+def check_summary(meeting: Meeting) -> CheckSummary:
+    """Averages (only from CHECK_PRIVACY_MINIMUM answers up) and every written answer.
+
+    Written answers are sorted by their text, not by when they came, so their order cannot be
+    matched with the order of the receipts that say who answered.
+    """
+    checks = list(AfterMeetingCheck.objects.filter(meeting=meeting).select_related("respondent"))
+    averages = None
+    if len(checks) >= CHECK_PRIVACY_MINIMUM:
+        averages = {
+            name: round(sum(getattr(check, name) for check in checks) / len(checks), 1)
+            for name in RATING_FIELDS
+        }
+    written = []
+    for name in TEXT_FIELDS:
+        label = str(getattr(AfterMeetingCheck._meta.get_field(name), "verbose_name", name))
+        texts = sorted(
+            (
+                WrittenAnswer(
+                    text=getattr(check, name),
+                    name=check.respondent.full_name if check.respondent else "",
+                )
+                for check in checks
+                if getattr(check, name)
+            ),
+            key=lambda answer: answer.text.casefold(),
+        )
+        written.append((label, texts))
+    return CheckSummary(
+        answers=len(checks),
+        attendees=len(check_attendees(meeting)),
+        averages=averages,
+        full_review=is_full_review(meeting),
+        written=written,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The trend of the check, drawn as a chart on the server (no script, no library)
+
+CHART_WIDTH, CHART_HEIGHT = 640, 340
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 112, 24, 84, 40
+# Colour is never the only difference: each line has its own dash pattern and marker too.
+# Each colour has at least 3:1 contrast with the white background (WCAG 1.4.11).
+SHORT_LABELS = {
+    "co_producing": gettext_lazy("Really co-producing"),
+    "ground_rules": gettext_lazy("Ground rules respected"),
+    "work_plan": gettext_lazy("Following the work-plan"),
+}
+SERIES_STYLE = {
+    "co_producing": ("#1d70b8", "", "circle"),
+    "ground_rules": ("#912b88", "8 4", "square"),
+    "work_plan": ("#00703c", "2 4", "triangle"),
+}
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    x: float
+    y: float
+    value: float
+
+    @property
+    def box_x(self) -> str:
+        return f"{self.x - 5:.1f}"
+
+    @property
+    def box_y(self) -> str:
+        return f"{self.y - 5:.1f}"
+
+    @property
+    def triangle(self) -> str:
+        return (
+            f"{self.x:.1f},{self.y - 6:.1f} {self.x - 6:.1f},{self.y + 5:.1f} "
+            f"{self.x + 6:.1f},{self.y + 5:.1f}"
+        )
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    name: str
+    label: str
+    colour: str
+    dash: str
+    marker: str
+    # Lines join neighbouring meetings with enough answers; a gap stays a gap.
+    lines: list[str]
+    points: list[ChartPoint]
+    # The legend is a column above the plot, so longer translations still fit.
+    legend_y: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    series: list[ChartSeries]
+    x_labels: list[tuple[float, str]]
+    y_ticks: list[tuple[float, int, str]]
+    plot_left: int
+    plot_right: int
+    plot_bottom: float
+
+
+def _y_for(value: float) -> float:
+    plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+    return CHART_TOP + (5 - value) / 4 * plot_height
+
+
+def check_chart(rows: Sequence[CheckRow]) -> Chart:
+    """Where each average goes on a line chart of ratings 1 to 5, one step per meeting."""
+    plot_width = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
+    count = len(rows)
+    step = plot_width / (count - 1) if count > 1 else 0
+
+    def x_for(index: int) -> float:
+        return CHART_LEFT + (index * step if count > 1 else plot_width / 2)
+
+    series = []
+    for position, name in enumerate(RATING_FIELDS):
+        colour, dash, marker = SERIES_STYLE[name]
+        points: list[ChartPoint] = []
+        lines: list[str] = []
+        run: list[ChartPoint] = []
+        for index, row in enumerate(rows):
+            if row.averages is None:
+                if len(run) > 1:
+                    lines.append(" ".join(f"{p.x:.1f},{p.y:.1f}" for p in run))
+                run = []
+                continue
+            value = row.averages[name]
+            point = ChartPoint(x=x_for(index), y=_y_for(value), value=value)
+            points.append(point)
+            run.append(point)
+        if len(run) > 1:
+            lines.append(" ".join(f"{p.x:.1f},{p.y:.1f}" for p in run))
+        series.append(
+            ChartSeries(
+                name=name,
+                label=str(SHORT_LABELS[name]),
+                colour=colour,
+                dash=dash,
+                marker=marker,
+                lines=lines,
+                points=points,
+                legend_y=18 + position * 22,
+            )
+        )
+    return Chart(
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
+        series=series,
+        x_labels=[
+            (x_for(index), formats.date_format(timezone.localtime(row.closed_on), "j M"))
+            for index, row in enumerate(rows)
+        ],
+        y_ticks=[(_y_for(value), value, str(Rating(value).label)) for value in range(1, 6)],
+        plot_left=CHART_LEFT,
+        plot_right=CHART_WIDTH - CHART_RIGHT,
+        plot_bottom=_y_for(1),
+    )

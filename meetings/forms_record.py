@@ -1,0 +1,259 @@
+"""Forms for a meeting's record: the register, minutes, decisions, actions and contributions.
+
+Kept apart from meetings/forms.py, which several people edit at once, because these need
+their own imports.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
+from meetings.forms import PersonChoiceField
+from meetings.models import (
+    ActionPoint,
+    AgendaItem,
+    ContributionWay,
+    Decision,
+    Invitee,
+    ItemPurpose,
+    Meeting,
+    Reply,
+)
+from meetings.record import Counts, decode_counts, encode_counts
+
+YES, NO = "yes", "no"
+ATTENDED_CHOICES = [(YES, _("Came")), (NO, _("Did not come"))]
+
+
+def _reply_words(invitee: Invitee) -> str:
+    if invitee.reply == Reply.COMING:
+        return str(_("Said they would come: %(way)s")) % {"way": invitee.get_way_display()}
+    if invitee.reply == Reply.APOLOGIES:
+        return str(_("Sent apologies"))
+    if invitee.invited_at is None:
+        return str(_("Not sent an invitation"))
+    return str(_("Did not reply"))
+
+
+class AttendanceForm(forms.Form):
+    """One yes/no question per person invited. Unanswered ones stay unrecorded."""
+
+    def __init__(self, *args: Any, invitees: list[Invitee], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitees = invitees
+        for invitee in invitees:
+            self.fields[f"invitee_{invitee.pk}"] = forms.ChoiceField(
+                label=invitee.user.full_name,
+                choices=ATTENDED_CHOICES,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=None if invitee.attended is None else (YES if invitee.attended else NO),
+                help_text=_reply_words(invitee),
+                error_messages={
+                    "invalid_choice": _("Choose whether %(name)s came or not")
+                    % {"name": invitee.user.full_name}
+                },
+            )
+
+    def attended(self) -> dict[int, bool | None]:
+        answers = {YES: True, NO: False}
+        return {
+            invitee.pk: answers.get(self.cleaned_data.get(f"invitee_{invitee.pk}") or "")
+            for invitee in self.invitees
+        }
+
+
+class AttendeesAddForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        label=_("Who came without an invitation?"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only current members of the group are listed."),
+        error_messages={"required": _("Choose at least one person who came")},
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["people"]
+        field.queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                memberships__project_id=meeting.project_id, memberships__left_at__isnull=True
+            )
+            .exclude(meeting_invitations__meeting=meeting)
+            .order_by("full_name")
+        )
+        field.label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
+
+
+class MinutesForm(forms.Form):
+    """A box per agenda item (breaks aside), a summary and a note of what changed."""
+
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(
+        self,
+        *args: Any,
+        items: list[AgendaItem],
+        notes: dict[int, str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for number, item in enumerate(items, start=1):
+            self.fields[f"item_{item.pk}"] = forms.CharField(
+                label=_("%(n)s. %(title)s") % {"n": number, "title": item.title},
+                required=False,
+                max_length=20000,
+                strip=True,
+                widget=forms.Textarea(attrs={"rows": 6}),
+                initial=notes.get(item.pk, ""),
+                help_text=_("What was said and agreed about this item."),
+                error_messages={
+                    "max_length": _("The minutes of “%(title)s” must be 20,000 characters or fewer")
+                    % {"title": item.title}
+                },
+            )
+        self.fields["summary"] = forms.CharField(
+            label=_("Summary (optional)"),
+            required=False,
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=_("A few lines on the meeting as a whole, in plain words."),
+            error_messages={"max_length": _("The summary must be 5,000 characters or fewer")},
+        )
+        self.fields["change_note"] = forms.CharField(
+            label=_("What changed in this version (optional)"),
+            required=False,
+            max_length=200,
+            help_text=_("For example: “Added Amira's point about the helpline”."),
+            error_messages={"max_length": _("Say what changed in 200 characters or fewer")},
+        )
+
+    def notes(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(f"item_{item.pk}", "") for item in self.items}
+
+
+def _item_field(field: forms.Field, meeting: Meeting) -> None:
+    field.queryset = AgendaItem.objects.filter(meeting=meeting).exclude(  # type: ignore[attr-defined]
+        purpose=ItemPurpose.BREAK
+    )
+    field.empty_label = _("No item in particular")  # type: ignore[attr-defined]
+
+
+class DecisionForm(SpecificErrorsMixin, forms.ModelForm):
+    required_messages = {"text": _("Enter what was decided")}
+
+    class Meta:
+        model = Decision
+        fields = ["agenda_item", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+        labels = {
+            "agenda_item": _("Which agenda item it was decided under"),
+            "text": _("What was decided"),
+        }
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _item_field(self.fields["agenda_item"], meeting)
+
+
+class ActionPointForm(SpecificErrorsMixin, forms.ModelForm):
+    required_messages = {"text": _("Enter what needs doing")}
+
+    owner = PersonChoiceField(
+        label=_("Who will do it (optional)"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody yet"),
+    )
+    due_on = GovukDateField(
+        label=_("By when (optional)"),
+        required=False,
+        help_text=_("For example, 27 3 2027"),
+    )
+
+    class Meta:
+        model = ActionPoint
+        fields = ["agenda_item", "text", "owner", "due_on"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "agenda_item": _("Which agenda item it comes from"),
+            "text": _("What needs doing"),
+        }
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _item_field(self.fields["agenda_item"], meeting)
+        # Current members, and whoever already has it even if they have since left.
+        current = Q(memberships__project_id=meeting.project_id, memberships__left_at__isnull=True)
+        if self.instance.owner_id:
+            current |= Q(pk=self.instance.owner_id)
+        self.fields["owner"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(current).distinct().order_by("full_name")
+        )
+
+
+MOST_CONTRIBUTIONS = 99
+
+
+class ContributionsForm(forms.Form):
+    """How many times each person contributed to one item, in each way.
+
+    People who were not there can only have contributed in writing.
+    """
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, invitees: list[Invitee], counts: Counts, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("seen", encode_counts(counts))
+        self.rows: list[tuple[Invitee, list[str]]] = []
+        for invitee in invitees:
+            ways = (
+                list(ContributionWay)
+                if invitee.attended is not False
+                else [ContributionWay.WRITTEN]
+            )
+            names = []
+            for way in ways:
+                name = f"c_{invitee.user_id}_{way.value}"
+                self.fields[name] = forms.IntegerField(
+                    label=way.label,
+                    required=False,
+                    min_value=0,
+                    max_value=MOST_CONTRIBUTIONS,
+                    initial=counts.get((invitee.user_id, way.value), 0),
+                    widget=forms.TextInput(
+                        attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}
+                    ),
+                    error_messages={
+                        "invalid": _("Enter how many times %(name)s contributed as a number")
+                        % {"name": invitee.user.full_name},
+                        "min_value": _("The number for %(name)s cannot be less than 0")
+                        % {"name": invitee.user.full_name},
+                        "max_value": _("The number for %(name)s must be 99 or fewer")
+                        % {"name": invitee.user.full_name},
+                    },
+                )
+                names.append(name)
+            self.rows.append((invitee, names))
+
+    def bound_rows(self) -> list[tuple[Invitee, list[forms.BoundField]]]:
+        return [(invitee, [self[name] for name in names]) for invitee, names in self.rows]
+
+    def seen_counts(self) -> Counts:
+        return decode_counts(self.cleaned_data.get("seen") or "")
+
+    def wanted(self) -> Counts:
+        wanted: Counts = {}
+        for invitee, names in self.rows:
+            for name in names:
+                way = name.split("_", 2)[2]
+                wanted[(invitee.user_id, way)] = self.cleaned_data.get(name) or 0
+        return wanted

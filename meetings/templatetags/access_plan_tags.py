@@ -1,0 +1,29 @@
+"""The access plan's one-line status, for pages other than the plan itself."""
+
+from __future__ import annotations
+
+from django import template
+
+from meetings.access_plan import access_plan
+from meetings.lookups import MeetingAccess
+from meetings.models import MeetingStatus
+
+register = template.Library()
+
+
+@register.inclusion_tag("meetings/_access_summary.html")
+def access_summary(access: MeetingAccess) -> dict[str, object]:
+    """Whether the plan is complete: everyone may know that, not whose needs are unmet.
+
+    Held and cancelled meetings show nothing: their plan no longer needs anyone's attention.
+    It costs the plan's few queries, the same whatever the number of invitees.
+    """
+    meeting = access.meeting
+    if meeting.status not in (MeetingStatus.PLANNING, MeetingStatus.READY):
+        return {"hide": True}
+    return {
+        "hide": False,
+        "meeting": meeting,
+        "access_complete": access_plan(meeting).complete,
+        "show_link": True,
+    }

@@ -1,0 +1,40 @@
+"""How the accessibility walk reaches the agenda, papers, invitations and replies pages,
+from the demo: the website group's meeting "Testing the crisis pages with users", in ten
+days, to which everyone in the group is invited (Amira is coming)."""
+
+from typing import Any
+
+from meetings.models import AgendaItem, Invitee, Meeting, Paper, PaperFormat, PaperVersion
+from tests.conftest import Demo
+
+UPCOMING = "Testing the crisis pages with users"
+
+
+def upcoming_meeting(demo: Demo) -> dict[str, Any]:
+    return {"pk": Meeting.objects.get(project=demo.website, title=UPCOMING).pk}
+
+
+def an_upcoming_item(demo: Demo) -> dict[str, Any]:
+    item = AgendaItem.objects.get(meeting__title=UPCOMING, title="Which pages to test first")
+    return {"pk": item.meeting_id, "item_pk": item.pk}
+
+
+def an_upcoming_paper(demo: Demo) -> dict[str, Any]:
+    """The testing plan: in standard and easy read, still missing its large print version."""
+    paper = Paper.objects.get(meeting__title=UPCOMING, title="How we will test the crisis pages")
+    return {"pk": paper.meeting_id, "paper_pk": paper.pk}
+
+
+def an_easy_read_version(demo: Demo) -> dict[str, Any]:
+    kwargs = an_upcoming_paper(demo)
+    version = PaperVersion.objects.get(paper_id=kwargs["paper_pk"], format=PaperFormat.EASY_READ)
+    return kwargs | {"version_pk": version.pk}
+
+
+def colins_invitation(demo: Demo) -> dict[str, Any]:
+    invitee = Invitee.objects.get(meeting__title=UPCOMING, user__email="colin@example.org")
+    return {"pk": invitee.meeting_id, "invitee_pk": invitee.pk}
+
+
+def website_project(demo: Demo) -> dict[str, Any]:
+    return {"project_pk": demo.website.pk}

@@ -1,0 +1,542 @@
+"""Planning meetings: the list, the meeting page, creating, changing and cancelling."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditEvent, User
+from conftest import Cast, client_for, make_user
+from meetings.models import (
+    AgendaItem,
+    AttendanceWay,
+    Contribution,
+    ContributionWay,
+    Invitee,
+    Meeting,
+    MeetingFormat,
+    MeetingStatus,
+    Paper,
+    PaperFormat,
+    PaperVersion,
+    Reply,
+    Venue,
+)
+from projects.models import Membership, MemberType
+
+pytestmark = pytest.mark.django_db
+
+
+def riverside() -> Venue:
+    venue, _created = Venue.objects.get_or_create(
+        name="Riverside Community Centre",
+        defaults={
+            "address": "1 Quay Street\nRiverside",
+            "capacity": 30,
+            "step_free": True,
+            "hearing_loop": True,
+        },
+    )
+    return venue
+
+
+def at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def a_meeting(cast: Cast, **fields: object) -> Meeting:
+    values: dict[str, object] = {
+        "project": cast.website,
+        "title": "Testing the crisis pages",
+        "purpose": "Try the new pages with people who use them.",
+        "starts_at": at(10, 14),
+        "ends_at": at(10, 16),
+        "format": MeetingFormat.HYBRID,
+        "video_link": "https://video.example.org/crisis",
+        "created_by": cast.coordinator,
+    }
+    values.update(fields)
+    if "venue" not in values and values["format"] != MeetingFormat.ONLINE:
+        values["venue"] = riverside()
+    return Meeting.objects.create(**values)
+
+
+def invite(meeting: Meeting, user: User, reply: str = Reply.NONE) -> Invitee:
+    return Invitee.objects.create(
+        meeting=meeting,
+        user=user,
+        member_type=MemberType.LIVED_EXPERIENCE,
+        reply=reply,
+        way=AttendanceWay.IN_PERSON if reply == Reply.COMING else "",
+        invited_at=timezone.now(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The list
+
+
+def test_it_lists_upcoming_and_past_meetings(cast: Cast) -> None:
+    a_meeting(cast)
+    a_meeting(
+        cast,
+        title="Planning the new website",
+        starts_at=at(-20, 10),
+        ends_at=at(-20, 12),
+        venue=None,
+        format=MeetingFormat.ONLINE,
+    )
+    a_meeting(
+        cast,
+        title="Another group's meeting",
+        project=cast.employment,
+        venue=None,
+        format=MeetingFormat.ONLINE,
+    )
+    response = client_for(cast.member).get(reverse("meetings:list", args=[cast.website.pk]))
+    assert response.status_code == 200
+    upcoming = [m.title for m in response.context["upcoming"]]
+    past = [m.title for m in response.context["page"]]
+    assert upcoming == ["Testing the crisis pages"]
+    assert past == ["Planning the new website"]
+    assert b"Another group" not in response.content
+    assert b"Plan a meeting" not in response.content
+
+
+def test_it_shows_an_empty_list_and_the_plan_button_to_leaders(cast: Cast) -> None:
+    response = client_for(cast.chair).get(reverse("meetings:list", args=[cast.website.pk]))
+    assert b"No meetings are planned yet." in response.content
+    assert b"Plan a meeting" in response.content
+
+
+def test_it_hides_the_meetings_of_other_projects(cast: Cast) -> None:
+    response = client_for(cast.outsider).get(reverse("meetings:list", args=[cast.website.pk]))
+    assert response.status_code == 404
+
+
+def test_it_links_the_meetings_tab_from_the_project(cast: Cast) -> None:
+    response = client_for(cast.member).get(reverse("projects:detail", args=[cast.website.pk]))
+    assert reverse("meetings:list", args=[cast.website.pk]).encode() in response.content
+
+
+# ---------------------------------------------------------------------------------------------
+# The meeting page
+
+
+def test_it_shows_the_meeting_page(cast: Cast) -> None:
+    meeting = a_meeting(cast)
+    invite(meeting, cast.member, Reply.COMING)
+    invite(meeting, cast.carer, Reply.APOLOGIES)
+    invite(meeting, cast.clinician)
+    AgendaItem.objects.create(meeting=meeting, position=1, title="Welcome", minutes=10)
+    AgendaItem.objects.create(meeting=meeting, position=2, title="The crisis pages", minutes=50)
+    response = client_for(cast.member).get(reverse("meetings:detail", args=[meeting.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Riverside Community Centre" in page
+    assert "1 Quay Street" in page
+    assert "Hearing loop" in page
+    assert "https://video.example.org/crisis" in page
+    assert "You are coming" in page
+    assert "14:10" in page  # the second item starts after the ten-minute welcome
+    assert response.context["replies"] == {
+        "invited": 3,
+        "coming": 1,
+        "apologies": 1,
+        "waiting": 1,
+        "sent": 3,
+    }
+
+
+def test_it_keeps_the_video_link_from_members_not_invited(cast: Cast) -> None:
+    meeting = a_meeting(cast)
+    response = client_for(cast.commissioner).get(reverse("meetings:detail", args=[meeting.pk]))
+    assert response.status_code == 200
+    assert b"https://video.example.org/crisis" not in response.content
+    response = client_for(cast.chair).get(reverse("meetings:detail", args=[meeting.pk]))
+    assert b"https://video.example.org/crisis" in response.content
+
+
+def test_it_says_when_a_meeting_has_no_date_yet(cast: Cast) -> None:
+    meeting = a_meeting(cast, starts_at=None, ends_at=None)
+    response = client_for(cast.member).get(reverse("meetings:detail", args=[meeting.pk]))
+    assert b"Date not set yet" in response.content
+
+
+def test_it_warns_leaders_when_more_are_invited_than_the_venue_holds(cast: Cast) -> None:
+    venue = Venue.objects.create(name="Small room", address="Somewhere", capacity=2)
+    meeting = a_meeting(cast, venue=venue)
+    for user in (cast.member, cast.carer, cast.clinician):
+        invite(meeting, user)
+    response = client_for(cast.chair).get(reverse("meetings:detail", args=[meeting.pk]))
+    assert "3 people are invited, but Small room has room for 2." in response.content.decode()
+
+
+def test_it_hides_a_meeting_from_people_outside_the_project(cast: Cast) -> None:
+    meeting = a_meeting(cast)
+    response = client_for(cast.outsider).get(reverse("meetings:detail", args=[meeting.pk]))
+    assert response.status_code == 404
+
+
+def _fill(meeting: Meeting, *, invitees: int, items: int, papers: int, contributions: int) -> None:
+    users = [
+        make_user(f"person{meeting.pk}-{n}@example.org", f"Person {n}") for n in range(invitees)
+    ]
+    for user in users:
+        Membership.objects.create(
+            project=meeting.project, user=user, member_type=MemberType.LIVED_EXPERIENCE
+        )
+        invite(meeting, user, Reply.COMING)
+    agenda = [
+        AgendaItem.objects.create(
+            meeting=meeting, position=n, title=f"Item {n}", minutes=5, presenter=users[0]
+        )
+        for n in range(items)
+    ]
+    for n in range(papers):
+        paper = Paper.objects.create(
+            meeting=meeting, title=f"Paper {n}", agenda_item=agenda[n % len(agenda)]
+        )
+        for paper_format in (PaperFormat.STANDARD, PaperFormat.EASY_READ):
+            PaperVersion.objects.create(
+                paper=paper, format=paper_format, file=ContentFile(b"x", name="paper.txt")
+            )
+    Contribution.objects.bulk_create(
+        Contribution(
+            meeting=meeting,
+            agenda_item=agenda[n % len(agenda)],
+            user=users[n % len(users)],
+            member_type=MemberType.LIVED_EXPERIENCE,
+            way=ContributionWay.IN_ROOM,
+        )
+        for n in range(contributions)
+    )
+
+
+def test_it_renders_the_meeting_page_in_constant_queries(
+    cast: Cast, settings: object, tmp_path: object
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)  # type: ignore[attr-defined]
+    tiny = a_meeting(cast, title="Tiny")
+    _fill(tiny, invitees=1, items=1, papers=1, contributions=1)
+    big = a_meeting(cast, title="Big", venue=tiny.venue)
+    _fill(big, invitees=15, items=40, papers=20, contributions=300)
+    invite(tiny, cast.member)
+    invite(big, cast.member)
+    client = client_for(cast.member)
+    client.get(reverse("meetings:detail", args=[tiny.pk]))  # warm up the session
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("meetings:detail", args=[tiny.pk])).status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("meetings:detail", args=[big.pk]))
+    assert response.status_code == 200
+    assert b"Item 39" in response.content
+    assert b"Paper 19" in response.content
+    assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)
+    assert len(many) <= 20, "\n".join(q["sql"][:150] for q in many.captured_queries)
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning and changing a meeting
+
+
+def form_data(place: Venue | None, **overrides: str) -> dict[str, str]:
+    day = timezone.localdate() + datetime.timedelta(days=14)
+    data = {
+        "title": "Reading the crisis pages together",
+        "purpose": "Go through the drafts.",
+        "day_day": str(day.day),
+        "day_month": str(day.month),
+        "day_year": str(day.year),
+        "start_time": "14:00",
+        "end_time": "4pm",
+        "format": MeetingFormat.IN_PERSON,
+        "venue": str(place.pk) if place else "",
+        "video_link": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_it_plans_a_meeting(cast: Cast) -> None:
+    from accounts.models import AuditEvent
+
+    venue = riverside()
+    response = client_for(cast.chair).post(
+        reverse("meetings:create", args=[cast.website.pk]), form_data(venue)
+    )
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:detail", args=[meeting.pk])
+    assert meeting.project == cast.website
+    assert meeting.created_by == cast.chair
+    assert timezone.localtime(meeting.starts_at).hour == 14
+    assert meeting.duration_minutes == 120
+    assert meeting.status == MeetingStatus.PLANNING
+    assert AuditEvent.objects.filter(action="meeting.created", project=cast.website).exists()
+
+
+def test_it_plans_a_meeting_without_a_date(cast: Cast) -> None:
+    data = form_data(
+        None,
+        day_day="",
+        day_month="",
+        day_year="",
+        start_time="",
+        end_time="",
+        format=MeetingFormat.ONLINE,
+        video_link="https://video.example.org/spring",
+    )
+    response = client_for(cast.chair).post(reverse("meetings:create", args=[cast.website.pk]), data)
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert meeting.starts_at is None
+    assert meeting.venue is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"title": ""}, "title", "Enter the meeting's title"),
+        ({"end_time": "13:00"}, "end_time", "The meeting must end after it starts"),
+        ({"start_time": "teatime"}, "start_time", "like 14:00 or 2:30pm"),
+        ({"end_time": ""}, "end_time", "Enter the time the meeting ends"),
+        ({"venue": ""}, "venue", "Choose a venue, because people will meet in person"),
+        (
+            {"format": MeetingFormat.HYBRID},
+            "video_link",
+            "Enter the video call link, because people will meet online",
+        ),
+        ({"day_year": "2020"}, "day", "The date must be in the future"),
+    ],
+)
+def test_it_explains_what_is_wrong_with_a_meeting(
+    cast: Cast, overrides: dict[str, str], field: str, message: str
+) -> None:
+    venue = riverside()
+    response = client_for(cast.chair).post(
+        reverse("meetings:create", args=[cast.website.pk]), form_data(venue, **overrides)
+    )
+    assert response.status_code == 400
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert not Meeting.objects.exists()
+    # What was typed stays.
+    assert b"Go through the drafts." in response.content
+
+
+def test_it_refuses_a_venue_already_booked(cast: Cast) -> None:
+    venue = riverside()
+    day = timezone.localdate() + datetime.timedelta(days=14)
+    a_meeting(
+        cast,
+        title="Carers' forum",
+        project=cast.employment,
+        venue=venue,
+        starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(15))),
+        ends_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(17))),
+    )
+    response = client_for(cast.chair).post(
+        reverse("meetings:create", args=[cast.website.pk]), form_data(venue)
+    )
+    assert response.status_code == 400
+    expected = (
+        f"Riverside Community Centre is already booked for “Carers' forum” from 15:00 to 17:00 "
+        f"on {day.day} {day:%B}. Choose another time or venue."
+    )
+    assert response.context["form"].errors["venue"] == [expected]
+    # Back to back is fine, and so is a cancelled booking.
+    response = client_for(cast.chair).post(
+        reverse("meetings:create", args=[cast.website.pk]),
+        form_data(venue, start_time="12:00", end_time="15:00"),
+    )
+    assert response.status_code == 302
+
+
+def test_it_ignores_cancelled_bookings(cast: Cast) -> None:
+    venue = riverside()
+    day = timezone.localdate() + datetime.timedelta(days=14)
+    a_meeting(
+        cast,
+        venue=venue,
+        status=MeetingStatus.CANCELLED,
+        starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(14))),
+        ends_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(16))),
+    )
+    response = client_for(cast.chair).post(
+        reverse("meetings:create", args=[cast.website.pk]), form_data(venue)
+    )
+    assert response.status_code == 302
+
+
+def test_it_lets_only_leaders_plan_meetings(cast: Cast) -> None:
+    url = reverse("meetings:create", args=[cast.website.pk])
+    assert client_for(cast.member).get(url).status_code == 403
+    assert client_for(cast.outsider).get(url).status_code == 404
+    assert client_for(cast.chair).get(url).status_code == 200
+
+
+def test_it_changes_a_meeting_and_tells_invitees(cast: Cast, mailoutbox: list) -> None:
+    meeting = a_meeting(cast)
+    invite(meeting, cast.member)
+    data = form_data(
+        meeting.venue,
+        title=meeting.title,
+        format=MeetingFormat.HYBRID,
+        video_link=meeting.video_link,
+        version=str(meeting.version),
+    )
+    response = client_for(cast.chair).post(reverse("meetings:edit", args=[meeting.pk]), data)
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.version == 2
+    assert meeting.calendar_sequence == 1
+    assert [message.to for message in mailoutbox] == [["amira@example.org"]]
+    assert "text/calendar" in str(mailoutbox[0].attachments[0])
+
+
+def test_it_does_not_email_for_a_new_title(cast: Cast, mailoutbox: list) -> None:
+    meeting = a_meeting(cast)
+    invite(meeting, cast.member)
+    local = timezone.localtime(meeting.starts_at)
+    data = form_data(
+        meeting.venue,
+        title="A clearer title",
+        format=MeetingFormat.HYBRID,
+        video_link=meeting.video_link,
+        day_day=str(local.day),
+        day_month=str(local.month),
+        day_year=str(local.year),
+        version=str(meeting.version),
+    )
+    response = client_for(cast.chair).post(reverse("meetings:edit", args=[meeting.pk]), data)
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "A clearer title"
+    assert mailoutbox == []
+
+
+def test_it_refuses_a_stale_edit(cast: Cast) -> None:
+    meeting = a_meeting(cast)
+    data = form_data(
+        meeting.venue,
+        title="Mine",
+        format=MeetingFormat.HYBRID,
+        video_link=meeting.video_link,
+        version=str(meeting.version),
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(title="Theirs", version=2)
+    response = client_for(cast.chair).post(reverse("meetings:edit", args=[meeting.pk]), data)
+    assert response.status_code == 400
+    assert "Someone else saved changes" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.title == "Theirs"
+
+
+def test_it_does_not_change_a_cancelled_meeting(cast: Cast) -> None:
+    meeting = a_meeting(cast, status=MeetingStatus.CANCELLED)
+    response = client_for(cast.chair).get(reverse("meetings:edit", args=[meeting.pk]))
+    assert response.status_code == 302
+    response = client_for(cast.chair).get(reverse("meetings:cancel", args=[meeting.pk]))
+    assert response.status_code == 302
+
+
+# ---------------------------------------------------------------------------------------------
+# Cancelling
+
+
+def test_it_cancels_a_meeting_and_sends_a_calendar_cancellation(
+    cast: Cast, mailoutbox: list
+) -> None:
+    meeting = a_meeting(cast)
+    invite(meeting, cast.member)
+    url = reverse("meetings:cancel", args=[meeting.pk])
+    response = client_for(cast.chair).post(url, {"reason": ""})
+    assert response.status_code == 400
+    assert "Say why the meeting is cancelled" in response.content.decode()
+    response = client_for(cast.chair).post(url, {"reason": "The venue flooded."})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    assert meeting.cancelled_at is not None
+    assert len(mailoutbox) == 1
+    assert "METHOD:CANCEL" in str(mailoutbox[0].attachments[0])
+    page = client_for(cast.member).get(reverse("meetings:detail", args=[meeting.pk]))
+    assert "The venue flooded." in page.content.decode()
+    assert (
+        b"Change the meeting" not in client_for(cast.chair).get(page.request["PATH_INFO"]).content
+    )
+
+
+def test_it_lets_only_leaders_cancel(cast: Cast) -> None:
+    meeting = a_meeting(cast)
+    response = client_for(cast.member).post(
+        reverse("meetings:cancel", args=[meeting.pk]), {"reason": "No"}
+    )
+    assert response.status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNING
+
+
+def test_it_moves_a_meeting_to_another_venue(cast: Cast) -> None:
+    meeting = a_meeting(cast)
+    library = Venue.objects.create(name="Old Library meeting room", address="Lane", capacity=12)
+    local = timezone.localtime(meeting.starts_at)
+    data = form_data(
+        library,
+        title=meeting.title,
+        purpose=meeting.purpose,
+        format=MeetingFormat.IN_PERSON,
+        day_day=str(local.day),
+        day_month=str(local.month),
+        day_year=str(local.year),
+        version=str(meeting.version),
+    )
+    response = client_for(cast.chair).post(reverse("meetings:edit", args=[meeting.pk]), data)
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.venue == library
+    assert meeting.video_link == ""  # in person only now
+    event = AuditEvent.objects.get(action="meeting.updated")
+    assert event.data["changed"] == ["format", "venue", "video_link"]
+
+
+def test_it_lists_meetings_in_constant_queries(cast: Cast) -> None:
+    client = client_for(cast.member)
+    url = reverse("meetings:list", args=[cast.website.pk])
+    a_meeting(cast, title="First")
+    a_meeting(cast, title="Last time", starts_at=at(-30, 10), ends_at=at(-30, 12))
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(12):
+        a_meeting(cast, title=f"Past {n}", starts_at=at(-n - 1, 10), ends_at=at(-n - 1, 12))
+        a_meeting(cast, title=f"Next {n}", starts_at=at(n + 20, 14), ends_at=at(n + 20, 16))
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("14:00", datetime.time(14)),
+        ("9.30", datetime.time(9, 30)),
+        ("2pm", datetime.time(14)),
+        ("2:15 PM", datetime.time(14, 15)),
+        ("12am", datetime.time(0)),
+        ("12pm", datetime.time(12)),
+        ("14", None),
+        ("25:00", None),
+        ("13pm", None),
+        ("noon", None),
+    ],
+)
+def test_it_reads_times_as_people_type_them(typed: str, expected: datetime.time | None) -> None:
+    from meetings.planning_forms import parse_time
+
+    assert parse_time(typed) == expected

@@ -1,0 +1,142 @@
+"""A meeting's agenda: items in order, with their times, purposes and presenters."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coproduce.lib.auth import signed_in_user
+from meetings import services
+from meetings.forms import AgendaItemForm
+from meetings.lookups import MeetingAccess, get_agenda_item_for_user, get_meeting_for_user
+from meetings.models import AgendaItem, InputKind, Paper, WrittenInput
+
+FIELDS = ["title", "purpose", "minutes", "presenter", "description"]
+
+
+def _agenda_context(access: MeetingAccess) -> dict[str, object]:
+    meeting = access.meeting
+    inputs = (
+        WrittenInput.objects.filter(kind=InputKind.ADVANCE).select_related("author")
+        if access.can_take_minutes
+        else WrittenInput.objects.none()
+    )
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("presenter")
+        .prefetch_related(
+            Prefetch("papers", queryset=Paper.objects.order_by("pk")),
+            Prefetch("written_inputs", queryset=inputs, to_attr="advance_inputs"),
+        )
+    )
+    total = sum(item.minutes for item in items)
+    return {
+        "access": access,
+        "meeting": meeting,
+        "project": meeting.project,
+        "rows": services.agenda_rows(meeting, items),
+        "total": total,
+        "total_words": services.duration_words(total),
+        "length_words": (
+            services.duration_words(meeting.duration_minutes)
+            if meeting.duration_minutes is not None
+            else None
+        ),
+        "overrun": services.agenda_overrun(meeting, total),
+        "break_warning": services.agenda_break_warning(
+            meeting, items, services.break_interval_needed(meeting)
+        ),
+    }
+
+
+@login_required
+@require_GET
+def agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk)
+    return render(request, "meetings/agenda.html", _agenda_context(access))
+
+
+def _item_form_page(request: HttpRequest, access: MeetingAccess, item: AgendaItem) -> HttpResponse:
+    stored = {name: getattr(item, name) for name in FIELDS}
+    form = AgendaItemForm(
+        request.POST if request.method == "POST" else None, instance=item, meeting=access.meeting
+    )
+    if request.method == "POST" and form.is_valid():
+        actor = signed_in_user(request)
+        if item.pk is None:
+            services.agenda_item_add(item=form.instance, actor=actor)
+        else:
+            changed = [name for name in FIELDS if getattr(form.instance, name) != stored[name]]
+            services.agenda_item_update(item=form.instance, actor=actor, changed=changed)
+        messages.success(request, _("“%(title)s” is saved.") % {"title": form.instance.title})
+        items = list(AgendaItem.objects.filter(meeting=access.meeting))
+        if warning := services.agenda_break_warning(
+            access.meeting, items, services.break_interval_needed(access.meeting)
+        ):
+            messages.warning(request, warning)
+        url = reverse("meetings:agenda", args=[access.meeting.pk])
+        return redirect(f"{url}#item-{form.instance.pk}")
+    return render(
+        request,
+        "meetings/agenda_item_form.html",
+        {
+            "access": access,
+            "meeting": access.meeting,
+            "project": access.meeting.project,
+            "form": form,
+            "item": item,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk, manage=True)
+    return _item_form_page(request, access, AgendaItem(meeting=access.meeting))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    access, item = get_agenda_item_for_user(request, pk, item_pk, manage=True)
+    return _item_form_page(request, access, item)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    access, item = get_agenda_item_for_user(request, pk, item_pk, manage=True)
+    if request.method == "POST":
+        services.agenda_item_remove(item=item, actor=signed_in_user(request))
+        messages.success(request, _("“%(title)s” is off the agenda.") % {"title": item.title})
+        return redirect("meetings:agenda", pk=pk)
+    return render(
+        request,
+        "meetings/agenda_item_remove.html",
+        {
+            "access": access,
+            "meeting": access.meeting,
+            "project": access.meeting.project,
+            "item": item,
+            "paper_count": item.papers.count(),
+            "input_count": item.written_inputs.count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Move an item up or down: buttons that work without JavaScript."""
+    _access, item = get_agenda_item_for_user(request, pk, item_pk, manage=True)
+    direction = request.POST.get("direction")
+    if direction in ("up", "down"):
+        services.agenda_item_move(item=item, actor=signed_in_user(request), up=direction == "up")
+    url = reverse("meetings:agenda", args=[pk])
+    return redirect(f"{url}#item-{item.pk}")

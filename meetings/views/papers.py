@@ -1,0 +1,264 @@
+"""A meeting's papers, in every format people need, and when they went out."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, F, Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from coproduce.lib.auth import signed_in_user
+from coproduce.lib.pagination import paginate
+from meetings import paper_files, services
+from meetings.forms import PaperEditForm, PaperForm, PaperVersionForm
+from meetings.lookups import (
+    MeetingAccess,
+    get_meeting_for_user,
+    get_paper_for_user,
+    get_paper_version_for_user,
+)
+from meetings.models import Meeting, Paper, PaperFormat, PaperVersion
+from projects.lookups import get_project_for_user
+
+
+def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
+    return {"access": access, "meeting": access.meeting, "project": access.meeting.project} | extra
+
+
+@login_required
+@require_GET
+def papers(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk)
+    meeting = access.meeting
+    paper_list = list(
+        Paper.objects.filter(meeting=meeting)
+        .select_related("agenda_item")
+        .prefetch_related(Prefetch("versions", queryset=PaperVersion.objects.order_by("format")))
+    )
+    needed = services.formats_needed(meeting) if access.can_manage else {}
+    labels = dict(PaperFormat.choices)
+    order = {value: index for index, value in enumerate(PaperFormat.values)}
+    for paper in paper_list:
+        versions = sorted(paper.versions.all(), key=lambda v: order[v.format])
+        have = {version.format for version in versions}
+        # For the template only: the versions in the order of the formats, and the gaps.
+        paper.sorted_versions = versions  # type: ignore[attr-defined]
+        paper.missing_formats = [(fmt, labels[fmt]) for fmt in needed if fmt not in have]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "meetings/papers.html",
+        _context(
+            access,
+            papers=paper_list,
+            due_at=services.papers_due_at(meeting),
+            needed=[(labels[fmt], count) for fmt, count in needed.items()],
+            missing_any=any(paper.missing_formats for paper in paper_list),  # type: ignore[attr-defined]
+        ),
+    )
+
+
+def _file_name(form_title: str, paper_format: str, upload_name: str) -> str:
+    return paper_files.stored_name(form_title, paper_format, upload_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_add(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk, manage=True)
+    form = PaperForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=Paper(meeting=access.meeting),
+        meeting=access.meeting,
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        services.paper_add(
+            paper=form.instance,
+            upload=upload,
+            stored_name=_file_name(form.instance.title, PaperFormat.STANDARD, upload.name),
+            actor=signed_in_user(request),
+        )
+        if form.instance.late:
+            messages.success(
+                request,
+                _(
+                    "“%(title)s” is published. Papers were due earlier, so it shows as late. "
+                    "Tell people it is there."
+                )
+                % {"title": form.instance.title},
+            )
+        else:
+            messages.success(
+                request, _("“%(title)s” is published.") % {"title": form.instance.title}
+            )
+        url = reverse("meetings:papers", args=[pk])
+        return redirect(f"{url}#paper-{form.instance.pk}")
+    return render(
+        request,
+        "meetings/paper_form.html",
+        _context(
+            access, form=form, paper=form.instance, due_at=services.papers_due_at(access.meeting)
+        ),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_edit(request: HttpRequest, pk: int, paper_pk: int) -> HttpResponse:
+    access, paper = get_paper_for_user(request, pk, paper_pk, manage=True)
+    fields = ["title", "summary", "agenda_item"]
+    stored = {name: getattr(paper, name) for name in fields}
+    form = PaperEditForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=paper,
+        meeting=access.meeting,
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        services.paper_update(
+            paper=form.instance,
+            actor=signed_in_user(request),
+            changed=[name for name in fields if getattr(form.instance, name) != stored[name]],
+            upload=upload,
+            stored_name=(
+                _file_name(form.instance.title, PaperFormat.STANDARD, upload.name) if upload else ""
+            ),
+        )
+        messages.success(request, _("“%(title)s” is saved.") % {"title": form.instance.title})
+        url = reverse("meetings:papers", args=[pk])
+        return redirect(f"{url}#paper-{paper.pk}")
+    return render(
+        request,
+        "meetings/paper_form.html",
+        _context(access, form=form, paper=paper, due_at=None),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_remove(request: HttpRequest, pk: int, paper_pk: int) -> HttpResponse:
+    access, paper = get_paper_for_user(request, pk, paper_pk, manage=True)
+    if request.method == "POST":
+        services.paper_remove(paper=paper, actor=signed_in_user(request))
+        messages.success(request, _("“%(title)s” is removed.") % {"title": paper.title})
+        return redirect("meetings:papers", pk=pk)
+    return render(
+        request,
+        "meetings/paper_remove.html",
+        _context(access, paper=paper, version_count=paper.versions.count()),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_version_add(request: HttpRequest, pk: int, paper_pk: int) -> HttpResponse:
+    access, paper = get_paper_for_user(request, pk, paper_pk, manage=True)
+    form = PaperVersionForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial={"format": request.GET.get("format")},
+    )
+    if request.method == "POST" and form.is_valid():
+        paper_format = form.cleaned_data["format"]
+        upload = form.cleaned_data["file"]
+        services.paper_version_add(
+            paper=paper,
+            paper_format=paper_format,
+            upload=upload,
+            stored_name=_file_name(paper.title, paper_format, upload.name),
+            actor=signed_in_user(request),
+        )
+        messages.success(
+            request,
+            _("The %(format)s version of “%(title)s” is added.")
+            % {"format": PaperFormat(paper_format).label.lower(), "title": paper.title},
+        )
+        url = reverse("meetings:papers", args=[pk])
+        return redirect(f"{url}#paper-{paper.pk}")
+    existing = sorted(
+        PaperFormat(fmt).label for fmt in paper.versions.values_list("format", flat=True)
+    )
+    return render(
+        request,
+        "meetings/paper_version_form.html",
+        _context(access, form=form, paper=paper, existing=existing),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_version_remove(
+    request: HttpRequest, pk: int, paper_pk: int, version_pk: int
+) -> HttpResponse:
+    access, version = get_paper_version_for_user(request, pk, paper_pk, version_pk, manage=True)
+    if version.format == PaperFormat.STANDARD:
+        # The standard file is the paper itself: it is replaced, or the paper removed.
+        raise Http404
+    if request.method == "POST":
+        services.paper_version_remove(version=version, actor=signed_in_user(request))
+        messages.success(
+            request,
+            _("The %(format)s version of “%(title)s” is removed.")
+            % {"format": version.get_format_display().lower(), "title": version.paper.title},
+        )
+        return redirect("meetings:papers", pk=pk)
+    return render(request, "meetings/paper_version_remove.html", _context(access, version=version))
+
+
+@login_required
+@require_GET
+def paper_download(request: HttpRequest, pk: int, paper_pk: int, version_pk: int) -> FileResponse:
+    """The file, streamed from storage to people who may see the meeting, never by a public
+    address, with a download name made from the paper's title."""
+    _access, version = get_paper_version_for_user(request, pk, paper_pk, version_pk)
+    stored = version.file.name if version.file else None
+    if not stored or not version.file.storage.exists(stored):
+        raise Http404
+    name = paper_files.stored_name(version.paper.title, version.format, stored)
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=paper_files.content_type_of(name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def papers_report(request: HttpRequest, project_pk: int) -> HttpResponse:
+    """For each meeting with papers: how many, how many late, and the share late overall."""
+    project_access = get_project_for_user(request, project_pk)
+    meetings = (
+        Meeting.objects.filter(project=project_access.project)
+        .annotate(
+            paper_count=Count("papers"), late_count=Count("papers", filter=Q(papers__late=True))
+        )
+        .filter(paper_count__gt=0)
+        .order_by(F("starts_at").desc(nulls_last=True), "-pk")
+    )
+    totals = Paper.objects.filter(meeting__project=project_access.project).aggregate(
+        total=Count("pk"), late=Count("pk", filter=Q(late=True))
+    )
+    total, late = totals["total"], totals["late"]
+    return render(
+        request,
+        "meetings/papers_report.html",
+        {
+            "access": project_access,
+            "project": project_access.project,
+            "page": paginate(request, meetings),
+            "total": total,
+            "late": late,
+            "late_percent": round(100 * late / total) if total else None,
+        },
+    )

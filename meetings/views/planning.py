@@ -1,0 +1,593 @@
+"""Planning meetings: the project's meetings, the meeting page, creating, changing and
+cancelling a meeting, the venues catalogue, and finding a date."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from coproduce.lib.auth import signed_in_user
+from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
+from coproduce.lib.pagination import paginate
+from meetings import planning, policy, services
+from meetings.lookups import (
+    MeetingAccess,
+    get_date_option_for_user,
+    get_meeting_for_user,
+    get_venue_for_user,
+)
+from meetings.models import (
+    AgendaItem,
+    DateAnswer,
+    DateOption,
+    Invitee,
+    Meeting,
+    MeetingStatus,
+    Paper,
+    PaperFormat,
+    PaperVersion,
+    Reply,
+    Venue,
+)
+from meetings.planning_forms import (
+    CancelForm,
+    DateAnswersForm,
+    DateOptionForm,
+    MeetingForm,
+    VenueForm,
+    VenueSearchForm,
+)
+from projects.lookups import get_project_for_user
+from projects.models import Membership
+
+# The meeting's own fields the form can change; `venue` is saved as its id.
+MEETING_FIELDS = [
+    "title",
+    "purpose",
+    "format",
+    "venue",
+    "video_link",
+    "video_captions",
+    "starts_at",
+    "ends_at",
+]
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _tell_by_other_means(request: HttpRequest, to_contact: list[User]) -> None:
+    if to_contact:
+        messages.warning(
+            request,
+            _(
+                "These people asked not to get email, or have no email address: "
+                "%(names)s. Tell them about the change by phone or post."
+            )
+            % {"names": ", ".join(user.full_name for user in to_contact)},
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# The project's meetings and the meeting page
+
+
+@login_required
+@require_GET
+def meeting_list(request: HttpRequest, project_pk: int) -> HttpResponse:
+    access = get_project_for_user(request, project_pk)
+    meetings = Meeting.objects.filter(project=access.project).select_related("venue")
+    upcoming = list(meetings.upcoming())
+    # Past meetings, and cancelled ones, newest first.
+    past = meetings.exclude(pk__in=[meeting.pk for meeting in upcoming]).order_by(
+        "-starts_at", "-pk"
+    )
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "access": access,
+            "project": access.project,
+            "upcoming": upcoming,
+            "page": paginate(request, past),
+        },
+    )
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk)
+    meeting = access.meeting
+    items = list(AgendaItem.objects.filter(meeting=meeting).select_related("presenter"))
+    papers = list(
+        Paper.objects.filter(meeting=meeting)
+        .select_related("agenda_item")
+        .prefetch_related(
+            Prefetch("versions", queryset=PaperVersion.objects.order_by("format", "pk"))
+        )
+    )
+    # Standard first, then the other formats in the order the catalogue lists them.
+    format_order = {value: index for index, value in enumerate(PaperFormat.values)}
+    paper_rows = [
+        (
+            paper,
+            [
+                version.get_format_display()
+                for version in sorted(
+                    paper.versions.all(), key=lambda version: format_order.get(version.format, 99)
+                )
+            ],
+        )
+        for paper in papers
+    ]
+    replies = Invitee.objects.filter(meeting=meeting).aggregate(
+        invited=Count("pk"),
+        coming=Count("pk", filter=Q(reply=Reply.COMING)),
+        apologies=Count("pk", filter=Q(reply=Reply.APOLOGIES)),
+        waiting=Count("pk", filter=Q(reply=Reply.NONE)),
+        sent=Count("pk", filter=Q(invited_at__isnull=False)),
+    )
+    total = sum(item.minutes for item in items)
+    venue = meeting.venue if meeting.meets_in_person else None
+    is_cancelled = meeting.status == MeetingStatus.CANCELLED
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "access": access,
+            "meeting": meeting,
+            "project": meeting.project,
+            "rows": services.agenda_rows(meeting, items),
+            "total_words": services.duration_words(total) if items else None,
+            "papers": paper_rows,
+            "replies": replies,
+            "venue_features": planning.venue_feature_labels(venue) if venue else [],
+            "over_capacity": venue is not None and replies["invited"] > venue.capacity,
+            "can_see_link": access.can_manage or access.invitee is not None,
+            "is_cancelled": is_cancelled,
+            "cancel_reason": planning.cancel_reason(meeting) if is_cancelled else "",
+            "can_change": access.can_manage and meeting.status in ("planning", "ready"),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning, changing and cancelling a meeting
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, project_pk: int) -> HttpResponse:
+    access = get_project_for_user(request, project_pk, manage=True)
+    form = MeetingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            planning.meeting_create(
+                meeting=form.instance, project=access.project, actor=signed_in_user(request)
+            )
+        except planning.PlanningError as problem:
+            form.add_error("venue", str(problem))
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” is planned. Next, add the agenda and invite people.")
+                % {"title": form.instance.title},
+            )
+            return redirect("meetings:detail", pk=form.instance.pk)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"access": access, "project": access.project, "form": form, "meeting": None},
+        status=400 if form.errors else 200,
+    )
+
+
+def _refuse_cancelled(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
+    if access.meeting.status in (MeetingStatus.PLANNING, MeetingStatus.READY):
+        return None
+    if access.meeting.status == MeetingStatus.CANCELLED:
+        messages.error(request, _("This meeting is cancelled, so it cannot be changed."))
+    else:
+        messages.error(request, _("This meeting has been held, so it cannot be changed."))
+    return redirect("meetings:detail", pk=access.meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk, manage=True)
+    if refused := _refuse_cancelled(request, access):
+        return refused
+    meeting = access.meeting
+    stored = {name: getattr(meeting, name) for name in MEETING_FIELDS}
+    form = MeetingForm(request.POST if request.method == "POST" else None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        changes = {
+            name: getattr(meeting, name)
+            for name in MEETING_FIELDS
+            if getattr(meeting, name) != stored[name]
+        }
+        try:
+            to_contact = planning.meeting_update(
+                meeting=meeting,
+                actor=signed_in_user(request),
+                changes=changes,
+                expected_version=form.cleaned_data["version"],
+                base_url=_base_url(request),
+            )
+        except StaleEdit:
+            fresh = Meeting.objects.select_related("project", "venue").get(pk=pk)
+            form = form_after_stale_edit(MeetingForm, request, instance=fresh)
+        except planning.PlanningError as problem:
+            form.add_error("venue", str(problem))
+        else:
+            messages.success(request, _("The meeting is saved."))
+            _tell_by_other_means(request, to_contact)
+            return redirect("meetings:detail", pk=pk)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"access": access, "project": meeting.project, "form": form, "meeting": meeting},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk, manage=True)
+    if refused := _refuse_cancelled(request, access):
+        return refused
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            to_contact = planning.meeting_cancel(
+                meeting=access.meeting,
+                actor=signed_in_user(request),
+                reason=form.cleaned_data["reason"],
+                base_url=_base_url(request),
+            )
+        except planning.PlanningError as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(
+                request,
+                _(
+                    "“%(title)s” is cancelled. Anyone already invited gets an email that "
+                    "takes it out of their calendar."
+                )
+                % {"title": access.meeting.title},
+            )
+            _tell_by_other_means(request, to_contact)
+        return redirect("meetings:detail", pk=pk)
+    return render(
+        request,
+        "meetings/meeting_cancel.html",
+        {
+            "access": access,
+            "meeting": access.meeting,
+            "project": access.meeting.project,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Venues
+
+
+VENUE_FIELDS = ["name", "address", "directions", "capacity", "notes", *Venue.FEATURES]
+
+
+@login_required
+@require_GET
+def venue_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    can_manage = policy.can_manage_venues(user)
+    venues = Venue.objects.annotate(
+        upcoming_count=Count(
+            "meetings",
+            filter=Q(
+                meetings__status__in=[MeetingStatus.PLANNING, MeetingStatus.READY],
+                meetings__starts_at__gte=timezone.now(),
+            ),
+        )
+    ).order_by("-is_active", "name", "pk")
+    if not can_manage:
+        venues = venues.filter(is_active=True)
+    search = VenueSearchForm(request.GET or None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    if query:
+        venues = venues.filter(name__icontains=query)
+    page = paginate(request, venues)
+    for venue in page:
+        venue.feature_labels = planning.venue_feature_labels(venue)
+    return render(
+        request,
+        "meetings/venue_list.html",
+        {"page": page, "query": query, "search": search, "can_manage": can_manage},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_add(request: HttpRequest) -> HttpResponse:
+    if not policy.can_manage_venues(signed_in_user(request)):
+        raise PermissionDenied
+    form = VenueForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        planning.venue_create(venue=form.instance, actor=signed_in_user(request))
+        messages.success(request, _("“%(name)s” is added.") % {"name": form.instance.name})
+        return redirect("meetings:venues")
+    return render(
+        request,
+        "meetings/venue_form.html",
+        {"form": form, "venue": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = get_venue_for_user(request, pk, manage=True)
+    stored = {name: getattr(venue, name) for name in VENUE_FIELDS}
+    form = VenueForm(request.POST if request.method == "POST" else None, instance=venue)
+    if request.method == "POST" and form.is_valid():
+        changed = [name for name in VENUE_FIELDS if getattr(venue, name) != stored[name]]
+        try:
+            planning.venue_update(
+                venue=venue,
+                actor=signed_in_user(request),
+                changed=changed,
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit:
+            form = form_after_stale_edit(VenueForm, request, instance=Venue.objects.get(pk=pk))
+        else:
+            messages.success(request, _("“%(name)s” is saved.") % {"name": venue.name})
+            return redirect("meetings:venues")
+    return render(
+        request,
+        "meetings/venue_form.html",
+        {"form": form, "venue": Venue.objects.get(pk=pk)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = get_venue_for_user(request, pk, manage=True)
+    if request.method == "POST":
+        planning.venue_retire(venue=venue, actor=signed_in_user(request))
+        messages.success(
+            request,
+            _("“%(name)s” is no longer offered for new meetings.") % {"name": venue.name},
+        )
+        return redirect("meetings:venues")
+    upcoming = list(
+        venue.meetings.filter(
+            status__in=[MeetingStatus.PLANNING, MeetingStatus.READY],
+            starts_at__gte=timezone.now(),
+        ).select_related("project")
+    )
+    return render(request, "meetings/venue_retire.html", {"venue": venue, "upcoming": upcoming})
+
+
+@login_required
+@require_POST
+def venue_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = get_venue_for_user(request, pk, manage=True)
+    planning.venue_restore(venue=venue, actor=signed_in_user(request))
+    messages.success(
+        request, _("“%(name)s” is offered for new meetings again.") % {"name": venue.name}
+    )
+    return redirect("meetings:venues")
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding a date
+
+
+def _poll_open(meeting: Meeting) -> bool:
+    return meeting.starts_at is None and meeting.status == MeetingStatus.PLANNING
+
+
+def _can_answer(access: MeetingAccess) -> bool:
+    return access.membership is not None or access.invitee is not None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def date_poll(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk)
+    meeting = access.meeting
+    user = signed_in_user(request)
+    options = list(
+        DateOption.objects.filter(meeting=meeting).prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=DateAnswer.objects.select_related("user").order_by("user__full_name"),
+            )
+        )
+    )
+    results = planning.poll_results(options)
+    labels = {
+        option.pk: planning.when_words(option.starts_at, option.ends_at) for option in options
+    }
+    mine = {
+        answer.option_id: answer.answer
+        for option in options
+        for answer in option.answers.all()
+        if answer.user_id == user.pk
+    }
+    is_open = _poll_open(meeting)
+    can_answer = is_open and _can_answer(access)
+    to_come = [result.option for result in results if not result.is_past]
+    form = DateAnswersForm(
+        request.POST if request.method == "POST" else None,
+        options=to_come if can_answer else [],
+        current=mine,
+        labels=labels,
+    )
+    if request.method == "POST":
+        if not can_answer:
+            raise PermissionDenied
+        if form.is_valid():
+            saved = planning.date_answers_save(meeting=meeting, user=user, answers=form.answers())
+            if saved:
+                messages.success(request, _("Thank you. Your answers are saved."))
+            else:
+                messages.warning(request, _("You did not choose any answers, so nothing changed."))
+            return redirect("meetings:date_poll", pk=pk)
+    answered = {answer.user_id for option in options for answer in option.answers.all()}
+    waiting = (
+        list(
+            Membership.objects.current()
+            .filter(project=meeting.project)
+            .exclude(user__in=answered)
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+        if access.can_manage and is_open and options
+        else []
+    )
+    return render(
+        request,
+        "meetings/date_poll.html",
+        {
+            "access": access,
+            "meeting": meeting,
+            "project": meeting.project,
+            "results": results,
+            "labels": labels,
+            "form": form,
+            "is_open": is_open,
+            "can_answer": can_answer,
+            "waiting": waiting,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _closed_poll(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
+    if _poll_open(access.meeting):
+        return None
+    messages.error(request, _("The meeting already has a date, or is no longer being planned."))
+    return redirect("meetings:date_poll", pk=access.meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def date_option_add(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk, manage=True)
+    if closed := _closed_poll(request, access):
+        return closed
+    form = DateOptionForm(
+        request.POST if request.method == "POST" else None, meeting=access.meeting
+    )
+    if request.method == "POST" and form.is_valid():
+        option = DateOption(
+            meeting=access.meeting,
+            starts_at=form.cleaned_data["starts_at"],
+            ends_at=form.cleaned_data["ends_at"],
+        )
+        planning.date_option_add(option=option, actor=signed_in_user(request))
+        messages.success(
+            request,
+            _("%(when)s is offered.")
+            % {"when": planning.when_words(option.starts_at, option.ends_at)},
+        )
+        if "add_another" in request.POST:
+            return redirect("meetings:date_option_add", pk=pk)
+        return redirect("meetings:date_poll", pk=pk)
+    return render(
+        request,
+        "meetings/date_option_form.html",
+        {
+            "access": access,
+            "meeting": access.meeting,
+            "project": access.meeting.project,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def date_option_remove(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse:
+    access, option = get_date_option_for_user(request, pk, option_pk, manage=True)
+    if closed := _closed_poll(request, access):
+        return closed
+    when = planning.when_words(option.starts_at, option.ends_at)
+    if request.method == "POST":
+        planning.date_option_remove(option=option, actor=signed_in_user(request))
+        messages.success(request, _("%(when)s is no longer offered.") % {"when": when})
+        return redirect("meetings:date_poll", pk=pk)
+    return render(
+        request,
+        "meetings/date_option_remove.html",
+        {
+            "access": access,
+            "meeting": access.meeting,
+            "project": access.meeting.project,
+            "option": option,
+            "when": when,
+            "answer_count": option.answers.count(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def date_choose(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse:
+    access, option = get_date_option_for_user(request, pk, option_pk, manage=True)
+    if closed := _closed_poll(request, access):
+        return closed
+    when = planning.when_words(option.starts_at, option.ends_at)
+    error = None
+    if request.method == "POST":
+        try:
+            to_contact = planning.date_choose(
+                meeting=access.meeting,
+                option=option,
+                actor=signed_in_user(request),
+                base_url=_base_url(request),
+            )
+        except planning.PlanningError as problem:
+            error = str(problem)
+        else:
+            messages.success(request, _("The meeting is on %(when)s.") % {"when": when})
+            _tell_by_other_means(request, to_contact)
+            return redirect("meetings:detail", pk=pk)
+    results = planning.poll_results(
+        DateOption.objects.filter(pk=option.pk).prefetch_related("answers__user")
+    )
+    return render(
+        request,
+        "meetings/date_choose.html",
+        {
+            "access": access,
+            "meeting": access.meeting,
+            "project": access.meeting.project,
+            "option": option,
+            "result": results[0],
+            "when": when,
+            "error": error,
+            "invited": access.meeting.invitees.filter(invited_at__isnull=False).exists(),
+        },
+        status=400 if error else 200,
+    )

@@ -1,0 +1,549 @@
+"""A meeting's record: who came, the minutes and their versions, decisions, action points,
+who contributed, and the equal-voice figures that come from them.
+
+Every member of the project reads the record; leaders and minute-takers keep it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coproduce.lib.auth import signed_in_user
+from meetings import record
+from meetings.forms_record import (
+    ActionPointForm,
+    AttendanceForm,
+    AttendeesAddForm,
+    ContributionsForm,
+    DecisionForm,
+    MinutesForm,
+)
+from meetings.lookups import (
+    MeetingAccess,
+    get_action_point_for_user,
+    get_decision_for_user,
+    get_meeting_for_user,
+    get_record_item_for_user,
+)
+from meetings.models import (
+    ActionPoint,
+    AgendaItem,
+    Contribution,
+    Decision,
+    InputKind,
+    Invitee,
+    ItemPurpose,
+    MinutesVersion,
+    WrittenInput,
+)
+from projects.lookups import get_project_for_user
+
+
+def _context(access: MeetingAccess, **extra: Any) -> dict[str, Any]:
+    return {
+        "access": access,
+        "meeting": access.meeting,
+        "project": access.meeting.project,
+        **extra,
+    }
+
+
+def _record_url(meeting_pk: int, anchor: str = "") -> str:
+    url = reverse("meetings:record", args=[meeting_pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+# ---------------------------------------------------------------------------------------------
+# The record page
+
+
+@login_required
+@require_GET
+def record_page(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk)
+    meeting = access.meeting
+    invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .exclude(purpose=ItemPurpose.BREAK)
+        .prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("recorded_at", "pk")),
+            Prefetch(
+                "action_points",
+                queryset=ActionPoint.objects.select_related("owner").order_by("recorded_at", "pk"),
+            ),
+        )
+        .annotate(contribution_count=Count("contributions"))
+    )
+    loose_decisions = list(Decision.objects.filter(meeting=meeting, agenda_item__isnull=True))
+    loose_actions = list(
+        ActionPoint.objects.filter(meeting=meeting, agenda_item__isnull=True).select_related(
+            "owner"
+        )
+    )
+    version = record.minutes_version(meeting)
+    notes: dict[int, str] = version.notes if version else {}  # type: ignore[attr-defined]
+    user = signed_in_user(request)
+    return render(
+        request,
+        "meetings/record.html",
+        _context(
+            access,
+            came=[invitee for invitee in invitees if invitee.attended is True],
+            did_not_come=[invitee for invitee in invitees if invitee.attended is False],
+            not_recorded=[invitee for invitee in invitees if invitee.attended is None],
+            items=[(item, notes.get(item.pk, "")) for item in items],
+            loose_decisions=loose_decisions,
+            loose_actions=loose_actions,
+            version=version,
+            problem=record.record_problem(meeting),
+            minutes_problem=record.minutes_problem(meeting),
+            user_pk=user.pk,
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Attendance
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk, minutes=True)
+    meeting = access.meeting
+    problem = record.record_problem(meeting)
+    invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
+    form = AttendanceForm(request.POST if request.method == "POST" else None, invitees=invitees)
+    status = 200
+    if request.method == "POST":
+        if problem:
+            form.is_valid()
+            form.add_error(None, problem)
+        elif form.is_valid():
+            try:
+                record.attendance_save(
+                    meeting=meeting, actor=signed_in_user(request), attended=form.attended()
+                )
+            except record.RecordError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Who came is saved."))
+                return redirect(_record_url(pk, "attendance"))
+        status = 400
+    return render(
+        request,
+        "meetings/record_attendance.html",
+        _context(access, form=form, problem=problem),
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendees_add(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk, minutes=True)
+    meeting = access.meeting
+    problem = record.record_problem(meeting)
+    form = AttendeesAddForm(request.POST if request.method == "POST" else None, meeting=meeting)
+    if request.method == "POST" and form.is_valid() and not problem:
+        try:
+            added = record.attendees_add(
+                meeting=meeting, users=form.cleaned_data["people"], actor=signed_in_user(request)
+            )
+        except record.RecordError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Added %(names)s to the register, as people who came.")
+                % {"names": ", ".join(invitee.user.full_name for invitee in added)},
+            )
+            return redirect("meetings:attendance", pk=pk)
+    if request.method == "POST" and problem:
+        form.add_error(None, problem)
+    return render(
+        request,
+        "meetings/record_attendees_add.html",
+        _context(access, form=form, problem=problem),
+        status=400 if form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Minutes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk, minutes=True)
+    meeting = access.meeting
+    problem = record.minutes_problem(meeting)
+    items = record.items_for_minutes(meeting)
+    latest = record.minutes_version(meeting)
+    notes: dict[int, str] = latest.notes if latest else {}  # type: ignore[attr-defined]
+    form = MinutesForm(
+        request.POST if request.method == "POST" else None,
+        items=items,
+        notes=notes,
+        initial={
+            "based_on": latest.number if latest else 0,
+            "summary": latest.summary if latest else "",
+        },
+    )
+    stale = False
+    if request.method == "POST":
+        if problem:
+            form.is_valid()
+            form.add_error(None, problem)
+        elif form.is_valid():
+            try:
+                version = record.minutes_save(
+                    meeting=meeting,
+                    actor=signed_in_user(request),
+                    based_on=form.cleaned_data["based_on"],
+                    summary=form.cleaned_data["summary"],
+                    change_note=form.cleaned_data["change_note"],
+                    notes=form.notes(),
+                )
+            except record.StaleMinutes as error:
+                # Keep what was typed and start from the newest version, so saving again is
+                # a choice made after seeing the other person's changes.
+                stale = True
+                data = request.POST.copy()
+                data["based_on"] = str(record.minutes_latest_number(meeting))
+                form = MinutesForm(data, items=items, notes=notes)
+                form.is_valid()
+                form.add_error(None, str(error))
+            except record.RecordError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Version %(n)s of the minutes is saved.") % {"n": version.number},
+                )
+                return redirect(_record_url(pk, "minutes"))
+    return render(
+        request,
+        "meetings/minutes_edit.html",
+        _context(
+            access,
+            form=form,
+            problem=problem,
+            latest=latest,
+            # After a refused save, the newest text is shown beside what the person typed.
+            newer=[(item, notes.get(item.pk, "")) for item in items] if stale else None,
+        ),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def minutes_versions(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk)
+    versions = list(
+        MinutesVersion.objects.filter(meeting=access.meeting)
+        .select_related("saved_by")
+        .order_by("-number")
+    )
+    return render(request, "meetings/minutes_versions.html", _context(access, versions=versions))
+
+
+@login_required
+@require_GET
+def minutes_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk)
+    version = record.minutes_version(access.meeting, number)
+    if version is None:
+        raise Http404
+    previous = record.minutes_version(access.meeting, number - 1) if number > 1 else None
+    rows = record.minutes_compare(record.items_for_minutes(access.meeting), version, previous)
+    return render(
+        request,
+        "meetings/minutes_version.html",
+        _context(
+            access,
+            version=version,
+            previous=previous,
+            rows=rows,
+            latest_number=record.minutes_latest_number(access.meeting),
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions and action points
+
+
+def _item_from_query(request: HttpRequest, access: MeetingAccess) -> AgendaItem | None:
+    """The item a "Record a decision on this item" link came from, if any."""
+    item_pk = request.GET.get("item", "")
+    if not item_pk.isdigit():
+        return None
+    return AgendaItem.objects.filter(meeting=access.meeting, pk=int(item_pk)).first()
+
+
+def _refused(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
+    """Send people back to the record, saying why, when the minutes can no longer change."""
+    if problem := record.minutes_problem(access.meeting):
+        messages.error(request, problem)
+        return redirect(_record_url(access.meeting.pk))
+    return None
+
+
+def _decision_page(request: HttpRequest, access: MeetingAccess, decision: Decision) -> HttpResponse:
+    if refused := _refused(request, access):
+        return refused
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        instance=decision,
+        meeting=access.meeting,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record.decision_save(decision=form.instance, actor=signed_in_user(request))
+        except record.RecordError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The decision is saved."))
+            return redirect(_record_url(access.meeting.pk, f"decision-{form.instance.pk}"))
+    return render(
+        request,
+        "meetings/record_decision_form.html",
+        _context(access, form=form, decision=decision),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk, minutes=True)
+    decision = Decision(meeting=access.meeting, agenda_item=_item_from_query(request, access))
+    return _decision_page(request, access, decision)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_edit(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    access, decision = get_decision_for_user(request, pk, decision_pk)
+    return _decision_page(request, access, decision)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_remove(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    access, decision = get_decision_for_user(request, pk, decision_pk)
+    if refused := _refused(request, access):
+        return refused
+    if request.method == "POST":
+        record.decision_remove(decision=decision, actor=signed_in_user(request))
+        messages.success(request, _("The decision is removed from the record."))
+        return redirect(_record_url(pk, "decisions"))
+    return render(
+        request,
+        "meetings/record_remove.html",
+        _context(access, thing=decision, kind="decision"),
+    )
+
+
+def _action_page(request: HttpRequest, access: MeetingAccess, action: ActionPoint) -> HttpResponse:
+    if refused := _refused(request, access):
+        return refused
+    form = ActionPointForm(
+        request.POST if request.method == "POST" else None,
+        instance=action,
+        meeting=access.meeting,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record.action_point_save(action=form.instance, actor=signed_in_user(request))
+        except record.RecordError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The action point is saved."))
+            return redirect(_record_url(access.meeting.pk, f"action-{form.instance.pk}"))
+    return render(
+        request,
+        "meetings/record_action_form.html",
+        _context(access, form=form, action=action),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk, minutes=True)
+    action = ActionPoint(meeting=access.meeting, agenda_item=_item_from_query(request, access))
+    return _action_page(request, access, action)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    access, action = get_action_point_for_user(request, pk, action_pk)
+    return _action_page(request, access, action)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_remove(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    access, action = get_action_point_for_user(request, pk, action_pk)
+    if refused := _refused(request, access):
+        return refused
+    if request.method == "POST":
+        record.action_point_remove(action=action, actor=signed_in_user(request))
+        messages.success(request, _("The action point is removed from the record."))
+        return redirect(_record_url(pk, "actions"))
+    return render(
+        request,
+        "meetings/record_remove.html",
+        _context(access, thing=action, kind="action"),
+    )
+
+
+@login_required
+@require_POST
+def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    """Mark an action point done, or not done after all: its owner or a record keeper."""
+    _access, action = get_action_point_for_user(request, pk, action_pk, minutes=False)
+    done = request.POST.get("done") == "yes"
+    if record.action_point_mark(action=action, actor=signed_in_user(request), done=done):
+        messages.success(
+            request,
+            _("The action point is marked as done.")
+            if done
+            else _("The action point is marked as not done yet."),
+        )
+    return redirect(_record_url(pk, f"action-{action.pk}"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Contributions
+
+
+@login_required
+@require_GET
+def contributions(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk, minutes=True)
+    items = list(
+        AgendaItem.objects.filter(meeting=access.meeting)
+        .exclude(purpose=ItemPurpose.BREAK)
+        .annotate(
+            contribution_count=Count("contributions", distinct=True),
+            people_count=Count("contributions__user", distinct=True),
+        )
+    )
+    return render(
+        request,
+        "meetings/record_contributions.html",
+        _context(access, items=items, problem=record.record_problem(access.meeting)),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contributions_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    access, item = get_record_item_for_user(request, pk, item_pk)
+    if item.purpose == ItemPurpose.BREAK:
+        raise Http404
+    meeting = access.meeting
+    problem = record.record_problem(meeting)
+    invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
+    # People who came first, then those who did not, whose only way in was writing.
+    invitees.sort(key=lambda invitee: (invitee.attended is False, invitee.user.full_name))
+    counts = record.contribution_counts(item)
+    form = ContributionsForm(
+        request.POST if request.method == "POST" else None, invitees=invitees, counts=counts
+    )
+    if request.method == "POST":
+        if problem:
+            form.is_valid()
+            form.add_error(None, problem)
+        elif form.is_valid():
+            try:
+                record.contributions_save(
+                    item=item,
+                    actor=signed_in_user(request),
+                    seen=form.seen_counts(),
+                    wanted=form.wanted(),
+                )
+            except record.RecordError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Who contributed to “%(item)s” is saved.") % {"item": item.title},
+                )
+                return redirect("meetings:contributions", pk=pk)
+    written = set(
+        WrittenInput.objects.filter(agenda_item=item).values_list("author_id", "kind").distinct()
+    )
+    return render(
+        request,
+        "meetings/record_contributions_item.html",
+        _context(
+            access,
+            item=item,
+            form=form,
+            problem=problem,
+            wrote_before={user for user, kind in written if kind == InputKind.ADVANCE},
+            wrote_after={user for user, kind in written if kind == InputKind.COOLING_OFF},
+        ),
+        status=400 if form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Equal-voice figures
+
+
+@login_required
+@require_GET
+def equal_voice(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_meeting_for_user(request, pk)
+    return render(
+        request,
+        "meetings/equal_voice.html",
+        _context(
+            access,
+            voice=record.meeting_voice(access.meeting),
+            ways=Contribution._meta.get_field("way").choices,
+        ),
+    )
+
+
+@login_required
+@require_GET
+def project_equal_voice(request: HttpRequest, project_pk: int) -> HttpResponse:
+    access = get_project_for_user(request, project_pk)
+    last = request.GET.get("last", "")
+    figures = record.project_voice(
+        access.project, last=int(last) if last.isdigit() else record.RECENT_MEETINGS
+    )
+    return render(
+        request,
+        "meetings/equal_voice_project.html",
+        {
+            "access": access,
+            "project": access.project,
+            "figures": figures,
+            "voice": figures.voice,
+            "ways": Contribution._meta.get_field("way").choices,
+            "choices": [3, 6, 12, 24],
+            "last": len(figures.meetings),
+            "asked": int(last) if last.isdigit() else record.RECENT_MEETINGS,
+        },
+    )

@@ -1,0 +1,111 @@
+"""The access plan in a real browser: every page passes axe and reflows at 320 px, and Grace
+records why a need cannot be met with the keyboard alone."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from meetings.models import Meeting, MeetingStatus, UnmetNeedReason
+from meetings.tests import pages_access_plan
+from tests.browser import axe_violations, describe_violations, focused, tab_to
+from tests.conftest import Demo, OpenPage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NARROW = {"width": 320, "height": 640}
+
+
+def check(page: Page, what: str, problems: list[str]) -> None:
+    if violations := axe_violations(page):
+        problems.append(f"{what} at {page.url}:\n{describe_violations(violations)}")
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    if width and scroll_width > width:
+        problems.append(f"{what} at {page.url} is {scroll_width} px wide in {width} px")
+
+
+@pytest.mark.parametrize("viewport", [None, NARROW], ids=["wide", "narrow"])
+def test_it_passes_axe_on_the_access_plan_pages(
+    demo: Demo, open_page: OpenPage, viewport: dict[str, int] | None
+) -> None:
+    options = {"viewport": viewport} if viewport else {}
+    problems: list[str] = []
+    upcoming = pages_access_plan.meeting(demo)
+    booking = pages_access_plan.a_requested_booking(demo)
+    bsl = pages_access_plan.need(demo, "bsl-interpreter")
+    quiet = pages_access_plan.need(demo, "quiet-room")
+
+    grace = open_page("coordinator", **options)
+    for name, kwargs in [
+        ("meetings:access_plan", upcoming),
+        ("meetings:access_plan_people", upcoming),
+        ("meetings:arrangement_add", upcoming),
+        ("meetings:arrangement_edit", booking),
+        ("meetings:arrangement_remove", booking),
+        ("meetings:unmet_reason", bsl),
+        ("meetings:unmet_reason_remove", quiet),
+    ]:
+        grace.goto(reverse(name, kwargs=kwargs))
+        check(grace, name, problems)
+
+    grace.goto(reverse("meetings:unmet_reason", kwargs=bsl))
+    with grace.expect_navigation():
+        grace.get_by_role("button", name="Save the reason").click()
+    expect(grace.locator(".govuk-error-summary")).to_be_visible()
+    check(grace, "the reason form with errors", problems)
+
+    grace.goto(reverse("meetings:access_plan", kwargs=upcoming))
+    with grace.expect_navigation():
+        grace.get_by_role("button", name="Mark the meeting ready").click()
+    expect(grace.locator(".govuk-error-summary")).to_contain_text("cannot be marked ready")
+    check(grace, "the refusal to mark the meeting ready", problems)
+
+    grace.goto(reverse("meetings:access_plan_people", kwargs=upcoming))
+    grace.get_by_label("To plan a meeting they are invited to").check()
+    with grace.expect_navigation():
+        grace.get_by_role("button", name="Show who needs what").click()
+    expect(grace.get_by_role("cell", name="Amira Haddad").first).to_be_visible()
+    check(grace, "who needs what", problems)
+
+    amira = open_page("member", **options)
+    amira.goto(reverse("meetings:access_plan", kwargs=upcoming))
+    expect(amira.get_by_text("Access plan not complete")).to_be_visible()
+    check(amira, "a member's view of the plan", problems)
+
+    assert not problems, "\n\n".join(problems)
+
+
+def test_it_lets_grace_record_why_a_need_cannot_be_met_using_only_the_keyboard(
+    demo: Demo, open_page: OpenPage
+) -> None:
+    meeting = Meeting.objects.get(pk=pages_access_plan.meeting(demo)["pk"])
+    page = open_page("coordinator")
+    page.goto(reverse("meetings:access_plan", args=[meeting.pk]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Access plan")
+
+    tab_to(page, "#ready ~ form button.govuk-button", limit=120)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("British Sign Language (BSL) interpreter")
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNING
+
+    bsl = pages_access_plan.need(demo, "bsl-interpreter")["need_type_pk"]
+    link = f"a[href$='/access/reasons/{bsl}/']"
+    tab_to(page, link, limit=120)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("cannot be met")
+    tab_to(page, "#id_reason")
+    page.keyboard.type("No interpreter is free in the area that afternoon.")
+    page.keyboard.press("Tab")
+    assert focused(page, "#id_offered_instead")
+    page.keyboard.type("Live captions on a screen, and the notes in BSL video afterwards.")
+    tab_to(page, "button.govuk-button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    expect(page.get_by_text("Live captions on a screen")).to_be_visible()
+    reason = UnmetNeedReason.objects.get(meeting=meeting, need_type__code="bsl-interpreter")
+    assert reason.recorded_by == demo.person("coordinator")
