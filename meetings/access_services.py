@@ -145,7 +145,9 @@ def unmet_error(plan: AccessPlan) -> str:
 def meeting_mark_ready(*, meeting: Meeting, actor: User) -> AccessPlan:
     """Mark the meeting ready. Raises AccessPlanError, saying why, when it cannot be."""
     locked = (
-        Meeting.objects.select_for_update().select_related("venue", "project").get(pk=meeting.pk)
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("venue", "project")
+        .get(pk=meeting.pk)
     )
     if locked.status != MeetingStatus.PLANNING:
         raise AccessPlanError(

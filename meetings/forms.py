@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -177,6 +178,17 @@ class PaperVersionForm(SpecificErrorsMixin, forms.Form):
         return cleaned
 
 
+def members_not_invited(meeting: Meeting) -> QuerySet[User]:
+    """The group's current members who are not on the meeting's list yet."""
+    return (
+        User.objects.filter(
+            memberships__project_id=meeting.project_id, memberships__left_at__isnull=True
+        )
+        .exclude(meeting_invitations__meeting=meeting)
+        .order_by("full_name")
+    )
+
+
 class InviteesForm(forms.Form):
     people = forms.ModelMultipleChoiceField(
         label=_("Who to invite"),
@@ -188,13 +200,7 @@ class InviteesForm(forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["people"]
-        field.queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(
-                memberships__project_id=meeting.project_id, memberships__left_at__isnull=True
-            )
-            .exclude(meeting_invitations__meeting=meeting)
-            .order_by("full_name")
-        )
+        field.queryset = members_not_invited(meeting)  # type: ignore[attr-defined]
         field.label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
         # Everyone is ticked to begin with: meetings are for the whole group unless the
         # organiser decides otherwise.

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
-from meetings.forms import PersonChoiceField
+from meetings.forms import PersonChoiceField, members_not_invited
 from meetings.models import (
     ActionPoint,
     AgendaItem,
@@ -81,13 +81,7 @@ class AttendeesAddForm(forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["people"]
-        field.queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(
-                memberships__project_id=meeting.project_id, memberships__left_at__isnull=True
-            )
-            .exclude(meeting_invitations__meeting=meeting)
-            .order_by("full_name")
-        )
+        field.queryset = members_not_invited(meeting)  # type: ignore[attr-defined]
         field.label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
 
 

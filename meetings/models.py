@@ -726,8 +726,13 @@ class Rating(models.IntegerChoices):
 
 
 class AfterMeetingCheck(models.Model):
-    """One person's answers after a meeting. Anonymous answers keep no link to the person."""
+    """One person's answers after a meeting. Anonymous answers keep no link to the person.
 
+    The key is random and the date has no time, so neither the order nor the moment of
+    answering matches a `CheckReceipt` or the audit log.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="checks")
     respondent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

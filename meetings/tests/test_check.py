@@ -2,6 +2,7 @@
 or without a name, and the trend of the answers over time."""
 
 import datetime
+import uuid
 
 import pytest
 from django.db import connection
@@ -63,6 +64,18 @@ def test_it_keeps_anonymous_answers_without_a_link_to_the_person(cast: Cast) -> 
     assert again.status_code == 200
     assert "You have already answered the check for this meeting" in again.text
     assert AfterMeetingCheck.objects.count() == 1
+
+
+def test_it_keys_answers_so_their_order_cannot_be_matched_to_the_receipts(cast: Cast) -> None:
+    meeting = closed_meeting(cast)
+    for person in (cast.member, cast.carer):
+        after.check_submit(meeting=meeting, user=person, answers=after_answers(), anonymous=True)
+
+    checks = AfterMeetingCheck.objects.filter(meeting=meeting)
+    # Random keys and a date without a time: sorting answers says nothing about who sent which.
+    assert all(isinstance(check.pk, uuid.UUID) for check in checks)
+    assert all(type(check.submitted_on) is datetime.date for check in checks)
+    assert CheckReceipt.objects.filter(meeting=meeting).count() == 2
 
 
 def test_it_refuses_a_second_answer_sent_around_the_page(cast: Cast) -> None:

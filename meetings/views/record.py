@@ -6,7 +6,9 @@ Every member of the project reads the record; leaders and minute-takers keep it.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +17,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import User
 from coproduce.lib.auth import signed_in_user
 from meetings import record
 from meetings.forms_record import (
@@ -46,6 +50,9 @@ from meetings.models import (
     WrittenInput,
 )
 from projects.lookups import get_project_for_user
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _context(access: MeetingAccess, **extra: Any) -> dict[str, Any]:
@@ -302,27 +309,76 @@ def _refused(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None
     return None
 
 
-def _decision_page(request: HttpRequest, access: MeetingAccess, decision: Decision) -> HttpResponse:
+@dataclass(frozen=True)
+class _Entry:
+    """What differs between the record's decisions and its action points."""
+
+    kind: str  # "decision" or "action": the template's name for the object, and its anchor
+    form_class: type[DecisionForm] | type[ActionPointForm]
+    save: Callable[[Any, User], None]
+    remove: Callable[[Any, User], None]
+    saved: StrOrPromise
+    removed: StrOrPromise
+    list_anchor: str
+
+
+DECISIONS = _Entry(
+    kind="decision",
+    form_class=DecisionForm,
+    save=lambda decision, actor: record.decision_save(decision=decision, actor=actor),
+    remove=lambda decision, actor: record.decision_remove(decision=decision, actor=actor),
+    saved=gettext_lazy("The decision is saved."),
+    removed=gettext_lazy("The decision is removed from the record."),
+    list_anchor="decisions",
+)
+ACTIONS = _Entry(
+    kind="action",
+    form_class=ActionPointForm,
+    save=lambda action, actor: record.action_point_save(action=action, actor=actor),
+    remove=lambda action, actor: record.action_point_remove(action=action, actor=actor),
+    saved=gettext_lazy("The action point is saved."),
+    removed=gettext_lazy("The action point is removed from the record."),
+    list_anchor="actions",
+)
+
+
+def _entry_page(
+    request: HttpRequest, access: MeetingAccess, entry: _Entry, instance: Decision | ActionPoint
+) -> HttpResponse:
     if refused := _refused(request, access):
         return refused
-    form = DecisionForm(
+    form = entry.form_class(
         request.POST if request.method == "POST" else None,
-        instance=decision,
+        instance=instance,
         meeting=access.meeting,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            record.decision_save(decision=form.instance, actor=signed_in_user(request))
+            entry.save(form.instance, signed_in_user(request))
         except record.RecordError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The decision is saved."))
-            return redirect(_record_url(access.meeting.pk, f"decision-{form.instance.pk}"))
+            messages.success(request, str(entry.saved))
+            return redirect(_record_url(access.meeting.pk, f"{entry.kind}-{form.instance.pk}"))
     return render(
         request,
-        "meetings/record_decision_form.html",
-        _context(access, form=form, decision=decision),
+        f"meetings/record_{entry.kind}_form.html",
+        _context(access, form=form, **{entry.kind: instance}),
         status=400 if form.errors else 200,
+    )
+
+
+def _entry_remove(
+    request: HttpRequest, access: MeetingAccess, entry: _Entry, instance: Decision | ActionPoint
+) -> HttpResponse:
+    if refused := _refused(request, access):
+        return refused
+    if request.method == "POST":
+        entry.remove(instance, signed_in_user(request))
+        messages.success(request, str(entry.removed))
+        return redirect(_record_url(access.meeting.pk, entry.list_anchor))
+    return render(
+        request, "meetings/record_remove.html", _context(access, thing=instance, kind=entry.kind)
     )
 
 
@@ -331,55 +387,21 @@ def _decision_page(request: HttpRequest, access: MeetingAccess, decision: Decisi
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     decision = Decision(meeting=access.meeting, agenda_item=_item_from_query(request, access))
-    return _decision_page(request, access, decision)
+    return _entry_page(request, access, DECISIONS, decision)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_edit(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
     access, decision = get_decision_for_user(request, pk, decision_pk)
-    return _decision_page(request, access, decision)
+    return _entry_page(request, access, DECISIONS, decision)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_remove(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
     access, decision = get_decision_for_user(request, pk, decision_pk)
-    if refused := _refused(request, access):
-        return refused
-    if request.method == "POST":
-        record.decision_remove(decision=decision, actor=signed_in_user(request))
-        messages.success(request, _("The decision is removed from the record."))
-        return redirect(_record_url(pk, "decisions"))
-    return render(
-        request,
-        "meetings/record_remove.html",
-        _context(access, thing=decision, kind="decision"),
-    )
-
-
-def _action_page(request: HttpRequest, access: MeetingAccess, action: ActionPoint) -> HttpResponse:
-    if refused := _refused(request, access):
-        return refused
-    form = ActionPointForm(
-        request.POST if request.method == "POST" else None,
-        instance=action,
-        meeting=access.meeting,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            record.action_point_save(action=form.instance, actor=signed_in_user(request))
-        except record.RecordError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The action point is saved."))
-            return redirect(_record_url(access.meeting.pk, f"action-{form.instance.pk}"))
-    return render(
-        request,
-        "meetings/record_action_form.html",
-        _context(access, form=form, action=action),
-        status=400 if form.errors else 200,
-    )
+    return _entry_remove(request, access, DECISIONS, decision)
 
 
 @login_required
@@ -387,31 +409,21 @@ def _action_page(request: HttpRequest, access: MeetingAccess, action: ActionPoin
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     action = ActionPoint(meeting=access.meeting, agenda_item=_item_from_query(request, access))
-    return _action_page(request, access, action)
+    return _entry_page(request, access, ACTIONS, action)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     access, action = get_action_point_for_user(request, pk, action_pk)
-    return _action_page(request, access, action)
+    return _entry_page(request, access, ACTIONS, action)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_remove(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     access, action = get_action_point_for_user(request, pk, action_pk)
-    if refused := _refused(request, access):
-        return refused
-    if request.method == "POST":
-        record.action_point_remove(action=action, actor=signed_in_user(request))
-        messages.success(request, _("The action point is removed from the record."))
-        return redirect(_record_url(pk, "actions"))
-    return render(
-        request,
-        "meetings/record_remove.html",
-        _context(access, thing=action, kind="action"),
-    )
+    return _entry_remove(request, access, ACTIONS, action)
 
 
 @login_required
