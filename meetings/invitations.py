@@ -239,7 +239,11 @@ def invitation_resend(*, invitee: Invitee, actor: User, base_url: str | None) ->
 
 
 def meeting_changed(
-    *, meeting: Meeting, cancelled: bool = False, base_url: str | None = None
+    *,
+    meeting: Meeting,
+    cancelled: bool = False,
+    reason: str = "",
+    base_url: str | None = None,
 ) -> list[User]:
     """Call after a meeting's date, time, place or format changes, or it is cancelled.
 
@@ -264,6 +268,7 @@ def meeting_changed(
             template="meeting_cancelled" if cancelled else "meeting_updated",
             base_url=base_url,
             cancelled=cancelled,
+            extra={"reason": reason},
         )
         if not cancelled:
             reminders_schedule(meeting=meeting, base_url=base_url)

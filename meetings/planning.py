@@ -171,7 +171,7 @@ def meeting_cancel(
             project=meeting.project,
             data={"meeting": meeting.pk, "reason": reason},
         )
-    return meeting_changed(meeting=meeting, cancelled=True, base_url=base_url)
+    return meeting_changed(meeting=meeting, cancelled=True, reason=reason, base_url=base_url)
 
 
 def cancel_reason(meeting: Meeting) -> str:

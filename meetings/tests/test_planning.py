@@ -465,6 +465,7 @@ def test_it_cancels_a_meeting_and_sends_a_calendar_cancellation(
     assert meeting.cancelled_at is not None
     assert len(mailoutbox) == 1
     assert "METHOD:CANCEL" in str(mailoutbox[0].attachments[0])
+    assert "Why: The venue flooded." in mailoutbox[0].body
     page = client_for(cast.member).get(reverse("meetings:detail", args=[meeting.pk]))
     assert "The venue flooded." in page.content.decode()
     assert (
