@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import AuditEvent, Organisation, User
+from coproduce.lib.ordering import move_in_order
 from meetings.models import (
     FORMAT_FOR_NEED,
     AgendaItem,
@@ -189,20 +190,8 @@ def agenda_item_remove(*, item: AgendaItem, actor: User) -> None:
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, actor: User, up: bool) -> None:
     """Swap an item with the one before (`up`) or after it."""
-    items = list(
-        AgendaItem.objects.select_for_update()
-        .filter(meeting_id=item.meeting_id)
-        .order_by("position", "pk")
-    )
-    index = next(i for i, each in enumerate(items) if each.pk == item.pk)
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(items):
+    if not move_in_order(AgendaItem.objects.filter(meeting_id=item.meeting_id), item, up=up):
         return
-    items[index], items[other] = items[other], items[index]
-    # Numbering from 1 again also mends positions that were equal or had gaps.
-    for position, each in enumerate(items, start=1):
-        each.position = position
-    AgendaItem.objects.bulk_update(items, ["position"])
     AuditEvent.record(
         actor=actor,
         action="agenda.item_moved",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.concurrency import save_if_unchanged
 from coproduce.lib.email import email_send
+from coproduce.lib.ordering import move_in_order
 from projects.models import (
     EQUALITY_QUESTIONS,
     LEADING_ROLES,
@@ -512,20 +513,8 @@ def call_question_remove(*, question: CallQuestion, actor: User) -> None:
 @transaction.atomic
 def call_question_move(*, question: CallQuestion, actor: User, up: bool) -> None:
     """Swap a question with the one before (`up`) or after it on the form."""
-    questions = list(
-        CallQuestion.objects.select_for_update()
-        .filter(call_id=question.call_id)
-        .order_by("position", "pk")
-    )
-    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(questions):
+    if not move_in_order(CallQuestion.objects.filter(call_id=question.call_id), question, up=up):
         return
-    questions[index], questions[other] = questions[other], questions[index]
-    # Numbering from 1 again also mends positions that were equal or had gaps.
-    for position, each in enumerate(questions, start=1):
-        each.position = position
-    CallQuestion.objects.bulk_update(questions, ["position"])
     AuditEvent.record(
         actor=actor,
         action="call.question_moved",
