@@ -7,11 +7,27 @@ the meeting exists; members who try something only organisers may do get a 403.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpRequest
 
 from coproduce.lib.auth import signed_in_user
 from meetings import policy
-from meetings.models import AgendaItem, Invitee, Meeting, Paper, PaperVersion, Venue
+from meetings.models import (
+    ActionPoint,
+    AgendaItem,
+    Arrangement,
+    DateOption,
+    Decision,
+    InputKind,
+    Invitee,
+    Meeting,
+    Paper,
+    PaperVersion,
+    UnmetNeedReason,
+    Venue,
+    WrittenInput,
+)
+from people.models import AccessNeedType
 from projects import policy as project_policy
 from projects.lookups import ProjectAccess
 from projects.models import Membership
@@ -80,29 +96,32 @@ def get_venue_for_user(request: HttpRequest, pk: int, *, manage: bool = False) -
 
 
 # ---------------------------------------------------------------------------------------------
-# Agenda, papers, invitations and replies
+# What belongs to one meeting
+
+
+def _of_meeting[Row: models.Model](
+    access: MeetingAccess, rows: models.QuerySet[Row], pk: int
+) -> Row:
+    """The row `pk` among `rows` of the meeting, with the meeting already attached."""
+    row = rows.filter(meeting=access.meeting, pk=pk).first()
+    if row is None:
+        raise Http404
+    row.meeting = access.meeting  # type: ignore[attr-defined]
+    return row
 
 
 def get_agenda_item_for_user(
-    request: HttpRequest, pk: int, item_pk: int, *, manage: bool = False
+    request: HttpRequest, pk: int, item_pk: int, *, manage: bool = False, minutes: bool = False
 ) -> tuple[MeetingAccess, AgendaItem]:
-    access = get_meeting_for_user(request, pk, manage=manage)
-    item = AgendaItem.objects.filter(meeting=access.meeting, pk=item_pk).first()
-    if item is None:
-        raise Http404
-    item.meeting = access.meeting
-    return access, item
+    access = get_meeting_for_user(request, pk, manage=manage, minutes=minutes)
+    return access, _of_meeting(access, AgendaItem.objects.all(), item_pk)
 
 
 def get_paper_for_user(
     request: HttpRequest, pk: int, paper_pk: int, *, manage: bool = False
 ) -> tuple[MeetingAccess, Paper]:
     access = get_meeting_for_user(request, pk, manage=manage)
-    paper = Paper.objects.filter(meeting=access.meeting, pk=paper_pk).first()
-    if paper is None:
-        raise Http404
-    paper.meeting = access.meeting
-    return access, paper
+    return access, _of_meeting(access, Paper.objects.all(), paper_pk)
 
 
 def get_paper_version_for_user(
@@ -121,19 +140,7 @@ def get_invitee_for_user(
 ) -> tuple[MeetingAccess, Invitee]:
     """Someone invited to a meeting, for its organisers."""
     access = get_meeting_for_user(request, pk, manage=True)
-    invitee = (
-        Invitee.objects.filter(meeting=access.meeting, pk=invitee_pk).select_related("user").first()
-    )
-    if invitee is None:
-        raise Http404
-    invitee.meeting = access.meeting
-    return access, invitee
-
-
-# ---------------------------------------------------------------------------------------------
-# Meetings: planning
-
-from meetings.models import DateOption  # noqa: E402
+    return access, _of_meeting(access, Invitee.objects.select_related("user"), invitee_pk)
 
 
 def get_date_option_for_user(
@@ -141,18 +148,7 @@ def get_date_option_for_user(
 ) -> tuple[MeetingAccess, DateOption]:
     """A date offered in a meeting's poll."""
     access = get_meeting_for_user(request, pk, manage=manage)
-    option = DateOption.objects.filter(meeting=access.meeting, pk=option_pk).first()
-    if option is None:
-        raise Http404
-    option.meeting = access.meeting
-    return access, option
-
-
-# ---------------------------------------------------------------------------------------------
-# Meetings: access plan
-
-from meetings.models import Arrangement, UnmetNeedReason  # noqa: E402
-from people.models import AccessNeedType  # noqa: E402
+    return access, _of_meeting(access, DateOption.objects.all(), option_pk)
 
 
 def get_arrangement_for_user(
@@ -160,11 +156,7 @@ def get_arrangement_for_user(
 ) -> tuple[MeetingAccess, Arrangement]:
     """Support booked for a meeting, for its organisers."""
     access = get_meeting_for_user(request, pk, manage=True)
-    arrangement = Arrangement.objects.filter(meeting=access.meeting, pk=arrangement_pk).first()
-    if arrangement is None:
-        raise Http404
-    arrangement.meeting = access.meeting
-    return access, arrangement
+    return access, _of_meeting(access, Arrangement.objects.all(), arrangement_pk)
 
 
 def get_need_type_for_meeting(
@@ -181,39 +173,12 @@ def get_need_type_for_meeting(
     return access, need_type, reason
 
 
-# ---------------------------------------------------------------------------------------------
-# Meetings: record
-
-# This section's own import, kept here so the shared import block above stays untouched.
-from meetings.models import ActionPoint, Decision  # noqa: E402
-
-
-def get_record_item_for_user(
-    request: HttpRequest, pk: int, item_pk: int
-) -> tuple[MeetingAccess, AgendaItem]:
-    """An agenda item, for the people who keep the meeting's record."""
-    access = get_meeting_for_user(request, pk, minutes=True)
-    item = AgendaItem.objects.filter(meeting=access.meeting, pk=item_pk).first()
-    if item is None:
-        raise Http404
-    item.meeting = access.meeting
-    return access, item
-
-
 def get_decision_for_user(
     request: HttpRequest, pk: int, decision_pk: int
 ) -> tuple[MeetingAccess, Decision]:
     """A decision recorded at a meeting, for the people who keep its record."""
     access = get_meeting_for_user(request, pk, minutes=True)
-    decision = (
-        Decision.objects.filter(meeting=access.meeting, pk=decision_pk)
-        .select_related("agenda_item")
-        .first()
-    )
-    if decision is None:
-        raise Http404
-    decision.meeting = access.meeting
-    return access, decision
+    return access, _of_meeting(access, Decision.objects.select_related("agenda_item"), decision_pk)
 
 
 def get_action_point_for_user(
@@ -222,24 +187,13 @@ def get_action_point_for_user(
     """An action point from a meeting: for the record keepers, or (`minutes=False`) also for
     the person who owns it, who may mark it done."""
     access = get_meeting_for_user(request, pk)
-    action = (
-        ActionPoint.objects.filter(meeting=access.meeting, pk=action_pk)
-        .select_related("agenda_item", "owner")
-        .first()
+    action = _of_meeting(
+        access, ActionPoint.objects.select_related("agenda_item", "owner"), action_pk
     )
-    if action is None:
-        raise Http404
     is_owner = action.owner_id is not None and action.owner_id == signed_in_user(request).pk
     if not access.can_take_minutes and (minutes or not is_owner):
         raise PermissionDenied
-    action.meeting = access.meeting
     return access, action
-
-
-# ---------------------------------------------------------------------------------------------
-# Meetings: after
-
-from meetings.models import InputKind, WrittenInput  # noqa: E402 - kept in this part's section
 
 
 def get_cooling_off_input_for_user(
@@ -249,12 +203,7 @@ def get_cooling_off_input_for_user(
     access = get_meeting_for_user(request, pk)
     if not access.can_answer_input:
         raise PermissionDenied
-    written = (
-        WrittenInput.objects.filter(meeting=access.meeting, pk=input_pk, kind=InputKind.COOLING_OFF)
-        .select_related("author", "agenda_item", "considered_by")
-        .first()
+    rows = WrittenInput.objects.filter(kind=InputKind.COOLING_OFF).select_related(
+        "author", "agenda_item", "considered_by"
     )
-    if written is None:
-        raise Http404
-    written.meeting = access.meeting
-    return access, written
+    return access, _of_meeting(access, rows, input_pk)

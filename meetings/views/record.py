@@ -34,9 +34,9 @@ from meetings.forms_record import (
 from meetings.lookups import (
     MeetingAccess,
     get_action_point_for_user,
+    get_agenda_item_for_user,
     get_decision_for_user,
     get_meeting_for_user,
-    get_record_item_for_user,
 )
 from meetings.models import (
     ActionPoint,
@@ -468,7 +468,7 @@ def contributions(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contributions_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    access, item = get_record_item_for_user(request, pk, item_pk)
+    access, item = get_agenda_item_for_user(request, pk, item_pk, minutes=True)
     if item.purpose == ItemPurpose.BREAK:
         raise Http404
     meeting = access.meeting
