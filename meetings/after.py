@@ -197,6 +197,7 @@ def cooling_off_schedule(*, meeting: Meeting, base_url: str | None = None) -> bo
     once, so nothing is queued there: the window still shuts on time, because
     `Meeting.cooling_off_open` reads the clock; only the "closed" email waits.
     """
+    # Imported here: meetings.tasks imports this module for the task body.
     from meetings.tasks import cooling_off_close as close_task
 
     if meeting.cooling_off_ends_at is None or not close_task.get_backend().supports_defer:

@@ -5,6 +5,7 @@ Queued tasks live in the database, so a restart loses none of them.
 
 from django.tasks import task
 
+from meetings import after
 from meetings.invitations import reminders_send
 
 # ---------------------------------------------------------------------------------------------
@@ -18,14 +19,12 @@ def meeting_reminders_send(meeting_id: int, starts_at_iso: str, base_url: str = 
 
 
 # ---------------------------------------------------------------------------------------------
-# Meetings: after
+# Closing the cooling-off window
 
 
 @task()
 def cooling_off_close(meeting_id: int, ends_at_iso: str, base_url: str = "") -> bool:
     """Close a meeting's cooling-off window and tell members, if it still ends then."""
-    from meetings import after
-
     return after.cooling_off_close(
         meeting_id=meeting_id, ends_at_iso=ends_at_iso, base_url=base_url
     )
