@@ -29,8 +29,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coproduce.lib.auth import signed_in_user
 from coproduce.lib.concurrency import StaleEdit
 from meetings import access_services as services
-from meetings.access_forms import ArrangementForm, MarkReadyForm, UnmetNeedReasonForm
 from meetings.access_plan import AccessPlan, Status, access_plan
+from meetings.forms_access import ArrangementForm, MarkReadyForm, UnmetNeedReasonForm
 from meetings.lookups import (
     MeetingAccess,
     get_arrangement_for_user,

@@ -18,6 +18,14 @@ from coproduce.lib.auth import signed_in_user
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from meetings import planning, policy, services
+from meetings.forms_planning import (
+    CancelForm,
+    DateAnswersForm,
+    DateOptionForm,
+    MeetingForm,
+    VenueForm,
+    VenueSearchForm,
+)
 from meetings.lookups import (
     MeetingAccess,
     get_date_option_for_user,
@@ -36,14 +44,6 @@ from meetings.models import (
     PaperVersion,
     Reply,
     Venue,
-)
-from meetings.planning_forms import (
-    CancelForm,
-    DateAnswersForm,
-    DateOptionForm,
-    MeetingForm,
-    VenueForm,
-    VenueSearchForm,
 )
 from projects.lookups import get_project_for_user
 from projects.models import Membership
