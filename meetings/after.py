@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import AuditEvent, User
-from meetings.invitations import site_root
+from coproduce.lib.urls import site_root
 from meetings.models import (
     AfterMeetingCheck,
     AgendaItem,

@@ -12,7 +12,6 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
+from coproduce.lib.urls import site_root
 from meetings.calendar import meeting_ics
 from meetings.models import (
     AgendaItem,
@@ -45,11 +45,6 @@ REMINDER_GAP = datetime.timedelta(hours=12)
 
 class InvitationError(Exception):
     """Something about the meeting stops invitations or replies; the message says what."""
-
-
-def site_root(base_url: str | None) -> str:
-    """The address links in emails start with: the request's, else the SITE_URL setting."""
-    return str(base_url or getattr(settings, "SITE_URL", "") or "").rstrip("/")
 
 
 def meeting_urls(meeting: Meeting, base_url: str | None) -> dict[str, str]:

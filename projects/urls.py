@@ -105,11 +105,6 @@ urlpatterns = [
         name="invitation_resend",
     ),
     path(
-        "<int:pk>/members/<int:membership_pk>/access/",
-        people_views.member_access,
-        name="member_access",
-    ),
-    path(
         "<int:pk>/invitations/<int:invitation_pk>/withdraw/",
         views.invitation_withdraw,
         name="invitation_withdraw",
