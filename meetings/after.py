@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
+from django.tasks import task
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -197,14 +198,12 @@ def cooling_off_schedule(*, meeting: Meeting, base_url: str | None = None) -> bo
     once, so nothing is queued there: the window still shuts on time, because
     `Meeting.cooling_off_open` reads the clock; only the "closed" email waits.
     """
-    # Imported here: meetings.tasks imports this module for the task body.
-    from meetings.tasks import cooling_off_close as close_task
-
-    if meeting.cooling_off_ends_at is None or not close_task.get_backend().supports_defer:
+    task_backend = cooling_off_close_task.get_backend()
+    if meeting.cooling_off_ends_at is None or not task_backend.supports_defer:
         return False
     # Queued in the caller's transaction: the database backend keeps it only if closing
     # the meeting is kept too.
-    close_task.using(run_after=meeting.cooling_off_ends_at).enqueue(
+    cooling_off_close_task.using(run_after=meeting.cooling_off_ends_at).enqueue(
         meeting_id=meeting.pk,
         ends_at_iso=meeting.cooling_off_ends_at.isoformat(),
         base_url=site_root(base_url),
@@ -263,6 +262,15 @@ def cooling_off_close(
             essential=False,
         )
     return True
+
+
+@task()
+def cooling_off_close_task(meeting_id: int, ends_at_iso: str, base_url: str = "") -> bool:
+    """Close a meeting's cooling-off window and tell members, if it still ends then.
+
+    A task in the database queue (`db_worker` runs it), so a restart loses none.
+    """
+    return cooling_off_close(meeting_id=meeting_id, ends_at_iso=ends_at_iso, base_url=base_url)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -292,8 +293,6 @@ def reminders_schedule(*, meeting: Meeting, base_url: str | None = None) -> list
     of date finds the meeting has moved and does nothing. A task backend that cannot wait
     (the immediate backend tests use) would send them at once, so nothing is queued there.
     """
-    from meetings.tasks import meeting_reminders_send
-
     if meeting.starts_at is None or meeting.status not in (
         MeetingStatus.PLANNING,
         MeetingStatus.READY,
@@ -355,6 +354,15 @@ def reminders_send(
         extra={"days_to_go": max(1, round((meeting.starts_at - now).total_seconds() / 86400))},
     )
     return len(reminded)
+
+
+@task()
+def meeting_reminders_send(meeting_id: int, starts_at_iso: str, base_url: str = "") -> int:
+    """Remind a meeting's invitees, if it still starts when this reminder was set for.
+
+    A task in the database queue (`db_worker` runs it), so a restart loses none.
+    """
+    return reminders_send(meeting_id=meeting_id, starts_at_iso=starts_at_iso, base_url=base_url)
 
 
 # ---------------------------------------------------------------------------------------------
