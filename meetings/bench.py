@@ -7,7 +7,7 @@ and 300 contributions, with earlier meetings behind it for the figures over time
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -27,10 +27,8 @@ from meetings.models import (
     PaperVersion,
     Reply,
 )
+from projects.bench import Data, Page
 from projects.models import Membership, Project
-
-if TYPE_CHECKING:
-    from coproduce.management.commands.bench import Data
 
 PAST_MEETINGS = 12
 
@@ -102,7 +100,7 @@ def meeting_data(*, project: Project, coordinator: User) -> dict[str, Any]:
     return {"meeting": big}
 
 
-def meeting_pages(page: type) -> list[Any]:
+def meeting_pages() -> list[Page]:
     def meeting_url(name: str) -> Any:
         return lambda d: reverse(name, args=[d.extra["meeting"].pk])
 
@@ -116,15 +114,15 @@ def meeting_pages(page: type) -> list[Any]:
         return d.member
 
     return [
-        page("Meetings of a project", project_url("meetings:list"), member),
-        page("Meeting page", meeting_url("meetings:detail"), member),
-        page("Access plan", meeting_url("meetings:access_plan"), coordinator),
-        page("Agenda", meeting_url("meetings:agenda"), member),
-        page("Papers", meeting_url("meetings:papers"), member),
-        page("Invitations", meeting_url("meetings:invitations"), coordinator),
-        page("Record", meeting_url("meetings:record"), member),
-        page("Contributions", meeting_url("meetings:contributions"), coordinator),
-        page("Equal voice at the meeting", meeting_url("meetings:equal_voice"), member),
-        page("Equal voice over time", project_url("meetings:project_equal_voice"), coordinator),
-        page("After-meeting checks over time", project_url("meetings:project_checks"), coordinator),
+        Page("Meetings of a project", project_url("meetings:list"), member),
+        Page("Meeting page", meeting_url("meetings:detail"), member),
+        Page("Access plan", meeting_url("meetings:access_plan"), coordinator),
+        Page("Agenda", meeting_url("meetings:agenda"), member),
+        Page("Papers", meeting_url("meetings:papers"), member),
+        Page("Invitations", meeting_url("meetings:invitations"), coordinator),
+        Page("Record", meeting_url("meetings:record"), member),
+        Page("Contributions", meeting_url("meetings:contributions"), coordinator),
+        Page("Equal voice at the meeting", meeting_url("meetings:equal_voice"), member),
+        Page("Equal voice over time", project_url("meetings:project_equal_voice"), coordinator),
+        Page("After-meeting checks over time", project_url("meetings:project_checks"), coordinator),
     ]

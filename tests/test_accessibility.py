@@ -17,9 +17,6 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from accounts.models import Invitation, User
-from meetings.tests import pages_access_plan, pages_after, pages_record
-from meetings.tests import pages_planning as plan_pages
-from meetings.tests import pages_preparation as prep_pages
 from people.models import ErasureRequest, ErasureStatus
 from projects.models import (
     Application,
@@ -32,6 +29,11 @@ from projects.models import (
 )
 from tests.browser import axe_violations, describe_violations
 from tests.conftest import ANONYMOUS, BROWSER_PERSONAS, Demo, OpenPage
+from tests.pages import meetings_access_plan as pages_access_plan
+from tests.pages import meetings_after as pages_after
+from tests.pages import meetings_planning as plan_pages
+from tests.pages import meetings_preparation as prep_pages
+from tests.pages import meetings_record as pages_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

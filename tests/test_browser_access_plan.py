@@ -6,9 +6,9 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from meetings.models import Meeting, MeetingStatus, UnmetNeedReason
-from meetings.tests import pages_access_plan
 from tests.browser import axe_violations, describe_violations, focused, tab_to
 from tests.conftest import Demo, OpenPage
+from tests.pages import meetings_access_plan as pages_access_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from meetings.models import AfterMeetingCheck, InputKind, WrittenInput
-from meetings.tests import pages_after
 from tests.browser import axe_violations, describe_violations, focused, tab_to
 from tests.conftest import Demo, OpenPage
+from tests.pages import meetings_after as pages_after
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,9 +6,9 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from meetings.models import Availability, DateAnswer
-from meetings.tests import pages_planning
 from tests.browser import axe_violations, describe_violations, focused, tab_to
 from tests.conftest import Demo, OpenPage
+from tests.pages import meetings_planning as pages_planning
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

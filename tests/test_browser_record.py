@@ -6,9 +6,9 @@ from playwright.sync_api import expect
 
 from meetings import record
 from meetings.models import Contribution, Invitee
-from meetings.tests import pages_record
 from tests.browser import focused, tab_to
 from tests.conftest import Demo, OpenPage
+from tests.pages import meetings_record as pages_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

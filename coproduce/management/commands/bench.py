@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -24,29 +22,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Organisation, OrgRole, User
+from meetings.bench import meeting_data, meeting_pages
+from projects.bench import Data, Page
 from projects.models import Membership, MemberType, Project, ProjectRole
 
 PROJECTS = 60
 PEOPLE = 900
 MEMBERS_PER_PROJECT = 15
 AUDIT_EVENTS_PER_PROJECT = 150
-
-
-@dataclass
-class Page:
-    name: str
-    url: Callable[[Data], str]
-    as_person: Callable[[Data], User]
-    target_ms: float = 250.0
-
-
-@dataclass
-class Data:
-    administrator: User
-    coordinator: User
-    member: User
-    project: Project
-    extra: dict[str, Any]
 
 
 def _pages() -> list[Page]:
@@ -64,9 +47,7 @@ def _pages() -> list[Page]:
         ),
         Page("Audit log", lambda d: reverse("accounts:audit_log"), lambda d: d.administrator),
     ]
-    from meetings.bench import meeting_pages  # the meetings app adds its own pages
-
-    return pages + meeting_pages(Page)
+    return pages + meeting_pages()
 
 
 class Command(BaseCommand):
@@ -146,8 +127,6 @@ class Command(BaseCommand):
             project=project,
             extra={},
         )
-        from meetings.bench import meeting_data
-
         data.extra = meeting_data(project=project, coordinator=coordinator)
         return data
 
