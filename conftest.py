@@ -12,7 +12,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import Organisation, OrgRole, User
-from projects.models import Membership, MemberType, Project, ProjectRole
+from people.models import MemberType
+from projects.models import Membership, Project, ProjectRole
 
 PASSWORD = "a-long-test-password"  # noqa: S105
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, User
 from coproduce.lib.email import email_send
 from coproduce.lib.forms import SpecificErrorsMixin
-from projects.models import MemberType, ProjectRole
+from people.models import MemberType
+from projects.models import ProjectRole
 
 LOGO_MAX_BYTES = 1024 * 1024
 

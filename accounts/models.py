@@ -12,7 +12,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import MemberType, ProjectRole
+from people.models import MemberType
+from projects.models import ProjectRole
 
 if TYPE_CHECKING:
     from projects.models import Project

@@ -39,8 +39,7 @@ from meetings.models import (
     Venue,
 )
 from meetings.services import duration_words, longest_stretch_without_break
-from people.models import AccessNeed, AccessNeedType
-from projects.models import MemberType
+from people.models import AccessNeed, AccessNeedType, MemberType
 
 
 class Status(enum.StrEnum):

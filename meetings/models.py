@@ -18,8 +18,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from people.models import AccessNeedType
-from projects.models import MemberType, Project
+from people.models import AccessNeedType, MemberType
+from projects.models import Project
 
 # ---------------------------------------------------------------------------------------------
 # Venues

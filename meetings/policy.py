@@ -8,7 +8,8 @@ its coordinators keep the catalogue.
 """
 
 from accounts.models import User
-from projects.models import Membership, MemberType, ProjectRole
+from people.models import MemberType
+from projects.models import Membership, ProjectRole
 from projects.policy import AnyUser, can_manage_project
 
 

@@ -32,7 +32,8 @@ from meetings.models import (
     MeetingStatus,
     MinutesVersion,
 )
-from projects.models import Membership, MemberType, Project
+from people.models import MemberType
+from projects.models import Membership, Project
 
 
 class RecordError(Exception):

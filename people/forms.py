@@ -11,11 +11,11 @@ from people.models import (
     ContactFrequency,
     DetailKind,
     ErasureRequest,
+    MemberType,
     NeedCategory,
     PrivacyNotice,
     Profile,
 )
-from projects.models import MemberType
 
 ATTENDANCE_MODES = [
     ("attends_in_person", _("In person")),

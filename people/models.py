@@ -13,7 +13,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import MemberType
+
+class MemberType(models.TextChoices):
+    """What a person brings to the group. Equal partners, different experience."""
+
+    LIVED_EXPERIENCE = "lived_experience", _("Lived experience")
+    CARER = "carer", _("Carer")
+    PROFESSIONAL = "professional", _("Professional")
+    COMMISSIONER = "commissioner", _("Commissioner")
+    FACILITATOR = "facilitator", _("Facilitator")
 
 
 class NeedCategory(models.TextChoices):

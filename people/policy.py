@@ -9,8 +9,8 @@ state why, and each viewing is recorded.
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import OrgRole, User
-from people.models import Profile
-from projects.models import Membership, MemberType, ProjectRole
+from people.models import MemberType, Profile
+from projects.models import Membership, ProjectRole
 
 
 def arranges_support(viewer: User, viewer_membership: Membership | None) -> bool:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
+from people.models import MemberType
 from projects.models import (
     EQUALITY_QUESTIONS,
     STATUS_ACTIONS,
@@ -17,7 +18,6 @@ from projects.models import (
     Call,
     CallQuestion,
     Membership,
-    MemberType,
     Project,
     ProjectRole,
     ProjectStatus,

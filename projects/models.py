@@ -12,18 +12,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from people.models import MemberType
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-
-class MemberType(models.TextChoices):
-    """What a person brings to the group. Equal partners, different experience."""
-
-    LIVED_EXPERIENCE = "lived_experience", _("Lived experience")
-    CARER = "carer", _("Carer")
-    PROFESSIONAL = "professional", _("Professional")
-    COMMISSIONER = "commissioner", _("Commissioner")
-    FACILITATOR = "facilitator", _("Facilitator")
 
 
 class ProjectRole(models.TextChoices):

@@ -15,6 +15,7 @@ from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.concurrency import save_if_unchanged
 from coproduce.lib.email import email_send
 from coproduce.lib.ordering import move_in_order
+from people.models import MemberType
 from projects.models import (
     EQUALITY_QUESTIONS,
     LEADING_ROLES,
@@ -31,7 +32,6 @@ from projects.models import (
     EqualityReceipt,
     EqualityResponse,
     Membership,
-    MemberType,
     PanelMember,
     Project,
     ProjectRole,

@@ -17,6 +17,7 @@ from coproduce.lib.auth import signed_in_user
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from people import policy as access_policy
+from people.models import MemberType
 from projects import policy, services
 from projects.forms import (
     ALREADY_APPLIED,
@@ -69,7 +70,6 @@ from projects.models import (
     Involvement,
     Level,
     Membership,
-    MemberType,
     Project,
     ProjectRole,
     Skill,

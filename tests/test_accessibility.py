@@ -17,16 +17,8 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from accounts.models import Invitation, User
-from people.models import ErasureRequest, ErasureStatus
-from projects.models import (
-    Application,
-    Call,
-    CallQuestion,
-    MemberType,
-    ProjectRole,
-    Skill,
-    Stakeholder,
-)
+from people.models import ErasureRequest, ErasureStatus, MemberType
+from projects.models import Application, Call, CallQuestion, ProjectRole, Skill, Stakeholder
 from tests.browser import axe_violations, describe_violations
 from tests.conftest import ANONYMOUS, BROWSER_PERSONAS, Demo, OpenPage
 from tests.pages import meetings_access_plan as pages_access_plan

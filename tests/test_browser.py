@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from accounts import services as account_services
 from accounts.models import User
-from projects.models import Membership, MemberType, ProjectRole
+from people.models import MemberType
+from projects.models import Membership, ProjectRole
 from tests.browser import focused, tab_to
 from tests.conftest import Demo, OpenPage
 

@@ -17,14 +17,13 @@ from conftest import Cast, client_for
 from meetings.tests import grid_access_plan, grid_after, grid_record
 from meetings.tests import grid_planning as plan
 from meetings.tests import grid_preparation as prep
-from people.models import ErasureRequest
+from people.models import ErasureRequest, MemberType
 from projects.models import (
     Application,
     ApplicationStatus,
     ApplicationStatusChange,
     Call,
     CallQuestion,
-    MemberType,
     PanelMember,
     ProjectRole,
     Skill,

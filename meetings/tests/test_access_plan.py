@@ -39,8 +39,8 @@ from meetings.tests.access_plan_helpers import (
     need_type,
     old_library,
 )
-from people.models import AccessNeedType
-from projects.models import Membership, MemberType
+from people.models import AccessNeedType, MemberType
+from projects.models import Membership
 
 
 @pytest.fixture(autouse=True)

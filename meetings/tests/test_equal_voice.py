@@ -8,7 +8,7 @@ from conftest import Cast
 from meetings import record
 from meetings.models import Contribution, ContributionWay, Invitee, Meeting
 from meetings.tests.grid_record import first_item, held_meeting
-from projects.models import MemberType
+from people.models import MemberType
 
 
 def came(meeting: Meeting, *people: User) -> None:

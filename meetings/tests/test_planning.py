@@ -26,7 +26,8 @@ from meetings.models import (
     Reply,
     Venue,
 )
-from projects.models import Membership, MemberType
+from people.models import MemberType
+from projects.models import Membership
 
 pytestmark = pytest.mark.django_db
 

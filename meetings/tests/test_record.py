@@ -18,7 +18,7 @@ from meetings.models import (
     MinutesVersion,
 )
 from meetings.tests.grid_record import first_item, held_meeting
-from projects.models import MemberType
+from people.models import MemberType
 
 
 def invitee(meeting_pk: int, user_pk: int) -> Invitee:

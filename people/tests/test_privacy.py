@@ -24,11 +24,12 @@ from people.models import (
     Consent,
     ErasureRequest,
     ErasureStatus,
+    MemberType,
     PersonMemberType,
     PrivacyNotice,
     Profile,
 )
-from projects.models import Membership, MemberType, Project, ProjectRole
+from projects.models import Membership, Project, ProjectRole
 from projects.services import membership_add
 
 BANNER = "We have a new privacy notice"

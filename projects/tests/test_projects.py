@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from conftest import Cast, client_for, make_user
-from projects.models import Membership, MemberType, Project, ProjectRole
+from people.models import MemberType
+from projects.models import Membership, Project, ProjectRole
 
 # What the edit page sends back unchanged for the group's make-up targets and meeting settings.
 TARGETS = {

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, User
 from conftest import Cast, client_for
 from coproduce.lib.concurrency import STALE_EDIT_MESSAGE
+from people.models import MemberType
 from projects import services
 from projects.models import (
     STATUS_MOVED,
@@ -27,7 +28,6 @@ from projects.models import (
     CallQuestion,
     CallStatus,
     Membership,
-    MemberType,
     PanelMember,
     QuestionKind,
 )

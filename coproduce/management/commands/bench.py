@@ -23,8 +23,9 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Organisation, OrgRole, User
 from meetings.bench import meeting_data, meeting_pages
+from people.models import MemberType
 from projects.bench import Data, Page
-from projects.models import Membership, MemberType, Project, ProjectRole
+from projects.models import Membership, Project, ProjectRole
 
 PROJECTS = 60
 PEOPLE = 900

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Invitation, Organisation, OrgRole, User
 from meetings import demo as meetings_demo
 from people.catalogue import add_starting_catalogue
-from people.models import AccessNeed, AccessNeedType, Consent, PrivacyNotice, Profile
+from people.models import AccessNeed, AccessNeedType, Consent, MemberType, PrivacyNotice, Profile
 from people.services import privacy_notice_publish
 from projects.models import (
     Application,
@@ -29,7 +29,6 @@ from projects.models import (
     EqualityReceipt,
     EqualityResponse,
     Membership,
-    MemberType,
     PanelMember,
     Project,
     ProjectRole,
