@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.models import AuditEvent, Invitation, Organisation, User
+from accounts.models import AuditEvent, Organisation, User
 
 
 @admin.register(User)
@@ -19,14 +19,6 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
-
-
-@admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "project", "role", "created_at", "expires_at", "accepted_at"]
-    list_filter = ["project"]
-    search_fields = ["email", "full_name"]
-    exclude = ["token_hash"]
 
 
 @admin.register(AuditEvent)

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,13 +8,6 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from people.models import MemberType
-from projects.models import ProjectRole
-
-if TYPE_CHECKING:
-    from projects.models import Project
-
 
 class OrgRole(models.TextChoices):
     """What a person may do across the whole organisation, beyond their projects."""
@@ -184,89 +174,6 @@ class Organisation(models.Model):
         return organisation
 
 
-class InvitationQuerySet(models.QuerySet["Invitation"]):
-    def pending(self) -> InvitationQuerySet:
-        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True)
-
-
-def hash_token(token: str) -> str:
-    # Only a hash is stored, so a copy of the database does not hand out working links.
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-class Invitation(models.Model):
-    """An emailed link that lets a person set a password (if new) and join a project."""
-
-    email = models.EmailField(_("email address"))
-    full_name = models.CharField(_("name"), max_length=150, blank=True)
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.CASCADE, related_name="invitations"
-    )
-    member_type = models.CharField(_("member type"), max_length=20, choices=MemberType.choices)
-    role = models.CharField(_("role in the project"), max_length=20, choices=ProjectRole.choices)
-    message = models.TextField(_("personal message"), blank=True)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-
-    objects = InvitationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                "project",
-                Lower("email"),
-                condition=models.Q(accepted_at__isnull=True, withdrawn_at__isnull=True),
-                name="invitation_one_pending_per_email_and_project",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(accepted_at__isnull=False, withdrawn_at__isnull=False),
-                name="invitation_not_both_accepted_and_withdrawn",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.email} → {self.project_id}"
-
-    def issue_token(self, valid_days: int) -> str:
-        """Set a fresh token and expiry; returns the token, which only the email carries."""
-        token = secrets.token_urlsafe(32)
-        self.token_hash = hash_token(token)
-        self.expires_at = timezone.now() + timedelta(days=valid_days)
-        return token
-
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.withdrawn_at is None
-
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
-
-    @property
-    def is_usable(self) -> bool:
-        return self.is_pending and not self.is_expired
-
-    @property
-    def status_label(self) -> str:
-        if self.accepted_at:
-            return str(_("Accepted"))
-        if self.withdrawn_at:
-            return str(_("Withdrawn"))
-        if self.is_expired:
-            return str(_("Expired"))
-        return str(_("Waiting for reply"))
-
-
 class AuditEvent(models.Model):
     """Who did what, and when: kept for accountability, never edited."""
 
@@ -275,6 +182,7 @@ class AuditEvent(models.Model):
     )
     action = models.CharField(max_length=60, db_index=True)
     summary = models.CharField(max_length=300)
+    # Named, not imported: the audit log sits below the projects it also records.
     project = models.ForeignKey(
         "projects.Project",
         on_delete=models.SET_NULL,
@@ -301,7 +209,7 @@ class AuditEvent(models.Model):
         actor: User | None,
         action: str,
         summary: str,
-        project: Project | None = None,
+        project: models.Model | None = None,
         subject: User | None = None,
         data: dict[str, Any] | None = None,
     ) -> AuditEvent:

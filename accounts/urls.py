@@ -62,7 +62,6 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("organisation/", views.organisation_settings, name="organisation"),
     path("audit-log/", views.audit_log, name="audit_log"),
 ]

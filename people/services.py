@@ -9,7 +9,7 @@ from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AuditEvent, Invitation, Organisation, OrgRole, User
+from accounts.models import AuditEvent, Organisation, OrgRole, User
 from coproduce.lib.email import email_send
 from people.models import (
     AccessNeed,
@@ -21,7 +21,7 @@ from people.models import (
     PrivacyNotice,
     Profile,
 )
-from projects.models import Membership, Project
+from projects.models import Invitation, Membership, Project
 
 
 def profile_for(user: User) -> Profile:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from projects.models import Membership, Project
+from projects.models import Invitation, Membership, Project
 
 
 class MembershipInline(admin.TabularInline):
@@ -15,3 +15,11 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["name"]
     inlines = [MembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "project", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["project"]
+    search_fields = ["email", "full_name"]
+    exclude = ["token_hash"]

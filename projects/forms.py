@@ -2,9 +2,12 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 from people.models import MemberType
 from projects.models import (
@@ -537,3 +540,86 @@ class EnteredApplicationForm(ApplicationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.order_fields(["channel"])
+
+
+class InvitationForm(SpecificErrorsMixin, forms.Form):
+    required_messages = {
+        "email": _("Enter their email address"),
+        "full_name": _("Enter their name"),
+        "member_type": _("Choose what they bring to the group"),
+        "role": _("Choose their role in the project"),
+    }
+    email = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    full_name = forms.CharField(
+        label=_("Their name"),
+        max_length=150,
+        help_text=_("So the email can greet them. They can change it when they join."),
+    )
+    member_type = forms.ChoiceField(
+        label=_("What they bring to the group"),
+        choices=MemberType.choices,
+        widget=forms.RadioSelect,
+    )
+    role = forms.ChoiceField(
+        label=_("Their role in the project"),
+        choices=ProjectRole.choices,
+        initial=ProjectRole.MEMBER,
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("A personal message (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("It is added to the invitation email."),
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class AcceptInvitationForm(SpecificErrorsMixin, forms.Form):
+    """For someone new to Coproduce: their name and a password of their own."""
+
+    required_messages = {
+        "full_name": _("Enter your full name"),
+        "password1": _("Choose a password"),
+        "password2": _("Type the password again"),
+    }
+
+    full_name = forms.CharField(
+        label=_("Your full name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters. Avoid common words and passwords you use elsewhere."),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords are different. Type them again."))
+        elif password1:
+            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

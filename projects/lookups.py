@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from accounts.models import Invitation, User
+from accounts.models import User
 from projects import policy
 from projects.models import (
     Application,
     Call,
     CallQuestion,
+    Invitation,
     Membership,
     PanelMember,
     Project,

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import operator
+import secrets
 import uuid
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -744,3 +747,87 @@ class ApplicationStatusChange(models.Model):
     @property
     def letter_due(self) -> bool:
         return self.to_status in LETTER_STATUSES and self.letter_sent_at is None
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True)
+
+
+def hash_token(token: str) -> str:
+    # Only a hash is stored, so a copy of the database does not hand out working links.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """An emailed link that lets a person set a password (if new) and join a project."""
+
+    email = models.EmailField(_("email address"))
+    full_name = models.CharField(_("name"), max_length=150, blank=True)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    member_type = models.CharField(_("member type"), max_length=20, choices=MemberType.choices)
+    role = models.CharField(_("role in the project"), max_length=20, choices=ProjectRole.choices)
+    message = models.TextField(_("personal message"), blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "project",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, withdrawn_at__isnull=True),
+                name="invitation_one_pending_per_email_and_project",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(accepted_at__isnull=False, withdrawn_at__isnull=False),
+                name="invitation_not_both_accepted_and_withdrawn",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.project_id}"
+
+    def issue_token(self, valid_days: int) -> str:
+        """Set a fresh token and expiry; returns the token, which only the email carries."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.expires_at = timezone.now() + timedelta(days=valid_days)
+        return token
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.is_pending and not self.is_expired
+
+    @property
+    def status_label(self) -> str:
+        if self.accepted_at:
+            return str(_("Accepted"))
+        if self.withdrawn_at:
+            return str(_("Withdrawn"))
+        if self.is_expired:
+            return str(_("Expired"))
+        return str(_("Waiting for reply"))

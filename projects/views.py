@@ -1,18 +1,17 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import services as account_services
-from accounts.forms import InvitationForm
-from accounts.models import AuditEvent, Invitation, User
+from accounts.models import AuditEvent, User
 from coproduce.lib.auth import signed_in_user
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
@@ -21,6 +20,7 @@ from people.models import MemberType
 from projects import policy, services
 from projects.forms import (
     ALREADY_APPLIED,
+    AcceptInvitationForm,
     ApplicationForm,
     ApplicationMoveForm,
     ApplicationSearchForm,
@@ -32,6 +32,7 @@ from projects.forms import (
     DecisionLetterForm,
     EnteredApplicationForm,
     EqualityForm,
+    InvitationForm,
     MemberSearchForm,
     MembershipForm,
     OnboardingForm,
@@ -67,6 +68,7 @@ from projects.models import (
     CallQuestion,
     EqualityReceipt,
     EqualityResponse,
+    Invitation,
     Involvement,
     Level,
     Membership,
@@ -75,6 +77,7 @@ from projects.models import (
     Skill,
     SkillOffer,
     Stakeholder,
+    hash_token,
 )
 
 
@@ -250,13 +253,13 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvitationForm(request.POST if request.method == "POST" else None, initial=prefilled)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = account_services.invitation_create(
+            invitation = services.invitation_create(
                 project=access.project,
                 invited_by=signed_in_user(request),
                 base_url=request.build_absolute_uri("/"),
                 **form.cleaned_data,
             )
-        except account_services.InvitationError as error:
+        except services.InvitationError as error:
             form.add_error("email", str(error))
         else:
             messages.success(
@@ -331,12 +334,12 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
 def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     _access, invitation = get_invitation_for_user(request, pk, invitation_pk)
     try:
-        account_services.invitation_resend(
+        services.invitation_resend(
             invitation=invitation,
             actor=signed_in_user(request),
             base_url=request.build_absolute_uri("/"),
         )
-    except account_services.InvitationError as error:
+    except services.InvitationError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -351,10 +354,8 @@ def invitation_withdraw(request: HttpRequest, pk: int, invitation_pk: int) -> Ht
     access, invitation = get_invitation_for_user(request, pk, invitation_pk)
     if request.method == "POST":
         try:
-            account_services.invitation_withdraw(
-                invitation=invitation, actor=signed_in_user(request)
-            )
-        except account_services.InvitationError as error:
+            services.invitation_withdraw(invitation=invitation, actor=signed_in_user(request))
+        except services.InvitationError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -1362,3 +1363,66 @@ def apply(request: HttpRequest, call_pk: int) -> HttpResponse:
         context | {"form": form},
         status=400 if form.errors else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation email links to. Works for new and existing people."""
+    invite = (
+        Invitation.objects.select_related("project", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if invite is None:
+        raise Http404
+    if not invite.is_usable:
+        return render(request, "projects/invitation_unusable.html", {"invitation": invite})
+
+    user = request.user if isinstance(request.user, User) else None
+    has_account = user is not None or User.objects.filter(email__iexact=invite.email).exists()
+    wrong_person = user is not None and user.email.lower() != invite.email.lower()
+    form = (
+        None
+        if has_account
+        else AcceptInvitationForm(
+            request.POST if request.method == "POST" else None, email=invite.email
+        )
+    )
+
+    if request.method == "POST" and not wrong_person:
+        if user is not None:
+            services.invitation_accept(invitation=invite, user=user)
+            return _joined(request, invite)
+        if form is not None and form.is_valid():
+            try:
+                new_user = services.invitation_accept(
+                    invitation=invite,
+                    user=None,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+            except services.InvitationError as error:
+                form.add_error(None, str(error))
+            else:
+                login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+                return _joined(request, invite)
+
+    return render(
+        request,
+        "projects/invitation.html",
+        {
+            "invitation": invite,
+            "form": form,
+            "has_account": has_account,
+            "wrong_person": wrong_person,
+            "signed_in": user is not None,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _joined(request: HttpRequest, invite: Invitation) -> HttpResponse:
+    messages.success(
+        request, _("Welcome. You have joined %(project)s.") % {"project": invite.project.name}
+    )
+    return redirect("projects:detail", pk=invite.project_id)

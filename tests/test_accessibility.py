@@ -16,9 +16,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from accounts.models import Invitation, User
+from accounts.models import User
 from people.models import ErasureRequest, ErasureStatus, MemberType
-from projects.models import Application, Call, CallQuestion, ProjectRole, Skill, Stakeholder
+from projects.models import (
+    Application,
+    Call,
+    CallQuestion,
+    Invitation,
+    ProjectRole,
+    Skill,
+    Stakeholder,
+)
 from tests.browser import axe_violations, describe_violations
 from tests.conftest import ANONYMOUS, BROWSER_PERSONAS, Demo, OpenPage
 from tests.pages import meetings_access_plan as pages_access_plan
@@ -61,7 +69,7 @@ def invite(demo: Demo, email: str, **state: Any) -> tuple[Invitation, str]:
 
 def invitation_link(demo: Demo, email: str, **state: Any) -> str:
     _invitation, token = invite(demo, email, **state)
-    return reverse("accounts:invitation", args=[token])
+    return reverse("invitation_accept", args=[token])
 
 
 def withdraw_page(demo: Demo, email: str) -> str:
@@ -159,7 +167,7 @@ RECIPES: dict[str, Recipe] = {
     "accounts:password_reset_complete": Recipe(),
     "accounts:password_change": Recipe(),
     "accounts:password_change_done": Recipe(),
-    "accounts:invitation": Recipe(url=lambda demo: invitation_link(demo, "newcomer@example.org")),
+    "invitation_accept": Recipe(url=lambda demo: invitation_link(demo, "newcomer@example.org")),
     "accounts:organisation": Recipe(),
     "accounts:audit_log": Recipe(),
     "projects:list": Recipe(),

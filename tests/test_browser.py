@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from accounts import services as account_services
 from accounts.models import User
 from people.models import MemberType
+from projects import services as project_services
 from projects.models import Membership, ProjectRole
 from tests.browser import focused, tab_to
 from tests.conftest import Demo, OpenPage
@@ -24,7 +24,7 @@ NEW_PASSWORD = "river-kettle-lantern-42"
 def invitation_link_from_email(demo: Demo, email: str) -> str:
     """Grace, the coordinator, invites someone new; returns the link from their email."""
     mail.outbox.clear()
-    account_services.invitation_create(
+    project_services.invitation_create(
         project=demo.website,
         email=email,
         full_name="Nadia Karim",

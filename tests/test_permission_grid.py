@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import Invitation, User
+from accounts.models import User
 from conftest import Cast, client_for
 from meetings.tests import grid_access_plan, grid_after, grid_record
 from meetings.tests import grid_planning as plan
@@ -24,6 +24,7 @@ from projects.models import (
     ApplicationStatusChange,
     Call,
     CallQuestion,
+    Invitation,
     PanelMember,
     ProjectRole,
     Skill,
@@ -200,7 +201,7 @@ GRID: dict[str, Rule] = {
     "accounts:password_reset_complete": Rule(everyone(OK)),
     "accounts:password_change": Rule(signed_in(OK)),
     "accounts:password_change_done": Rule(signed_in(OK)),
-    "accounts:invitation": Rule(everyone(OK), args=invitation_token),
+    "invitation_accept": Rule(everyone(OK), args=invitation_token),
     "accounts:organisation": Rule(administrators_only()),
     "accounts:audit_log": Rule(administrators_only()),
     "projects:list": Rule(signed_in(OK)),

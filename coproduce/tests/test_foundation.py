@@ -6,9 +6,9 @@ from pathlib import Path
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import Invitation, Organisation, User
+from accounts.models import Organisation, User
 from conftest import Cast, client_for
-from projects.models import Membership, Project
+from projects.models import Invitation, Membership, Project
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Invitation, User
+from accounts.models import AuditEvent, User
 from conftest import PASSWORD, Cast, client_for, make_user
 from people import services
 from people.context_processors import privacy_consent
@@ -29,7 +29,7 @@ from people.models import (
     PrivacyNotice,
     Profile,
 )
-from projects.models import Membership, Project, ProjectRole
+from projects.models import Invitation, Membership, Project, ProjectRole
 from projects.services import membership_add
 
 BANNER = "We have a new privacy notice"

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Invitation, Organisation, OrgRole, User
+from accounts.models import AuditEvent, Organisation, OrgRole, User
 from meetings import demo as meetings_demo
 from people.catalogue import add_starting_catalogue
 from people.models import AccessNeed, AccessNeedType, Consent, MemberType, PrivacyNotice, Profile
@@ -28,6 +28,7 @@ from projects.models import (
     CallQuestion,
     EqualityReceipt,
     EqualityResponse,
+    Invitation,
     Membership,
     PanelMember,
     Project,

@@ -7,9 +7,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Invitation, User
+from accounts.models import AuditEvent, User
 from conftest import PASSWORD, Cast, client_for
-from projects.models import Membership
+from projects.models import Invitation, Membership
 
 INVITE = {
     "email": "Nadia@Example.org",
@@ -131,7 +131,7 @@ def test_it_refuses_expired_and_withdrawn_links(cast: Cast, client) -> None:
 
 
 def test_it_gives_404_for_an_unknown_token(client, db) -> None:
-    assert client.get(reverse("accounts:invitation", args=["made-up"])).status_code == 404
+    assert client.get(reverse("invitation_accept", args=["made-up"])).status_code == 404
 
 
 @pytest.mark.parametrize(
