@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+
 class OrgRole(models.TextChoices):
     """What a person may do across the whole organisation, beyond their projects."""
 

@@ -356,3 +356,7 @@ def person_erase(*, user: User, actor: User) -> None:
         subject=user,
         data={"person": user.pk},
     )
+
+
+def access_needs_of(user: User) -> list[AccessNeed]:
+    return list(AccessNeed.objects.filter(user=user).select_related("need_type"))

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import User
 from coproduce.lib.auth import signed_in_user
 from people import policy, services
 from people.forms import (
@@ -23,21 +22,14 @@ from people.forms import (
     ErasureRequestForm,
     PreferencesForm,
     PrivacyNoticeForm,
-    ViewingPurposeForm,
 )
 from people.models import (
-    AccessNeed,
     Consent,
     ContactChannel,
     ErasureRequest,
     ErasureStatus,
     PersonMemberType,
 )
-from projects.lookups import get_membership_for_user
-
-
-def _needs(user: User) -> list[AccessNeed]:
-    return list(AccessNeed.objects.filter(user=user).select_related("need_type"))
 
 
 @login_required
@@ -51,7 +43,7 @@ def me(request: HttpRequest) -> HttpResponse:
         "people/me.html",
         {
             "profile": profile,
-            "needs": _needs(user),
+            "needs": services.access_needs_of(user),
             "member_types": [item.get_member_type_display() for item in member_types],
             "channels": [ContactChannel(value).label for value in profile.channels],
         },
@@ -92,7 +84,9 @@ def access(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     profile = services.profile_for(user)
     form = AccessForm(
-        request.POST if request.method == "POST" else None, profile=profile, current=_needs(user)
+        request.POST if request.method == "POST" else None,
+        profile=profile,
+        current=services.access_needs_of(user),
     )
     if request.method == "POST" and form.is_valid():
         services.access_needs_save(
@@ -120,49 +114,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
         return redirect("people:me")
     return render(
         request, "people/preferences.html", {"form": form}, status=400 if form.errors else 200
-    )
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def member_access(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    """A member's access requirements, for the people in the project who may see them.
-
-    Anyone but the person states why first; the page is shown in answer to that POST and
-    the viewing is recorded, so every look at the details leaves a trace.
-    """
-    access_to_project, membership = get_membership_for_user(
-        request, pk, membership_pk, manage=False
-    )
-    viewer = signed_in_user(request)
-    person = membership.user
-    profile = getattr(person, "profile", None)
-    if not policy.can_see_access_needs(viewer, access_to_project.membership, person, profile):
-        raise PermissionDenied
-    context = {
-        "project": access_to_project.project,
-        "access": access_to_project,
-        "membership": membership,
-        "person": person,
-        "profile": profile,
-    }
-    if viewer.pk == person.pk:
-        return render(request, "people/member_access.html", context | {"needs": _needs(person)})
-    form = ViewingPurposeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        services.access_needs_viewed(
-            viewer=viewer,
-            person=person,
-            project=access_to_project.project,
-            purpose=form.stated_purpose(),
-        )
-        return render(request, "people/member_access.html", context | {"needs": _needs(person)})
-    return render(
-        request,
-        "people/member_access_purpose.html",
-        context | {"form": form},
-        status=400 if form.errors else 200,
     )
 
 

@@ -2,12 +2,19 @@
 
 Organisation coordinators and administrators run every project; inside a project the
 chair, co-chair and the project's coordinator lead it; everyone else who belongs sees it.
+
+Access requirements are special-category data under UK GDPR. The person always sees their
+own. In a project, its coordinators and facilitators can (they arrange support), and so can
+the organisation's coordinators. Other members of the project can only if the person has
+chosen to share with their group. Everyone but the person must state why, and each viewing
+is recorded.
 """
 
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.models import User
-from projects.models import Membership
+from accounts.models import OrgRole, User
+from people.models import MemberType, Profile
+from projects.models import Membership, ProjectRole
 
 AnyUser = User | AnonymousUser
 
@@ -44,3 +51,30 @@ def can_assess(user: AnyUser, membership: Membership | None, *, on_panel: bool) 
     if not isinstance(user, User) or not user.is_active:
         return False
     return on_panel and membership is not None and membership.is_current
+
+
+def arranges_support(viewer: User, viewer_membership: Membership | None) -> bool:
+    if viewer.is_active and viewer.org_role == OrgRole.COORDINATOR:
+        return True
+    return (
+        viewer_membership is not None
+        and viewer_membership.is_current
+        and (
+            viewer_membership.role == ProjectRole.COORDINATOR
+            or viewer_membership.member_type == MemberType.FACILITATOR
+        )
+    )
+
+
+def can_see_access_needs(
+    viewer: User,
+    viewer_membership: Membership | None,
+    person: User,
+    person_profile: Profile | None,
+) -> bool:
+    if viewer.pk == person.pk:
+        return True
+    if arranges_support(viewer, viewer_membership):
+        return True
+    shared = person_profile is not None and person_profile.share_access_with_group
+    return shared and viewer_membership is not None and viewer_membership.is_current

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from people import views as people_views
 from projects import views
 
 app_name = "projects"
@@ -16,7 +15,7 @@ urlpatterns = [
     path("<int:pk>/members/<int:membership_pk>/remove/", views.member_remove, name="member_remove"),
     path(
         "<int:pk>/members/<int:membership_pk>/access/",
-        people_views.member_access,
+        views.member_access,
         name="member_access",
     ),
     path("<int:pk>/onboarding/", views.onboarding, name="onboarding"),

@@ -9,13 +9,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import AuditEvent, User
 from coproduce.lib.auth import signed_in_user
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
-from people import policy as access_policy
+from people import services as people_services
+from people.forms import ViewingPurposeForm
 from people.models import MemberType
 from projects import policy, services
 from projects.forms import (
@@ -222,7 +224,7 @@ def member_list(request: HttpRequest, pk: int) -> HttpResponse:
     page = paginate(request, members)
     viewer = signed_in_user(request)
     for membership in page:
-        membership.can_see_access = access_policy.can_see_access_needs(
+        membership.can_see_access = policy.can_see_access_needs(
             viewer, access.membership, membership.user, getattr(membership.user, "profile", None)
         )
     invitations = (
@@ -454,6 +456,57 @@ def skill_offers(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "projects/skill_offers.html",
         {"form": form, "project": access.project, "access": access},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_access(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """A member's access requirements, for the people in the project who may see them.
+
+    Anyone but the person states why first; the page is shown in answer to that POST and
+    the viewing is recorded, so every look at the details leaves a trace.
+    """
+    access_to_project, membership = get_membership_for_user(
+        request, pk, membership_pk, manage=False
+    )
+    viewer = signed_in_user(request)
+    person = membership.user
+    profile = getattr(person, "profile", None)
+    if not policy.can_see_access_needs(viewer, access_to_project.membership, person, profile):
+        raise PermissionDenied
+    context = {
+        "project": access_to_project.project,
+        "access": access_to_project,
+        "membership": membership,
+        "person": person,
+        "profile": profile,
+    }
+    if viewer.pk == person.pk:
+        return render(
+            request,
+            "people/member_access.html",
+            context | {"needs": people_services.access_needs_of(person)},
+        )
+    form = ViewingPurposeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        people_services.access_needs_viewed(
+            viewer=viewer,
+            person=person,
+            project=access_to_project.project,
+            purpose=form.stated_purpose(),
+        )
+        return render(
+            request,
+            "people/member_access.html",
+            context | {"needs": people_services.access_needs_of(person)},
+        )
+    return render(
+        request,
+        "people/member_access_purpose.html",
+        context | {"form": form},
         status=400 if form.errors else 200,
     )
 

@@ -4,21 +4,20 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
+        ("accounts", "0002_initial"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='invitation',
-            name='invitation_one_pending_per_email_and_project',
+            model_name="invitation",
+            name="invitation_one_pending_per_email_and_project",
         ),
         migrations.RemoveConstraint(
-            model_name='invitation',
-            name='invitation_not_both_accepted_and_withdrawn',
+            model_name="invitation",
+            name="invitation_not_both_accepted_and_withdrawn",
         ),
         migrations.DeleteModel(
-            name='Invitation',
+            name="Invitation",
         ),
     ]

@@ -7,7 +7,7 @@ Who sees what, and why:
   experience"), never by name: a chair has no reason to know whose need it is to book a
   loop.
 - Who needs what is special-category data. It is shown only on a separate page, only to
-  organisers, only for the people `people.policy.can_see_access_needs` allows, and only
+  organisers, only for the people `projects.policy.can_see_access_needs` allows, and only
   after the organiser states why; each person shown is recorded in the audit log as
   `access.viewed`, exactly as on a member's own access requirements page.
 - Other members of the group see only whether the meeting's access plan is complete, and a
@@ -38,9 +38,9 @@ from meetings.lookups import (
     get_need_type_for_meeting,
 )
 from meetings.models import Arrangement, Invitee, MeetingStatus, UnmetNeedReason
-from people import policy as people_policy
 from people import services as people_services
 from people.forms import ViewingPurposeForm
+from projects import policy as project_policy
 
 ARRANGEMENT_FIELDS = ["kind", "detail", "confirmed"]
 # A held or cancelled meeting's plan is a record: it no longer changes.
@@ -189,7 +189,7 @@ def access_plan_people(request: HttpRequest, pk: int) -> HttpResponse:
         visible = {
             pk
             for pk, invitee in invitees.items()
-            if people_policy.can_see_access_needs(
+            if project_policy.can_see_access_needs(
                 viewer,
                 access.membership,
                 invitee.user,

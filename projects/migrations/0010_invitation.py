@@ -8,34 +8,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0009_selection'),
+        ("projects", "0009_selection"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='email address')),
-                ('full_name', models.CharField(blank=True, max_length=150, verbose_name='name')),
-                ('member_type', models.CharField(choices=[('lived_experience', 'Lived experience'), ('carer', 'Carer'), ('professional', 'Professional'), ('commissioner', 'Commissioner'), ('facilitator', 'Facilitator')], max_length=20, verbose_name='member type')),
-                ('role', models.CharField(choices=[('chair', 'Chair'), ('co_chair', 'Co-chair'), ('minute_taker', 'Minute-taker'), ('coordinator', 'Coordinator'), ('member', 'Member'), ('visiting_expert', 'Visiting expert'), ('observer', 'Observer')], max_length=20, verbose_name='role in the project')),
-                ('message', models.TextField(blank=True, verbose_name='personal message')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations_sent', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="email address")),
+                ("full_name", models.CharField(blank=True, max_length=150, verbose_name="name")),
+                (
+                    "member_type",
+                    models.CharField(
+                        choices=[
+                            ("lived_experience", "Lived experience"),
+                            ("carer", "Carer"),
+                            ("professional", "Professional"),
+                            ("commissioner", "Commissioner"),
+                            ("facilitator", "Facilitator"),
+                        ],
+                        max_length=20,
+                        verbose_name="member type",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "Chair"),
+                            ("co_chair", "Co-chair"),
+                            ("minute_taker", "Minute-taker"),
+                            ("coordinator", "Coordinator"),
+                            ("member", "Member"),
+                            ("visiting_expert", "Visiting expert"),
+                            ("observer", "Observer"),
+                        ],
+                        max_length=20,
+                        verbose_name="role in the project",
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="personal message")),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="invitations_sent",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(models.F('project'), django.db.models.functions.text.Lower('email'), condition=models.Q(('accepted_at__isnull', True), ('withdrawn_at__isnull', True)), name='invitation_one_pending_per_email_and_project'), models.CheckConstraint(condition=models.Q(('accepted_at__isnull', False), ('withdrawn_at__isnull', False), _negated=True), name='invitation_not_both_accepted_and_withdrawn')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("project"),
+                        django.db.models.functions.text.Lower("email"),
+                        condition=models.Q(
+                            ("accepted_at__isnull", True), ("withdrawn_at__isnull", True)
+                        ),
+                        name="invitation_one_pending_per_email_and_project",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("accepted_at__isnull", False),
+                            ("withdrawn_at__isnull", False),
+                            _negated=True,
+                        ),
+                        name="invitation_not_both_accepted_and_withdrawn",
+                    ),
+                ],
             },
         ),
     ]
