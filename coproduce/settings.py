@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "people",
     "projects",
     "meetings",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -103,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.organisation",
-                "people.context_processors.privacy_consent",
+                "privacy.context_processors.privacy_consent",
             ],
         },
     },

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("projects/", include("projects.urls")),
     path("", include("meetings.urls")),
+    path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 

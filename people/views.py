@@ -1,33 +1,20 @@
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coproduce.lib.auth import signed_in_user
-from people import policy, services
+from people import services
 from people.forms import (
     AccessForm,
-    ConsentForm,
     DetailsForm,
-    ErasureDecisionForm,
-    ErasureRequestForm,
     PreferencesForm,
-    PrivacyNoticeForm,
 )
 from people.models import (
-    Consent,
     ContactChannel,
-    ErasureRequest,
-    ErasureStatus,
     PersonMemberType,
 )
 
@@ -114,170 +101,4 @@ def preferences(request: HttpRequest) -> HttpResponse:
         return redirect("people:me")
     return render(
         request, "people/preferences.html", {"form": form}, status=400 if form.errors else 200
-    )
-
-
-@require_GET
-def privacy_notice(request: HttpRequest) -> HttpResponse:
-    """The current privacy notice, for anyone, signed in or not."""
-    return render(
-        request, "people/privacy_notice.html", {"notice": services.privacy_notice_current()}
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def privacy_notice_publish(request: HttpRequest) -> HttpResponse:
-    if not policy.can_administer_privacy(request.user):
-        raise PermissionDenied
-    current = services.privacy_notice_current()
-    initial = {"summary": current.summary, "body": current.body} if current else {}
-    form = PrivacyNoticeForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            notice = services.privacy_notice_publish(
-                summary=form.cleaned_data["summary"],
-                body=form.cleaned_data["body"],
-                actor=signed_in_user(request),
-            )
-        except services.PrivacyError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _(
-                    "Version %(version)s of the privacy notice is published. Everyone will be "
-                    "asked to agree to it."
-                )
-                % {"version": notice.version},
-            )
-            return redirect("people:privacy_notice")
-    return render(
-        request,
-        "people/privacy_notice_publish.html",
-        {"form": form, "current": current},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def consent(request: HttpRequest) -> HttpResponse:
-    """Read the summary of the current privacy notice and agree to it."""
-    user = signed_in_user(request)
-    notice = services.privacy_notice_current()
-    agreed = notice is not None and Consent.objects.filter(user=user, notice=notice).exists()
-    data = request.POST if request.method == "POST" else None
-    form = ConsentForm(data, notice=notice) if notice is not None else None
-    if notice is not None and form is not None and form.is_valid():
-        services.consent_give(user=user, notice=notice)
-        messages.success(request, _("Thank you. We have recorded that you agree."))
-        return redirect("people:me")
-    return render(
-        request,
-        "people/consent.html",
-        {"notice": notice, "agreed": agreed, "form": form},
-        status=400 if form is not None and form.errors else 200,
-    )
-
-
-@never_cache
-@login_required
-@require_GET
-def data_export(request: HttpRequest) -> HttpResponse:
-    """Explain what the download holds, and give it as a file (JSON) or a page (HTML)."""
-    user = signed_in_user(request)
-    file_format = request.GET.get("format", "")
-    if file_format not in {"json", "html"}:
-        return render(request, "people/data_export.html")
-    data = services.person_data(user=user)
-    services.data_exported(user=user, file_format=file_format)
-    if file_format == "html":
-        return render(
-            request, "people/data_export_page.html", {"data": data, "now": timezone.now()}
-        )
-    response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
-        content_type="application/json; charset=utf-8",
-    )
-    filename = f"my-data-{timezone.localdate():%Y-%m-%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def erasure_request(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    pending = ErasureRequest.objects.filter(user=user, status=ErasureStatus.PENDING).first()
-    form = ErasureRequestForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.erasure_request_create(user=user, reason=form.cleaned_data["reason"])
-        except services.PrivacyError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _(
-                    "We have your request. An administrator will look at it and email you "
-                    "when your data is deleted, usually within one month."
-                ),
-            )
-            return redirect("people:me")
-    return render(
-        request,
-        "people/erasure_request.html",
-        {"form": form, "pending": pending},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-@require_GET
-def erasure_requests(request: HttpRequest) -> HttpResponse:
-    if not policy.can_administer_privacy(request.user):
-        raise PermissionDenied
-    pending = ErasureRequest.objects.filter(status=ErasureStatus.PENDING).select_related("user")
-    decided = (
-        ErasureRequest.objects.exclude(status=ErasureStatus.PENDING)
-        .select_related("user", "decided_by")
-        .order_by("-decided_at")[:20]
-    )
-    return render(request, "people/erasure_requests.html", {"pending": pending, "decided": decided})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def erasure_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    if not policy.can_administer_privacy(request.user):
-        raise PermissionDenied
-    erasure = get_object_or_404(ErasureRequest.objects.select_related("user"), pk=pk)
-    actor = signed_in_user(request)
-    if not erasure.is_pending:
-        messages.info(request, _("This request has already been decided."))
-        return redirect("people:erasure_requests")
-    if erasure.user_id == actor.pk:
-        # Someone else must look at it, so nobody removes an administrator without a check.
-        raise PermissionDenied
-    form = ErasureDecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        note = form.cleaned_data["note"].strip()
-        try:
-            if form.cleaned_data["decision"] == ErasureDecisionForm.ERASE:
-                services.erasure_request_complete(request=erasure, actor=actor, note=note)
-                done = _("Their personal data is deleted and we have emailed them.")
-            else:
-                services.erasure_request_decline(request=erasure, actor=actor, note=note)
-                done = _("The request is declined and we have emailed them your note.")
-        except services.PrivacyError as error:
-            messages.info(request, str(error))
-        else:
-            messages.success(request, done)
-        return redirect("people:erasure_requests")
-    return render(
-        request,
-        "people/erasure_decide.html",
-        {"form": form, "erasure": erasure},
-        status=400 if form.errors else 200,
     )

@@ -17,7 +17,8 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from accounts.models import User
-from people.models import ErasureRequest, ErasureStatus, MemberType
+from people.models import MemberType
+from privacy.models import ErasureRequest, ErasureStatus
 from projects.models import (
     Application,
     Call,
@@ -183,13 +184,13 @@ RECIPES: dict[str, Recipe] = {
     "people:details": Recipe(),
     "people:access": Recipe(),
     "people:preferences": Recipe(),
-    "people:privacy_notice": Recipe(),
-    "people:consent": Recipe(),
-    "people:data_export": Recipe(),
-    "people:erasure_request": Recipe(),
-    "people:privacy_notice_publish": Recipe(),
-    "people:erasure_requests": Recipe(),
-    "people:erasure_decide": Recipe(olus_erasure_request),
+    "privacy:privacy_notice": Recipe(),
+    "privacy:consent": Recipe(),
+    "privacy:data_export": Recipe(),
+    "privacy:erasure_request": Recipe(),
+    "privacy:privacy_notice_publish": Recipe(),
+    "privacy:erasure_requests": Recipe(),
+    "privacy:erasure_decide": Recipe(olus_erasure_request),
     "projects:onboarding": Recipe(website),
     "projects:onboarding_member": Recipe(amira_in_the_website_group),
     "projects:onboarding_welcome": Recipe(amira_in_the_website_group),
@@ -364,7 +365,7 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
         "meetings:access_plan", kwargs=pages_access_plan.meeting(demo, pages_access_plan.HELD)
     ),
     "page that does not exist": lambda demo: "/no-such-page/",
-    "your data as a web page": lambda demo: reverse("people:data_export") + "?format=html",
+    "your data as a web page": lambda demo: reverse("privacy:data_export") + "?format=html",
 }
 
 
@@ -487,11 +488,11 @@ FORMS: dict[str, FormCheck] = {
     # Deborah has not chosen any way to be contacted yet, so saving as it is fails.
     "how we contact you": FormCheck("chair", lambda demo: reverse("people:preferences")),
     "publish a new privacy notice": FormCheck(
-        "administrator", lambda demo: reverse("people:privacy_notice_publish")
+        "administrator", lambda demo: reverse("privacy:privacy_notice_publish")
     ),
     "decide on a request to delete data": FormCheck(
         "administrator",
-        lambda demo: reverse("people:erasure_decide", kwargs=olus_erasure_request(demo)),
+        lambda demo: reverse("privacy:erasure_decide", kwargs=olus_erasure_request(demo)),
     ),
     "apply to a call for members": FormCheck(
         ANONYMOUS,

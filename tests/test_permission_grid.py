@@ -17,7 +17,8 @@ from conftest import Cast, client_for
 from meetings.tests import grid_access_plan, grid_after, grid_record
 from meetings.tests import grid_planning as plan
 from meetings.tests import grid_preparation as prep
-from people.models import ErasureRequest, MemberType
+from people.models import MemberType
+from privacy.models import ErasureRequest
 from projects.models import (
     Application,
     ApplicationStatus,
@@ -231,13 +232,13 @@ GRID: dict[str, Rule] = {
     "people:details": Rule(signed_in(OK)),
     "people:access": Rule(signed_in(OK)),
     "people:preferences": Rule(signed_in(OK)),
-    "people:privacy_notice": Rule(everyone(OK)),
-    "people:consent": Rule(signed_in(OK)),
-    "people:data_export": Rule(signed_in(OK)),
-    "people:erasure_request": Rule(signed_in(OK)),
-    "people:privacy_notice_publish": Rule(administrators_only()),
-    "people:erasure_requests": Rule(administrators_only()),
-    "people:erasure_decide": Rule(administrators_only(), kwargs=olus_erasure_request),
+    "privacy:privacy_notice": Rule(everyone(OK)),
+    "privacy:consent": Rule(signed_in(OK)),
+    "privacy:data_export": Rule(signed_in(OK)),
+    "privacy:erasure_request": Rule(signed_in(OK)),
+    "privacy:privacy_notice_publish": Rule(administrators_only()),
+    "privacy:erasure_requests": Rule(administrators_only()),
+    "privacy:erasure_decide": Rule(administrators_only(), kwargs=olus_erasure_request),
     "projects:onboarding": Rule(project_leaders(), kwargs=website),
     "projects:onboarding_member": Rule(project_leaders(), kwargs=amira_in_website),
     "projects:onboarding_welcome": Rule(

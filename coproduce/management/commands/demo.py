@@ -16,8 +16,9 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Organisation, OrgRole, User
 from meetings import demo as meetings_demo
 from people.catalogue import add_starting_catalogue
-from people.models import AccessNeed, AccessNeedType, Consent, MemberType, PrivacyNotice, Profile
-from people.services import privacy_notice_publish
+from people.models import AccessNeed, AccessNeedType, MemberType, Profile
+from privacy.models import Consent, PrivacyNotice
+from privacy.services import privacy_notice_publish
 from projects.models import (
     Application,
     ApplicationChannel,

@@ -1,8 +1,4 @@
-"""Who may administer people's privacy: the notice, and decisions on erasure requests.
-
-Who may see a person's access requirements depends on their projects, so that rule is in
-`projects.policy`.
-"""
+"""Who may administer people's privacy: the notice, and decisions on erasure requests."""
 
 from django.contrib.auth.models import AnonymousUser
 

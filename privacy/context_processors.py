@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
-from people.models import Consent, PrivacyNotice
+from privacy.models import Consent, PrivacyNotice
 
 
 def privacy_consent(request: HttpRequest) -> dict[str, Any]:
@@ -17,7 +17,7 @@ def privacy_consent(request: HttpRequest) -> dict[str, Any]:
     if not isinstance(user, User):
         return {}
     match = getattr(request, "resolver_match", None)
-    if match is not None and match.view_name == "people:consent":
+    if match is not None and match.view_name == "privacy:consent":
         return {}
 
     def needed() -> bool:

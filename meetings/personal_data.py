@@ -1,0 +1,195 @@
+"""What meetings keeps about a person: replies and attendance, date-poll answers, written
+thoughts, the action points they own, what they contributed, and after-meeting checks they
+answered under their name.
+
+Erasure keeps what the group's record needs (who came, what was said and decided, shown as
+"Former member"), drops their date-poll answers and unlinks named after-meeting checks, which
+then count as anonymous ones. Unfinished action points lose their owner, so the group sees
+they need someone new.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from coproduce.lib.personal_data import Section
+from meetings.models import (
+    ActionPoint,
+    AfterMeetingCheck,
+    AgendaItem,
+    CheckReceipt,
+    Contribution,
+    DateAnswer,
+    Decision,
+    Invitee,
+    Meeting,
+    MinutesVersion,
+    Paper,
+    PaperVersion,
+    UnmetNeedReason,
+    WrittenInput,
+)
+
+MODELS = (Invitee, DateAnswer, WrittenInput, ActionPoint, Contribution, AfterMeetingCheck)
+# Rows that keep pointing at the account after erasure, because they are the group's record.
+KEPT = {
+    Meeting: _("who set up a meeting and who approved its minutes"),
+    AgendaItem: _("who presented an agenda item"),
+    Paper: _("who added a paper"),
+    PaperVersion: _("who added a version of a paper"),
+    MinutesVersion: _("who saved a version of the minutes"),
+    Decision: _("who recorded a decision"),
+    UnmetNeedReason: _("who recorded why a need could not be met"),
+    CheckReceipt: _("that someone answered an after-meeting check, never what they said"),
+}
+
+
+def _meeting(meeting: Meeting) -> dict[str, object]:
+    return {"meeting": meeting.title, "project": meeting.project.name}
+
+
+def export(user: User) -> list[Section]:
+    replies = Invitee.objects.filter(user=user).select_related("meeting__project")
+    answers = DateAnswer.objects.filter(user=user).select_related("option__meeting__project")
+    thoughts = WrittenInput.objects.filter(author=user).select_related(
+        "meeting__project", "agenda_item"
+    )
+    actions = ActionPoint.objects.filter(owner=user).select_related("meeting__project")
+    contributions = Contribution.objects.filter(user=user).select_related(
+        "meeting__project", "agenda_item"
+    )
+    checks = AfterMeetingCheck.objects.filter(respondent=user).select_related("meeting__project")
+    meeting_columns = [("meeting", _("Meeting")), ("project", _("Group"))]
+    return [
+        Section(
+            key="meeting_replies",
+            title=_("Meetings you were invited to"),
+            columns=[
+                *meeting_columns,
+                ("starts_at", _("When")),
+                ("reply", _("Your reply")),
+                ("way", _("How you would take part")),
+                ("attended", _("Came")),
+            ],
+            rows=[
+                {
+                    **_meeting(invitee.meeting),
+                    "starts_at": invitee.meeting.starts_at,
+                    "reply": invitee.get_reply_display(),
+                    "way": invitee.get_way_display(),
+                    "replied_at": invitee.replied_at,
+                    "attended": invitee.attended,
+                }
+                for invitee in replies
+            ],
+        ),
+        Section(
+            key="date_poll_answers",
+            title=_("Your answers when a group was finding a date"),
+            columns=[
+                *meeting_columns,
+                ("option", _("Date offered")),
+                ("answer", _("Your answer")),
+            ],
+            rows=[
+                {
+                    **_meeting(answer.option.meeting),
+                    "option": answer.option.starts_at,
+                    "answer": answer.get_answer_display(),
+                    "answered_at": answer.answered_at,
+                }
+                for answer in answers
+            ],
+        ),
+        Section(
+            key="written_thoughts",
+            title=_("Thoughts you sent in writing"),
+            columns=[
+                *meeting_columns,
+                ("agenda_item", _("Agenda item")),
+                ("sent_at", _("Sent")),
+                ("text", _("What you wrote")),
+                ("response", _("The reply")),
+            ],
+            rows=[
+                {
+                    **_meeting(thought.meeting),
+                    "agenda_item": thought.agenda_item.title if thought.agenda_item else "",
+                    "kind": thought.get_kind_display(),
+                    "sent_at": thought.sent_at,
+                    "text": thought.text,
+                    "considered_at": thought.considered_at,
+                    "response": thought.response,
+                }
+                for thought in thoughts
+            ],
+        ),
+        Section(
+            key="action_points",
+            title=_("Action points you own"),
+            columns=[
+                *meeting_columns,
+                ("text", _("What needs doing")),
+                ("due_on", _("By when")),
+                ("done_at", _("Done")),
+            ],
+            rows=[
+                {
+                    **_meeting(action.meeting),
+                    "text": action.text,
+                    "due_on": action.due_on,
+                    "done_at": action.done_at,
+                }
+                for action in actions
+            ],
+        ),
+        Section(
+            key="contributions",
+            title=_("Where the minutes record you contributing"),
+            columns=[
+                *meeting_columns,
+                ("agenda_item", _("Agenda item")),
+                ("way", _("How")),
+            ],
+            rows=[
+                {
+                    **_meeting(contribution.meeting),
+                    "agenda_item": contribution.agenda_item.title,
+                    "way": contribution.get_way_display(),
+                    "recorded_at": contribution.recorded_at,
+                }
+                for contribution in contributions
+            ],
+        ),
+        Section(
+            key="after_meeting_checks",
+            title=_("After-meeting checks you answered with your name"),
+            columns=[
+                *meeting_columns,
+                ("submitted_on", _("Sent")),
+                ("went_well", _("What went well")),
+                ("not_working", _("What is not working")),
+                ("worried", _("Worries")),
+            ],
+            rows=[
+                {
+                    **_meeting(check.meeting),
+                    "submitted_on": check.submitted_on,
+                    "co_producing": check.co_producing,
+                    "ground_rules": check.ground_rules,
+                    "work_plan": check.work_plan,
+                    "worried": check.worried,
+                    "went_well": check.went_well,
+                    "not_working": check.not_working,
+                    "learnt": check.learnt,
+                    "could_help": check.could_help,
+                }
+                for check in checks
+            ],
+        ),
+    ]
+
+
+def erase(user: User) -> None:
+    DateAnswer.objects.filter(user=user).delete()
+    AfterMeetingCheck.objects.filter(respondent=user).update(respondent=None)
+    ActionPoint.objects.filter(owner=user, done_at__isnull=True).update(owner=None)

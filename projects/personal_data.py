@@ -1,0 +1,226 @@
+"""What projects keeps about a person: the groups they belong to, how they joined, the skills
+they offered, and where a group names them as a contact.
+
+Erasure ends their current memberships but keeps the rows, so a group's history (who was a
+member, and when) still adds up, with "Former member" for their name.
+"""
+
+from django.db.models import Value
+from django.db.models.functions import Replace
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from coproduce.lib.personal_data import FORMER_MEMBER, Section, anonymous_email
+from projects.models import (
+    Application,
+    ApplicationStatusChange,
+    Assessment,
+    EqualityReceipt,
+    Invitation,
+    Membership,
+    PanelMember,
+    Project,
+    SkillOffer,
+    Stakeholder,
+)
+
+MODELS = (Membership, Invitation, SkillOffer, EqualityReceipt, Stakeholder, Application)
+# Rows that keep pointing at the account after erasure, because they are the group's record.
+KEPT = {
+    Project: _("who set up a group"),
+    PanelMember: _("who sat on a selection panel"),
+    Assessment: _("the scores a panel member gave"),
+    ApplicationStatusChange: _("who moved an application on"),
+}
+
+
+def export(user: User) -> list[Section]:
+    memberships = Membership.objects.filter(user=user).select_related("project")
+    invitations = Invitation.objects.filter(accepted_by=user).select_related("project")
+    offers = SkillOffer.objects.filter(user=user).select_related("skill__project")
+    answered = EqualityReceipt.objects.filter(user=user).select_related("project")
+    contacts = Stakeholder.objects.filter(contact__icontains=user.email).select_related("project")
+    return [
+        Section(
+            key="memberships",
+            title=_("Your groups"),
+            columns=[
+                ("project", _("Group")),
+                ("role", _("Role")),
+                ("member_type", _("Taking part as")),
+                ("joined_at", _("Joined")),
+                ("left_at", _("Left")),
+            ],
+            rows=[
+                {
+                    "project": membership.project.name,
+                    "role": membership.get_role_display(),
+                    "member_type": membership.get_member_type_display(),
+                    "joined_at": membership.joined_at,
+                    "left_at": membership.left_at,
+                }
+                for membership in memberships
+            ],
+        ),
+        Section(
+            key="invitations_accepted",
+            title=_("Invitations you accepted"),
+            columns=[
+                ("project", _("Group")),
+                ("invited_at", _("Invited")),
+                ("accepted_at", _("Accepted")),
+            ],
+            rows=[
+                {
+                    "project": invitation.project.name,
+                    "invited_at": invitation.created_at,
+                    "accepted_at": invitation.accepted_at,
+                }
+                for invitation in invitations
+            ],
+        ),
+        Section(
+            key="skill_offers",
+            title=_("Skills you offered"),
+            columns=[("project", _("Group")), ("skill", _("Skill")), ("offered_at", _("Offered"))],
+            rows=[
+                {
+                    "project": offer.skill.project.name,
+                    "skill": offer.skill.name,
+                    "offered_at": offer.created_at,
+                }
+                for offer in offers
+            ],
+        ),
+        Section(
+            key="equality_questions_answered",
+            title=_("Equality questions you answered (never your answers: we cannot tell them)"),
+            columns=[("project", _("Group"))],
+            rows=[{"project": receipt.project.name} for receipt in answered],
+        ),
+        Section(
+            key="named_as_contact",
+            title=_("Where a group names you as a contact"),
+            columns=[
+                ("project", _("Group")),
+                ("stakeholder", _("Stakeholder")),
+                ("contact", _("Contact")),
+            ],
+            rows=[
+                {
+                    "project": stakeholder.project.name,
+                    "stakeholder": stakeholder.name,
+                    "contact": stakeholder.contact,
+                }
+                for stakeholder in contacts
+            ],
+        ),
+        *_recruitment(user),
+    ]
+
+
+def _recruitment(user: User) -> list[Section]:
+    applications = (
+        Application.objects.filter(email__iexact=user.email)
+        .select_related("call__project")
+        .prefetch_related("call__questions")
+    )
+    places = PanelMember.objects.filter(user=user).select_related("call__project")
+    scores = Assessment.objects.filter(assessor=user).select_related("application__call")
+    return [
+        Section(
+            key="applications",
+            title=_("Your applications to join a group"),
+            columns=[
+                ("call", _("Call")),
+                ("project", _("Group")),
+                ("submitted_at", _("Sent")),
+                ("status", _("Where it is")),
+                ("full_name", _("Name")),
+                ("email", _("Email")),
+                ("phone", _("Phone")),
+                ("answers", _("Your answers")),
+            ],
+            rows=[
+                {
+                    "call": application.call.title,
+                    "project": application.call.project.name,
+                    "submitted_at": application.submitted_at,
+                    "status": application.get_status_display(),
+                    "full_name": application.full_name,
+                    "email": application.email,
+                    "phone": application.phone,
+                    "answers": {
+                        question.text: application.answers.get(str(question.pk), "")
+                        for question in application.call.questions.all()
+                    },
+                }
+                for application in applications
+            ],
+        ),
+        Section(
+            key="selection_panels",
+            title=_("Selection panels you sat on"),
+            columns=[("call", _("Call")), ("project", _("Group")), ("added_at", _("Added"))],
+            rows=[
+                {
+                    "call": place.call.title,
+                    "project": place.call.project.name,
+                    "added_at": place.added_at,
+                }
+                for place in places
+            ],
+        ),
+        Section(
+            key="panel_scores",
+            title=_("Scores you gave as a panel member"),
+            columns=[
+                ("call", _("Call")),
+                ("application", _("Application number")),
+                ("score", _("Score")),
+                ("note", _("Your notes")),
+                ("updated_at", _("Last changed")),
+            ],
+            rows=[
+                {
+                    "call": score.application.call.title,
+                    "application": score.application_id,
+                    "score": score.score,
+                    "note": score.note,
+                    "updated_at": score.updated_at,
+                }
+                for score in scores
+            ],
+        ),
+    ]
+
+
+def erase(user: User) -> None:
+    former = str(FORMER_MEMBER)
+    Invitation.objects.pending().filter(email__iexact=user.email).delete()
+    Invitation.objects.filter(email__iexact=user.email).update(
+        email=anonymous_email(user.pk), full_name=former, message=""
+    )
+    Membership.objects.current().filter(user=user).update(left_at=timezone.now())
+    SkillOffer.objects.filter(user=user).delete()
+    # That they answered only stopped them answering twice; the answers stay, unlinked.
+    EqualityReceipt.objects.filter(user=user).delete()
+    _recruitment_erase(user)
+    for old in {user.email, user.full_name} - {""}:
+        Stakeholder.objects.filter(contact__contains=old).update(
+            contact=Replace("contact", Value(old), Value(former))
+        )
+
+
+def _recruitment_erase(user: User) -> None:
+    """An application keeps its place in the call's figures, without who sent it or what
+    they wrote; letters sent about it keep their dates, not the name they were addressed to."""
+    former = str(FORMER_MEMBER)
+    applications = Application.objects.filter(email__iexact=user.email)
+    for old in {user.full_name} - {""}:
+        for field in ("letter_subject", "letter_body", "note"):
+            ApplicationStatusChange.objects.filter(
+                application__in=applications, **{f"{field}__contains": old}
+            ).update(**{field: Replace(field, Value(old), Value(former))})
+    applications.update(full_name=former, email=anonymous_email(user.pk), phone="", answers={})
