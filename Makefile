@@ -5,15 +5,30 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
+# Tests run in parallel, one worker per core (pytest-xdist).
+WORKERS ?= auto
 
-.PHONY: run test bench setup assets migrate demo lint typecheck check-deploy worker clean FORCE
+.PHONY: run test browser bench setup assets migrate demo lint typecheck check-deploy worker clean FORCE
 
 run: setup migrate demo
 	@echo "Coproduce is starting at http://$(HOST):$(PORT)/ (the task worker runs alongside; Ctrl+C stops both)"
 	@bash scripts/serve $(BIN)/python $(HOST):$(PORT)
 
-test: setup lint typecheck
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: setup browser lint typecheck
+	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium, never a downloaded one. As root on Debian the
+# set-up installs it; anywhere else it stops before any test runs and says what to install.
+CHROMIUM := /usr/bin/chromium
+browser: $(CHROMIUM)
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
+	else \
+	  echo "The browser tests need Chromium at $(CHROMIUM): install Debian's chromium package (sudo apt-get install chromium), then run make test again." >&2; exit 1; \
+	fi
 
 # Page speed with an organisation's worth of made-up data, in a throwaway database
 # (var/bench.sqlite3, or BENCH_DATABASE_URL for PostgreSQL). Fails when a page misses its target.

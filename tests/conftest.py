@@ -4,6 +4,7 @@ import io
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,9 +55,33 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def demo_fixture(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The demo organisation, built once per test worker and saved as a fixture file.
+
+    Building it takes seconds (it goes through the services, as a coordinator would);
+    loading the saved copy before each browser test takes a fraction of that.
+    """
+    path = tmp_path_factory.mktemp("demo") / "demo.json"
+    with django_db_blocker.unblock():
+        call_command("demo", force=True, stdout=io.StringIO())
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            exclude=["contenttypes", "auth.permission", "sessions", "admin.logentry"],
+            output=str(path),
+            stdout=io.StringIO(),
+        )
+        # Leave the database as empty as every other test expects to find it.
+        call_command("flush", interactive=False, stdout=io.StringIO())
+    return path
+
+
 @pytest.fixture
-def demo(live_server: Any, transactional_db: None) -> Demo:
-    call_command("demo", force=True, stdout=io.StringIO())
+def demo(live_server: Any, transactional_db: None, demo_fixture: Path) -> Demo:
+    call_command("loaddata", str(demo_fixture), stdout=io.StringIO())
     return Demo(
         base_url=live_server.url,
         website=Project.objects.get(name=WEBSITE),
