@@ -59,7 +59,15 @@ static/build/.built: $(ASSET_SOURCES) node_modules/.installed
 	npx sass --pkg-importer=node --style=compressed --no-source-map coproduce/assets/main.scss static/build/main.css
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/build/
 	cp node_modules/htmx.org/dist/htmx.min.js static/build/
-	cp coproduce/assets/supported.js coproduce/assets/init.mjs static/build/
+	cp coproduce/assets/supported.js coproduce/assets/init.js static/build/
+	@# Every image or font the stylesheet names, from GOV.UK Frontend's assets. A name it does
+	@# not ship fails here, not later in collectstatic on a production server.
+	@rm -rf static/build/images static/build/fonts
+	@for asset in $$(grep -oE "url\([\"']?/static/build/[^\"')]+" static/build/main.css \
+	    | sed -E "s|^url\([\"']?/static/build/||" | sort -u); do \
+	  mkdir -p "static/build/$$(dirname "$$asset")" \
+	    && cp "node_modules/govuk-frontend/dist/govuk/assets/$$asset" "static/build/$$asset" || exit 1; \
+	done
 	@touch $@
 
 migrate: setup
