@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run test bench setup assets migrate demo lint typecheck check-deploy worker clean FORCE
+.PHONY: run test bench smoke setup assets migrate demo lint typecheck check-deploy worker clean FORCE
 
 run: setup migrate demo
 	@echo "Coproduce is starting at http://$(HOST):$(PORT)/ (the task worker runs alongside; Ctrl+C stops both)"
@@ -22,6 +22,13 @@ bench: setup
 	rm -f var/bench.sqlite3
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false $(BIN)/python manage.py migrate --no-input --verbosity 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false $(BIN)/python manage.py bench
+
+# Production, end to end, against PostgreSQL: collectstatic, a fresh database with the demo,
+# gunicorn on 127.0.0.1 and every demo person signing in (scripts/production_smoke.py). The
+# database, SMOKE_DATABASE_URL, is dropped and made again, so its name must end in _smoke.
+SMOKE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coproduce_smoke
+smoke: setup
+	SMOKE_DATABASE_URL=$(SMOKE_DATABASE_URL) $(BIN)/python scripts/production_smoke.py
 
 setup: $(VENV)/.installed node_modules/.installed assets
 
