@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Tests run in parallel, one worker per core (pytest-xdist).
 WORKERS ?= auto
 
-.PHONY: run test browser bench setup assets migrate demo lint typecheck check-deploy worker clean FORCE
+.PHONY: run test browser bench smoke setup assets migrate demo lint typecheck check-deploy worker clean FORCE
 
 run: setup migrate demo
 	@echo "Coproduce is starting at http://$(HOST):$(PORT)/ (the task worker runs alongside; Ctrl+C stops both)"
@@ -37,6 +37,13 @@ bench: setup
 	rm -f var/bench.sqlite3
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false $(BIN)/python manage.py migrate --no-input --verbosity 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false $(BIN)/python manage.py bench
+
+# Production, end to end, against PostgreSQL: collectstatic, a fresh database with the demo,
+# gunicorn on 127.0.0.1 and every demo person signing in (scripts/production_smoke.py). The
+# database, SMOKE_DATABASE_URL, is dropped and made again, so its name must end in _smoke.
+SMOKE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coproduce_smoke
+smoke: setup
+	SMOKE_DATABASE_URL=$(SMOKE_DATABASE_URL) $(BIN)/python scripts/production_smoke.py
 
 setup: $(VENV)/.installed node_modules/.installed assets
 
@@ -74,7 +81,15 @@ static/build/.built: $(ASSET_SOURCES) node_modules/.installed
 	npx sass --pkg-importer=node --style=compressed --no-source-map coproduce/assets/main.scss static/build/main.css
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/build/
 	cp node_modules/htmx.org/dist/htmx.min.js static/build/
-	cp coproduce/assets/supported.js coproduce/assets/init.mjs static/build/
+	cp coproduce/assets/supported.js coproduce/assets/init.js static/build/
+	@# Every image or font the stylesheet names, from GOV.UK Frontend's assets. A name it does
+	@# not ship fails here, not later in collectstatic on a production server.
+	@rm -rf static/build/images static/build/fonts
+	@for asset in $$(grep -oE "url\([\"']?/static/build/[^\"')]+" static/build/main.css \
+	    | sed -E "s|^url\([\"']?/static/build/||" | sort -u); do \
+	  mkdir -p "static/build/$$(dirname "$$asset")" \
+	    && cp "node_modules/govuk-frontend/dist/govuk/assets/$$asset" "static/build/$$asset" || exit 1; \
+	done
 	@touch $@
 
 migrate: setup

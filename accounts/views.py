@@ -1,11 +1,13 @@
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import policy, services
 from accounts.forms import OrganisationForm
@@ -64,3 +66,18 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/audit_log.html", {"page": paginate(request, events), "query": query}
     )
+
+
+@require_safe
+def organisation_logo(request: HttpRequest, name: str) -> FileResponse:
+    """The organisation's current logo, which the header of every page shows, signed in or
+    not. Only this file is served from the uploads: papers have their own download view,
+    which checks who is asking."""
+    logo = Organisation.current().logo
+    if not logo or logo.name != f"organisation/{name}" or not logo.storage.exists(logo.name):
+        raise Http404
+    content_type, _encoding = mimetypes.guess_type(logo.name)
+    response = FileResponse(logo.open("rb"), content_type=content_type or "image/png")
+    # A new logo is saved under a new name, so the old one can be kept for a while.
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
 from coproduce import views
 from projects import views as project_views
 
@@ -25,7 +25,12 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
+    # Uploads have no public folder, in development as in production: the organisation's
+    # logo is served here, at the address its file gives (under MEDIA_URL), and papers only
+    # to their group, through their download view.
+    path(
+        f"{settings.MEDIA_URL.lstrip('/')}organisation/<path:name>",
+        account_views.organisation_logo,
+        name="organisation_logo",
+    ),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -4,15 +4,19 @@ Adding a URL without adding it here fails `test_it_covers_every_url_pattern`, so
 ship a page whose permissions were never thought about.
 """
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from conftest import Cast, client_for
 from meetings.tests import grid_access_plan, grid_after, grid_record
 from meetings.tests import grid_planning as plan
@@ -184,6 +188,18 @@ def invitation_token(cast: Cast) -> list[Any]:
     return [token]
 
 
+def the_logo(cast: Cast) -> dict[str, Any]:
+    # One small file at a fixed name, written once, so grid runs do not fill the media folder.
+    if not default_storage.exists("organisation/grid-logo.png"):
+        buffer = io.BytesIO()
+        Image.new("RGB", (4, 4), "teal").save(buffer, "PNG")
+        default_storage.save("organisation/grid-logo.png", ContentFile(buffer.getvalue()))
+    Organisation.objects.filter(pk=Organisation.SINGLETON_ID).update(
+        logo="organisation/grid-logo.png"
+    )
+    return {"name": "grid-logo.png"}
+
+
 def olus_erasure_request(cast: Cast) -> dict[str, Any]:
     return {"pk": ErasureRequest.objects.create(user=cast.outsider).pk}
 
@@ -192,6 +208,8 @@ GRID: dict[str, Rule] = {
     "home": Rule(signed_in(REDIRECT) | {"anonymous": OK}),
     "accessibility": Rule(everyone(OK)),
     "healthz": Rule(everyone(OK)),
+    # The logo is in the header of every page, the sign-in page too.
+    "organisation_logo": Rule(everyone(OK), kwargs=the_logo),
     "accounts:sign_in": Rule(signed_in(REDIRECT) | {"anonymous": OK}),
     "accounts:sign_out": Rule(everyone(NOT_ALLOWED)),
     "accounts:password_reset": Rule(everyone(OK)),

@@ -1,5 +1,7 @@
 import io
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
@@ -53,6 +55,35 @@ def test_it_uploads_a_logo(cast: Cast, settings, tmp_path) -> None:
     response = sam.post(URL, settings_form(logo=png(), logo_alt_text="Riverside"))
     assert response.status_code == 302
     assert str(Organisation.current().logo.name).startswith("organisation/")
+
+
+def test_it_shows_the_logo_to_everyone_with_debug_off(cast: Cast, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    settings.DEBUG = False
+    upload = png()
+    client_for(cast.administrator).post(URL, settings_form(logo=upload, logo_alt_text="Riverside"))
+    logo_url = Organisation.current().logo.url
+    sign_in = client_for(None).get(reverse("accounts:sign_in")).content.decode()
+    assert f'src="{logo_url}" alt="Riverside"' in sign_in
+    response = client_for(None).get(logo_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response.getvalue() == upload.getvalue()
+
+
+def test_it_serves_no_other_upload(cast: Cast, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client_for(cast.administrator).post(URL, settings_form(logo=png()))
+    for name in ("organisation/old-logo.png", "papers/1/abc/minutes.pdf"):
+        default_storage.save(name, ContentFile(b"private"))
+    amira = client_for(cast.member)
+    for url in (
+        "/media/organisation/old-logo.png",
+        "/media/papers/1/abc/minutes.pdf",
+        "/media/organisation/../papers/1/abc/minutes.pdf",
+        "/media/organisation/missing.png",
+    ):
+        assert amira.get(url).status_code == 404, url
 
 
 def test_it_refuses_a_logo_that_is_not_an_image(cast: Cast, settings, tmp_path) -> None:
