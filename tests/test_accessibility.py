@@ -159,6 +159,8 @@ RECIPES: dict[str, Recipe] = {
     "home": Recipe(),
     "accessibility": Recipe(),
     "healthz": Recipe(),
+    # The demo has no logo, so this is the page for an upload that is not there.
+    "organisation_logo": Recipe(lambda demo: {"name": "logo.png"}),
     "accounts:sign_in": Recipe(),
     "accounts:sign_out": Recipe(),
     "accounts:password_reset": Recipe(),
