@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "people",
     "projects",
+    "recruitment",
     "meetings",
     "privacy",
 ]

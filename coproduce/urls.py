@@ -22,6 +22,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("", include("people.urls")),
     path("projects/", include("projects.urls")),
+    path("projects/", include("recruitment.urls")),
     path("", include("meetings.urls")),
     path("", include("privacy.urls")),
     path("admin/", admin.site.urls),

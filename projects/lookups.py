@@ -12,17 +12,7 @@ from django.http import Http404, HttpRequest
 
 from accounts.models import User
 from projects import policy
-from projects.models import (
-    Application,
-    Call,
-    CallQuestion,
-    Invitation,
-    Membership,
-    PanelMember,
-    Project,
-    Skill,
-    Stakeholder,
-)
+from projects.models import Invitation, Membership, Project, Skill, Stakeholder
 
 
 @dataclass(frozen=True)
@@ -107,79 +97,3 @@ def get_skill_for_user(
 ) -> tuple[ProjectAccess, Skill]:
     """A skill the project needs, for the people who lead the project."""
     return _get_project_item(request, project_pk, Skill, pk)
-
-
-@dataclass(frozen=True)
-class CallAccess:
-    """A call for members, with what the signed-in person may do with it."""
-
-    access: ProjectAccess
-    call: Call
-    on_panel: bool  # sits on the call's selection panel, so scores applications
-    can_assess: bool
-
-    @property
-    def project(self) -> Project:
-        return self.access.project
-
-    @property
-    def can_manage(self) -> bool:
-        return self.access.can_manage
-
-
-def get_call_for_user(
-    request: HttpRequest, project_pk: int, pk: int, *, panel: bool = False
-) -> CallAccess:
-    """A call for members: for the people who lead the project, or with `panel=True` also
-    for the members on its selection panel."""
-    user = _signed_in_user(request)
-    access = get_project_for_user(request, project_pk)
-    call = Call.objects.filter(project=access.project, pk=pk).first()
-    if call is None:
-        if not access.can_manage:
-            raise PermissionDenied  # a member learns nothing about which calls exist
-        raise Http404
-    on_panel = (
-        access.membership is not None and PanelMember.objects.filter(call=call, user=user).exists()
-    )
-    allowed = (
-        policy.can_see_applications(user, access.membership, on_panel=on_panel)
-        if panel
-        else access.can_manage
-    )
-    if not allowed:
-        raise PermissionDenied
-    return CallAccess(
-        access=access,
-        call=call,
-        on_panel=on_panel,
-        can_assess=policy.can_assess(user, access.membership, on_panel=on_panel),
-    )
-
-
-def get_call_question_for_user(
-    request: HttpRequest, project_pk: int, call_pk: int, pk: int
-) -> tuple[CallAccess, CallQuestion]:
-    """A question on a call's application form, for the people who lead the project."""
-    call_access = get_call_for_user(request, project_pk, call_pk)
-    question = CallQuestion.objects.filter(call=call_access.call, pk=pk).first()
-    if question is None:
-        raise Http404
-    return call_access, question
-
-
-def get_application_for_user(
-    request: HttpRequest, project_pk: int, call_pk: int, pk: int, *, manage: bool = False
-) -> tuple[CallAccess, Application]:
-    """An application to a call: for its selection panel and the project's leaders, or with
-    `manage=True` for the leaders only."""
-    call_access = get_call_for_user(request, project_pk, call_pk, panel=not manage)
-    application = (
-        Application.objects.select_related("entered_by")
-        .filter(call=call_access.call, pk=pk)
-        .first()
-    )
-    if application is None:
-        raise Http404
-    application.call = call_access.call
-    return call_access, application

@@ -41,18 +41,6 @@ def can_see_contact_details(user: AnyUser, membership: Membership | None) -> boo
     return can_manage_project(user, membership)
 
 
-def can_see_applications(user: AnyUser, membership: Membership | None, *, on_panel: bool) -> bool:
-    """Read a call's applications: its leaders, and the members on its selection panel."""
-    return can_manage_project(user, membership) or can_assess(user, membership, on_panel=on_panel)
-
-
-def can_assess(user: AnyUser, membership: Membership | None, *, on_panel: bool) -> bool:
-    """Score and write notes on a call's applications: current members on its panel."""
-    if not isinstance(user, User) or not user.is_active:
-        return False
-    return on_panel and membership is not None and membership.is_current
-
-
 def arranges_support(viewer: User, viewer_membership: Membership | None) -> bool:
     if viewer.is_active and viewer.org_role == OrgRole.COORDINATOR:
         return True

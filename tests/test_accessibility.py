@@ -19,15 +19,7 @@ from playwright.sync_api import Page
 from accounts.models import User
 from people.models import MemberType
 from privacy.models import ErasureRequest, ErasureStatus
-from projects.models import (
-    Application,
-    Call,
-    CallQuestion,
-    Invitation,
-    ProjectRole,
-    Skill,
-    Stakeholder,
-)
+from projects.models import Invitation, ProjectRole, Skill, Stakeholder
 from tests.browser import axe_violations, describe_violations
 from tests.conftest import ANONYMOUS, BROWSER_PERSONAS, Demo, OpenPage
 from tests.pages import meetings_access_plan as pages_access_plan
@@ -35,6 +27,12 @@ from tests.pages import meetings_after as pages_after
 from tests.pages import meetings_planning as plan_pages
 from tests.pages import meetings_preparation as prep_pages
 from tests.pages import meetings_record as pages_record
+from tests.pages.recruitment import (
+    an_employment_application,
+    an_employment_call_question,
+    the_employment_call,
+    the_employment_call_to_apply_to,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -117,29 +115,6 @@ def the_carers_centre(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.website.pk, "stakeholder_pk": stakeholder.pk}
 
 
-def the_employment_call(demo: Demo) -> dict[str, Any]:
-    """The demo's open call for members of the employment group."""
-    call = Call.objects.get(project=demo.employment)
-    return {"pk": demo.employment.pk, "call_pk": call.pk}
-
-
-def an_employment_application(demo: Demo, name: str) -> dict[str, Any]:
-    """An application to the employment group's call, from the demo: Joseph Mensah is
-    shortlisted and scored, Aisha Begum has been offered a place and not yet written to, Mei
-    Lin accepted, Ruth Evans had her letter, and nobody but Kwame has scored Tomasz Nowak."""
-    application = Application.objects.get(call__project=demo.employment, full_name=name)
-    return the_employment_call(demo) | {"application_pk": application.pk}
-
-
-def an_employment_call_question(demo: Demo, position: int) -> dict[str, Any]:
-    """A question on the employment call's form. Everyone answered the first; nobody has
-    answered the fourth, which is optional."""
-    question = CallQuestion.objects.filter(call__project=demo.employment).order_by(
-        "position", "pk"
-    )[position - 1]
-    return the_employment_call(demo) | {"question_pk": question.pk}
-
-
 def nadia_invited_to_the_employment_group(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.employment.pk, "invitation_pk": nadias_invitation(demo)}
 
@@ -198,32 +173,6 @@ RECIPES: dict[str, Recipe] = {
     "projects:onboarding_welcome": Recipe(amira_in_the_website_group),
     "projects:equality_form": Recipe(website),
     "projects:equality_summary": Recipe(website),
-    "projects:calls": Recipe(website),
-    "projects:call_add": Recipe(website),
-    "projects:call_detail": Recipe(the_employment_call),
-    "projects:call_edit": Recipe(the_employment_call),
-    "projects:call_close": Recipe(the_employment_call),
-    "projects:call_reopen": Recipe(the_employment_call),
-    "projects:call_panel": Recipe(the_employment_call),
-    "projects:call_questions": Recipe(the_employment_call),
-    "projects:call_question_add": Recipe(the_employment_call),
-    "projects:call_question_edit": Recipe(lambda demo: an_employment_call_question(demo, 1)),
-    "projects:call_question_remove": Recipe(lambda demo: an_employment_call_question(demo, 4)),
-    "projects:call_question_move": Recipe(lambda demo: an_employment_call_question(demo, 2)),
-    "projects:application_enter": Recipe(the_employment_call),
-    "projects:application_detail": Recipe(
-        lambda demo: an_employment_application(demo, "Joseph Mensah")
-    ),
-    "projects:application_assess": Recipe(
-        lambda demo: an_employment_application(demo, "Joseph Mensah")
-    ),
-    "projects:application_move": Recipe(
-        lambda demo: an_employment_application(demo, "Joseph Mensah")
-    ),
-    "projects:application_letter": Recipe(
-        lambda demo: an_employment_application(demo, "Aisha Begum")
-    ),
-    "projects:apply": Recipe(lambda demo: {"call_pk": the_employment_call(demo)["call_pk"]}),
     "projects:skills": Recipe(website),
     "projects:skill_offers": Recipe(website),
     "projects:skill_add": Recipe(website),
@@ -235,6 +184,33 @@ RECIPES: dict[str, Recipe] = {
     "projects:stakeholder_remove": Recipe(the_carers_centre),
     "projects:invitation_resend": Recipe(nadia_invited_to_the_employment_group),
     "projects:invitation_withdraw": Recipe(nadia_invited_to_the_employment_group),
+    # Recruitment
+    "recruitment:calls": Recipe(website),
+    "recruitment:call_add": Recipe(website),
+    "recruitment:call_detail": Recipe(the_employment_call),
+    "recruitment:call_edit": Recipe(the_employment_call),
+    "recruitment:call_close": Recipe(the_employment_call),
+    "recruitment:call_reopen": Recipe(the_employment_call),
+    "recruitment:call_panel": Recipe(the_employment_call),
+    "recruitment:call_questions": Recipe(the_employment_call),
+    "recruitment:call_question_add": Recipe(the_employment_call),
+    "recruitment:call_question_edit": Recipe(lambda demo: an_employment_call_question(demo, 1)),
+    "recruitment:call_question_remove": Recipe(lambda demo: an_employment_call_question(demo, 4)),
+    "recruitment:call_question_move": Recipe(lambda demo: an_employment_call_question(demo, 2)),
+    "recruitment:application_enter": Recipe(the_employment_call),
+    "recruitment:application_detail": Recipe(
+        lambda demo: an_employment_application(demo, "Joseph Mensah")
+    ),
+    "recruitment:application_assess": Recipe(
+        lambda demo: an_employment_application(demo, "Joseph Mensah")
+    ),
+    "recruitment:application_move": Recipe(
+        lambda demo: an_employment_application(demo, "Joseph Mensah")
+    ),
+    "recruitment:application_letter": Recipe(
+        lambda demo: an_employment_application(demo, "Aisha Begum")
+    ),
+    "recruitment:apply": Recipe(the_employment_call_to_apply_to),
     # Meetings: planning
     "meetings:list": Recipe(plan_pages.website_project),
     "meetings:detail": Recipe(plan_pages.upcoming_meeting),
@@ -328,20 +304,20 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
         withdraw_page(demo, "pending@example.org")
     ),
     "applications at one stage, searched": lambda demo: (
-        reverse("projects:call_detail", kwargs=the_employment_call(demo))
+        reverse("recruitment:call_detail", kwargs=the_employment_call(demo))
         + "?status=shortlisted&q=jo"
     ),
     "an application accepted, with the invitation button": lambda demo: reverse(
-        "projects:application_detail", kwargs=an_employment_application(demo, "Mei Lin")
+        "recruitment:application_detail", kwargs=an_employment_application(demo, "Mei Lin")
     ),
     "a letter already sent": lambda demo: reverse(
-        "projects:application_letter", kwargs=an_employment_application(demo, "Ruth Evans")
+        "recruitment:application_letter", kwargs=an_employment_application(demo, "Ruth Evans")
     ),
     "an application at its last stage": lambda demo: reverse(
-        "projects:application_move", kwargs=an_employment_application(demo, "Sofia Rossi")
+        "recruitment:application_move", kwargs=an_employment_application(demo, "Sofia Rossi")
     ),
     "a question people have answered, which cannot be removed": lambda demo: reverse(
-        "projects:call_question_remove", kwargs=an_employment_call_question(demo, 1)
+        "recruitment:call_question_remove", kwargs=an_employment_call_question(demo, 1)
     ),
     # Meetings: extra pages
     "the page of a meeting still finding its date": plan_pages.spring_meeting_page,
@@ -498,37 +474,35 @@ FORMS: dict[str, FormCheck] = {
     ),
     "apply to a call for members": FormCheck(
         ANONYMOUS,
-        lambda demo: reverse(
-            "projects:apply", kwargs={"call_pk": the_employment_call(demo)["call_pk"]}
-        ),
+        lambda demo: reverse("recruitment:apply", kwargs=the_employment_call_to_apply_to(demo)),
     ),
     "open a call for members": FormCheck(
-        "coordinator", lambda demo: reverse("projects:call_add", kwargs=website(demo))
+        "coordinator", lambda demo: reverse("recruitment:call_add", kwargs=website(demo))
     ),
     "change a call for members": FormCheck(
         "coordinator",
-        lambda demo: reverse("projects:call_edit", kwargs=the_employment_call(demo)),
+        lambda demo: reverse("recruitment:call_edit", kwargs=the_employment_call(demo)),
     ),
     "add a question to a call": FormCheck(
         "coordinator",
-        lambda demo: reverse("projects:call_question_add", kwargs=the_employment_call(demo)),
+        lambda demo: reverse("recruitment:call_question_add", kwargs=the_employment_call(demo)),
     ),
     "move an application on": FormCheck(
         "coordinator",
         lambda demo: reverse(
-            "projects:application_move", kwargs=an_employment_application(demo, "Joseph Mensah")
+            "recruitment:application_move", kwargs=an_employment_application(demo, "Joseph Mensah")
         ),
     ),
     "write a letter to an applicant": FormCheck(
         "coordinator",
         lambda demo: reverse(
-            "projects:application_letter", kwargs=an_employment_application(demo, "Aisha Begum")
+            "recruitment:application_letter", kwargs=an_employment_application(demo, "Aisha Begum")
         ),
     ),
     "score an application": FormCheck(
         "coordinator",
         lambda demo: reverse(
-            "projects:application_assess", kwargs=an_employment_application(demo, "Tomasz Nowak")
+            "recruitment:application_assess", kwargs=an_employment_application(demo, "Tomasz Nowak")
         ),
     ),
     "why you need to see access requirements": FormCheck(
@@ -583,7 +557,7 @@ def test_it_has_no_axe_violations_on_any_page_for_any_persona(
     page = pages["coordinator"]
     page.goto(
         reverse(
-            "projects:application_letter", kwargs=an_employment_application(demo, "Aisha Begum")
+            "recruitment:application_letter", kwargs=an_employment_application(demo, "Aisha Begum")
         )
     )
     with page.expect_navigation():
@@ -622,12 +596,14 @@ def test_it_has_no_axe_violations_for_a_selection_panel_member_who_does_not_lead
     page = open_page("panel_member", with_axe=True)
     for path in [
         reverse("projects:detail", kwargs={"pk": demo.employment.pk}),
-        reverse("projects:call_detail", kwargs=the_employment_call(demo)),
+        reverse("recruitment:call_detail", kwargs=the_employment_call(demo)),
         reverse(
-            "projects:application_detail", kwargs=an_employment_application(demo, "Joseph Mensah")
+            "recruitment:application_detail",
+            kwargs=an_employment_application(demo, "Joseph Mensah"),
         ),
         reverse(
-            "projects:application_assess", kwargs=an_employment_application(demo, "Joseph Mensah")
+            "recruitment:application_assess",
+            kwargs=an_employment_application(demo, "Joseph Mensah"),
         ),
     ]:
         response = page.goto(path)
@@ -636,7 +612,7 @@ def test_it_has_no_axe_violations_for_a_selection_panel_member_who_does_not_lead
         findings.check(page, "panel member", f"GET {path}")
     page.goto(
         reverse(
-            "projects:application_assess", kwargs=an_employment_application(demo, "Tomasz Nowak")
+            "recruitment:application_assess", kwargs=an_employment_application(demo, "Tomasz Nowak")
         )
     )
     submit_empty(page)

@@ -23,18 +23,8 @@ from meetings.tests import grid_planning as plan
 from meetings.tests import grid_preparation as prep
 from people.models import MemberType
 from privacy.models import ErasureRequest
-from projects.models import (
-    Application,
-    ApplicationStatus,
-    ApplicationStatusChange,
-    Call,
-    CallQuestion,
-    Invitation,
-    PanelMember,
-    ProjectRole,
-    Skill,
-    Stakeholder,
-)
+from projects.models import Invitation, ProjectRole, Skill, Stakeholder
+from recruitment.tests import grid as recruitment
 
 PERSONAS = ["anonymous", "outsider", "member", "chair", "coordinator", "administrator"]
 
@@ -102,54 +92,6 @@ def a_stakeholder(cast: Cast) -> dict[str, Any]:
         project=cast.website, name="Riverside Carers' Centre", interest="Respite care"
     )
     return {"pk": cast.website.pk, "stakeholder_pk": stakeholder.pk}
-
-
-def a_call(cast: Cast) -> Call:
-    """A call to the website group whose selection panel is Amira (the `member` persona, who
-    does not lead the group) and Grace (the `coordinator`). Deborah chairs the group but is
-    not on the panel, and Sam administers the organisation without belonging to it."""
-    import datetime
-
-    call = Call.objects.create(
-        project=cast.website,
-        title="Join our group",
-        description="We rebuild the website.",
-        closes_on=datetime.date.today() + datetime.timedelta(days=30),
-        places=3,
-    )
-    for user in (cast.member, cast.coordinator):
-        PanelMember.objects.create(call=call, user=user)
-    return call
-
-
-def website_call(cast: Cast) -> dict[str, Any]:
-    return {"pk": cast.website.pk, "call_pk": a_call(cast).pk}
-
-
-def a_call_question(cast: Cast) -> dict[str, Any]:
-    call = a_call(cast)
-    question = CallQuestion.objects.create(call=call, text="Why do you want to join?")
-    return {"pk": cast.website.pk, "call_pk": call.pk, "question_pk": question.pk}
-
-
-def an_application(cast: Cast, status: str = ApplicationStatus.RECEIVED) -> dict[str, Any]:
-    call = a_call(cast)
-    application = Application.objects.create(
-        call=call, full_name="Joseph Mensah", email="joseph@example.org", status=status
-    )
-    return {"pk": cast.website.pk, "call_pk": call.pk, "application_pk": application.pk}
-
-
-def an_application_invited_to_talk(cast: Cast) -> dict[str, Any]:
-    """Invited to talk and not yet written to, so the letter page shows its form."""
-    kwargs = an_application(cast, ApplicationStatus.INVITED)
-    ApplicationStatusChange.objects.create(
-        application_id=kwargs["application_pk"],
-        from_status=ApplicationStatus.SHORTLISTED,
-        to_status=ApplicationStatus.INVITED,
-        changed_by=cast.coordinator,
-    )
-    return kwargs
 
 
 def selection_panel(success: str = OK) -> dict[str, str]:
@@ -271,26 +213,6 @@ GRID: dict[str, Rule] = {
     # Only members bring skills; the administrator is not in the group.
     "projects:skill_offers": Rule(project_members() | {"administrator": FORBIDDEN}, kwargs=website),
     "projects:skill_add": Rule(project_leaders(), kwargs=website),
-    "projects:calls": Rule(project_leaders(), kwargs=website),
-    "projects:call_add": Rule(project_leaders(), kwargs=website),
-    "projects:call_detail": Rule(selection_panel(), kwargs=website_call),
-    "projects:call_edit": Rule(project_leaders(), kwargs=website_call),
-    "projects:call_close": Rule(project_leaders(), kwargs=website_call),
-    "projects:call_reopen": Rule(project_leaders(REDIRECT), kwargs=website_call, method="post"),
-    "projects:call_panel": Rule(project_leaders(), kwargs=website_call),
-    "projects:call_questions": Rule(project_leaders(), kwargs=website_call),
-    "projects:call_question_add": Rule(project_leaders(), kwargs=website_call),
-    "projects:call_question_edit": Rule(project_leaders(), kwargs=a_call_question),
-    "projects:call_question_remove": Rule(project_leaders(), kwargs=a_call_question),
-    "projects:call_question_move": Rule(
-        project_leaders(REDIRECT), kwargs=a_call_question, method="post", data={"direction": "up"}
-    ),
-    "projects:application_enter": Rule(project_leaders(), kwargs=website_call),
-    "projects:application_detail": Rule(selection_panel(), kwargs=an_application),
-    "projects:application_assess": Rule(panel_only(), kwargs=an_application),
-    "projects:application_move": Rule(project_leaders(), kwargs=an_application),
-    "projects:application_letter": Rule(project_leaders(), kwargs=an_application_invited_to_talk),
-    "projects:apply": Rule(everyone(OK), kwargs=lambda cast: {"call_pk": a_call(cast).pk}),
     "projects:skill_edit": Rule(project_leaders(), kwargs=a_skill),
     "projects:skill_remove": Rule(project_leaders(), kwargs=a_skill),
     "projects:stakeholders": Rule(project_members(), kwargs=website),
@@ -301,6 +223,34 @@ GRID: dict[str, Rule] = {
         project_leaders(REDIRECT), kwargs=pending_invitation, method="post"
     ),
     "projects:invitation_withdraw": Rule(project_leaders(), kwargs=pending_invitation),
+    # Recruitment
+    "recruitment:calls": Rule(project_leaders(), kwargs=website),
+    "recruitment:call_add": Rule(project_leaders(), kwargs=website),
+    "recruitment:call_detail": Rule(selection_panel(), kwargs=recruitment.website_call),
+    "recruitment:call_edit": Rule(project_leaders(), kwargs=recruitment.website_call),
+    "recruitment:call_close": Rule(project_leaders(), kwargs=recruitment.website_call),
+    "recruitment:call_reopen": Rule(
+        project_leaders(REDIRECT), kwargs=recruitment.website_call, method="post"
+    ),
+    "recruitment:call_panel": Rule(project_leaders(), kwargs=recruitment.website_call),
+    "recruitment:call_questions": Rule(project_leaders(), kwargs=recruitment.website_call),
+    "recruitment:call_question_add": Rule(project_leaders(), kwargs=recruitment.website_call),
+    "recruitment:call_question_edit": Rule(project_leaders(), kwargs=recruitment.a_call_question),
+    "recruitment:call_question_remove": Rule(project_leaders(), kwargs=recruitment.a_call_question),
+    "recruitment:call_question_move": Rule(
+        project_leaders(REDIRECT),
+        kwargs=recruitment.a_call_question,
+        method="post",
+        data={"direction": "up"},
+    ),
+    "recruitment:application_enter": Rule(project_leaders(), kwargs=recruitment.website_call),
+    "recruitment:application_detail": Rule(selection_panel(), kwargs=recruitment.an_application),
+    "recruitment:application_assess": Rule(panel_only(), kwargs=recruitment.an_application),
+    "recruitment:application_move": Rule(project_leaders(), kwargs=recruitment.an_application),
+    "recruitment:application_letter": Rule(
+        project_leaders(), kwargs=recruitment.an_application_invited_to_talk
+    ),
+    "recruitment:apply": Rule(everyone(OK), kwargs=recruitment.the_call_to_apply_to),
     # Meetings: planning
     "meetings:list": Rule(project_members(), kwargs=plan.planning_project),
     "meetings:detail": Rule(project_members(), kwargs=plan.planning_meeting),

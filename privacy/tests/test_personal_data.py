@@ -31,7 +31,8 @@ from meetings.models import (
 )
 from people.models import MemberType
 from privacy import services
-from projects.models import Application, Call, CallQuestion, Skill, SkillOffer
+from projects.models import Skill, SkillOffer
+from recruitment.models import Application, Call, CallQuestion
 
 # Models whose names or addresses are not a person's, each with why.
 NOT_ABOUT_A_PERSON = {
@@ -86,6 +87,7 @@ def test_it_has_every_app_that_stores_people_describe_its_data() -> None:
         "accounts.personal_data",
         "people.personal_data",
         "projects.personal_data",
+        "recruitment.personal_data",
         "meetings.personal_data",
         "privacy.personal_data",
     }

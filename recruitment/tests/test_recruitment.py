@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import Cast, client_for
-from projects import services
-from projects.models import Application, ApplicationChannel, Call, CallStatus, QuestionKind
+from recruitment import services
+from recruitment.models import Application, ApplicationChannel, Call, CallStatus, QuestionKind
 
 
 def open_call(cast: Cast, **fields) -> Call:
@@ -24,7 +24,7 @@ def open_call(cast: Cast, **fields) -> Call:
 
 
 def apply_url(call: Call) -> str:
-    return reverse("projects:apply", kwargs={"call_pk": call.pk})
+    return reverse("recruitment:apply", kwargs={"call_pk": call.pk})
 
 
 def answers_for(call: Call, **overrides: str) -> dict[str, str]:
@@ -39,7 +39,7 @@ def answers_for(call: Call, **overrides: str) -> dict[str, str]:
 def test_it_lets_leaders_open_a_call_with_default_questions(cast: Cast) -> None:
     closes = timezone.localdate() + timedelta(days=60)
     response = client_for(cast.chair).post(
-        reverse("projects:call_add", kwargs={"pk": cast.website.pk}),
+        reverse("recruitment:call_add", kwargs={"pk": cast.website.pk}),
         {
             "title": "Join us",
             "description": "We meet monthly.",
@@ -53,13 +53,15 @@ def test_it_lets_leaders_open_a_call_with_default_questions(cast: Cast) -> None:
     assert response.status_code == 302
     assert (call.title, call.closes_on, call.places) == ("Join us", closes, 5)
     assert [q.kind for q in call.questions.all()] == ["long", "long", "choice"]
-    listing = client_for(cast.chair).get(reverse("projects:calls", kwargs={"pk": cast.website.pk}))
+    listing = client_for(cast.chair).get(
+        reverse("recruitment:calls", kwargs={"pk": cast.website.pk})
+    )
     assert "Join us" in listing.text
 
 
 def test_it_refuses_a_closing_date_in_the_past(cast: Cast) -> None:
     response = client_for(cast.chair).post(
-        reverse("projects:call_add", kwargs={"pk": cast.website.pk}),
+        reverse("recruitment:call_add", kwargs={"pk": cast.website.pk}),
         {
             "title": "Join us",
             "description": "We meet.",
@@ -142,7 +144,9 @@ def test_it_shows_a_closed_call_as_closed_and_refuses_applications(cast: Cast) -
 def test_it_records_who_entered_an_application_and_how(cast: Cast) -> None:
     call = open_call(cast)
     response = client_for(cast.coordinator).post(
-        reverse("projects:application_enter", kwargs={"pk": cast.website.pk, "call_pk": call.pk}),
+        reverse(
+            "recruitment:application_enter", kwargs={"pk": cast.website.pk, "call_pk": call.pk}
+        ),
         answers_for(call, channel="paper"),
     )
     assert response.status_code == 302
@@ -150,13 +154,13 @@ def test_it_records_who_entered_an_application_and_how(cast: Cast) -> None:
     assert application.entered_by == cast.coordinator
     assert application.channel == ApplicationChannel.PAPER
     detail = client_for(cast.chair).get(
-        reverse("projects:call_detail", kwargs={"pk": cast.website.pk, "call_pk": call.pk})
+        reverse("recruitment:call_detail", kwargs={"pk": cast.website.pk, "call_pk": call.pk})
     )
     assert "joseph@example.org" in detail.text
 
 
 def test_it_hides_applications_from_members_off_the_panel_and_outsiders(cast: Cast) -> None:
     call = open_call(cast)
-    url = reverse("projects:call_detail", kwargs={"pk": cast.website.pk, "call_pk": call.pk})
+    url = reverse("recruitment:call_detail", kwargs={"pk": cast.website.pk, "call_pk": call.pk})
     assert client_for(cast.member).get(url).status_code == 403
     assert client_for(cast.outsider).get(url).status_code == 404

@@ -16,8 +16,9 @@ from accounts.models import AuditEvent, User
 from conftest import Cast, client_for
 from coproduce.lib.concurrency import STALE_EDIT_MESSAGE
 from people.models import MemberType
-from projects import services
-from projects.models import (
+from projects.models import Membership
+from recruitment import services
+from recruitment.models import (
     STATUS_MOVED,
     Application,
     ApplicationChannel,
@@ -27,11 +28,10 @@ from projects.models import (
     Call,
     CallQuestion,
     CallStatus,
-    Membership,
     PanelMember,
     QuestionKind,
 )
-from projects.tests.test_recruitment import apply_url, open_call
+from recruitment.tests.test_recruitment import apply_url, open_call
 
 S = ApplicationStatus
 
@@ -53,7 +53,9 @@ def an_application(call: Call, name: str = "Joseph Mensah", **fields) -> Applica
 
 
 def call_url(name: str, call: Call, **kwargs: int) -> str:
-    return reverse(f"projects:{name}", kwargs={"pk": call.project_id, "call_pk": call.pk} | kwargs)
+    return reverse(
+        f"recruitment:{name}", kwargs={"pk": call.project_id, "call_pk": call.pk} | kwargs
+    )
 
 
 def application_url(name: str, application: Application) -> str:
@@ -260,7 +262,7 @@ def test_it_keeps_members_off_the_panel_and_outsiders_away(cast: Cast) -> None:
         assert client_for(cast.carer).get(url).status_code == 403
         assert client_for(cast.outsider).get(url).status_code == 404
     # A guessed call number tells a member nothing about whether it exists.
-    made_up = reverse("projects:call_detail", kwargs={"pk": cast.website.pk, "call_pk": 999})
+    made_up = reverse("recruitment:call_detail", kwargs={"pk": cast.website.pk, "call_pk": 999})
     assert client_for(cast.carer).get(made_up).status_code == 403
     # Leading the group does not make the chair a panel member.
     assert (

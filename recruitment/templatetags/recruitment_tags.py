@@ -1,0 +1,17 @@
+"""What a project's own pages show of recruitment, without projects importing this app."""
+
+from django import template
+from django.db.models import QuerySet
+
+from projects.lookups import ProjectAccess
+from recruitment.models import Call
+
+register = template.Library()
+
+
+@register.simple_tag
+def panel_calls_for(access: ProjectAccess) -> QuerySet[Call]:
+    """The project's calls on whose selection panel the signed-in member sits."""
+    if access.membership is None:
+        return Call.objects.none()
+    return Call.objects.filter(project=access.project, panel__user=access.membership.user_id)
