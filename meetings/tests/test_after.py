@@ -14,8 +14,8 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEvent
 from conftest import Cast, client_for
-from meetings import after
 from meetings.models import Meeting, MeetingStatus, MinutesVersion
+from meetings.services import after
 from meetings.tests.after_helpers import MEETING_START, a_thought, closed_meeting, held_meeting
 from people.models import ContactChannel, ContactFrequency, Profile
 

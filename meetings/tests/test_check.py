@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from conftest import Cast, client_for
-from meetings import after
 from meetings.models import AfterMeetingCheck, CheckReceipt
+from meetings.services import after
 from meetings.tests.after_helpers import answers, closed_meeting, held_meeting
 
 FULL_ANSWERS = {

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from conftest import Cast, client_for
-from meetings import planning
 from meetings.models import (
     Availability,
     DateAnswer,
@@ -19,6 +18,7 @@ from meetings.models import (
     MeetingFormat,
     MeetingStatus,
 )
+from meetings.services import planning
 from meetings.tests.test_planning import a_meeting, at, invite
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from conftest import Cast
-from meetings import record
 from meetings.models import Contribution, ContributionWay, Invitee, Meeting
+from meetings.services import record
 from meetings.tests.grid_record import first_item, held_meeting
 from people.models import MemberType
 

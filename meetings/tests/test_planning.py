@@ -539,6 +539,6 @@ def test_it_lists_meetings_in_constant_queries(cast: Cast) -> None:
     ],
 )
 def test_it_reads_times_as_people_type_them(typed: str, expected: datetime.time | None) -> None:
-    from meetings.forms_planning import parse_time
+    from meetings.forms.planning import parse_time
 
     assert parse_time(typed) == expected

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from conftest import Cast
-from meetings import record
 from meetings.models import (
     ActionPoint,
     Contribution,
@@ -17,6 +16,7 @@ from meetings.models import (
     ItemMinutes,
     MinutesVersion,
 )
+from meetings.services import record
 from meetings.tests.grid_record import first_item, held_meeting
 from people.models import MemberType
 

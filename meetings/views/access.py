@@ -28,9 +28,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.lib.auth import signed_in_user
 from coproduce.lib.concurrency import StaleEdit
-from meetings import access_services as services
 from meetings.access_plan import AccessPlan, Status, access_plan
-from meetings.forms_access import ArrangementForm, MarkReadyForm, UnmetNeedReasonForm
+from meetings.forms.access import ArrangementForm, MarkReadyForm, UnmetNeedReasonForm
 from meetings.lookups import (
     MeetingAccess,
     get_arrangement_for_user,
@@ -38,6 +37,7 @@ from meetings.lookups import (
     get_need_type_for_meeting,
 )
 from meetings.models import Arrangement, Invitee, MeetingStatus, UnmetNeedReason
+from meetings.services import access as services
 from people import services as people_services
 from people.forms import ViewingPurposeForm
 from projects import policy as project_policy

@@ -17,8 +17,8 @@ from accounts.models import User
 from coproduce.lib.auth import signed_in_user
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
-from meetings import planning, policy, services
-from meetings.forms_planning import (
+from meetings import policy
+from meetings.forms.planning import (
     CancelForm,
     DateAnswersForm,
     DateOptionForm,
@@ -45,6 +45,9 @@ from meetings.models import (
     Reply,
     Venue,
 )
+from meetings.services import agenda as agenda_services
+from meetings.services import planning as services
+from meetings.timing import duration_words
 from projects.lookups import get_project_for_user
 from projects.models import Membership
 
@@ -147,15 +150,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "access": access,
             "meeting": meeting,
             "project": meeting.project,
-            "rows": services.agenda_rows(meeting, items),
-            "total_words": services.duration_words(total) if items else None,
+            "rows": agenda_services.agenda_rows(meeting, items),
+            "total_words": duration_words(total) if items else None,
             "papers": paper_rows,
             "replies": replies,
-            "venue_features": planning.venue_feature_labels(venue) if venue else [],
+            "venue_features": services.venue_feature_labels(venue) if venue else [],
             "over_capacity": venue is not None and replies["invited"] > venue.capacity,
             "can_see_link": access.can_manage or access.invitee is not None,
             "is_cancelled": is_cancelled,
-            "cancel_reason": planning.cancel_reason(meeting) if is_cancelled else "",
+            "cancel_reason": services.cancel_reason(meeting) if is_cancelled else "",
             "can_change": access.can_manage and meeting.status in ("planning", "ready"),
         },
     )
@@ -172,10 +175,10 @@ def meeting_create(request: HttpRequest, project_pk: int) -> HttpResponse:
     form = MeetingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            planning.meeting_create(
+            services.meeting_create(
                 meeting=form.instance, project=access.project, actor=signed_in_user(request)
             )
-        except planning.PlanningError as problem:
+        except services.PlanningError as problem:
             form.add_error("venue", str(problem))
         else:
             messages.success(
@@ -218,7 +221,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if getattr(meeting, name) != stored[name]
         }
         try:
-            to_contact = planning.meeting_update(
+            to_contact = services.meeting_update(
                 meeting=meeting,
                 actor=signed_in_user(request),
                 changes=changes,
@@ -228,7 +231,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleEdit:
             fresh = Meeting.objects.select_related("project", "venue").get(pk=pk)
             form = form_after_stale_edit(MeetingForm, request, instance=fresh)
-        except planning.PlanningError as problem:
+        except services.PlanningError as problem:
             form.add_error("venue", str(problem))
         else:
             messages.success(request, _("The meeting is saved."))
@@ -251,13 +254,13 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            to_contact = planning.meeting_cancel(
+            to_contact = services.meeting_cancel(
                 meeting=access.meeting,
                 actor=signed_in_user(request),
                 reason=form.cleaned_data["reason"],
                 base_url=_base_url(request),
             )
-        except planning.PlanningError as problem:
+        except services.PlanningError as problem:
             messages.error(request, str(problem))
         else:
             messages.success(
@@ -312,7 +315,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         venues = venues.filter(name__icontains=query)
     page = paginate(request, venues)
     for venue in page:
-        venue.feature_labels = planning.venue_feature_labels(venue)
+        venue.feature_labels = services.venue_feature_labels(venue)
     return render(
         request,
         "meetings/venue_list.html",
@@ -327,7 +330,7 @@ def venue_add(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = VenueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        planning.venue_create(venue=form.instance, actor=signed_in_user(request))
+        services.venue_create(venue=form.instance, actor=signed_in_user(request))
         messages.success(request, _("“%(name)s” is added.") % {"name": form.instance.name})
         return redirect("meetings:venues")
     return render(
@@ -347,7 +350,7 @@ def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changed = [name for name in VENUE_FIELDS if getattr(venue, name) != stored[name]]
         try:
-            planning.venue_update(
+            services.venue_update(
                 venue=venue,
                 actor=signed_in_user(request),
                 changed=changed,
@@ -371,7 +374,7 @@ def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def venue_retire(request: HttpRequest, pk: int) -> HttpResponse:
     venue = get_venue_for_user(request, pk, manage=True)
     if request.method == "POST":
-        planning.venue_retire(venue=venue, actor=signed_in_user(request))
+        services.venue_retire(venue=venue, actor=signed_in_user(request))
         messages.success(
             request,
             _("“%(name)s” is no longer offered for new meetings.") % {"name": venue.name},
@@ -390,7 +393,7 @@ def venue_retire(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def venue_restore(request: HttpRequest, pk: int) -> HttpResponse:
     venue = get_venue_for_user(request, pk, manage=True)
-    planning.venue_restore(venue=venue, actor=signed_in_user(request))
+    services.venue_restore(venue=venue, actor=signed_in_user(request))
     messages.success(
         request, _("“%(name)s” is offered for new meetings again.") % {"name": venue.name}
     )
@@ -423,9 +426,9 @@ def date_poll(request: HttpRequest, pk: int) -> HttpResponse:
             )
         )
     )
-    results = planning.poll_results(options)
+    results = services.poll_results(options)
     labels = {
-        option.pk: planning.when_words(option.starts_at, option.ends_at) for option in options
+        option.pk: services.when_words(option.starts_at, option.ends_at) for option in options
     }
     mine = {
         answer.option_id: answer.answer
@@ -446,7 +449,7 @@ def date_poll(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_answer:
             raise PermissionDenied
         if form.is_valid():
-            saved = planning.date_answers_save(meeting=meeting, user=user, answers=form.answers())
+            saved = services.date_answers_save(meeting=meeting, user=user, answers=form.answers())
             if saved:
                 messages.success(request, _("Thank you. Your answers are saved."))
             else:
@@ -504,11 +507,11 @@ def date_option_add(request: HttpRequest, pk: int) -> HttpResponse:
             starts_at=form.cleaned_data["starts_at"],
             ends_at=form.cleaned_data["ends_at"],
         )
-        planning.date_option_add(option=option, actor=signed_in_user(request))
+        services.date_option_add(option=option, actor=signed_in_user(request))
         messages.success(
             request,
             _("%(when)s is offered.")
-            % {"when": planning.when_words(option.starts_at, option.ends_at)},
+            % {"when": services.when_words(option.starts_at, option.ends_at)},
         )
         if "add_another" in request.POST:
             return redirect("meetings:date_option_add", pk=pk)
@@ -532,9 +535,9 @@ def date_option_remove(request: HttpRequest, pk: int, option_pk: int) -> HttpRes
     access, option = get_date_option_for_user(request, pk, option_pk, manage=True)
     if closed := _closed_poll(request, access):
         return closed
-    when = planning.when_words(option.starts_at, option.ends_at)
+    when = services.when_words(option.starts_at, option.ends_at)
     if request.method == "POST":
-        planning.date_option_remove(option=option, actor=signed_in_user(request))
+        services.date_option_remove(option=option, actor=signed_in_user(request))
         messages.success(request, _("%(when)s is no longer offered.") % {"when": when})
         return redirect("meetings:date_poll", pk=pk)
     return render(
@@ -557,23 +560,23 @@ def date_choose(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse:
     access, option = get_date_option_for_user(request, pk, option_pk, manage=True)
     if closed := _closed_poll(request, access):
         return closed
-    when = planning.when_words(option.starts_at, option.ends_at)
+    when = services.when_words(option.starts_at, option.ends_at)
     error = None
     if request.method == "POST":
         try:
-            to_contact = planning.date_choose(
+            to_contact = services.date_choose(
                 meeting=access.meeting,
                 option=option,
                 actor=signed_in_user(request),
                 base_url=_base_url(request),
             )
-        except planning.PlanningError as problem:
+        except services.PlanningError as problem:
             error = str(problem)
         else:
             messages.success(request, _("The meeting is on %(when)s.") % {"when": when})
             _tell_by_other_means(request, to_contact)
             return redirect("meetings:detail", pk=pk)
-    results = planning.poll_results(
+    results = services.poll_results(
         DateOption.objects.filter(pk=option.pk).prefetch_related("answers__user")
     )
     return render(

@@ -1,7 +1,7 @@
 """Planning meetings: creating, changing and cancelling them, venues, and finding a date.
 
 Each change is atomic and audited. When a meeting people were already invited to moves
-(date, time, place or format) or is cancelled, `meetings.invitations.meeting_changed`
+(date, time, place or format) or is cancelled, `meetings.services.invitations.meeting_changed`
 sends everyone the update with its calendar file.
 """
 
@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
 from coproduce.lib.concurrency import save_if_unchanged
-from meetings.invitations import meeting_changed
 from meetings.models import Availability, DateAnswer, DateOption, Meeting, MeetingStatus, Venue
+from meetings.services.invitations import meeting_changed
 from projects.models import Project
 
 # The changes invitees must hear about, with a new calendar file.

@@ -42,6 +42,7 @@ from meetings.models import (
     WrittenInput,
 )
 from meetings.notify import members_tell
+from meetings.timing import time_on_day
 from projects.models import Membership
 
 # An average of fewer answers than this could point to one person's answers.
@@ -52,15 +53,6 @@ TEXT_FIELDS = ("worried", "went_well", "not_working", "learnt", "could_help")
 
 class AfterMeetingError(Exception):
     """Something stops this step after the meeting; the message says what, in plain words."""
-
-
-def when_words(moment: datetime.datetime) -> str:
-    """16:00 on 3 March, in the site's time zone."""
-    local = timezone.localtime(moment)
-    return _("%(time)s on %(day)s") % {
-        "time": formats.date_format(local, "H:i"),
-        "day": formats.date_format(local, "j F"),
-    }
 
 
 def after_urls(meeting: Meeting, base_url: str | None) -> dict[str, str]:
@@ -95,7 +87,7 @@ def close_problem(meeting: Meeting, *, now: datetime.datetime | None = None) -> 
         return _("This meeting has no date yet, so it cannot have been held.")
     if meeting.starts_at > now:
         return _("You can close the meeting once it has started, from %(when)s.") % {
-            "when": when_words(meeting.starts_at)
+            "when": time_on_day(meeting.starts_at)
         }
     return None
 
@@ -161,13 +153,13 @@ def meeting_close(*, meeting: Meeting, actor: User, base_url: str | None = None)
             actor=actor,
             action="meeting.closed",
             summary=_("Closed “%(title)s”; further thoughts can come in until %(when)s")
-            % {"title": meeting.title, "when": when_words(ends_at)},
+            % {"title": meeting.title, "when": time_on_day(ends_at)},
             project=meeting.project,
         )
         context = {
             "meeting": meeting,
             "ends_at": ends_at,
-            "ends_words": when_words(ends_at),
+            "ends_words": time_on_day(ends_at),
             **after_urls(meeting, base_url),
         }
         to_contact = members_tell(
@@ -253,7 +245,7 @@ def cooling_off_close(
             template="meeting_cooling_off_closed",
             context={
                 "meeting": meeting,
-                "ends_words": when_words(meeting.cooling_off_ends_at),
+                "ends_words": time_on_day(meeting.cooling_off_ends_at),
                 "waiting": waiting,
                 "meeting_url": site_root(base_url)
                 + reverse("meetings:cooling_off", args=[meeting.pk]),
@@ -284,7 +276,7 @@ def cooling_off_problem(meeting: Meeting) -> str | None:
     if meeting.status != MeetingStatus.CLOSED or meeting.cooling_off_ends_at is None:
         return _("You can add further thoughts here once the meeting has been held and closed.")
     return _("The window for further thoughts closed at %(when)s.") % {
-        "when": when_words(meeting.cooling_off_ends_at)
+        "when": time_on_day(meeting.cooling_off_ends_at)
     }
 
 
@@ -383,7 +375,7 @@ def minutes_approval_problems(meeting: Meeting) -> list[str]:
     if meeting.cooling_off_open and meeting.cooling_off_ends_at is not None:
         problems.append(
             _("The window for further thoughts is open until %(when)s.")
-            % {"when": when_words(meeting.cooling_off_ends_at)}
+            % {"when": time_on_day(meeting.cooling_off_ends_at)}
         )
     counts = meeting.written_inputs.aggregate(
         waiting=Count("pk", filter=Q(kind=InputKind.COOLING_OFF, considered_at__isnull=True)),

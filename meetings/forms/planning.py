@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 from meetings.models import Availability, DateOption, Meeting, MeetingFormat, Venue
-from meetings.planning import booking_clash, clash_message
+from meetings.services.planning import booking_clash, clash_message
 
 TIME_PATTERN = re.compile(
     r"^\s*(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?\s*$",
