@@ -29,7 +29,7 @@ from meetings.models import (
     WrittenInput,
 )
 from meetings.services import after
-from meetings.tests.access_plan_helpers import give_need, need_type, old_library
+from meetings.tests.access_helpers import give_need, need_type, old_library
 from meetings.tests.preparation import TINY_PDF, media  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]

@@ -31,7 +31,7 @@ from meetings.models import (
     Venue,
 )
 from meetings.services import access as access_services
-from meetings.tests.access_plan_helpers import (
+from meetings.tests.access_helpers import (
     a_meeting,
     give_need,
     invite,
