@@ -171,7 +171,7 @@ class MeetingForm(SpecificErrorsMixin, forms.ModelForm):
                     moved = starts_at != meeting.starts_at
                     if moved and starts_at < timezone.now():
                         self.add_error("day", _("The date must be in the future"))
-            elif meeting.pk is not None and meeting.status != "planning":
+            elif meeting.pk is not None and meeting.needs_a_date:
                 self.add_error(
                     "day", _("A meeting that is ready, or was held, needs a date. Enter one.")
                 )

@@ -255,11 +255,9 @@ def test_it_waits_for_every_thought_to_be_answered(cast: Cast) -> None:
     minutes_for(meeting, cast)
     thought = a_thought(meeting, cast.member)
 
-    assert after.minutes_approval_problems(meeting) == [
-        "1 further thought has not been answered yet."
-    ]
+    assert meeting.minutes_approval_problems() == ["1 further thought has not been answered yet."]
     after.written_input_consider(written=thought, actor=cast.chair, response="Added to page 2.")
-    assert after.minutes_approval_problems(meeting) == []
+    assert meeting.minutes_approval_problems() == []
 
 
 def test_it_approves_the_minutes_once_nothing_is_outstanding(cast: Cast) -> None:

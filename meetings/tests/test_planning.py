@@ -30,7 +30,7 @@ from meetings.models import (
     Reply,
     Venue,
 )
-from meetings.services import planning
+from meetings.services import invitations, planning
 from people.models import MemberType
 from projects.models import Membership
 
@@ -477,6 +477,44 @@ def test_it_cancels_a_meeting_and_sends_a_calendar_cancellation(
     assert (
         b"Change the meeting" not in client_for(cast.chair).get(page.request["PATH_INFO"]).content
     )
+
+
+def test_it_keeps_why_a_meeting_was_cancelled_on_the_meeting(cast: Cast, mailoutbox: list) -> None:
+    meeting = a_meeting(cast)
+    invite(meeting, cast.member)
+    planning.meeting_cancel(meeting=meeting, actor=cast.chair, reason="The venue flooded.")
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    assert meeting.cancel_reason == "The venue flooded."
+    # The audit log still records it too.
+    event = AuditEvent.objects.get(action="meeting.cancelled")
+    assert event.data == {"meeting": meeting.pk, "reason": "The venue flooded."}
+    assert "Why: The venue flooded." in mailoutbox[0].body
+    # The meeting page and the cancellation email read the column, not the audit log.
+    Meeting.objects.filter(pk=meeting.pk).update(cancel_reason="The roof leaked.")
+    meeting.refresh_from_db()
+    page = client_for(cast.member).get(reverse("meetings:detail", args=[meeting.pk]))
+    assert "The roof leaked." in page.content.decode()
+    assert "The venue flooded." not in page.content.decode()
+    invitations.meeting_changed(meeting=meeting, cancelled=True)
+    assert "Why: The roof leaked." in mailoutbox[1].body
+
+
+def test_it_cancels_a_meeting_only_once(cast: Cast) -> None:
+    meeting = a_meeting(cast)
+    planning.meeting_cancel(meeting=meeting, actor=cast.chair, reason="The venue flooded.")
+    version = meeting.version
+    with pytest.raises(planning.PlanningError, match="not happened yet"):
+        planning.meeting_cancel(meeting=meeting, actor=cast.chair, reason="Something else.")
+    meeting.refresh_from_db()
+    assert meeting.cancel_reason == "The venue flooded."
+    assert meeting.version == version
+    assert AuditEvent.objects.filter(action="meeting.cancelled").count() == 1
+    assert not meeting.change_status(
+        expected=[MeetingStatus.PLANNING, MeetingStatus.READY], new=MeetingStatus.CLOSED
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
 
 
 def test_it_lets_only_leaders_cancel(cast: Cast) -> None:

@@ -60,7 +60,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then close a meeting that has been held."""
     access = get_meeting_for_user(request, pk, manage=True)
     meeting = access.meeting
-    problem = services.close_problem(meeting)
+    problem = meeting.close_problem()
     if request.method == "POST" and problem is None:
         try:
             closed = services.meeting_close(
@@ -95,7 +95,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
             access,
             problem=problem,
             hours=meeting.project.cooling_off_hours,
-            attendees=len(services.check_attendees(meeting)) if problem is None else 0,
+            attendees=len(meeting.attendees()) if problem is None else 0,
         ),
         status=400 if request.method == "POST" and problem else 200,
     )
@@ -113,7 +113,7 @@ def cooling_off(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
     user = signed_in_user(request)
-    problem = services.cooling_off_problem(meeting)
+    problem = meeting.cooling_off_problem()
     # Only current members of the group send thoughts; a coordinator looking in does not.
     can_send = access.membership is not None
     form = CoolingOffForm(request.POST if request.method == "POST" else None, meeting=meeting)
@@ -131,7 +131,7 @@ def cooling_off(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.AfterMeetingError as error:
                 form.add_error(None, str(error))
-                problem = services.cooling_off_problem(meeting)
+                problem = meeting.cooling_off_problem()
             else:
                 messages.success(
                     request,
@@ -159,7 +159,7 @@ def cooling_off(request: HttpRequest, pk: int) -> HttpResponse:
             ends_words=time_on_day(meeting.cooling_off_ends_at)
             if meeting.cooling_off_ends_at
             else "",
-            close_problem=services.close_problem(meeting) if access.can_manage else None,
+            close_problem=meeting.close_problem() if access.can_manage else None,
             has_minutes=MinutesVersion.objects.filter(meeting=meeting).exists(),
         ),
         status=status,
@@ -218,7 +218,7 @@ def cooling_off_consider(request: HttpRequest, pk: int, input_pk: int) -> HttpRe
 def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     meeting = access.meeting
-    problems = services.minutes_approval_problems(meeting)
+    problems = meeting.minutes_approval_problems()
     if request.method == "POST" and not problems:
         try:
             services.minutes_approve(meeting=meeting, actor=signed_in_user(request))
@@ -246,7 +246,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
     user = signed_in_user(request)
-    problem = services.check_problem(meeting, user)
+    problem = meeting.check_problem(user)
     form = CheckForm(request.POST if request.method == "POST" and problem is None else None)
     if request.method == "POST" and problem is None and form.is_valid():
         try:

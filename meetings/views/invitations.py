@@ -81,7 +81,7 @@ def invitations(request: HttpRequest, pk: int) -> HttpResponse:
             rows=_contact_rows(invitees),
             inputs=inputs,
             counts=counts,
-            open=services.replies_open(access.meeting),
+            open=access.meeting.replies_open(),
         ),
     )
 
@@ -188,7 +188,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     invitee = _invitee_or_403(access)
     meeting = access.meeting
-    is_open = services.replies_open(meeting)
+    is_open = meeting.replies_open()
     ways = services.ways_allowed(meeting)
     profile = Profile.objects.filter(user=invitee.user_id).first()
     initial = {
@@ -232,7 +232,7 @@ def advance_input(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     invitee = _invitee_or_403(access)
     meeting = access.meeting
-    is_open = services.replies_open(meeting)
+    is_open = meeting.replies_open()
     items = list(AgendaItem.objects.filter(meeting=meeting).exclude(purpose=ItemPurpose.BREAK))
     texts = dict(
         WrittenInput.objects.filter(

@@ -33,6 +33,7 @@ from meetings.lookups import (
     get_venue_for_user,
 )
 from meetings.models import (
+    OPEN_STATUSES,
     AgendaItem,
     DateAnswer,
     DateOption,
@@ -158,8 +159,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "over_capacity": venue is not None and replies["invited"] > venue.capacity,
             "can_see_link": access.can_manage or access.invitee is not None,
             "is_cancelled": is_cancelled,
-            "cancel_reason": services.cancel_reason(meeting) if is_cancelled else "",
-            "can_change": access.can_manage and meeting.status in ("planning", "ready"),
+            "cancel_reason": meeting.cancel_reason if is_cancelled else "",
+            "can_change": access.can_manage and meeting.is_open,
         },
     )
 
@@ -196,12 +197,9 @@ def meeting_create(request: HttpRequest, project_pk: int) -> HttpResponse:
 
 
 def _refuse_cancelled(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
-    if access.meeting.status in (MeetingStatus.PLANNING, MeetingStatus.READY):
+    if (problem := access.meeting.change_problem()) is None:
         return None
-    if access.meeting.status == MeetingStatus.CANCELLED:
-        messages.error(request, _("This meeting is cancelled, so it cannot be changed."))
-    else:
-        messages.error(request, _("This meeting has been held, so it cannot be changed."))
+    messages.error(request, problem)
     return redirect("meetings:detail", pk=access.meeting.pk)
 
 
@@ -302,7 +300,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         upcoming_count=Count(
             "meetings",
             filter=Q(
-                meetings__status__in=[MeetingStatus.PLANNING, MeetingStatus.READY],
+                meetings__status__in=OPEN_STATUSES,
                 meetings__starts_at__gte=timezone.now(),
             ),
         )
@@ -382,7 +380,7 @@ def venue_retire(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("meetings:venues")
     upcoming = list(
         venue.meetings.filter(
-            status__in=[MeetingStatus.PLANNING, MeetingStatus.READY],
+            status__in=OPEN_STATUSES,
             starts_at__gte=timezone.now(),
         ).select_related("project")
     )
@@ -402,10 +400,6 @@ def venue_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------------------------------------
 # Finding a date
-
-
-def _poll_open(meeting: Meeting) -> bool:
-    return meeting.starts_at is None and meeting.status == MeetingStatus.PLANNING
 
 
 def _can_answer(access: MeetingAccess) -> bool:
@@ -436,7 +430,7 @@ def date_poll(request: HttpRequest, pk: int) -> HttpResponse:
         for answer in option.answers.all()
         if answer.user_id == user.pk
     }
-    is_open = _poll_open(meeting)
+    is_open = meeting.date_poll_open
     can_answer = is_open and _can_answer(access)
     to_come = [result.option for result in results if not result.is_past]
     form = DateAnswersForm(
@@ -486,7 +480,7 @@ def date_poll(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _closed_poll(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
-    if _poll_open(access.meeting):
+    if access.meeting.date_poll_open:
         return None
     messages.error(request, _("The meeting already has a date, or is no longer being planned."))
     return redirect("meetings:date_poll", pk=access.meeting.pk)

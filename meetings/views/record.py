@@ -112,8 +112,8 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
             loose_decisions=loose_decisions,
             loose_actions=loose_actions,
             version=version,
-            problem=services.record_problem(meeting),
-            minutes_problem=services.minutes_problem(meeting),
+            problem=meeting.record_problem(),
+            minutes_problem=meeting.minutes_problem(),
             user_pk=user.pk,
         ),
     )
@@ -128,7 +128,7 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     meeting = access.meeting
-    problem = services.record_problem(meeting)
+    problem = meeting.record_problem()
     invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
     form = AttendanceForm(request.POST if request.method == "POST" else None, invitees=invitees)
     status = 200
@@ -160,7 +160,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def attendees_add(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     meeting = access.meeting
-    problem = services.record_problem(meeting)
+    problem = meeting.record_problem()
     form = AttendeesAddForm(request.POST if request.method == "POST" else None, meeting=meeting)
     if request.method == "POST" and form.is_valid() and not problem:
         try:
@@ -195,7 +195,7 @@ def attendees_add(request: HttpRequest, pk: int) -> HttpResponse:
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     meeting = access.meeting
-    problem = services.minutes_problem(meeting)
+    problem = meeting.minutes_problem()
     items = services.items_for_minutes(meeting)
     latest = services.minutes_version(meeting)
     notes: dict[int, str] = latest.notes if latest else {}  # type: ignore[attr-defined]
@@ -303,7 +303,7 @@ def _item_from_query(request: HttpRequest, access: MeetingAccess) -> AgendaItem 
 
 def _refused(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
     """Send people back to the record, saying why, when the minutes can no longer change."""
-    if problem := services.minutes_problem(access.meeting):
+    if problem := access.meeting.minutes_problem():
         messages.error(request, problem)
         return redirect(_record_url(access.meeting.pk))
     return None
@@ -461,7 +461,7 @@ def contributions(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "meetings/record_contributions.html",
-        _context(access, items=items, problem=services.record_problem(access.meeting)),
+        _context(access, items=items, problem=access.meeting.record_problem()),
     )
 
 
@@ -472,7 +472,7 @@ def contributions_item(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
     if item.purpose == ItemPurpose.BREAK:
         raise Http404
     meeting = access.meeting
-    problem = services.record_problem(meeting)
+    problem = meeting.record_problem()
     invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
     # People who came first, then those who did not, whose only way in was writing.
     invitees.sort(key=lambda invitee: (invitee.attended is False, invitee.user.full_name))
