@@ -38,7 +38,7 @@ from meetings.models import (
     UnmetNeedReason,
     Venue,
 )
-from meetings.services import duration_words, longest_stretch_without_break
+from meetings.timing import duration_words, longest_stretch_without_break
 from people.models import AccessNeed, AccessNeedType, MemberType
 
 

@@ -2,7 +2,7 @@
 
 Calendar programs match each file to the event by its UID and apply it only when its
 SEQUENCE is higher than the last one they saw, so every change to a meeting bumps
-`Meeting.calendar_sequence` (see `meetings.invitations.meeting_changed`) before updates go.
+`Meeting.calendar_sequence` (see `meetings.services.invitations.meeting_changed`) before updates go.
 """
 
 from __future__ import annotations

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Collection
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from meetings.timing import time_on_day
 from people.models import AccessNeedType, MemberType
 from projects.models import Project
 
@@ -94,11 +99,15 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Not held and not cancelled: the meeting can still change, and people can still reply.
+OPEN_STATUSES = (MeetingStatus.PLANNING, MeetingStatus.READY)
+
+
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     def upcoming(self) -> MeetingQuerySet:
         return self.filter(
             models.Q(starts_at__isnull=True) | models.Q(ends_at__gte=timezone.now()),
-            status__in=[MeetingStatus.PLANNING, MeetingStatus.READY],
+            status__in=OPEN_STATUSES,
         )
 
 
@@ -139,6 +148,7 @@ class Meeting(models.Model):
     ready_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
     # Set when the meeting closes: until then, written thoughts can still come in.
     cooling_off_ends_at = models.DateTimeField(null=True, blank=True)
     cooling_off_closed_at = models.DateTimeField(
@@ -228,6 +238,184 @@ class Meeting(models.Model):
     def decisions_provisional(self) -> bool:
         """Decisions wait for the cooling-off window, so late thoughts can still change them."""
         return self.status != MeetingStatus.CLOSED or self.cooling_off_open
+
+    # -----------------------------------------------------------------------------------------
+    # The status: the one way it changes
+
+    def change_status(self, *, expected: Collection[str], new: str, **fields: Any) -> bool:
+        """Move the meeting from one of the `expected` statuses to `new`, with the fields that
+        go with the step, in one conditional UPDATE. Returns whether it happened.
+
+        Nothing changes when the stored status is no longer one of `expected`: someone else
+        got there first, so two people clicking at once (or a task run twice) cannot both do
+        it. When it happens the version goes up, so an edit begun before it is refused, and
+        this object gets what was saved.
+        """
+        values = {"status": new, "updated_at": timezone.now(), **fields}
+        changed = Meeting.objects.filter(pk=self.pk, status__in=list(expected)).update(
+            version=models.F("version") + 1, **values
+        )
+        if changed:
+            self.refresh_from_db(fields=[*values, "version"])
+        return bool(changed)
+
+    # -----------------------------------------------------------------------------------------
+    # Whether each step may happen now: None (or nothing) when it may, else why not, in words
+    # for the page
+
+    @property
+    def is_open(self) -> bool:
+        """Being planned or ready: not held or cancelled, so it can still change."""
+        return self.status in OPEN_STATUSES
+
+    def change_problem(self) -> str | None:
+        """Why the meeting can no longer be changed or cancelled."""
+        if self.is_open:
+            return None
+        if self.status == MeetingStatus.CANCELLED:
+            return gettext("This meeting is cancelled, so it cannot be changed.")
+        return gettext("This meeting has been held, so it cannot be changed.")
+
+    @property
+    def needs_a_date(self) -> bool:
+        """Only a meeting being planned may be without a date (see meeting_ready_has_a_date)."""
+        return self.status != MeetingStatus.PLANNING
+
+    @property
+    def date_poll_open(self) -> bool:
+        """Dates are offered, answered and chosen while a meeting being planned has none."""
+        return self.starts_at is None and self.status == MeetingStatus.PLANNING
+
+    def ready_problem(self) -> str | None:
+        """Why the meeting cannot be marked ready, its access plan aside."""
+        if self.status != MeetingStatus.PLANNING:
+            return gettext(
+                "Only a meeting that is being planned can be marked ready. This one is: %(status)s."
+            ) % {"status": self.get_status_display().lower()}
+        # The database refuses a ready meeting without a date; say so in words first.
+        if self.starts_at is None:
+            return gettext("Set the meeting's date and time before marking it ready.")
+        return None
+
+    def invitation_problem(self, *, now: datetime.datetime | None = None) -> str | None:
+        """Why invitations cannot go out now."""
+        if self.status in (MeetingStatus.CANCELLED, MeetingStatus.CLOSED):
+            return gettext("This meeting is cancelled or over, so invitations cannot go.")
+        if self.starts_at is None:
+            return gettext(
+                "Set the meeting's date and time before sending invitations, so people can plan."
+            )
+        if self.starts_at <= (now or timezone.now()):
+            return gettext("This meeting has started, so invitations cannot go.")
+        return None
+
+    def replies_open(self, *, now: datetime.datetime | None = None) -> bool:
+        """People reply, and send thoughts in advance, until the meeting starts."""
+        if not self.is_open:
+            return False
+        return self.starts_at is None or (now or timezone.now()) < self.starts_at
+
+    def record_problem(self, *, now: datetime.datetime | None = None) -> str | None:
+        """Why the record (who came, the minutes, contributions) cannot be kept yet, or any
+        more."""
+        now = now or timezone.now()
+        if self.status == MeetingStatus.CANCELLED:
+            return gettext("This meeting was cancelled, so it has no record to keep.")
+        if self.starts_at is None:
+            return gettext(
+                "This meeting has no date yet. Its record can be kept once it has started."
+            )
+        if now < self.starts_at:
+            local = timezone.localtime(self.starts_at)
+            return gettext(
+                "This meeting has not started yet. You can record who came, the minutes and "
+                "who contributed from %(time)s on %(day)s."
+            ) % {"time": local.strftime("%H:%M"), "day": local.strftime("%A %-d %B %Y")}
+        return None
+
+    def minutes_problem(self, *, now: datetime.datetime | None = None) -> str | None:
+        """Why the minutes (and the decisions and actions in them) cannot be changed."""
+        if self.minutes_approved_at is not None:
+            return gettext(
+                "The minutes of this meeting are approved, so they can no longer be changed."
+            )
+        return self.record_problem(now=now)
+
+    def close_problem(self, *, now: datetime.datetime | None = None) -> str | None:
+        """Why the meeting cannot be closed yet."""
+        now = now or timezone.now()
+        if self.status == MeetingStatus.CLOSED:
+            return gettext("This meeting is already closed.")
+        if self.status == MeetingStatus.CANCELLED:
+            return gettext("This meeting was cancelled, so it cannot be closed.")
+        if self.starts_at is None:
+            return gettext("This meeting has no date yet, so it cannot have been held.")
+        if self.starts_at > now:
+            return gettext("You can close the meeting once it has started, from %(when)s.") % {
+                "when": time_on_day(self.starts_at)
+            }
+        return None
+
+    def cooling_off_problem(self) -> str | None:
+        """Why further thoughts cannot be sent now: None while the window is open."""
+        if self.cooling_off_open:
+            return None
+        if self.status != MeetingStatus.CLOSED or self.cooling_off_ends_at is None:
+            return gettext(
+                "You can add further thoughts here once the meeting has been held and closed."
+            )
+        return gettext("The window for further thoughts closed at %(when)s.") % {
+            "when": time_on_day(self.cooling_off_ends_at)
+        }
+
+    def minutes_approval_problems(self) -> list[str]:
+        """Everything still in the way of approving the minutes; empty when they can be."""
+        if self.minutes_approved_at is not None:
+            return [gettext("The minutes are already approved.")]
+        if self.status != MeetingStatus.CLOSED:
+            return [gettext("The meeting has not been closed yet.")]
+        problems = []
+        if self.cooling_off_open and self.cooling_off_ends_at is not None:
+            problems.append(
+                gettext("The window for further thoughts is open until %(when)s.")
+                % {"when": time_on_day(self.cooling_off_ends_at)}
+            )
+        counts = self.written_inputs.aggregate(
+            waiting=models.Count(
+                "pk",
+                filter=models.Q(kind=InputKind.COOLING_OFF, considered_at__isnull=True),
+            ),
+        )
+        if waiting := counts["waiting"]:
+            problems.append(
+                ngettext(
+                    "%(n)s further thought has not been answered yet.",
+                    "%(n)s further thoughts have not been answered yet.",
+                    waiting,
+                )
+                % {"n": waiting}
+            )
+        if not MinutesVersion.objects.filter(meeting=self).exists():
+            problems.append(gettext("Nobody has written the minutes yet."))
+        return problems
+
+    def attendees(self) -> list[User]:
+        """Who came: those marked present, or, if no register was taken, those who said they
+        were coming."""
+        invitees = list(Invitee.objects.filter(meeting=self).select_related("user"))
+        if any(invitee.attended is not None for invitee in invitees):
+            return [invitee.user for invitee in invitees if invitee.attended]
+        return [invitee.user for invitee in invitees if invitee.reply == Reply.COMING]
+
+    def check_problem(self, user: User) -> str | None:
+        """Why this person cannot answer the after-meeting check."""
+        if self.status != MeetingStatus.CLOSED:
+            return gettext("The check opens when the meeting has been held and closed.")
+        if user not in self.attendees():
+            return gettext("The check is for the people who came to the meeting.")
+        if CheckReceipt.objects.filter(meeting=self, user=user).exists():
+            return gettext("You have already answered the check for this meeting. Thank you.")
+        return None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from meetings import record
 from meetings.models import Contribution, Invitee
+from meetings.services import record
 from tests.browser import focused, tab_to
 from tests.conftest import Demo, OpenPage
 from tests.pages import meetings_record as pages_record

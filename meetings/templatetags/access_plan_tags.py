@@ -6,7 +6,6 @@ from django import template
 
 from meetings.access_plan import access_plan
 from meetings.lookups import MeetingAccess
-from meetings.models import MeetingStatus
 
 register = template.Library()
 
@@ -19,7 +18,7 @@ def access_summary(access: MeetingAccess) -> dict[str, object]:
     It costs the plan's few queries, the same whatever the number of invitees.
     """
     meeting = access.meeting
-    if meeting.status not in (MeetingStatus.PLANNING, MeetingStatus.READY):
+    if not meeting.is_open:
         return {"hide": True}
     return {
         "hide": False,

@@ -4,7 +4,7 @@ from typing import Any
 
 from conftest import Cast
 from meetings.models import Arrangement, ArrangementKind, MeetingStatus, UnmetNeedReason
-from meetings.tests.access_plan_helpers import a_meeting, meeting_with_unmet_loop, need_type
+from meetings.tests.access_helpers import a_meeting, meeting_with_unmet_loop, need_type
 
 
 def planned_meeting(cast: Cast) -> dict[str, Any]:

@@ -97,7 +97,7 @@ def action_kwargs(cast: Cast) -> dict[str, Any]:
 
 
 def version_kwargs(cast: Cast) -> dict[str, Any]:
-    from meetings.record import minutes_save
+    from meetings.services.record import minutes_save
 
     meeting = held_meeting(cast)
     minutes_save(

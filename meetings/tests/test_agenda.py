@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from conftest import Cast, client_for
-from meetings import services
 from meetings.models import AgendaItem, InputKind, ItemPurpose, WrittenInput
+from meetings.services import agenda as services
 from meetings.tests.preparation import a_meeting, a_paper, an_item, invite, media  # noqa: F401
 from people.models import AccessNeed, AccessNeedType
 

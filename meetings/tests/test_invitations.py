@@ -15,7 +15,6 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEvent, User
 from conftest import Cast, client_for
-from meetings import invitations
 from meetings.models import (
     AttendanceWay,
     InputKind,
@@ -26,6 +25,7 @@ from meetings.models import (
     Reply,
     WrittenInput,
 )
+from meetings.services import invitations
 from meetings.tests.preparation import a_meeting, an_item, invite
 from people.models import AccessNeed, AccessNeedType, ContactChannel, ContactFrequency, Profile
 

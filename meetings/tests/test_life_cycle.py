@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import Cast, client_for
-from meetings import after
 from meetings.models import (
     ActionPoint,
     AfterMeetingCheck,
@@ -29,7 +28,8 @@ from meetings.models import (
     UnmetNeedReason,
     WrittenInput,
 )
-from meetings.tests.access_plan_helpers import give_need, need_type, old_library
+from meetings.services import after
+from meetings.tests.access_helpers import give_need, need_type, old_library
 from meetings.tests.preparation import TINY_PDF, media  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]

@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Organisation, User
 from conftest import Cast, client_for
-from meetings import paper_files, services
+from meetings import paper_files
 from meetings.models import Paper, PaperFormat, PaperVersion
+from meetings.services import papers as services
 from meetings.tests.preparation import TINY_PDF, a_meeting, a_paper, an_item, invite, media  # noqa: F401
 from people.models import AccessNeed, AccessNeedType
 

@@ -1,4 +1,5 @@
-"""Planning meetings: the list, the meeting page, creating, changing and cancelling."""
+"""Planning meetings: the list, the meeting page, creating, changing and cancelling; finding a
+date; the venues catalogue."""
 
 import datetime
 
@@ -14,8 +15,11 @@ from conftest import Cast, client_for, make_user
 from meetings.models import (
     AgendaItem,
     AttendanceWay,
+    Availability,
     Contribution,
     ContributionWay,
+    DateAnswer,
+    DateOption,
     Invitee,
     Meeting,
     MeetingFormat,
@@ -26,6 +30,7 @@ from meetings.models import (
     Reply,
     Venue,
 )
+from meetings.services import invitations, planning
 from people.models import MemberType
 from projects.models import Membership
 
@@ -474,6 +479,44 @@ def test_it_cancels_a_meeting_and_sends_a_calendar_cancellation(
     )
 
 
+def test_it_keeps_why_a_meeting_was_cancelled_on_the_meeting(cast: Cast, mailoutbox: list) -> None:
+    meeting = a_meeting(cast)
+    invite(meeting, cast.member)
+    planning.meeting_cancel(meeting=meeting, actor=cast.chair, reason="The venue flooded.")
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    assert meeting.cancel_reason == "The venue flooded."
+    # The audit log still records it too.
+    event = AuditEvent.objects.get(action="meeting.cancelled")
+    assert event.data == {"meeting": meeting.pk, "reason": "The venue flooded."}
+    assert "Why: The venue flooded." in mailoutbox[0].body
+    # The meeting page and the cancellation email read the column, not the audit log.
+    Meeting.objects.filter(pk=meeting.pk).update(cancel_reason="The roof leaked.")
+    meeting.refresh_from_db()
+    page = client_for(cast.member).get(reverse("meetings:detail", args=[meeting.pk]))
+    assert "The roof leaked." in page.content.decode()
+    assert "The venue flooded." not in page.content.decode()
+    invitations.meeting_changed(meeting=meeting, cancelled=True)
+    assert "Why: The roof leaked." in mailoutbox[1].body
+
+
+def test_it_cancels_a_meeting_only_once(cast: Cast) -> None:
+    meeting = a_meeting(cast)
+    planning.meeting_cancel(meeting=meeting, actor=cast.chair, reason="The venue flooded.")
+    version = meeting.version
+    with pytest.raises(planning.PlanningError, match="not happened yet"):
+        planning.meeting_cancel(meeting=meeting, actor=cast.chair, reason="Something else.")
+    meeting.refresh_from_db()
+    assert meeting.cancel_reason == "The venue flooded."
+    assert meeting.version == version
+    assert AuditEvent.objects.filter(action="meeting.cancelled").count() == 1
+    assert not meeting.change_status(
+        expected=[MeetingStatus.PLANNING, MeetingStatus.READY], new=MeetingStatus.CLOSED
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+
+
 def test_it_lets_only_leaders_cancel(cast: Cast) -> None:
     meeting = a_meeting(cast)
     response = client_for(cast.member).post(
@@ -539,6 +582,354 @@ def test_it_lists_meetings_in_constant_queries(cast: Cast) -> None:
     ],
 )
 def test_it_reads_times_as_people_type_them(typed: str, expected: datetime.time | None) -> None:
-    from meetings.forms_planning import parse_time
+    from meetings.forms.planning import parse_time
 
     assert parse_time(typed) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding a date: leaders offer dates, everyone answers, leaders choose the best
+
+
+def undated(cast: Cast, **fields: object) -> Meeting:
+    return a_meeting(cast, title="Spring planning day", starts_at=None, ends_at=None, **fields)
+
+
+def option(meeting: Meeting, days: int, hour: int = 10) -> DateOption:
+    return DateOption.objects.create(
+        meeting=meeting, starts_at=at(days, hour), ends_at=at(days, hour + 3)
+    )
+
+
+def answer(option: DateOption, user: User, value: str) -> None:
+    DateAnswer.objects.create(option=option, user=user, answer=value)
+
+
+def test_it_marks_the_best_option(cast: Cast) -> None:
+    meeting = undated(cast)
+    first, second, third = option(meeting, 10), option(meeting, 11), option(meeting, 12)
+    answer(first, cast.member, Availability.YES)
+    answer(first, cast.carer, Availability.NO)
+    answer(second, cast.member, Availability.YES)
+    answer(second, cast.carer, Availability.IF_NEED_BE)
+    answer(third, cast.member, Availability.IF_NEED_BE)
+    answer(third, cast.carer, Availability.IF_NEED_BE)
+    response = client_for(cast.clinician).get(reverse("meetings:date_poll", args=[meeting.pk]))
+    assert response.status_code == 200
+    best = [result.option for result in response.context["results"] if result.is_best]
+    assert best == [second]
+    page = response.content.decode()
+    assert "Best so far" in page
+    assert "Amira Haddad" in page  # names are visible to the group
+
+
+def test_it_prefers_the_earlier_of_two_equal_options(cast: Cast) -> None:
+    meeting = undated(cast)
+    first, second = option(meeting, 10), option(meeting, 11)
+    answer(first, cast.member, Availability.YES)
+    answer(second, cast.carer, Availability.YES)
+    results = planning.poll_results(DateOption.objects.filter(meeting=meeting))
+    assert [result.is_best for result in results] == [True, False]
+
+
+def test_it_marks_no_best_option_when_nobody_can_come(cast: Cast) -> None:
+    meeting = undated(cast)
+    answer(option(meeting, 10), cast.member, Availability.NO)
+    results = planning.poll_results(DateOption.objects.filter(meeting=meeting))
+    assert not any(result.is_best for result in results)
+
+
+def test_it_saves_everyones_answers_on_one_page(cast: Cast) -> None:
+    meeting = undated(cast)
+    first, second = option(meeting, 10), option(meeting, 11)
+    client = client_for(cast.carer)
+    url = reverse("meetings:date_poll", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert page.count("<fieldset") == 2
+    assert "<legend" in page
+    response = client.post(
+        url, {f"option_{first.pk}": Availability.YES, f"option_{second.pk}": Availability.NO}
+    )
+    assert response.status_code == 302
+    assert dict(DateAnswer.objects.filter(user=cast.carer).values_list("option", "answer")) == {
+        first.pk: Availability.YES,
+        second.pk: Availability.NO,
+    }
+    # Changing one answer keeps the other.
+    client.post(url, {f"option_{first.pk}": Availability.IF_NEED_BE})
+    assert dict(DateAnswer.objects.filter(user=cast.carer).values_list("option", "answer")) == {
+        first.pk: Availability.IF_NEED_BE,
+        second.pk: Availability.NO,
+    }
+    response = client.post(url, {f"option_{first.pk}": "maybe"})
+    assert response.status_code == 400
+
+
+def test_it_keeps_the_poll_to_the_project(cast: Cast) -> None:
+    meeting = undated(cast)
+    option(meeting, 10)
+    url = reverse("meetings:date_poll", args=[meeting.pk])
+    assert client_for(cast.outsider).get(url).status_code == 404
+    assert client_for(cast.outsider).post(url, {}).status_code == 404
+
+
+def test_it_lets_leaders_offer_and_remove_dates(cast: Cast) -> None:
+    meeting = undated(cast)
+    day = timezone.localdate() + datetime.timedelta(days=20)
+    data = {
+        "day_day": str(day.day),
+        "day_month": str(day.month),
+        "day_year": str(day.year),
+        "start_time": "10:00",
+        "end_time": "13:00",
+    }
+    url = reverse("meetings:date_option_add", args=[meeting.pk])
+    assert client_for(cast.member).post(url, data).status_code == 403
+    client = client_for(cast.chair)
+    assert client.post(url, data).status_code == 302
+    added = DateOption.objects.get(meeting=meeting)
+    assert timezone.localtime(added.starts_at).hour == 10
+    assert AuditEvent.objects.filter(action="meeting.date_option_added").exists()
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["day"] == ["That date and time is already offered"]
+    response = client.post(url, data | {"end_time": "9am"})
+    assert response.context["form"].errors["end_time"] == [
+        "The end time must be after the start time"
+    ]
+    response = client.post(url, data | {"day_year": "2020"})
+    assert response.context["form"].errors["day"] == ["The date must be in the future"]
+    remove = reverse("meetings:date_option_remove", args=[meeting.pk, added.pk])
+    assert client_for(cast.member).post(remove).status_code == 403
+    assert client.post(remove).status_code == 302
+    assert not DateOption.objects.exists()
+
+
+def test_it_sets_the_date_from_the_chosen_option_and_tells_invitees(
+    cast: Cast, mailoutbox: list
+) -> None:
+    meeting = undated(cast)
+    invite(meeting, cast.member)
+    chosen = option(meeting, 10)
+    response = client_for(cast.chair).post(
+        reverse("meetings:date_choose", args=[meeting.pk, chosen.pk])
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.starts_at == chosen.starts_at
+    assert meeting.ends_at == chosen.ends_at
+    assert AuditEvent.objects.filter(action="meeting.date_chosen").exists()
+    assert [message.to for message in mailoutbox] == [["amira@example.org"]]
+    # With a date, the poll is closed.
+    page = client_for(cast.member).get(reverse("meetings:date_poll", args=[meeting.pk]))
+    assert "The date is chosen" in page.content.decode()
+    assert "<fieldset" not in page.content.decode()
+    assert (
+        client_for(cast.chair)
+        .post(reverse("meetings:date_option_add", args=[meeting.pk]), {})
+        .status_code
+        == 302
+    )
+    assert DateOption.objects.count() == 1
+
+
+def test_it_refuses_a_date_when_the_venue_is_booked(cast: Cast) -> None:
+    meeting = undated(cast)
+    chosen = option(meeting, 10)
+    a_meeting(
+        cast,
+        title="Carers' forum",
+        venue=meeting.venue,
+        starts_at=chosen.starts_at,
+        ends_at=chosen.ends_at,
+    )
+    response = client_for(cast.chair).post(
+        reverse("meetings:date_choose", args=[meeting.pk, chosen.pk])
+    )
+    assert response.status_code == 400
+    assert "is already booked for “Carers&#x27; forum”" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.starts_at is None
+
+
+def test_it_lets_only_leaders_choose(cast: Cast) -> None:
+    meeting = undated(cast, format=MeetingFormat.ONLINE, venue=None)
+    chosen = option(meeting, 10)
+    url = reverse("meetings:date_choose", args=[meeting.pk, chosen.pk])
+    assert client_for(cast.member).post(url).status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.starts_at is None
+    assert meeting.status == MeetingStatus.PLANNING
+
+
+def test_it_renders_the_poll_in_constant_queries(cast: Cast) -> None:
+    meeting = undated(cast)
+    first = option(meeting, 10)
+    answer(first, cast.member, Availability.YES)
+    client = client_for(cast.chair)
+    url = reverse("meetings:date_poll", args=[meeting.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for days in range(11, 20):
+        extra = option(meeting, days)
+        for user in (cast.member, cast.carer, cast.clinician, cast.commissioner):
+            answer(extra, user, Availability.IF_NEED_BE)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+# ---------------------------------------------------------------------------------------------
+# The venues catalogue: everyone signed in sees it; coordinators keep it
+
+
+def venue_data(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "name": "Old Library meeting room",
+        "address": "Library Lane\nRiverside",
+        "directions": "First floor. No lift.",
+        "capacity": "12",
+        "features": ["public_transport", "assistance_dogs"],
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_it_lists_venues_with_their_features(cast: Cast) -> None:
+    riverside()
+    Venue.objects.create(name="Closed hall", address="Gone", capacity=5, is_active=False)
+    response = client_for(cast.member).get(reverse("meetings:venues"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Riverside Community Centre" in page
+    assert "Hearing loop" in page
+    assert "Closed hall" not in page  # retired venues are for the people who keep the list
+    assert "Add a venue" not in page
+    response = client_for(cast.coordinator).get(reverse("meetings:venues"))
+    assert "Closed hall" in response.content.decode()
+    assert "Add a venue" in response.content.decode()
+
+
+def test_it_searches_venues_by_name(cast: Cast) -> None:
+    riverside()
+    Venue.objects.create(name="Old Library meeting room", address="Library Lane", capacity=12)
+    response = client_for(cast.member).get(reverse("meetings:venues"), {"q": "library"})
+    assert [venue.name for venue in response.context["page"]] == ["Old Library meeting room"]
+    response = client_for(cast.member).get(reverse("meetings:venues"), {"q": "castle"})
+    assert "No venues match “castle”." in response.content.decode()
+
+
+def test_it_lists_venues_in_constant_queries(cast: Cast) -> None:
+    client = client_for(cast.coordinator)
+    Venue.objects.create(name="First", address="A", capacity=5)
+    client.get(reverse("meetings:venues"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("meetings:venues"))
+    for n in range(20):
+        venue = Venue.objects.create(name=f"Hall {n}", address="A", capacity=5, step_free=True)
+        a_meeting(cast, title=f"At hall {n}", venue=venue)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("meetings:venues"))
+    assert len(many) == len(few)
+
+
+def test_it_adds_a_venue(cast: Cast) -> None:
+    response = client_for(cast.coordinator).post(reverse("meetings:venue_add"), venue_data())
+    assert response.status_code == 302
+    venue = Venue.objects.get()
+    assert venue.public_transport
+    assert venue.assistance_dogs
+    assert not venue.step_free
+    assert AuditEvent.objects.filter(action="venue.created").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"name": ""}, "name", "Enter the venue's name"),
+        ({"address": ""}, "address", "Enter the venue's address"),
+        ({"capacity": ""}, "capacity", "Enter how many people fit in the room"),
+        ({"capacity": "lots"}, "capacity", "Enter how many people fit as a number, like 20"),
+        ({"capacity": "0"}, "capacity", "At least 1 person must fit in the room"),
+        (
+            {"name": "riverside community centre"},
+            "name",
+            "There is already a venue called “riverside community centre”. Use a different name.",
+        ),
+    ],
+)
+def test_it_explains_what_is_wrong_with_a_venue(
+    cast: Cast, overrides: dict[str, object], field: str, message: str
+) -> None:
+    riverside()
+    response = client_for(cast.coordinator).post(
+        reverse("meetings:venue_add"), venue_data(**overrides)
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    assert Venue.objects.count() == 1
+
+
+def test_it_lets_only_coordinators_keep_the_venues(cast: Cast) -> None:
+    venue = riverside()
+    for url in (
+        reverse("meetings:venue_add"),
+        reverse("meetings:venue_edit", args=[venue.pk]),
+        reverse("meetings:venue_retire", args=[venue.pk]),
+    ):
+        assert client_for(cast.chair).get(url).status_code == 403
+        assert client_for(cast.administrator).get(url).status_code == 200
+    response = client_for(cast.chair).post(reverse("meetings:venue_retire", args=[venue.pk]))
+    assert response.status_code == 403
+    venue.refresh_from_db()
+    assert venue.is_active
+
+
+def test_it_changes_a_venue_with_optimistic_locking(cast: Cast) -> None:
+    venue = riverside()
+    url = reverse("meetings:venue_edit", args=[venue.pk])
+    data = venue_data(name="Riverside Centre", version=str(venue.version))
+    response = client_for(cast.coordinator).post(url, data)
+    assert response.status_code == 302
+    venue.refresh_from_db()
+    assert venue.name == "Riverside Centre"
+    assert not venue.hearing_loop
+    assert venue.version == 2
+    data["name"] = "Riverside Hall"
+    response = client_for(cast.coordinator).post(url, data)  # the old version again
+    assert response.status_code == 400
+    assert "Someone else saved changes" in response.content.decode()
+
+
+def test_it_retires_a_venue_but_keeps_its_meetings(cast: Cast) -> None:
+    venue = riverside()
+    meeting = a_meeting(cast, venue=venue)
+    client = client_for(cast.coordinator)
+    page = client.get(reverse("meetings:venue_retire", args=[venue.pk]))
+    assert meeting.title in page.content.decode()
+    response = client.post(reverse("meetings:venue_retire", args=[venue.pk]))
+    assert response.status_code == 302
+    venue.refresh_from_db()
+    assert not venue.is_active
+    assert Meeting.objects.get(pk=meeting.pk).venue == venue
+    # Not offered for a new meeting, still kept by the meeting already there.
+    form = client.get(reverse("meetings:create", args=[cast.website.pk])).context["form"]
+    assert venue not in form.fields["venue"].queryset
+    form = client.get(reverse("meetings:edit", args=[meeting.pk])).context["form"]
+    assert venue in form.fields["venue"].queryset
+    client.post(reverse("meetings:venue_restore", args=[venue.pk]))
+    venue.refresh_from_db()
+    assert venue.is_active
+
+
+def test_it_shows_the_venues_link_to_coordinators_only(cast: Cast) -> None:
+    url = reverse("meetings:venues").encode()
+    assert url in client_for(cast.coordinator).get(reverse("projects:list")).content
+    assert url not in client_for(cast.member).get(reverse("projects:list")).content
+
+
+def test_it_does_not_book_an_online_meeting_into_a_room(cast: Cast) -> None:
+    meeting = a_meeting(cast, format=MeetingFormat.ONLINE, venue=None)
+    assert meeting.venue is None

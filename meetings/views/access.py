@@ -27,10 +27,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.lib.auth import signed_in_user
-from coproduce.lib.concurrency import StaleEdit
-from meetings import access_services as services
 from meetings.access_plan import AccessPlan, Status, access_plan
-from meetings.forms_access import ArrangementForm, MarkReadyForm, UnmetNeedReasonForm
+from meetings.forms.access import ArrangementForm, MarkReadyForm, UnmetNeedReasonForm
 from meetings.lookups import (
     MeetingAccess,
     get_arrangement_for_user,
@@ -38,13 +36,12 @@ from meetings.lookups import (
     get_need_type_for_meeting,
 )
 from meetings.models import Arrangement, Invitee, MeetingStatus, UnmetNeedReason
+from meetings.services import access as services
 from people import services as people_services
 from people.forms import ViewingPurposeForm
 from projects import policy as project_policy
 
 ARRANGEMENT_FIELDS = ["kind", "detail", "confirmed"]
-# A held or cancelled meeting's plan is a record: it no longer changes.
-OPEN_STATUSES = {MeetingStatus.PLANNING, MeetingStatus.READY}
 
 
 def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
@@ -52,7 +49,8 @@ def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
         "access": access,
         "meeting": access.meeting,
         "project": access.meeting.project,
-        "can_change": access.meeting.status in OPEN_STATUSES,
+        # A held or cancelled meeting's plan is a record: it no longer changes.
+        "can_change": access.meeting.is_open,
     } | extra
 
 
@@ -62,7 +60,7 @@ def _plan_url(access: MeetingAccess, anchor: str = "") -> str:
 
 
 def _closed_redirect(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
-    if access.meeting.status in OPEN_STATUSES:
+    if access.meeting.is_open:
         return None
     messages.error(
         request,
@@ -113,11 +111,12 @@ def mark_ready(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     plan = access_plan(access.meeting)
     form = MarkReadyForm(request.POST, needs_checking=bool(plan.to_check))
-    if not plan.complete or access.meeting.starts_at is None:
+    problem = access.meeting.ready_problem()
+    if not plan.complete or problem:
         # Say everything that stands in the way at once, not one thing per attempt.
         form.is_valid()
-        if access.meeting.starts_at is None:
-            form.add_error(None, services.NO_DATE_ERROR)
+        if problem:
+            form.add_error(None, problem)
         if not plan.complete:
             form.add_error(None, services.unmet_error(plan))
     elif form.is_valid():
@@ -125,13 +124,8 @@ def mark_ready(request: HttpRequest, pk: int) -> HttpResponse:
             done = services.meeting_mark_ready(
                 meeting=access.meeting, actor=signed_in_user(request)
             )
-        except (services.AccessPlanError, StaleEdit) as error:
-            message = (
-                str(error)
-                if isinstance(error, services.AccessPlanError)
-                else _("Someone else changed the meeting at the same moment. Try again.")
-            )
-            form.add_error(None, message)
+        except services.AccessPlanError as error:
+            form.add_error(None, str(error))
         else:
             messages.success(
                 request, _("“%(title)s” is marked ready.") % {"title": access.meeting.title}
@@ -154,13 +148,8 @@ def back_to_planning(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     try:
         services.meeting_back_to_planning(meeting=access.meeting, actor=signed_in_user(request))
-    except (services.AccessPlanError, StaleEdit) as error:
-        messages.error(
-            request,
-            str(error)
-            if isinstance(error, services.AccessPlanError)
-            else _("Someone else changed the meeting at the same moment. Try again."),
-        )
+    except services.AccessPlanError as error:
+        messages.error(request, str(error))
     else:
         messages.success(
             request,

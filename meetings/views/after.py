@@ -18,9 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from coproduce.lib.auth import signed_in_user
-from meetings import after as service
 from meetings import policy
-from meetings.forms_after import CheckForm, ConsiderForm, CoolingOffForm
+from meetings.forms.after import CheckForm, ConsiderForm, CoolingOffForm
 from meetings.lookups import MeetingAccess, get_cooling_off_input_for_user, get_meeting_for_user
 from meetings.models import (
     InputKind,
@@ -29,6 +28,8 @@ from meetings.models import (
     MinutesVersion,
     WrittenInput,
 )
+from meetings.services import after as services
+from meetings.timing import time_on_day
 from people.models import Profile
 from projects.lookups import get_project_for_user
 
@@ -59,13 +60,13 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then close a meeting that has been held."""
     access = get_meeting_for_user(request, pk, manage=True)
     meeting = access.meeting
-    problem = service.close_problem(meeting)
+    problem = meeting.close_problem()
     if request.method == "POST" and problem is None:
         try:
-            closed = service.meeting_close(
+            closed = services.meeting_close(
                 meeting=meeting, actor=signed_in_user(request), base_url=_base_url(request)
             )
-        except service.AfterMeetingError as error:
+        except services.AfterMeetingError as error:
             problem = str(error)
         else:
             if not closed.to_contact:
@@ -75,7 +76,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
                         "The meeting is closed. Members have been told they can add further "
                         "thoughts until %(when)s."
                     )
-                    % {"when": service.when_words(meeting.cooling_off_ends_at)},  # type: ignore[arg-type]
+                    % {"when": time_on_day(meeting.cooling_off_ends_at)},  # type: ignore[arg-type]
                 )
                 return redirect("meetings:cooling_off", pk=pk)
             return render(
@@ -83,7 +84,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
                 "meetings/close_done.html",
                 _context(
                     access,
-                    ends_words=service.when_words(meeting.cooling_off_ends_at),  # type: ignore[arg-type]
+                    ends_words=time_on_day(meeting.cooling_off_ends_at),  # type: ignore[arg-type]
                     to_contact=_with_profiles(closed.to_contact),
                 ),
             )
@@ -94,7 +95,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
             access,
             problem=problem,
             hours=meeting.project.cooling_off_hours,
-            attendees=len(service.check_attendees(meeting)) if problem is None else 0,
+            attendees=len(meeting.attendees()) if problem is None else 0,
         ),
         status=400 if request.method == "POST" and problem else 200,
     )
@@ -112,7 +113,7 @@ def cooling_off(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
     user = signed_in_user(request)
-    problem = service.cooling_off_problem(meeting)
+    problem = meeting.cooling_off_problem()
     # Only current members of the group send thoughts; a coordinator looking in does not.
     can_send = access.membership is not None
     form = CoolingOffForm(request.POST if request.method == "POST" else None, meeting=meeting)
@@ -122,15 +123,15 @@ def cooling_off(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                service.cooling_off_input_add(
+                services.cooling_off_input_add(
                     meeting=meeting,
                     author=user,
                     agenda_item=form.cleaned_data["agenda_item"],
                     text=form.cleaned_data["text"],
                 )
-            except service.AfterMeetingError as error:
+            except services.AfterMeetingError as error:
                 form.add_error(None, str(error))
-                problem = service.cooling_off_problem(meeting)
+                problem = meeting.cooling_off_problem()
             else:
                 messages.success(
                     request,
@@ -155,10 +156,10 @@ def cooling_off(request: HttpRequest, pk: int) -> HttpResponse:
             problem=problem,
             can_send=can_send and problem is None,
             inputs=list(inputs.order_by("sent_at", "pk")),
-            ends_words=service.when_words(meeting.cooling_off_ends_at)
+            ends_words=time_on_day(meeting.cooling_off_ends_at)
             if meeting.cooling_off_ends_at
             else "",
-            close_problem=service.close_problem(meeting) if access.can_manage else None,
+            close_problem=meeting.close_problem() if access.can_manage else None,
             has_minutes=MinutesVersion.objects.filter(meeting=meeting).exists(),
         ),
         status=status,
@@ -175,13 +176,13 @@ def cooling_off_consider(request: HttpRequest, pk: int, input_pk: int) -> HttpRe
     )
     if request.method == "POST" and written.considered_at is None and form.is_valid():
         try:
-            to_contact = service.written_input_consider(
+            to_contact = services.written_input_consider(
                 written=written,
                 actor=signed_in_user(request),
                 response=form.cleaned_data["response"],
                 base_url=_base_url(request),
             )
-        except service.AfterMeetingError as error:
+        except services.AfterMeetingError as error:
             form.add_error(None, str(error))
         else:
             if to_contact:
@@ -217,11 +218,11 @@ def cooling_off_consider(request: HttpRequest, pk: int, input_pk: int) -> HttpRe
 def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     meeting = access.meeting
-    problems = service.minutes_approval_problems(meeting)
+    problems = meeting.minutes_approval_problems()
     if request.method == "POST" and not problems:
         try:
-            service.minutes_approve(meeting=meeting, actor=signed_in_user(request))
-        except service.AfterMeetingError as error:
+            services.minutes_approve(meeting=meeting, actor=signed_in_user(request))
+        except services.AfterMeetingError as error:
             problems = [str(error)]
         else:
             messages.success(request, _("The minutes are approved. Decisions are now final."))
@@ -245,17 +246,17 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
     user = signed_in_user(request)
-    problem = service.check_problem(meeting, user)
+    problem = meeting.check_problem(user)
     form = CheckForm(request.POST if request.method == "POST" and problem is None else None)
     if request.method == "POST" and problem is None and form.is_valid():
         try:
-            service.check_submit(
+            services.check_submit(
                 meeting=meeting,
                 user=user,
                 answers=form.cleaned_data,
                 anonymous=form.cleaned_data["anonymous"],
             )
-        except service.AfterMeetingError as error:
+        except services.AfterMeetingError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Thank you. Your answers are sent."))
@@ -267,7 +268,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
             access,
             form=form,
             problem=problem,
-            full_review=service.is_full_review(meeting) if problem is None else False,
+            full_review=services.is_full_review(meeting) if problem is None else False,
         ),
         status=400 if form.errors else 200,
     )
@@ -281,17 +282,17 @@ def check_answers(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     if not access.can_answer_input:
         raise PermissionDenied
-    summary = service.check_summary(access.meeting)
+    summary = services.check_summary(access.meeting)
     return render(
         request,
         "meetings/check_answers.html",
         _context(
             access,
             summary=summary,
-            minimum=service.CHECK_PRIVACY_MINIMUM,
+            minimum=services.CHECK_PRIVACY_MINIMUM,
             ratings=[
-                (service.SHORT_LABELS[name], summary.averages[name])
-                for name in service.RATING_FIELDS
+                (services.SHORT_LABELS[name], summary.averages[name])
+                for name in services.RATING_FIELDS
             ]
             if summary.averages
             else [],
@@ -309,8 +310,8 @@ def project_checks(request: HttpRequest, project_pk: int) -> HttpResponse:
             project=project_access.project, status=MeetingStatus.CLOSED
         ).order_by("closed_at", "pk")
     )
-    rows = service.check_trend(meetings)
-    # The same count `service.is_full_review` makes, for every meeting at once.
+    rows = services.check_trend(meetings)
+    # The same count `services.is_full_review` makes, for every meeting at once.
     every = project_access.project.full_review_every
     full_reviews = {
         meeting.pk for number, meeting in enumerate(meetings, start=1) if number % every == 0
@@ -326,8 +327,8 @@ def project_checks(request: HttpRequest, project_pk: int) -> HttpResponse:
             "can_read_answers": policy.can_answer_written_input(
                 signed_in_user(request), project_access.membership
             ),
-            "chart": service.check_chart(rows) if rows else None,
+            "chart": services.check_chart(rows) if rows else None,
             "any_enough": any(row.enough for row in rows),
-            "minimum": service.CHECK_PRIVACY_MINIMUM,
+            "minimum": services.CHECK_PRIVACY_MINIMUM,
         },
     )

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.lib.auth import signed_in_user
-from meetings import services
-from meetings.forms import AgendaItemForm
+from meetings.forms.agenda import AgendaItemForm
 from meetings.lookups import MeetingAccess, get_agenda_item_for_user, get_meeting_for_user
 from meetings.models import AgendaItem, InputKind, Paper, WrittenInput
+from meetings.services import agenda as services
+from meetings.timing import duration_words
 
 FIELDS = ["title", "purpose", "minutes", "presenter", "description"]
 
@@ -40,9 +41,9 @@ def _agenda_context(access: MeetingAccess) -> dict[str, object]:
         "project": meeting.project,
         "rows": services.agenda_rows(meeting, items),
         "total": total,
-        "total_words": services.duration_words(total),
+        "total_words": duration_words(total),
         "length_words": (
-            services.duration_words(meeting.duration_minutes)
+            duration_words(meeting.duration_minutes)
             if meeting.duration_minutes is not None
             else None
         ),

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from coproduce.lib.auth import signed_in_user
-from meetings import invitations as service
 from meetings.calendar import meeting_ics
-from meetings.forms import AdvanceInputForm, InviteesForm, ReplyForm
+from meetings.forms.invitations import AdvanceInputForm, InviteesForm, ReplyForm
 from meetings.lookups import MeetingAccess, get_invitee_for_user, get_meeting_for_user
 from meetings.models import AgendaItem, InputKind, Invitee, ItemPurpose, Reply, WrittenInput
 from meetings.notify import accepts_email
+from meetings.services import invitations as services
 from people.models import Profile
 
 
@@ -81,7 +81,7 @@ def invitations(request: HttpRequest, pk: int) -> HttpResponse:
             rows=_contact_rows(invitees),
             inputs=inputs,
             counts=counts,
-            open=service.replies_open(access.meeting),
+            open=access.meeting.replies_open(),
         ),
     )
 
@@ -92,7 +92,7 @@ def invitee_add(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     form = InviteesForm(request.POST if request.method == "POST" else None, meeting=access.meeting)
     if request.method == "POST" and form.is_valid():
-        added = service.invitees_add(
+        added = services.invitees_add(
             meeting=access.meeting,
             users=form.cleaned_data["people"],
             actor=signed_in_user(request),
@@ -116,7 +116,7 @@ def invitee_add(request: HttpRequest, pk: int) -> HttpResponse:
 def invitee_remove(request: HttpRequest, pk: int, invitee_pk: int) -> HttpResponse:
     access, invitee = get_invitee_for_user(request, pk, invitee_pk)
     if request.method == "POST":
-        service.invitee_remove(invitee=invitee, actor=signed_in_user(request))
+        services.invitee_remove(invitee=invitee, actor=signed_in_user(request))
         messages.success(
             request,
             _("%(person)s is off the list.") % {"person": invitee.user.full_name},
@@ -150,10 +150,10 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     count = access.meeting.invitees.filter(invited_at__isnull=True).count()
     try:
-        to_contact = service.invitations_send(
+        to_contact = services.invitations_send(
             meeting=access.meeting, actor=signed_in_user(request), base_url=_base_url(request)
         )
-    except service.InvitationError as problem:
+    except services.InvitationError as problem:
         messages.error(request, str(problem))
         return redirect("meetings:invitations", pk=pk)
     return _sent_page(request, access, to_contact, count)
@@ -164,10 +164,10 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_resend(request: HttpRequest, pk: int, invitee_pk: int) -> HttpResponse:
     access, invitee = get_invitee_for_user(request, pk, invitee_pk)
     try:
-        to_contact = service.invitation_resend(
+        to_contact = services.invitation_resend(
             invitee=invitee, actor=signed_in_user(request), base_url=_base_url(request)
         )
-    except service.InvitationError as problem:
+    except services.InvitationError as problem:
         messages.error(request, str(problem))
         return redirect("meetings:invitations", pk=pk)
     return _sent_page(request, access, to_contact, 1)
@@ -188,22 +188,22 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     invitee = _invitee_or_403(access)
     meeting = access.meeting
-    is_open = service.replies_open(meeting)
-    ways = service.ways_allowed(meeting)
+    is_open = meeting.replies_open()
+    ways = services.ways_allowed(meeting)
     profile = Profile.objects.filter(user=invitee.user_id).first()
     initial = {
         "reply": invitee.reply or None,
-        "way": invitee.way or service.way_from_profile(meeting, profile),
+        "way": invitee.way or services.way_from_profile(meeting, profile),
     }
     form = ReplyForm(
         request.POST if request.method == "POST" and is_open else None, ways=ways, initial=initial
     )
     if request.method == "POST" and is_open and form.is_valid():
         try:
-            service.reply_save(
+            services.reply_save(
                 invitee=invitee, reply=form.cleaned_data["reply"], way=form.cleaned_data["way"]
             )
-        except service.InvitationError as problem:
+        except services.InvitationError as problem:
             form.add_error(None, str(problem))
         else:
             if invitee.reply == Reply.APOLOGIES or invitee.way == "written":
@@ -232,7 +232,7 @@ def advance_input(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     invitee = _invitee_or_403(access)
     meeting = access.meeting
-    is_open = service.replies_open(meeting)
+    is_open = meeting.replies_open()
     items = list(AgendaItem.objects.filter(meeting=meeting).exclude(purpose=ItemPurpose.BREAK))
     texts = dict(
         WrittenInput.objects.filter(
@@ -246,8 +246,8 @@ def advance_input(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and is_open and form.is_valid():
         try:
-            kept = service.advance_input_save(invitee=invitee, texts=form.texts())
-        except service.InvitationError as problem:
+            kept = services.advance_input_save(invitee=invitee, texts=form.texts())
+        except services.InvitationError as problem:
             form.add_error(None, str(problem))
         else:
             if kept:

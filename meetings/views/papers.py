@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from coproduce.lib.auth import signed_in_user
 from coproduce.lib.pagination import paginate
-from meetings import paper_files, services
-from meetings.forms import PaperEditForm, PaperForm, PaperVersionForm
+from meetings import paper_files
+from meetings.forms.papers import PaperEditForm, PaperForm, PaperVersionForm
 from meetings.lookups import (
     MeetingAccess,
     get_meeting_for_user,
@@ -20,6 +20,7 @@ from meetings.lookups import (
     get_paper_version_for_user,
 )
 from meetings.models import Meeting, Paper, PaperFormat, PaperVersion
+from meetings.services import papers as services
 from projects.lookups import get_project_for_user
 
 

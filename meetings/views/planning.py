@@ -17,8 +17,8 @@ from accounts.models import User
 from coproduce.lib.auth import signed_in_user
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
-from meetings import planning, policy, services
-from meetings.forms_planning import (
+from meetings import policy
+from meetings.forms.planning import (
     CancelForm,
     DateAnswersForm,
     DateOptionForm,
@@ -33,6 +33,7 @@ from meetings.lookups import (
     get_venue_for_user,
 )
 from meetings.models import (
+    OPEN_STATUSES,
     AgendaItem,
     DateAnswer,
     DateOption,
@@ -45,6 +46,9 @@ from meetings.models import (
     Reply,
     Venue,
 )
+from meetings.services import agenda as agenda_services
+from meetings.services import planning as services
+from meetings.timing import duration_words
 from projects.lookups import get_project_for_user
 from projects.models import Membership
 
@@ -147,16 +151,16 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "access": access,
             "meeting": meeting,
             "project": meeting.project,
-            "rows": services.agenda_rows(meeting, items),
-            "total_words": services.duration_words(total) if items else None,
+            "rows": agenda_services.agenda_rows(meeting, items),
+            "total_words": duration_words(total) if items else None,
             "papers": paper_rows,
             "replies": replies,
-            "venue_features": planning.venue_feature_labels(venue) if venue else [],
+            "venue_features": services.venue_feature_labels(venue) if venue else [],
             "over_capacity": venue is not None and replies["invited"] > venue.capacity,
             "can_see_link": access.can_manage or access.invitee is not None,
             "is_cancelled": is_cancelled,
-            "cancel_reason": planning.cancel_reason(meeting) if is_cancelled else "",
-            "can_change": access.can_manage and meeting.status in ("planning", "ready"),
+            "cancel_reason": meeting.cancel_reason if is_cancelled else "",
+            "can_change": access.can_manage and meeting.is_open,
         },
     )
 
@@ -172,10 +176,10 @@ def meeting_create(request: HttpRequest, project_pk: int) -> HttpResponse:
     form = MeetingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            planning.meeting_create(
+            services.meeting_create(
                 meeting=form.instance, project=access.project, actor=signed_in_user(request)
             )
-        except planning.PlanningError as problem:
+        except services.PlanningError as problem:
             form.add_error("venue", str(problem))
         else:
             messages.success(
@@ -193,12 +197,9 @@ def meeting_create(request: HttpRequest, project_pk: int) -> HttpResponse:
 
 
 def _refuse_cancelled(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
-    if access.meeting.status in (MeetingStatus.PLANNING, MeetingStatus.READY):
+    if (problem := access.meeting.change_problem()) is None:
         return None
-    if access.meeting.status == MeetingStatus.CANCELLED:
-        messages.error(request, _("This meeting is cancelled, so it cannot be changed."))
-    else:
-        messages.error(request, _("This meeting has been held, so it cannot be changed."))
+    messages.error(request, problem)
     return redirect("meetings:detail", pk=access.meeting.pk)
 
 
@@ -218,7 +219,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if getattr(meeting, name) != stored[name]
         }
         try:
-            to_contact = planning.meeting_update(
+            to_contact = services.meeting_update(
                 meeting=meeting,
                 actor=signed_in_user(request),
                 changes=changes,
@@ -228,7 +229,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleEdit:
             fresh = Meeting.objects.select_related("project", "venue").get(pk=pk)
             form = form_after_stale_edit(MeetingForm, request, instance=fresh)
-        except planning.PlanningError as problem:
+        except services.PlanningError as problem:
             form.add_error("venue", str(problem))
         else:
             messages.success(request, _("The meeting is saved."))
@@ -251,13 +252,13 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            to_contact = planning.meeting_cancel(
+            to_contact = services.meeting_cancel(
                 meeting=access.meeting,
                 actor=signed_in_user(request),
                 reason=form.cleaned_data["reason"],
                 base_url=_base_url(request),
             )
-        except planning.PlanningError as problem:
+        except services.PlanningError as problem:
             messages.error(request, str(problem))
         else:
             messages.success(
@@ -299,7 +300,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         upcoming_count=Count(
             "meetings",
             filter=Q(
-                meetings__status__in=[MeetingStatus.PLANNING, MeetingStatus.READY],
+                meetings__status__in=OPEN_STATUSES,
                 meetings__starts_at__gte=timezone.now(),
             ),
         )
@@ -312,7 +313,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         venues = venues.filter(name__icontains=query)
     page = paginate(request, venues)
     for venue in page:
-        venue.feature_labels = planning.venue_feature_labels(venue)
+        venue.feature_labels = services.venue_feature_labels(venue)
     return render(
         request,
         "meetings/venue_list.html",
@@ -327,7 +328,7 @@ def venue_add(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = VenueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        planning.venue_create(venue=form.instance, actor=signed_in_user(request))
+        services.venue_create(venue=form.instance, actor=signed_in_user(request))
         messages.success(request, _("“%(name)s” is added.") % {"name": form.instance.name})
         return redirect("meetings:venues")
     return render(
@@ -347,7 +348,7 @@ def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changed = [name for name in VENUE_FIELDS if getattr(venue, name) != stored[name]]
         try:
-            planning.venue_update(
+            services.venue_update(
                 venue=venue,
                 actor=signed_in_user(request),
                 changed=changed,
@@ -371,7 +372,7 @@ def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def venue_retire(request: HttpRequest, pk: int) -> HttpResponse:
     venue = get_venue_for_user(request, pk, manage=True)
     if request.method == "POST":
-        planning.venue_retire(venue=venue, actor=signed_in_user(request))
+        services.venue_retire(venue=venue, actor=signed_in_user(request))
         messages.success(
             request,
             _("“%(name)s” is no longer offered for new meetings.") % {"name": venue.name},
@@ -379,7 +380,7 @@ def venue_retire(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("meetings:venues")
     upcoming = list(
         venue.meetings.filter(
-            status__in=[MeetingStatus.PLANNING, MeetingStatus.READY],
+            status__in=OPEN_STATUSES,
             starts_at__gte=timezone.now(),
         ).select_related("project")
     )
@@ -390,7 +391,7 @@ def venue_retire(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def venue_restore(request: HttpRequest, pk: int) -> HttpResponse:
     venue = get_venue_for_user(request, pk, manage=True)
-    planning.venue_restore(venue=venue, actor=signed_in_user(request))
+    services.venue_restore(venue=venue, actor=signed_in_user(request))
     messages.success(
         request, _("“%(name)s” is offered for new meetings again.") % {"name": venue.name}
     )
@@ -399,10 +400,6 @@ def venue_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------------------------------------
 # Finding a date
-
-
-def _poll_open(meeting: Meeting) -> bool:
-    return meeting.starts_at is None and meeting.status == MeetingStatus.PLANNING
 
 
 def _can_answer(access: MeetingAccess) -> bool:
@@ -423,9 +420,9 @@ def date_poll(request: HttpRequest, pk: int) -> HttpResponse:
             )
         )
     )
-    results = planning.poll_results(options)
+    results = services.poll_results(options)
     labels = {
-        option.pk: planning.when_words(option.starts_at, option.ends_at) for option in options
+        option.pk: services.when_words(option.starts_at, option.ends_at) for option in options
     }
     mine = {
         answer.option_id: answer.answer
@@ -433,7 +430,7 @@ def date_poll(request: HttpRequest, pk: int) -> HttpResponse:
         for answer in option.answers.all()
         if answer.user_id == user.pk
     }
-    is_open = _poll_open(meeting)
+    is_open = meeting.date_poll_open
     can_answer = is_open and _can_answer(access)
     to_come = [result.option for result in results if not result.is_past]
     form = DateAnswersForm(
@@ -446,7 +443,7 @@ def date_poll(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_answer:
             raise PermissionDenied
         if form.is_valid():
-            saved = planning.date_answers_save(meeting=meeting, user=user, answers=form.answers())
+            saved = services.date_answers_save(meeting=meeting, user=user, answers=form.answers())
             if saved:
                 messages.success(request, _("Thank you. Your answers are saved."))
             else:
@@ -483,7 +480,7 @@ def date_poll(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _closed_poll(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
-    if _poll_open(access.meeting):
+    if access.meeting.date_poll_open:
         return None
     messages.error(request, _("The meeting already has a date, or is no longer being planned."))
     return redirect("meetings:date_poll", pk=access.meeting.pk)
@@ -504,11 +501,11 @@ def date_option_add(request: HttpRequest, pk: int) -> HttpResponse:
             starts_at=form.cleaned_data["starts_at"],
             ends_at=form.cleaned_data["ends_at"],
         )
-        planning.date_option_add(option=option, actor=signed_in_user(request))
+        services.date_option_add(option=option, actor=signed_in_user(request))
         messages.success(
             request,
             _("%(when)s is offered.")
-            % {"when": planning.when_words(option.starts_at, option.ends_at)},
+            % {"when": services.when_words(option.starts_at, option.ends_at)},
         )
         if "add_another" in request.POST:
             return redirect("meetings:date_option_add", pk=pk)
@@ -532,9 +529,9 @@ def date_option_remove(request: HttpRequest, pk: int, option_pk: int) -> HttpRes
     access, option = get_date_option_for_user(request, pk, option_pk, manage=True)
     if closed := _closed_poll(request, access):
         return closed
-    when = planning.when_words(option.starts_at, option.ends_at)
+    when = services.when_words(option.starts_at, option.ends_at)
     if request.method == "POST":
-        planning.date_option_remove(option=option, actor=signed_in_user(request))
+        services.date_option_remove(option=option, actor=signed_in_user(request))
         messages.success(request, _("%(when)s is no longer offered.") % {"when": when})
         return redirect("meetings:date_poll", pk=pk)
     return render(
@@ -557,23 +554,23 @@ def date_choose(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse:
     access, option = get_date_option_for_user(request, pk, option_pk, manage=True)
     if closed := _closed_poll(request, access):
         return closed
-    when = planning.when_words(option.starts_at, option.ends_at)
+    when = services.when_words(option.starts_at, option.ends_at)
     error = None
     if request.method == "POST":
         try:
-            to_contact = planning.date_choose(
+            to_contact = services.date_choose(
                 meeting=access.meeting,
                 option=option,
                 actor=signed_in_user(request),
                 base_url=_base_url(request),
             )
-        except planning.PlanningError as problem:
+        except services.PlanningError as problem:
             error = str(problem)
         else:
             messages.success(request, _("The meeting is on %(when)s.") % {"when": when})
             _tell_by_other_means(request, to_contact)
             return redirect("meetings:detail", pk=pk)
-    results = planning.poll_results(
+    results = services.poll_results(
         DateOption.objects.filter(pk=option.pk).prefetch_related("answers__user")
     )
     return render(

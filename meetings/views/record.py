@@ -22,8 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from coproduce.lib.auth import signed_in_user
-from meetings import record
-from meetings.forms_record import (
+from meetings.forms.record import (
     ActionPointForm,
     AttendanceForm,
     AttendeesAddForm,
@@ -49,6 +48,7 @@ from meetings.models import (
     MinutesVersion,
     WrittenInput,
 )
+from meetings.services import record as services
 from projects.lookups import get_project_for_user
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
             "owner"
         )
     )
-    version = record.minutes_version(meeting)
+    version = services.minutes_version(meeting)
     notes: dict[int, str] = version.notes if version else {}  # type: ignore[attr-defined]
     user = signed_in_user(request)
     return render(
@@ -112,8 +112,8 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
             loose_decisions=loose_decisions,
             loose_actions=loose_actions,
             version=version,
-            problem=record.record_problem(meeting),
-            minutes_problem=record.minutes_problem(meeting),
+            problem=meeting.record_problem(),
+            minutes_problem=meeting.minutes_problem(),
             user_pk=user.pk,
         ),
     )
@@ -128,7 +128,7 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     meeting = access.meeting
-    problem = record.record_problem(meeting)
+    problem = meeting.record_problem()
     invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
     form = AttendanceForm(request.POST if request.method == "POST" else None, invitees=invitees)
     status = 200
@@ -138,10 +138,10 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, problem)
         elif form.is_valid():
             try:
-                record.attendance_save(
+                services.attendance_save(
                     meeting=meeting, actor=signed_in_user(request), attended=form.attended()
                 )
-            except record.RecordError as error:
+            except services.RecordError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Who came is saved."))
@@ -160,14 +160,14 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def attendees_add(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     meeting = access.meeting
-    problem = record.record_problem(meeting)
+    problem = meeting.record_problem()
     form = AttendeesAddForm(request.POST if request.method == "POST" else None, meeting=meeting)
     if request.method == "POST" and form.is_valid() and not problem:
         try:
-            added = record.attendees_add(
+            added = services.attendees_add(
                 meeting=meeting, users=form.cleaned_data["people"], actor=signed_in_user(request)
             )
-        except record.RecordError as error:
+        except services.RecordError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -195,9 +195,9 @@ def attendees_add(request: HttpRequest, pk: int) -> HttpResponse:
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     meeting = access.meeting
-    problem = record.minutes_problem(meeting)
-    items = record.items_for_minutes(meeting)
-    latest = record.minutes_version(meeting)
+    problem = meeting.minutes_problem()
+    items = services.items_for_minutes(meeting)
+    latest = services.minutes_version(meeting)
     notes: dict[int, str] = latest.notes if latest else {}  # type: ignore[attr-defined]
     form = MinutesForm(
         request.POST if request.method == "POST" else None,
@@ -215,7 +215,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, problem)
         elif form.is_valid():
             try:
-                version = record.minutes_save(
+                version = services.minutes_save(
                     meeting=meeting,
                     actor=signed_in_user(request),
                     based_on=form.cleaned_data["based_on"],
@@ -223,16 +223,16 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     change_note=form.cleaned_data["change_note"],
                     notes=form.notes(),
                 )
-            except record.StaleMinutes as error:
+            except services.StaleMinutes as error:
                 # Keep what was typed and start from the newest version, so saving again is
                 # a choice made after seeing the other person's changes.
                 stale = True
                 data = request.POST.copy()
-                data["based_on"] = str(record.minutes_latest_number(meeting))
+                data["based_on"] = str(services.minutes_latest_number(meeting))
                 form = MinutesForm(data, items=items, notes=notes)
                 form.is_valid()
                 form.add_error(None, str(error))
-            except record.RecordError as error:
+            except services.RecordError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(
@@ -271,11 +271,11 @@ def minutes_versions(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def minutes_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
-    version = record.minutes_version(access.meeting, number)
+    version = services.minutes_version(access.meeting, number)
     if version is None:
         raise Http404
-    previous = record.minutes_version(access.meeting, number - 1) if number > 1 else None
-    rows = record.minutes_compare(record.items_for_minutes(access.meeting), version, previous)
+    previous = services.minutes_version(access.meeting, number - 1) if number > 1 else None
+    rows = services.minutes_compare(services.items_for_minutes(access.meeting), version, previous)
     return render(
         request,
         "meetings/minutes_version.html",
@@ -284,7 +284,7 @@ def minutes_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             version=version,
             previous=previous,
             rows=rows,
-            latest_number=record.minutes_latest_number(access.meeting),
+            latest_number=services.minutes_latest_number(access.meeting),
         ),
     )
 
@@ -303,7 +303,7 @@ def _item_from_query(request: HttpRequest, access: MeetingAccess) -> AgendaItem 
 
 def _refused(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
     """Send people back to the record, saying why, when the minutes can no longer change."""
-    if problem := record.minutes_problem(access.meeting):
+    if problem := access.meeting.minutes_problem():
         messages.error(request, problem)
         return redirect(_record_url(access.meeting.pk))
     return None
@@ -325,8 +325,8 @@ class _Entry:
 DECISIONS = _Entry(
     kind="decision",
     form_class=DecisionForm,
-    save=lambda decision, actor: record.decision_save(decision=decision, actor=actor),
-    remove=lambda decision, actor: record.decision_remove(decision=decision, actor=actor),
+    save=lambda decision, actor: services.decision_save(decision=decision, actor=actor),
+    remove=lambda decision, actor: services.decision_remove(decision=decision, actor=actor),
     saved=gettext_lazy("The decision is saved."),
     removed=gettext_lazy("The decision is removed from the record."),
     list_anchor="decisions",
@@ -334,8 +334,8 @@ DECISIONS = _Entry(
 ACTIONS = _Entry(
     kind="action",
     form_class=ActionPointForm,
-    save=lambda action, actor: record.action_point_save(action=action, actor=actor),
-    remove=lambda action, actor: record.action_point_remove(action=action, actor=actor),
+    save=lambda action, actor: services.action_point_save(action=action, actor=actor),
+    remove=lambda action, actor: services.action_point_remove(action=action, actor=actor),
     saved=gettext_lazy("The action point is saved."),
     removed=gettext_lazy("The action point is removed from the record."),
     list_anchor="actions",
@@ -355,7 +355,7 @@ def _entry_page(
     if request.method == "POST" and form.is_valid():
         try:
             entry.save(form.instance, signed_in_user(request))
-        except record.RecordError as error:
+        except services.RecordError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, str(entry.saved))
@@ -432,7 +432,7 @@ def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     """Mark an action point done, or not done after all: its owner or a record keeper."""
     _access, action = get_action_point_for_user(request, pk, action_pk, minutes=False)
     done = request.POST.get("done") == "yes"
-    if record.action_point_mark(action=action, actor=signed_in_user(request), done=done):
+    if services.action_point_mark(action=action, actor=signed_in_user(request), done=done):
         messages.success(
             request,
             _("The action point is marked as done.")
@@ -461,7 +461,7 @@ def contributions(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "meetings/record_contributions.html",
-        _context(access, items=items, problem=record.record_problem(access.meeting)),
+        _context(access, items=items, problem=access.meeting.record_problem()),
     )
 
 
@@ -472,11 +472,11 @@ def contributions_item(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
     if item.purpose == ItemPurpose.BREAK:
         raise Http404
     meeting = access.meeting
-    problem = record.record_problem(meeting)
+    problem = meeting.record_problem()
     invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
     # People who came first, then those who did not, whose only way in was writing.
     invitees.sort(key=lambda invitee: (invitee.attended is False, invitee.user.full_name))
-    counts = record.contribution_counts(item)
+    counts = services.contribution_counts(item)
     form = ContributionsForm(
         request.POST if request.method == "POST" else None, invitees=invitees, counts=counts
     )
@@ -486,13 +486,13 @@ def contributions_item(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
             form.add_error(None, problem)
         elif form.is_valid():
             try:
-                record.contributions_save(
+                services.contributions_save(
                     item=item,
                     actor=signed_in_user(request),
                     seen=form.seen_counts(),
                     wanted=form.wanted(),
                 )
-            except record.RecordError as error:
+            except services.RecordError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(
@@ -531,7 +531,7 @@ def equal_voice(request: HttpRequest, pk: int) -> HttpResponse:
         "meetings/equal_voice.html",
         _context(
             access,
-            voice=record.meeting_voice(access.meeting),
+            voice=services.meeting_voice(access.meeting),
             ways=Contribution._meta.get_field("way").choices,
         ),
     )
@@ -542,8 +542,8 @@ def equal_voice(request: HttpRequest, pk: int) -> HttpResponse:
 def project_equal_voice(request: HttpRequest, project_pk: int) -> HttpResponse:
     access = get_project_for_user(request, project_pk)
     last = request.GET.get("last", "")
-    figures = record.project_voice(
-        access.project, last=int(last) if last.isdigit() else record.RECENT_MEETINGS
+    figures = services.project_voice(
+        access.project, last=int(last) if last.isdigit() else services.RECENT_MEETINGS
     )
     return render(
         request,
@@ -556,6 +556,6 @@ def project_equal_voice(request: HttpRequest, project_pk: int) -> HttpResponse:
             "ways": Contribution._meta.get_field("way").choices,
             "choices": [3, 6, 12, 24],
             "last": len(figures.meetings),
-            "asked": int(last) if last.isdigit() else record.RECENT_MEETINGS,
+            "asked": int(last) if last.isdigit() else services.RECENT_MEETINGS,
         },
     )

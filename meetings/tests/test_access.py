@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from conftest import Cast, client_for
-from meetings import access_services
 from meetings.access_plan import Status, access_plan
 from meetings.models import (
     AgendaItem,
@@ -31,7 +30,8 @@ from meetings.models import (
     UnmetNeedReason,
     Venue,
 )
-from meetings.tests.access_plan_helpers import (
+from meetings.services import access as access_services
+from meetings.tests.access_helpers import (
     a_meeting,
     give_need,
     invite,

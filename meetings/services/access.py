@@ -2,7 +2,8 @@
 
 Each change is atomic and audited. Marking a meeting ready works the plan out again inside
 the transaction, with the meeting's row locked, so a booking removed a moment earlier
-cannot slip through.
+cannot slip through; the status itself changes through `Meeting.change_status`, like every
+other status change.
 """
 
 from __future__ import annotations
@@ -10,10 +11,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditEvent, User
-from coproduce.lib.concurrency import save_if_unchanged
 from meetings.access_plan import AccessPlan, access_plan
 from meetings.models import (
     Arrangement,
@@ -130,9 +129,6 @@ def unmet_reason_remove(*, reason: UnmetNeedReason, actor: User) -> None:
 # Ready, and back to planning
 
 
-NO_DATE_ERROR = gettext_lazy("Set the meeting's date and time before marking it ready.")
-
-
 def unmet_error(plan: AccessPlan) -> str:
     names = ", ".join(need_type.name for need_type in plan.unmet_need_types)
     return _(
@@ -149,25 +145,15 @@ def meeting_mark_ready(*, meeting: Meeting, actor: User) -> AccessPlan:
         .select_related("venue", "project")
         .get(pk=meeting.pk)
     )
-    if locked.status != MeetingStatus.PLANNING:
-        raise AccessPlanError(
-            _("Only a meeting that is being planned can be marked ready. This one is: %(status)s.")
-            % {"status": locked.get_status_display().lower()}
-        )
-    # The database refuses a ready meeting without a date; say so in words first.
-    if locked.starts_at is None:
-        raise AccessPlanError(str(NO_DATE_ERROR))
+    if problem := locked.ready_problem():
+        raise AccessPlanError(problem)
     plan = access_plan(locked)
     if not plan.complete:
         raise AccessPlanError(unmet_error(plan))
-    locked.status = MeetingStatus.READY
-    locked.ready_at = timezone.now()
-    save_if_unchanged(locked, expected_version=locked.version, fields=["status", "ready_at"])
-    meeting.status, meeting.ready_at, meeting.version = (
-        locked.status,
-        locked.ready_at,
-        locked.version,
-    )
+    if not meeting.change_status(
+        expected=[MeetingStatus.PLANNING], new=MeetingStatus.READY, ready_at=timezone.now()
+    ):
+        raise AccessPlanError(_("Someone else changed the meeting at the same moment. Try again."))
     AuditEvent.record(
         actor=actor,
         action="meeting.ready",
@@ -183,20 +169,13 @@ def meeting_mark_ready(*, meeting: Meeting, actor: User) -> AccessPlan:
 
 @transaction.atomic
 def meeting_back_to_planning(*, meeting: Meeting, actor: User) -> None:
-    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if locked.status != MeetingStatus.READY:
+    if not meeting.change_status(
+        expected=[MeetingStatus.READY], new=MeetingStatus.PLANNING, ready_at=None
+    ):
         raise AccessPlanError(_("Only a meeting marked ready can go back to planning."))
-    locked.status = MeetingStatus.PLANNING
-    locked.ready_at = None
-    save_if_unchanged(locked, expected_version=locked.version, fields=["status", "ready_at"])
-    meeting.status, meeting.ready_at, meeting.version = (
-        locked.status,
-        locked.ready_at,
-        locked.version,
-    )
     AuditEvent.record(
         actor=actor,
         action="meeting.back_to_planning",
-        summary=_("Moved “%(title)s” back to planning") % {"title": locked.title},
+        summary=_("Moved “%(title)s” back to planning") % {"title": meeting.title},
         project=meeting.project,
     )

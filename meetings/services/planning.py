@@ -1,7 +1,7 @@
 """Planning meetings: creating, changing and cancelling them, venues, and finding a date.
 
 Each change is atomic and audited. When a meeting people were already invited to moves
-(date, time, place or format) or is cancelled, `meetings.invitations.meeting_changed`
+(date, time, place or format) or is cancelled, `meetings.services.invitations.meeting_changed`
 sends everyone the update with its calendar file.
 """
 
@@ -19,8 +19,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
 from coproduce.lib.concurrency import save_if_unchanged
-from meetings.invitations import meeting_changed
-from meetings.models import Availability, DateAnswer, DateOption, Meeting, MeetingStatus, Venue
+from meetings.models import (
+    OPEN_STATUSES,
+    Availability,
+    DateAnswer,
+    DateOption,
+    Meeting,
+    MeetingStatus,
+    Venue,
+)
+from meetings.services.invitations import meeting_changed
 from projects.models import Project
 
 # The changes invitees must hear about, with a new calendar file.
@@ -126,8 +134,8 @@ def meeting_update(
 ) -> list[User]:
     """Save the changed fields; raises StaleEdit if someone saved first, PlanningError on a
     clash. Returns the invitees to tell by text, phone or post when the meeting moved."""
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise PlanningError(_("This meeting is cancelled, so it cannot be changed."))
+    if problem := meeting.change_problem():
+        raise PlanningError(problem)
     if not changes:
         return []
     for name, value in changes.items():
@@ -152,18 +160,16 @@ def meeting_update(
 def meeting_cancel(
     *, meeting: Meeting, actor: User, reason: str, base_url: str | None = None
 ) -> list[User]:
-    """Cancel the meeting and send everyone invited a calendar cancellation."""
+    """Cancel the meeting, keeping why, and send everyone invited a calendar cancellation."""
     with transaction.atomic():
-        updated = Meeting.objects.filter(
-            pk=meeting.pk, status__in=[MeetingStatus.PLANNING, MeetingStatus.READY]
-        ).update(
-            status=MeetingStatus.CANCELLED,
+        cancelled = meeting.change_status(
+            expected=OPEN_STATUSES,
+            new=MeetingStatus.CANCELLED,
             cancelled_at=timezone.now(),
-            updated_at=timezone.now(),
+            cancel_reason=reason,
         )
-        if not updated:
+        if not cancelled:
             raise PlanningError(_("Only a meeting that has not happened yet can be cancelled."))
-        meeting.refresh_from_db()
         AuditEvent.record(
             actor=actor,
             action="meeting.cancelled",
@@ -171,18 +177,7 @@ def meeting_cancel(
             project=meeting.project,
             data={"meeting": meeting.pk, "reason": reason},
         )
-    return meeting_changed(meeting=meeting, cancelled=True, reason=reason, base_url=base_url)
-
-
-def cancel_reason(meeting: Meeting) -> str:
-    event = (
-        AuditEvent.objects.filter(
-            project_id=meeting.project_id, action="meeting.cancelled", data__meeting=meeting.pk
-        )
-        .order_by("-pk")
-        .first()
-    )
-    return str(event.data.get("reason", "")) if event is not None else ""
+    return meeting_changed(meeting=meeting, cancelled=True, base_url=base_url)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -352,7 +347,7 @@ def date_choose(
     """
     if option.starts_at <= timezone.now():
         raise PlanningError(_("That date has passed. Choose another one."))
-    if meeting.status not in (MeetingStatus.PLANNING, MeetingStatus.READY):
+    if not meeting.is_open:
         raise PlanningError(_("This meeting cannot be changed any more."))
     meeting.starts_at, meeting.ends_at = option.starts_at, option.ends_at
     with transaction.atomic():

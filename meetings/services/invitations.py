@@ -28,7 +28,6 @@ from meetings.models import (
     InputKind,
     Invitee,
     Meeting,
-    MeetingStatus,
     Reply,
     WrittenInput,
 )
@@ -58,13 +57,6 @@ def meeting_urls(meeting: Meeting, base_url: str | None) -> dict[str, str]:
         "advance_input_url": root + reverse("meetings:advance_input", args=[meeting.pk]),
         "calendar_url": root + reverse("meetings:calendar", args=[meeting.pk]),
     }
-
-
-def replies_open(meeting: Meeting, *, now: datetime.datetime | None = None) -> bool:
-    """People reply, and send thoughts in advance, until the meeting starts."""
-    if meeting.status not in (MeetingStatus.PLANNING, MeetingStatus.READY):
-        return False
-    return meeting.starts_at is None or (now or timezone.now()) < meeting.starts_at
 
 
 def ways_allowed(meeting: Meeting) -> list[str]:
@@ -169,17 +161,6 @@ def invitee_remove(*, invitee: Invitee, actor: User) -> None:
 # Sending invitations and updates
 
 
-def _check_can_invite(meeting: Meeting) -> None:
-    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.CLOSED):
-        raise InvitationError(_("This meeting is cancelled or over, so invitations cannot go."))
-    if meeting.starts_at is None:
-        raise InvitationError(
-            _("Set the meeting's date and time before sending invitations, so people can plan.")
-        )
-    if meeting.starts_at <= timezone.now():
-        raise InvitationError(_("This meeting has started, so invitations cannot go."))
-
-
 @transaction.atomic
 def invitations_send(*, meeting: Meeting, actor: User, base_url: str | None) -> list[User]:
     """Invite everyone on the list not yet invited, with the calendar file.
@@ -187,7 +168,8 @@ def invitations_send(*, meeting: Meeting, actor: User, base_url: str | None) -> 
     Returns the people to contact by text, phone or post. They count as invited too: the
     organiser's page tells whoever sent the invitations to contact them.
     """
-    _check_can_invite(meeting)
+    if problem := meeting.invitation_problem():
+        raise InvitationError(problem)
     waiting = list(meeting.invitees.filter(invited_at__isnull=True).select_related("user"))
     if not waiting:
         raise InvitationError(_("Everyone on the list has already been invited."))
@@ -217,7 +199,8 @@ def invitations_send(*, meeting: Meeting, actor: User, base_url: str | None) -> 
 def invitation_resend(*, invitee: Invitee, actor: User, base_url: str | None) -> list[User]:
     """Send one person their invitation again, with the current calendar file."""
     meeting = invitee.meeting
-    _check_can_invite(meeting)
+    if problem := meeting.invitation_problem():
+        raise InvitationError(problem)
     to_contact = _tell_invitees(
         meeting=meeting, users=[invitee.user], template="meeting_invitation", base_url=base_url
     )
@@ -235,11 +218,7 @@ def invitation_resend(*, invitee: Invitee, actor: User, base_url: str | None) ->
 
 
 def meeting_changed(
-    *,
-    meeting: Meeting,
-    cancelled: bool = False,
-    reason: str = "",
-    base_url: str | None = None,
+    *, meeting: Meeting, cancelled: bool = False, base_url: str | None = None
 ) -> list[User]:
     """Call after a meeting's date, time, place or format changes, or it is cancelled.
 
@@ -264,7 +243,7 @@ def meeting_changed(
             template="meeting_cancelled" if cancelled else "meeting_updated",
             base_url=base_url,
             cancelled=cancelled,
-            extra={"reason": reason},
+            extra={"reason": meeting.cancel_reason},
         )
         if not cancelled:
             reminders_schedule(meeting=meeting, base_url=base_url)
@@ -293,10 +272,7 @@ def reminders_schedule(*, meeting: Meeting, base_url: str | None = None) -> list
     of date finds the meeting has moved and does nothing. A task backend that cannot wait
     (the immediate backend tests use) would send them at once, so nothing is queued there.
     """
-    if meeting.starts_at is None or meeting.status not in (
-        MeetingStatus.PLANNING,
-        MeetingStatus.READY,
-    ):
+    if meeting.starts_at is None or not meeting.is_open:
         return []
     if not meeting_reminders_send.get_backend().supports_defer:
         return []
@@ -322,7 +298,7 @@ def reminders_send(
     meeting = Meeting.objects.select_related("project", "venue").filter(pk=meeting_id).first()
     if meeting is None or meeting.starts_at is None:
         return 0
-    if meeting.status not in (MeetingStatus.PLANNING, MeetingStatus.READY):
+    if not meeting.is_open:
         return 0
     if meeting.starts_at != datetime.datetime.fromisoformat(starts_at_iso):
         return 0
@@ -372,7 +348,7 @@ def meeting_reminders_send(meeting_id: int, starts_at_iso: str, base_url: str = 
 @transaction.atomic
 def reply_save(*, invitee: Invitee, reply: str, way: str) -> None:
     meeting = invitee.meeting
-    if not replies_open(meeting):
+    if not meeting.replies_open():
         raise InvitationError(_("Replies closed when the meeting started."))
     if reply == Reply.COMING and way not in ways_allowed(meeting):
         raise InvitationError(_("Choose a way of taking part that this meeting offers."))
@@ -401,7 +377,7 @@ def advance_input_save(*, invitee: Invitee, texts: Mapping[int, str]) -> int:
     Returns how many items have input after saving.
     """
     meeting = invitee.meeting
-    if not replies_open(meeting):
+    if not meeting.replies_open():
         raise InvitationError(_("Written input before the meeting closed when it started."))
     items = {item.pk: item for item in AgendaItem.objects.filter(meeting=meeting)}
     existing = {

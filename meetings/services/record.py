@@ -8,7 +8,6 @@ and whom it has not heard from lately.
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,33 +43,6 @@ class StaleMinutes(RecordError):
     """Someone saved a newer version of the minutes after this edit started."""
 
 
-# ---------------------------------------------------------------------------------------------
-# When the record can be kept
-
-
-def record_problem(meeting: Meeting, *, now: datetime.datetime | None = None) -> str | None:
-    """Why the record cannot be kept yet (or any more), or None when it can."""
-    now = now or timezone.now()
-    if meeting.status == MeetingStatus.CANCELLED:
-        return _("This meeting was cancelled, so it has no record to keep.")
-    if meeting.starts_at is None:
-        return _("This meeting has no date yet. Its record can be kept once it has started.")
-    if now < meeting.starts_at:
-        local = timezone.localtime(meeting.starts_at)
-        return _(
-            "This meeting has not started yet. You can record who came, the minutes and who "
-            "contributed from %(time)s on %(day)s."
-        ) % {"time": local.strftime("%H:%M"), "day": local.strftime("%A %-d %B %Y")}
-    return None
-
-
-def minutes_problem(meeting: Meeting, *, now: datetime.datetime | None = None) -> str | None:
-    """Why the minutes (and the decisions and actions in them) cannot be changed, or None."""
-    if meeting.minutes_approved_at is not None:
-        return _("The minutes of this meeting are approved, so they can no longer be changed.")
-    return record_problem(meeting, now=now)
-
-
 def _check(problem: str | None) -> None:
     if problem:
         raise RecordError(problem)
@@ -88,7 +60,7 @@ def attendance_save(
 
     Returns the invitees whose entry changed.
     """
-    _check(record_problem(meeting))
+    _check(meeting.record_problem())
     invitees = list(
         Invitee.objects.select_for_update().filter(meeting=meeting, pk__in=list(attended))
     )
@@ -115,7 +87,7 @@ def attendees_add(*, meeting: Meeting, users: Iterable[User], actor: User) -> li
 
     Only current members of the project can be added; people already invited are skipped.
     """
-    _check(record_problem(meeting))
+    _check(meeting.record_problem())
     memberships = Membership.objects.current().filter(
         project_id=meeting.project_id, user__in=[user.pk for user in users]
     )
@@ -188,7 +160,7 @@ def minutes_save(
     """
     # Locking the meeting row makes two saves at once take turns, so the check below holds.
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _check(minutes_problem(locked))
+    _check(locked.minutes_problem())
     latest = minutes_latest_number(meeting)
     if latest != based_on:
         raise StaleMinutes(
@@ -268,7 +240,7 @@ def _item_title(item: AgendaItem | None) -> str:
 @transaction.atomic
 def decision_save(*, decision: Decision, actor: User) -> None:
     """Record a new decision, or save changes to one."""
-    _check(minutes_problem(decision.meeting))
+    _check(decision.meeting.minutes_problem())
     adding = decision.pk is None
     if adding:
         decision.recorded_by = actor
@@ -289,7 +261,7 @@ def decision_save(*, decision: Decision, actor: User) -> None:
 
 @transaction.atomic
 def decision_remove(*, decision: Decision, actor: User) -> None:
-    _check(minutes_problem(decision.meeting))
+    _check(decision.meeting.minutes_problem())
     AuditEvent.record(
         actor=actor,
         action="meeting.decision_removed",
@@ -307,7 +279,7 @@ def decision_remove(*, decision: Decision, actor: User) -> None:
 @transaction.atomic
 def action_point_save(*, action: ActionPoint, actor: User) -> None:
     """Record a new action point, or save changes to one."""
-    _check(minutes_problem(action.meeting))
+    _check(action.meeting.minutes_problem())
     adding = action.pk is None
     action.save()
     AuditEvent.record(
@@ -327,7 +299,7 @@ def action_point_save(*, action: ActionPoint, actor: User) -> None:
 
 @transaction.atomic
 def action_point_remove(*, action: ActionPoint, actor: User) -> None:
-    _check(minutes_problem(action.meeting))
+    _check(action.meeting.minutes_problem())
     AuditEvent.record(
         actor=actor,
         action="meeting.action_removed",
@@ -411,7 +383,7 @@ def contributions_save(
     with the member type they were invited as. Returns how many rows were added or removed.
     """
     meeting = item.meeting
-    _check(record_problem(meeting))
+    _check(meeting.record_problem())
     invitees = {
         invitee.user_id: invitee
         for invitee in Invitee.objects.filter(meeting=meeting).only("user_id", "member_type")

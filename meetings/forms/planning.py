@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 from meetings.models import Availability, DateOption, Meeting, MeetingFormat, Venue
-from meetings.planning import booking_clash, clash_message
+from meetings.services.planning import booking_clash, clash_message
 
 TIME_PATTERN = re.compile(
     r"^\s*(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?\s*$",
@@ -171,7 +171,7 @@ class MeetingForm(SpecificErrorsMixin, forms.ModelForm):
                     moved = starts_at != meeting.starts_at
                     if moved and starts_at < timezone.now():
                         self.add_error("day", _("The date must be in the future"))
-            elif meeting.pk is not None and meeting.status != "planning":
+            elif meeting.pk is not None and meeting.needs_a_date:
                 self.add_error(
                     "day", _("A meeting that is ready, or was held, needs a date. Enter one.")
                 )

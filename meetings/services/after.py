@@ -19,29 +19,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.tasks import task
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditEvent, User
 from coproduce.lib.urls import site_root
 from meetings.models import (
+    OPEN_STATUSES,
     AfterMeetingCheck,
     AgendaItem,
     CheckReceipt,
     InputKind,
-    Invitee,
     Meeting,
     MeetingStatus,
-    MinutesVersion,
     Rating,
-    Reply,
     WrittenInput,
 )
 from meetings.notify import members_tell
+from meetings.timing import time_on_day
 from projects.models import Membership
 
 # An average of fewer answers than this could point to one person's answers.
@@ -52,15 +51,6 @@ TEXT_FIELDS = ("worried", "went_well", "not_working", "learnt", "could_help")
 
 class AfterMeetingError(Exception):
     """Something stops this step after the meeting; the message says what, in plain words."""
-
-
-def when_words(moment: datetime.datetime) -> str:
-    """16:00 on 3 March, in the site's time zone."""
-    local = timezone.localtime(moment)
-    return _("%(time)s on %(day)s") % {
-        "time": formats.date_format(local, "H:i"),
-        "day": formats.date_format(local, "j F"),
-    }
 
 
 def after_urls(meeting: Meeting, base_url: str | None) -> dict[str, str]:
@@ -82,31 +72,6 @@ def _current_members(meeting: Meeting) -> list[User]:
 
 # ---------------------------------------------------------------------------------------------
 # Closing a meeting
-
-
-def close_problem(meeting: Meeting, *, now: datetime.datetime | None = None) -> str | None:
-    """Why the meeting cannot be closed yet, or None when it can."""
-    now = now or timezone.now()
-    if meeting.status == MeetingStatus.CLOSED:
-        return _("This meeting is already closed.")
-    if meeting.status == MeetingStatus.CANCELLED:
-        return _("This meeting was cancelled, so it cannot be closed.")
-    if meeting.starts_at is None:
-        return _("This meeting has no date yet, so it cannot have been held.")
-    if meeting.starts_at > now:
-        return _("You can close the meeting once it has started, from %(when)s.") % {
-            "when": when_words(meeting.starts_at)
-        }
-    return None
-
-
-def check_attendees(meeting: Meeting) -> list[User]:
-    """Who came: those marked present, or, if no register was taken, those who said they
-    were coming."""
-    invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
-    if any(invitee.attended is not None for invitee in invitees):
-        return [invitee.user for invitee in invitees if invitee.attended]
-    return [invitee.user for invitee in invitees if invitee.reply == Reply.COMING]
 
 
 def is_full_review(meeting: Meeting) -> bool:
@@ -138,36 +103,31 @@ def meeting_close(*, meeting: Meeting, actor: User, base_url: str | None = None)
     Telling members the window is open is essential (they have only hours to use it, so it
     cannot wait for a weekly round-up); so is the check, which each attendee gets once.
     """
-    if problem := close_problem(meeting):
+    if problem := meeting.close_problem():
         raise AfterMeetingError(problem)
     now = timezone.now()
     ends_at = now + datetime.timedelta(hours=meeting.project.cooling_off_hours)
     with transaction.atomic():
-        claimed = Meeting.objects.filter(
-            pk=meeting.pk, status__in=[MeetingStatus.PLANNING, MeetingStatus.READY]
-        ).update(
-            status=MeetingStatus.CLOSED,
+        claimed = meeting.change_status(
+            expected=OPEN_STATUSES,
+            new=MeetingStatus.CLOSED,
             closed_at=now,
             cooling_off_ends_at=ends_at,
             updated_at=now,
-            version=F("version") + 1,
         )
         if not claimed:
             raise AfterMeetingError(_("Someone else has just closed or changed this meeting."))
-        meeting.refresh_from_db(
-            fields=["status", "closed_at", "cooling_off_ends_at", "updated_at", "version"]
-        )
         AuditEvent.record(
             actor=actor,
             action="meeting.closed",
             summary=_("Closed “%(title)s”; further thoughts can come in until %(when)s")
-            % {"title": meeting.title, "when": when_words(ends_at)},
+            % {"title": meeting.title, "when": time_on_day(ends_at)},
             project=meeting.project,
         )
         context = {
             "meeting": meeting,
             "ends_at": ends_at,
-            "ends_words": when_words(ends_at),
+            "ends_words": time_on_day(ends_at),
             **after_urls(meeting, base_url),
         }
         to_contact = members_tell(
@@ -176,7 +136,7 @@ def meeting_close(*, meeting: Meeting, actor: User, base_url: str | None = None)
             context=context,
             essential=True,
         )
-        attendees = check_attendees(meeting)
+        attendees = meeting.attendees()
         full_review = is_full_review(meeting)
         for person in members_tell(
             users=attendees,
@@ -253,7 +213,7 @@ def cooling_off_close(
             template="meeting_cooling_off_closed",
             context={
                 "meeting": meeting,
-                "ends_words": when_words(meeting.cooling_off_ends_at),
+                "ends_words": time_on_day(meeting.cooling_off_ends_at),
                 "waiting": waiting,
                 "meeting_url": site_root(base_url)
                 + reverse("meetings:cooling_off", args=[meeting.pk]),
@@ -277,28 +237,20 @@ def cooling_off_close_task(meeting_id: int, ends_at_iso: str, base_url: str = ""
 # Further thoughts while cooling off
 
 
-def cooling_off_problem(meeting: Meeting) -> str | None:
-    """Why thoughts cannot be sent now, or None while the window is open."""
-    if meeting.cooling_off_open:
-        return None
-    if meeting.status != MeetingStatus.CLOSED or meeting.cooling_off_ends_at is None:
-        return _("You can add further thoughts here once the meeting has been held and closed.")
-    return _("The window for further thoughts closed at %(when)s.") % {
-        "when": when_words(meeting.cooling_off_ends_at)
-    }
-
-
 @transaction.atomic
 def cooling_off_input_add(
     *, meeting: Meeting, author: User, agenda_item: AgendaItem | None, text: str
 ) -> WrittenInput:
     """Keep a member's further thought on an item (or on the meeting in general)."""
     # Read the end again under a lock: the page may have been open since before it passed.
-    fresh = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-    if fresh is None:
-        raise AfterMeetingError(_("This meeting no longer exists."))
-    meeting.status, meeting.cooling_off_ends_at = fresh.status, fresh.cooling_off_ends_at
-    if problem := cooling_off_problem(meeting):
+    try:
+        meeting.refresh_from_db(
+            fields=["status", "cooling_off_ends_at"],
+            from_queryset=Meeting.objects.select_for_update(),
+        )
+    except Meeting.DoesNotExist:
+        raise AfterMeetingError(_("This meeting no longer exists.")) from None
+    if problem := meeting.cooling_off_problem():
         raise AfterMeetingError(problem)
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise AfterMeetingError(_("Choose an item from this meeting's agenda."))
@@ -373,37 +325,8 @@ def written_input_consider(
 # Approving the minutes
 
 
-def minutes_approval_problems(meeting: Meeting) -> list[str]:
-    """Everything still in the way of approving the minutes; empty when they can be."""
-    if meeting.minutes_approved_at is not None:
-        return [_("The minutes are already approved.")]
-    if meeting.status != MeetingStatus.CLOSED:
-        return [_("The meeting has not been closed yet.")]
-    problems = []
-    if meeting.cooling_off_open and meeting.cooling_off_ends_at is not None:
-        problems.append(
-            _("The window for further thoughts is open until %(when)s.")
-            % {"when": when_words(meeting.cooling_off_ends_at)}
-        )
-    counts = meeting.written_inputs.aggregate(
-        waiting=Count("pk", filter=Q(kind=InputKind.COOLING_OFF, considered_at__isnull=True)),
-    )
-    if waiting := counts["waiting"]:
-        problems.append(
-            ngettext(
-                "%(n)s further thought has not been answered yet.",
-                "%(n)s further thoughts have not been answered yet.",
-                waiting,
-            )
-            % {"n": waiting}
-        )
-    if not MinutesVersion.objects.filter(meeting=meeting).exists():
-        problems.append(_("Nobody has written the minutes yet."))
-    return problems
-
-
 def minutes_approve(*, meeting: Meeting, actor: User) -> None:
-    if problems := minutes_approval_problems(meeting):
+    if problems := meeting.minutes_approval_problems():
         raise AfterMeetingError(" ".join(problems))
     now = timezone.now()
     with transaction.atomic():
@@ -425,26 +348,12 @@ def minutes_approve(*, meeting: Meeting, actor: User) -> None:
 # The after-meeting check
 
 
-def check_problem(
-    meeting: Meeting, user: User, *, attendees: Sequence[User] | None = None
-) -> str | None:
-    """Why this person cannot answer the check, or None when they can."""
-    if meeting.status != MeetingStatus.CLOSED:
-        return _("The check opens when the meeting has been held and closed.")
-    people = check_attendees(meeting) if attendees is None else attendees
-    if user not in people:
-        return _("The check is for the people who came to the meeting.")
-    if CheckReceipt.objects.filter(meeting=meeting, user=user).exists():
-        return _("You have already answered the check for this meeting. Thank you.")
-    return None
-
-
 def check_submit(
     *, meeting: Meeting, user: User, answers: Mapping[str, Any], anonymous: bool
 ) -> AfterMeetingCheck:
     """Keep one person's answers. The receipt, kept apart, stops a second answer; anonymous
     answers keep no link to the person."""
-    if problem := check_problem(meeting, user):
+    if problem := meeting.check_problem(user):
         raise AfterMeetingError(problem)
     fields = {name: answers[name] for name in RATING_FIELDS}
     fields |= {name: (answers.get(name) or "").strip() for name in TEXT_FIELDS}
@@ -566,7 +475,7 @@ def check_summary(meeting: Meeting) -> CheckSummary:
         written.append((label, texts))
     return CheckSummary(
         answers=len(checks),
-        attendees=len(check_attendees(meeting)),
+        attendees=len(meeting.attendees()),
         averages=averages,
         full_review=is_full_review(meeting),
         written=written,

@@ -1,7 +1,4 @@
-"""Forms for after the meeting: further thoughts, answering them, and the after-meeting check.
-
-In a module of their own so their imports stay out of the shared `meetings/forms.py`.
-"""
+"""Forms for after the meeting: further thoughts, answering them, and the after-meeting check."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""Forms for a meeting's record: the register, minutes, decisions, actions and contributions.
-
-Kept apart from meetings/forms.py, which several people edit at once, because these need
-their own imports.
-"""
+"""Forms for a meeting's record: the register, minutes, decisions, actions and contributions."""
 
 from __future__ import annotations
 
@@ -14,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
-from meetings.forms import PersonChoiceField, members_not_invited
+from meetings.forms.agenda import PersonChoiceField
+from meetings.forms.invitations import members_not_invited
 from meetings.models import (
     ActionPoint,
     AgendaItem,
@@ -25,7 +22,7 @@ from meetings.models import (
     Meeting,
     Reply,
 )
-from meetings.record import Counts, decode_counts, encode_counts
+from meetings.services.record import Counts, decode_counts, encode_counts
 
 YES, NO = "yes", "no"
 ATTENDED_CHOICES = [(YES, _("Came")), (NO, _("Did not come"))]

@@ -1,0 +1,181 @@
+"""Changes to a meeting's papers and their files in other formats, when papers are due,
+and which formats the people invited need.
+
+Each change is atomic and leaves an audit record. Files are deleted only once the change
+is committed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.core.files.storage import Storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import AuditEvent, Organisation, User
+from meetings.models import FORMAT_FOR_NEED, Meeting, Paper, PaperFormat, PaperVersion
+from people.models import AccessNeed
+from projects.models import Membership
+
+
+def papers_due_at(meeting: Meeting) -> datetime.datetime | None:
+    return meeting.papers_due_at(Organisation.current().papers_notice_days)
+
+
+def formats_needed(meeting: Meeting) -> dict[str, int]:
+    """How many people invited need each alternative format, by format. Counts only.
+
+    Before anyone is invited, the project's current members count instead.
+    """
+    invited = list(meeting.invitees.values_list("user_id", flat=True))
+    people = invited or list(
+        Membership.objects.current()
+        .filter(project_id=meeting.project_id)
+        .values_list("user_id", flat=True)
+    )
+    pairs = AccessNeed.objects.filter(
+        user__in=people, need_type__code__in=list(FORMAT_FOR_NEED)
+    ).values_list("user_id", "need_type__code")
+    # A person counts once per format, even if two of their needs lead to the same one.
+    people_formats = {(user, str(FORMAT_FOR_NEED[code])) for user, code in pairs}
+    counts = Counter(paper_format for _user, paper_format in people_formats)
+    return {fmt: counts[fmt] for fmt in PaperFormat.values if counts[fmt]}
+
+
+def _store(version: PaperVersion, upload: UploadedFile, name: str) -> None:
+    version.file.save(name, upload, save=False)
+
+
+@transaction.atomic
+def paper_add(*, paper: Paper, upload: UploadedFile, stored_name: str, actor: User) -> None:
+    """Publish a paper with its standard file. After the notice period it is marked late."""
+    now = timezone.now()
+    due = papers_due_at(paper.meeting)
+    paper.added_by = actor
+    paper.published_at = now
+    paper.late = due is not None and now > due
+    paper.save()
+    version = PaperVersion(paper=paper, format=PaperFormat.STANDARD, added_by=actor)
+    _store(version, upload, stored_name)
+    version.save()
+    AuditEvent.record(
+        actor=actor,
+        action="paper.added",
+        summary=_("Added the paper “%(paper)s” to “%(title)s”%(late)s")
+        % {
+            "paper": paper.title,
+            "title": paper.meeting.title,
+            "late": _(", after papers were due") if paper.late else "",
+        },
+        project=paper.meeting.project,
+    )
+
+
+@transaction.atomic
+def paper_update(
+    *,
+    paper: Paper,
+    actor: User,
+    changed: list[str],
+    upload: UploadedFile | None = None,
+    stored_name: str = "",
+) -> None:
+    """Save changed details; a new standard file replaces the old one (which is deleted)."""
+    if changed:
+        paper.save(update_fields=changed)
+    if upload is not None:
+        paper_version_add(
+            paper=paper,
+            paper_format=PaperFormat.STANDARD,
+            upload=upload,
+            stored_name=stored_name,
+            actor=actor,
+            audit=False,
+        )
+    if changed or upload is not None:
+        AuditEvent.record(
+            actor=actor,
+            action="paper.updated",
+            summary=_("Changed the paper “%(paper)s” for “%(title)s”")
+            % {"paper": paper.title, "title": paper.meeting.title},
+            project=paper.meeting.project,
+            data={"changed": sorted(changed), "new_file": upload is not None},
+        )
+
+
+def _delete_files_after_commit(names: list[str | None], storage: Storage) -> None:
+    # Files go only once the rows are gone for good, so a rollback never leaves a row
+    # pointing at a missing file.
+    def delete() -> None:
+        for name in names:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+@transaction.atomic
+def paper_remove(*, paper: Paper, actor: User) -> None:
+    versions = list(paper.versions.all())
+    AuditEvent.record(
+        actor=actor,
+        action="paper.removed",
+        summary=_("Removed the paper “%(paper)s” from “%(title)s”")
+        % {"paper": paper.title, "title": paper.meeting.title},
+        project=paper.meeting.project,
+    )
+    if versions:
+        _delete_files_after_commit(
+            [version.file.name for version in versions if version.file],
+            versions[0].file.storage,
+        )
+    paper.delete()
+
+
+@transaction.atomic
+def paper_version_add(
+    *,
+    paper: Paper,
+    paper_format: str,
+    upload: UploadedFile,
+    stored_name: str,
+    actor: User,
+    audit: bool = True,
+) -> PaperVersion:
+    """Add the paper in another format, replacing any file it already had in that format."""
+    version = PaperVersion.objects.filter(paper=paper, format=paper_format).first()
+    if version is not None and version.file:
+        _delete_files_after_commit([version.file.name], version.file.storage)
+    if version is None:
+        version = PaperVersion(paper=paper, format=paper_format)
+    version.added_by = actor
+    version.added_at = timezone.now()
+    _store(version, upload, stored_name)
+    version.save()
+    if audit:
+        AuditEvent.record(
+            actor=actor,
+            action="paper.version_added",
+            summary=_("Added the %(format)s version of “%(paper)s”")
+            % {"format": PaperFormat(paper_format).label.lower(), "paper": paper.title},
+            project=paper.meeting.project,
+        )
+    return version
+
+
+@transaction.atomic
+def paper_version_remove(*, version: PaperVersion, actor: User) -> None:
+    AuditEvent.record(
+        actor=actor,
+        action="paper.version_removed",
+        summary=_("Removed the %(format)s version of “%(paper)s”")
+        % {"format": PaperFormat(version.format).label.lower(), "paper": version.paper.title},
+        project=version.paper.meeting.project,
+    )
+    if version.file:
+        _delete_files_after_commit([version.file.name], version.file.storage)
+    version.delete()
