@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import policy, services
 from accounts.forms import OrganisationForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
@@ -18,7 +19,7 @@ from coproduce.lib.pagination import paginate
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisation_settings(request: HttpRequest) -> HttpResponse:
+def organisation_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_edit_organisation(request.user):
         raise PermissionDenied
     assert isinstance(request.user, User)
@@ -51,7 +52,7 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_read_audit_log(request.user):
         raise PermissionDenied
     events = AuditEvent.objects.select_related("actor", "project", "subject")

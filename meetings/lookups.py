@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
-from coproduce.lib.auth import signed_in_user
+from accounts.http import AuthenticatedHttpRequest
 from meetings import policy
 from meetings.models import (
     ActionPoint,
@@ -49,13 +49,13 @@ class MeetingAccess:
 
 
 def get_meeting_for_user(
-    request: HttpRequest, pk: int, *, manage: bool = False, minutes: bool = False
+    request: AuthenticatedHttpRequest, pk: int, *, manage: bool = False, minutes: bool = False
 ) -> MeetingAccess:
     """A meeting of one of the person's projects.
 
     `manage` asks for an organiser of the meeting; `minutes` for someone who keeps its record.
     """
-    user = signed_in_user(request)
+    user = request.user
     meeting = Meeting.objects.select_related("project", "venue").filter(pk=pk).first()
     membership = (
         Membership.objects.current().filter(project_id=meeting.project_id, user=user).first()
@@ -85,8 +85,10 @@ def get_meeting_for_user(
     return access
 
 
-def get_venue_for_user(request: HttpRequest, pk: int, *, manage: bool = False) -> Venue:
-    user = signed_in_user(request)
+def get_venue_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, manage: bool = False
+) -> Venue:
+    user = request.user
     venue = Venue.objects.filter(pk=pk).first()
     if venue is None:
         raise Http404
@@ -111,21 +113,31 @@ def _of_meeting[Row: models.Model](
 
 
 def get_agenda_item_for_user(
-    request: HttpRequest, pk: int, item_pk: int, *, manage: bool = False, minutes: bool = False
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    item_pk: int,
+    *,
+    manage: bool = False,
+    minutes: bool = False,
 ) -> tuple[MeetingAccess, AgendaItem]:
     access = get_meeting_for_user(request, pk, manage=manage, minutes=minutes)
     return access, _of_meeting(access, AgendaItem.objects.all(), item_pk)
 
 
 def get_paper_for_user(
-    request: HttpRequest, pk: int, paper_pk: int, *, manage: bool = False
+    request: AuthenticatedHttpRequest, pk: int, paper_pk: int, *, manage: bool = False
 ) -> tuple[MeetingAccess, Paper]:
     access = get_meeting_for_user(request, pk, manage=manage)
     return access, _of_meeting(access, Paper.objects.all(), paper_pk)
 
 
 def get_paper_version_for_user(
-    request: HttpRequest, pk: int, paper_pk: int, version_pk: int, *, manage: bool = False
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    paper_pk: int,
+    version_pk: int,
+    *,
+    manage: bool = False,
 ) -> tuple[MeetingAccess, PaperVersion]:
     access, paper = get_paper_for_user(request, pk, paper_pk, manage=manage)
     version = PaperVersion.objects.filter(paper=paper, pk=version_pk).first()
@@ -136,7 +148,7 @@ def get_paper_version_for_user(
 
 
 def get_invitee_for_user(
-    request: HttpRequest, pk: int, invitee_pk: int
+    request: AuthenticatedHttpRequest, pk: int, invitee_pk: int
 ) -> tuple[MeetingAccess, Invitee]:
     """Someone invited to a meeting, for its organisers."""
     access = get_meeting_for_user(request, pk, manage=True)
@@ -144,7 +156,7 @@ def get_invitee_for_user(
 
 
 def get_date_option_for_user(
-    request: HttpRequest, pk: int, option_pk: int, *, manage: bool = False
+    request: AuthenticatedHttpRequest, pk: int, option_pk: int, *, manage: bool = False
 ) -> tuple[MeetingAccess, DateOption]:
     """A date offered in a meeting's poll."""
     access = get_meeting_for_user(request, pk, manage=manage)
@@ -152,7 +164,7 @@ def get_date_option_for_user(
 
 
 def get_arrangement_for_user(
-    request: HttpRequest, pk: int, arrangement_pk: int
+    request: AuthenticatedHttpRequest, pk: int, arrangement_pk: int
 ) -> tuple[MeetingAccess, Arrangement]:
     """Support booked for a meeting, for its organisers."""
     access = get_meeting_for_user(request, pk, manage=True)
@@ -160,7 +172,7 @@ def get_arrangement_for_user(
 
 
 def get_need_type_for_meeting(
-    request: HttpRequest, pk: int, need_type_pk: int
+    request: AuthenticatedHttpRequest, pk: int, need_type_pk: int
 ) -> tuple[MeetingAccess, AccessNeedType, UnmetNeedReason | None]:
     """A catalogue entry, and the reason recorded for it at the meeting if any, for organisers."""
     access = get_meeting_for_user(request, pk, manage=True)
@@ -174,7 +186,7 @@ def get_need_type_for_meeting(
 
 
 def get_decision_for_user(
-    request: HttpRequest, pk: int, decision_pk: int
+    request: AuthenticatedHttpRequest, pk: int, decision_pk: int
 ) -> tuple[MeetingAccess, Decision]:
     """A decision recorded at a meeting, for the people who keep its record."""
     access = get_meeting_for_user(request, pk, minutes=True)
@@ -182,7 +194,7 @@ def get_decision_for_user(
 
 
 def get_action_point_for_user(
-    request: HttpRequest, pk: int, action_pk: int, *, minutes: bool = True
+    request: AuthenticatedHttpRequest, pk: int, action_pk: int, *, minutes: bool = True
 ) -> tuple[MeetingAccess, ActionPoint]:
     """An action point from a meeting: for the record keepers, or (`minutes=False`) also for
     the person who owns it, who may mark it done."""
@@ -190,14 +202,14 @@ def get_action_point_for_user(
     action = _of_meeting(
         access, ActionPoint.objects.select_related("agenda_item", "owner"), action_pk
     )
-    is_owner = action.owner_id is not None and action.owner_id == signed_in_user(request).pk
+    is_owner = action.owner_id is not None and action.owner_id == request.user.pk
     if not access.can_take_minutes and (minutes or not is_owner):
         raise PermissionDenied
     return access, action
 
 
 def get_cooling_off_input_for_user(
-    request: HttpRequest, pk: int, input_pk: int
+    request: AuthenticatedHttpRequest, pk: int, input_pk: int
 ) -> tuple[MeetingAccess, WrittenInput]:
     """A thought sent while cooling off, for the chair, co-chair or a facilitator to answer."""
     access = get_meeting_for_user(request, pk)

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from coproduce.lib.auth import signed_in_user
+from accounts.http import AuthenticatedHttpRequest
 from people import services
 from people.forms import (
     AccessForm,
@@ -21,8 +21,8 @@ from people.models import (
 
 @login_required
 @require_GET
-def me(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
+def me(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     profile = services.profile_for(user)
     member_types = PersonMemberType.objects.filter(user=user)
     return render(
@@ -39,8 +39,8 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def details(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
+def details(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     profile = services.profile_for(user)
     initial = {
         "full_name": user.full_name,
@@ -67,8 +67,8 @@ def details(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def access(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
+def access(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     profile = services.profile_for(user)
     form = AccessForm(
         request.POST if request.method == "POST" else None,
@@ -92,8 +92,8 @@ def access(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
-    profile = services.profile_for(signed_in_user(request))
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    profile = services.profile_for(request.user)
     form = PreferencesForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()

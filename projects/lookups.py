@@ -8,9 +8,9 @@ guessed address reveals nothing; members who try something only leaders may do g
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
-from accounts.models import User
+from accounts.http import AuthenticatedHttpRequest
 from projects import policy
 from projects.models import Invitation, Membership, Project, Skill, Stakeholder
 
@@ -23,15 +23,10 @@ class ProjectAccess:
     can_see_contacts: bool
 
 
-def _signed_in_user(request: HttpRequest) -> User:
+def get_project_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, manage: bool = False
+) -> ProjectAccess:
     user = request.user
-    if not isinstance(user, User):
-        raise Http404
-    return user
-
-
-def get_project_for_user(request: HttpRequest, pk: int, *, manage: bool = False) -> ProjectAccess:
-    user = _signed_in_user(request)
     project = Project.objects.filter(pk=pk).first()
     membership = (
         Membership.objects.current().filter(project_id=pk, user=user).first() if project else None
@@ -50,7 +45,7 @@ def get_project_for_user(request: HttpRequest, pk: int, *, manage: bool = False)
 
 
 def get_membership_for_user(
-    request: HttpRequest, project_pk: int, pk: int, *, manage: bool = True
+    request: AuthenticatedHttpRequest, project_pk: int, pk: int, *, manage: bool = True
 ) -> tuple[ProjectAccess, Membership]:
     """A current member of the project: by default only for the people who lead it."""
     access = get_project_for_user(request, project_pk, manage=manage)
@@ -66,7 +61,7 @@ def get_membership_for_user(
 
 
 def get_invitation_for_user(
-    request: HttpRequest, project_pk: int, pk: int
+    request: AuthenticatedHttpRequest, project_pk: int, pk: int
 ) -> tuple[ProjectAccess, Invitation]:
     access = get_project_for_user(request, project_pk, manage=True)
     invitation = Invitation.objects.filter(project=access.project, pk=pk).first()
@@ -76,7 +71,7 @@ def get_invitation_for_user(
 
 
 def _get_project_item[Item: (Skill, Stakeholder)](
-    request: HttpRequest, project_pk: int, model: type[Item], pk: int
+    request: AuthenticatedHttpRequest, project_pk: int, model: type[Item], pk: int
 ) -> tuple[ProjectAccess, Item]:
     access = get_project_for_user(request, project_pk, manage=True)
     item = model._default_manager.filter(project=access.project, pk=pk).first()
@@ -86,14 +81,14 @@ def _get_project_item[Item: (Skill, Stakeholder)](
 
 
 def get_stakeholder_for_user(
-    request: HttpRequest, project_pk: int, pk: int
+    request: AuthenticatedHttpRequest, project_pk: int, pk: int
 ) -> tuple[ProjectAccess, Stakeholder]:
     """A stakeholder on the project's map, for the people who lead the project."""
     return _get_project_item(request, project_pk, Stakeholder, pk)
 
 
 def get_skill_for_user(
-    request: HttpRequest, project_pk: int, pk: int
+    request: AuthenticatedHttpRequest, project_pk: int, pk: int
 ) -> tuple[ProjectAccess, Skill]:
     """A skill the project needs, for the people who lead the project."""
     return _get_project_item(request, project_pk, Skill, pk)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent, User
-from coproduce.lib.auth import signed_in_user
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from people import services as people_services
@@ -60,8 +60,8 @@ from projects.models import (
 
 @login_required
 @require_GET
-def project_list(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
+def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     projects = Project.objects.annotate(
         member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True))
     ).order_by("name", "pk")
@@ -94,8 +94,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_create(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
+def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not policy.can_create_project(user):
         raise PermissionDenied
     form = ProjectForm(request.POST if request.method == "POST" else None)
@@ -112,7 +112,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk)
     members = Membership.objects.current().filter(project=access.project)
     by_type = dict(
@@ -150,7 +150,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
     form = ProjectEditForm(
         request.POST if request.method == "POST" else None, instance=access.project
@@ -160,7 +160,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.project_update(
                 project=form.instance,
-                actor=signed_in_user(request),
+                actor=request.user,
                 changes=changes,
                 expected_version=form.cleaned_data["version"],
             )
@@ -181,7 +181,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def member_list(request: HttpRequest, pk: int) -> HttpResponse:
+def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk)
     members = (
         Membership.objects.current().filter(project=access.project).select_related("user__profile")
@@ -191,7 +191,7 @@ def member_list(request: HttpRequest, pk: int) -> HttpResponse:
     if query:
         members = members.filter(user__full_name__icontains=query)
     page = paginate(request, members)
-    viewer = signed_in_user(request)
+    viewer = request.user
     for membership in page:
         membership.can_see_access = policy.can_see_access_needs(
             viewer, access.membership, membership.user, getattr(membership.user, "profile", None)
@@ -217,7 +217,7 @@ def member_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def member_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
     # Filled in from an accepted application's page, so the leader need not retype them.
     prefilled = {name: request.GET[name] for name in ("email", "full_name") if name in request.GET}
@@ -226,7 +226,7 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             invitation = services.invitation_create(
                 project=access.project,
-                invited_by=signed_in_user(request),
+                invited_by=request.user,
                 base_url=request.build_absolute_uri("/"),
                 **form.cleaned_data,
             )
@@ -247,7 +247,7 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_change(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_change(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     access, membership = get_membership_for_user(request, pk, membership_pk)
     form = MembershipForm(request.POST if request.method == "POST" else None, instance=membership)
     if request.method == "POST" and form.is_valid():
@@ -256,7 +256,7 @@ def member_change(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
         try:
             services.membership_change(
                 membership=stored,
-                actor=signed_in_user(request),
+                actor=request.user,
                 role=form.cleaned_data["role"],
                 member_type=form.cleaned_data["member_type"],
             )
@@ -277,12 +277,12 @@ def member_change(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     access, membership = get_membership_for_user(request, pk, membership_pk)
     error = None
     if request.method == "POST":
         try:
-            services.membership_end(membership=membership, actor=signed_in_user(request))
+            services.membership_end(membership=membership, actor=request.user)
         except services.MembershipError as problem:
             error = str(problem)
         else:
@@ -302,12 +302,14 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
 
 @login_required
 @require_POST
-def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_resend(
+    request: AuthenticatedHttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
     _access, invitation = get_invitation_for_user(request, pk, invitation_pk)
     try:
         services.invitation_resend(
             invitation=invitation,
-            actor=signed_in_user(request),
+            actor=request.user,
             base_url=request.build_absolute_uri("/"),
         )
     except services.InvitationError as error:
@@ -321,11 +323,13 @@ def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitation_withdraw(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_withdraw(
+    request: AuthenticatedHttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
     access, invitation = get_invitation_for_user(request, pk, invitation_pk)
     if request.method == "POST":
         try:
-            services.invitation_withdraw(invitation=invitation, actor=signed_in_user(request))
+            services.invitation_withdraw(invitation=invitation, actor=request.user)
         except services.InvitationError as error:
             messages.error(request, str(error))
         else:
@@ -344,7 +348,7 @@ def invitation_withdraw(request: HttpRequest, pk: int, invitation_pk: int) -> Ht
 
 @login_required
 @require_GET
-def stakeholder_list(request: HttpRequest, pk: int) -> HttpResponse:
+def stakeholder_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk)
     stakeholders = list(Stakeholder.objects.filter(project=access.project))
     # The map: who matters most to the work, and how far they take part already.
@@ -377,7 +381,7 @@ def stakeholder_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def skill_list(request: HttpRequest, pk: int) -> HttpResponse:
+def skill_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk)
     current_members = Membership.objects.current().filter(project=access.project)
     skills = Skill.objects.filter(project=access.project).prefetch_related(
@@ -403,12 +407,12 @@ def skill_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def skill_offers(request: HttpRequest, pk: int) -> HttpResponse:
+def skill_offers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A member says which of the skills the group needs they bring."""
     access = get_project_for_user(request, pk)
     if access.membership is None:
         raise PermissionDenied  # only members bring skills to a group
-    user = signed_in_user(request)
+    user = request.user
     held = Skill.objects.filter(project=access.project, offers__user=user)
     form = SkillOffersForm(
         request.POST if request.method == "POST" else None,
@@ -432,7 +436,7 @@ def skill_offers(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_access(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_access(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     """A member's access requirements, for the people in the project who may see them.
 
     Anyone but the person states why first; the page is shown in answer to that POST and
@@ -441,7 +445,7 @@ def member_access(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
     access_to_project, membership = get_membership_for_user(
         request, pk, membership_pk, manage=False
     )
-    viewer = signed_in_user(request)
+    viewer = request.user
     person = membership.user
     profile = getattr(person, "profile", None)
     if not policy.can_see_access_needs(viewer, access_to_project.membership, person, profile):
@@ -482,7 +486,7 @@ def member_access(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
 
 @login_required
 @require_GET
-def onboarding(request: HttpRequest, pk: int) -> HttpResponse:
+def onboarding(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
     members = (
         Membership.objects.current()
@@ -507,12 +511,14 @@ def onboarding(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def onboarding_member(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def onboarding_member(
+    request: AuthenticatedHttpRequest, pk: int, membership_pk: int
+) -> HttpResponse:
     access, membership = get_membership_for_user(request, pk, membership_pk)
     form = OnboardingForm(request.POST if request.method == "POST" else None, membership=membership)
     if request.method == "POST" and form.is_valid():
         services.membership_onboarding_set(
-            membership=membership, actor=signed_in_user(request), done=form.done()
+            membership=membership, actor=request.user, done=form.done()
         )
         messages.success(
             request,
@@ -535,11 +541,13 @@ def onboarding_member(request: HttpRequest, pk: int, membership_pk: int) -> Http
 
 @login_required
 @require_POST
-def onboarding_welcome(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def onboarding_welcome(
+    request: AuthenticatedHttpRequest, pk: int, membership_pk: int
+) -> HttpResponse:
     _access, membership = get_membership_for_user(request, pk, membership_pk)
     services.membership_welcome(
         membership=membership,
-        actor=signed_in_user(request),
+        actor=request.user,
         base_url=request.build_absolute_uri("/"),
     )
     messages.success(
@@ -555,12 +563,12 @@ EQUALITY_THRESHOLD = 5
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def equality_form(request: HttpRequest, pk: int) -> HttpResponse:
+def equality_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A member answers the optional, anonymous equality questions, once."""
     access = get_project_for_user(request, pk)
     if access.membership is None:
         raise PermissionDenied  # only members answer for a group
-    user = signed_in_user(request)
+    user = request.user
     if EqualityReceipt.objects.filter(project=access.project, user=user).exists():
         messages.info(request, _("You have already answered for this project. Thank you."))
         return redirect("projects:detail", pk=pk)
@@ -597,7 +605,7 @@ def _shown(count: int) -> str:
 
 @login_required
 @require_GET
-def equality_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def equality_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The equality answers for a project, added up, once enough people have answered."""
     access = get_project_for_user(request, pk, manage=True)
     # One query for every count, however many people answered.
@@ -644,7 +652,7 @@ def equality_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _item_form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     access: ProjectAccess,
     form_class: type[StakeholderForm] | type[SkillForm],
     item: Stakeholder | Skill,
@@ -661,11 +669,11 @@ def _item_form_page(
     if request.method == "POST" and form.is_valid():
         try:
             if item.pk is None:
-                services.project_item_add(item=form.instance, actor=signed_in_user(request))
+                services.project_item_add(item=form.instance, actor=request.user)
             else:
                 services.project_item_update(
                     item=form.instance,
-                    actor=signed_in_user(request),
+                    actor=request.user,
                     changed=[name for name in form.changed_data if name != "version"],
                     expected_version=form.cleaned_data["version"],
                 )
@@ -694,7 +702,7 @@ def _item_form_page(
 
 
 def _item_remove_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     access: ProjectAccess,
     item: Stakeholder | Skill,
     *,
@@ -704,7 +712,7 @@ def _item_remove_page(
 ) -> HttpResponse:
     """Confirm, then take a simple item off a project's page."""
     if request.method == "POST":
-        services.project_item_remove(item=item, actor=signed_in_user(request))
+        services.project_item_remove(item=item, actor=request.user)
         messages.success(request, removed % {"name": item.name})
         return redirect(list_url, pk=access.project.pk)
     return render(request, template, {"project": access.project, "access": access, "item": item})
@@ -712,7 +720,7 @@ def _item_remove_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def stakeholder_add(request: HttpRequest, pk: int) -> HttpResponse:
+def stakeholder_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
     return _item_form_page(
         request,
@@ -727,7 +735,9 @@ def stakeholder_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def stakeholder_edit(request: HttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
+def stakeholder_edit(
+    request: AuthenticatedHttpRequest, pk: int, stakeholder_pk: int
+) -> HttpResponse:
     access, stakeholder = get_stakeholder_for_user(request, pk, stakeholder_pk)
     return _item_form_page(
         request,
@@ -742,7 +752,9 @@ def stakeholder_edit(request: HttpRequest, pk: int, stakeholder_pk: int) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def stakeholder_remove(request: HttpRequest, pk: int, stakeholder_pk: int) -> HttpResponse:
+def stakeholder_remove(
+    request: AuthenticatedHttpRequest, pk: int, stakeholder_pk: int
+) -> HttpResponse:
     access, stakeholder = get_stakeholder_for_user(request, pk, stakeholder_pk)
     return _item_remove_page(
         request,
@@ -756,7 +768,7 @@ def stakeholder_remove(request: HttpRequest, pk: int, stakeholder_pk: int) -> Ht
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def skill_add(request: HttpRequest, pk: int) -> HttpResponse:
+def skill_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
     return _item_form_page(
         request,
@@ -771,7 +783,7 @@ def skill_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def skill_edit(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
+def skill_edit(request: AuthenticatedHttpRequest, pk: int, skill_pk: int) -> HttpResponse:
     access, skill = get_skill_for_user(request, pk, skill_pk)
     return _item_form_page(
         request,
@@ -786,7 +798,7 @@ def skill_edit(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def skill_remove(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
+def skill_remove(request: AuthenticatedHttpRequest, pk: int, skill_pk: int) -> HttpResponse:
     access, skill = get_skill_for_user(request, pk, skill_pk)
     return _item_remove_page(
         request,

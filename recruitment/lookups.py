@@ -8,9 +8,9 @@ whether or not the call exists, so they learn nothing about which calls there ar
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
-from coproduce.lib.auth import signed_in_user
+from accounts.http import AuthenticatedHttpRequest
 from projects.lookups import ProjectAccess, get_project_for_user
 from projects.models import Project
 from recruitment import policy
@@ -36,12 +36,12 @@ class CallAccess:
 
 
 def get_call_for_user(
-    request: HttpRequest, project_pk: int, pk: int, *, panel: bool = False
+    request: AuthenticatedHttpRequest, project_pk: int, pk: int, *, panel: bool = False
 ) -> CallAccess:
     """A call for members: for the people who lead the project, or with `panel=True` also
     for the members on its selection panel."""
     access = get_project_for_user(request, project_pk)
-    user = signed_in_user(request)
+    user = request.user
     call = Call.objects.filter(project=access.project, pk=pk).first()
     if call is None:
         if not access.can_manage:
@@ -66,7 +66,7 @@ def get_call_for_user(
 
 
 def get_call_question_for_user(
-    request: HttpRequest, project_pk: int, call_pk: int, pk: int
+    request: AuthenticatedHttpRequest, project_pk: int, call_pk: int, pk: int
 ) -> tuple[CallAccess, CallQuestion]:
     """A question on a call's application form, for the people who lead the project."""
     call_access = get_call_for_user(request, project_pk, call_pk)
@@ -77,7 +77,12 @@ def get_call_question_for_user(
 
 
 def get_application_for_user(
-    request: HttpRequest, project_pk: int, call_pk: int, pk: int, *, manage: bool = False
+    request: AuthenticatedHttpRequest,
+    project_pk: int,
+    call_pk: int,
+    pk: int,
+    *,
+    manage: bool = False,
 ) -> tuple[CallAccess, Application]:
     """An application to a call: for its selection panel and the project's leaders, or with
     `manage=True` for the leaders only."""

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
-from coproduce.lib.auth import signed_in_user
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from projects.lookups import get_project_for_user
@@ -53,7 +53,7 @@ from recruitment.models import (
 
 @login_required
 @require_GET
-def call_list(request: HttpRequest, pk: int) -> HttpResponse:
+def call_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
     calls = Call.objects.filter(project=access.project).annotate(
         application_count=Count("applications")
@@ -67,14 +67,14 @@ def call_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def call_add(request: HttpRequest, pk: int) -> HttpResponse:
+def call_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
     form = CallForm(
         request.POST if request.method == "POST" else None,
         instance=Call(project=access.project),
     )
     if request.method == "POST" and form.is_valid():
-        services.call_open(call=form.instance, actor=signed_in_user(request))
+        services.call_open(call=form.instance, actor=request.user)
         messages.success(
             request, _("The call “%(title)s” is open.") % {"title": form.instance.title}
         )
@@ -98,7 +98,7 @@ def _call_context(call_access: CallAccess) -> dict[str, object]:
 
 @login_required
 @require_GET
-def call_detail(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
+def call_detail(request: AuthenticatedHttpRequest, pk: int, call_pk: int) -> HttpResponse:
     """A call and its applications, for its leaders and the members of its selection panel."""
     call_access = get_call_for_user(request, pk, call_pk, panel=True)
     call = call_access.call
@@ -126,9 +126,9 @@ def call_detail(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
     if call_access.can_assess:
         applications = applications.annotate(
             my_score=Subquery(
-                Assessment.objects.filter(
-                    application=OuterRef("pk"), assessor=signed_in_user(request)
-                ).values("score")[:1]
+                Assessment.objects.filter(application=OuterRef("pk"), assessor=request.user).values(
+                    "score"
+                )[:1]
             )
         )
     page = paginate(request, applications.order_by("submitted_at", "pk"))
@@ -152,7 +152,7 @@ def call_detail(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def call_edit(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
+def call_edit(request: AuthenticatedHttpRequest, pk: int, call_pk: int) -> HttpResponse:
     call_access = get_call_for_user(request, pk, call_pk)
     title = call_access.call.title
     form = CallEditForm(
@@ -162,7 +162,7 @@ def call_edit(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
         try:
             services.call_update(
                 call=form.instance,
-                actor=signed_in_user(request),
+                actor=request.user,
                 changed=[name for name in form.changed_data if name != "version"],
                 expected_version=form.cleaned_data["version"],
             )
@@ -183,10 +183,10 @@ def call_edit(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def call_close(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
+def call_close(request: AuthenticatedHttpRequest, pk: int, call_pk: int) -> HttpResponse:
     call_access = get_call_for_user(request, pk, call_pk)
     if request.method == "POST":
-        services.call_close(call=call_access.call, actor=signed_in_user(request))
+        services.call_close(call=call_access.call, actor=request.user)
         messages.success(
             request,
             _("The call “%(title)s” is closed. Nobody can apply online now.")
@@ -198,10 +198,10 @@ def call_close(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def call_reopen(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
+def call_reopen(request: AuthenticatedHttpRequest, pk: int, call_pk: int) -> HttpResponse:
     call_access = get_call_for_user(request, pk, call_pk)
     try:
-        services.call_reopen(call=call_access.call, actor=signed_in_user(request))
+        services.call_reopen(call=call_access.call, actor=request.user)
     except services.CallError as error:
         messages.error(request, str(error))
     else:
@@ -218,7 +218,7 @@ def call_reopen(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def call_panel(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
+def call_panel(request: AuthenticatedHttpRequest, pk: int, call_pk: int) -> HttpResponse:
     """Choose the members who read and score the call's applications."""
     call_access = get_call_for_user(request, pk, call_pk)
     call = call_access.call
@@ -234,7 +234,7 @@ def call_panel(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
         services.call_panel_set(
             call=call,
             users=[membership.user for membership in form.cleaned_data["members"]],
-            actor=signed_in_user(request),
+            actor=request.user,
         )
         messages.success(request, _("The selection panel is saved."))
         return redirect("recruitment:call_detail", pk=pk, call_pk=call_pk)
@@ -248,7 +248,7 @@ def call_panel(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def call_questions(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
+def call_questions(request: AuthenticatedHttpRequest, pk: int, call_pk: int) -> HttpResponse:
     """The questions on a call's application form, to add, change, reorder and remove."""
     call_access = get_call_for_user(request, pk, call_pk)
     answered = services.call_question_answer_counts(call_access.call)
@@ -262,7 +262,7 @@ def call_questions(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
 
 
 def _question_form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     call_access: CallAccess,
     form_class: type[CallQuestionForm],
     question: CallQuestion,
@@ -276,11 +276,11 @@ def _question_form_page(
     if request.method == "POST" and form.is_valid():
         try:
             if question.pk is None:
-                services.call_question_add(question=form.instance, actor=signed_in_user(request))
+                services.call_question_add(question=form.instance, actor=request.user)
             else:
                 services.call_question_update(
                     question=form.instance,
-                    actor=signed_in_user(request),
+                    actor=request.user,
                     # Compared with what was stored: the form tidies choices as it cleans.
                     changed=[
                         name for name in fields if getattr(form.instance, name) != stored[name]
@@ -307,7 +307,7 @@ def _question_form_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def call_question_add(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
+def call_question_add(request: AuthenticatedHttpRequest, pk: int, call_pk: int) -> HttpResponse:
     call_access = get_call_for_user(request, pk, call_pk)
     return _question_form_page(
         request, call_access, CallQuestionForm, CallQuestion(call=call_access.call)
@@ -317,7 +317,7 @@ def call_question_add(request: HttpRequest, pk: int, call_pk: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def call_question_edit(
-    request: HttpRequest, pk: int, call_pk: int, question_pk: int
+    request: AuthenticatedHttpRequest, pk: int, call_pk: int, question_pk: int
 ) -> HttpResponse:
     call_access, question = get_call_question_for_user(request, pk, call_pk, question_pk)
     answered = services.call_question_answer_counts(call_access.call).get(question.pk, 0)
@@ -329,14 +329,14 @@ def call_question_edit(
 @login_required
 @require_http_methods(["GET", "POST"])
 def call_question_remove(
-    request: HttpRequest, pk: int, call_pk: int, question_pk: int
+    request: AuthenticatedHttpRequest, pk: int, call_pk: int, question_pk: int
 ) -> HttpResponse:
     call_access, question = get_call_question_for_user(request, pk, call_pk, question_pk)
     answered = services.call_question_answer_counts(call_access.call).get(question.pk, 0)
     error = None
     if request.method == "POST":
         try:
-            services.call_question_remove(question=question, actor=signed_in_user(request))
+            services.call_question_remove(question=question, actor=request.user)
         except services.CallError as problem:
             error = str(problem)
             answered = services.call_question_answer_counts(call_access.call).get(question.pk, 0)
@@ -356,15 +356,13 @@ def call_question_remove(
 @login_required
 @require_POST
 def call_question_move(
-    request: HttpRequest, pk: int, call_pk: int, question_pk: int
+    request: AuthenticatedHttpRequest, pk: int, call_pk: int, question_pk: int
 ) -> HttpResponse:
     """Move a question up or down the form: buttons that work without JavaScript."""
     _call_access, question = get_call_question_for_user(request, pk, call_pk, question_pk)
     direction = request.POST.get("direction")
     if direction in ("up", "down"):
-        services.call_question_move(
-            question=question, actor=signed_in_user(request), up=direction == "up"
-        )
+        services.call_question_move(question=question, actor=request.user, up=direction == "up")
     url = reverse("recruitment:call_questions", kwargs={"pk": pk, "call_pk": call_pk})
     return redirect(f"{url}#question-{question.pk}")
 
@@ -379,11 +377,11 @@ def _answers(call: Call, application: Application) -> list[tuple[CallQuestion, s
 @login_required
 @require_GET
 def application_detail(
-    request: HttpRequest, pk: int, call_pk: int, application_pk: int
+    request: AuthenticatedHttpRequest, pk: int, call_pk: int, application_pk: int
 ) -> HttpResponse:
     """One application in full: answers, history, and the panel's scores."""
     call_access, application = get_application_for_user(request, pk, call_pk, application_pk)
-    user = signed_in_user(request)
+    user = request.user
     assessments = list(application.assessments.select_related("assessor"))
     mine = next((a for a in assessments if a.assessor_id == user.pk), None)
     context = _call_context(call_access) | {
@@ -418,13 +416,13 @@ def application_detail(
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_assess(
-    request: HttpRequest, pk: int, call_pk: int, application_pk: int
+    request: AuthenticatedHttpRequest, pk: int, call_pk: int, application_pk: int
 ) -> HttpResponse:
     """A panel member's own score and notes for an application."""
     call_access, application = get_application_for_user(request, pk, call_pk, application_pk)
     if not call_access.can_assess:
         raise PermissionDenied  # only the selection panel scores
-    user = signed_in_user(request)
+    user = request.user
     assessment = Assessment.objects.filter(application=application, assessor=user).first()
     form = AssessmentForm(
         request.POST if request.method == "POST" else None,
@@ -461,7 +459,7 @@ def application_assess(
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_move(
-    request: HttpRequest, pk: int, call_pk: int, application_pk: int
+    request: AuthenticatedHttpRequest, pk: int, call_pk: int, application_pk: int
 ) -> HttpResponse:
     """A leader moves an application to its next stage."""
     call_access, application = get_application_for_user(
@@ -475,7 +473,7 @@ def application_move(
             change = services.application_move(
                 application=application,
                 to_status=form.cleaned_data["status"],
-                actor=signed_in_user(request),
+                actor=request.user,
                 note=form.cleaned_data["note"],
                 seen_status=form.cleaned_data["current"],
             )
@@ -510,13 +508,13 @@ def application_move(
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_letter(
-    request: HttpRequest, pk: int, call_pk: int, application_pk: int
+    request: AuthenticatedHttpRequest, pk: int, call_pk: int, application_pk: int
 ) -> HttpResponse:
     """Write, preview and send the letter about an application's stage."""
     call_access, application = get_application_for_user(
         request, pk, call_pk, application_pk, manage=True
     )
-    user = signed_in_user(request)
+    user = request.user
     step = services.letter_step(application)
     context = _call_context(call_access) | {"application": application, "step": step}
     if step is None or step.letter_sent_at is not None:
@@ -593,7 +591,7 @@ def _application_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_enter(request: HttpRequest, pk: int, call_pk: int) -> HttpResponse:
+def application_enter(request: AuthenticatedHttpRequest, pk: int, call_pk: int) -> HttpResponse:
     call_access = get_call_for_user(request, pk, call_pk)
     call = call_access.call
     form = EnteredApplicationForm(request.POST if request.method == "POST" else None, call=call)
@@ -605,7 +603,7 @@ def application_enter(request: HttpRequest, pk: int, call_pk: int) -> HttpRespon
             form,
             template="recruitment/application_done.html",
             context=context,
-            entered_by=signed_in_user(request),
+            entered_by=request.user,
         )
         if done is not None:
             messages.success(

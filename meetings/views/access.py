@@ -19,14 +19,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coproduce.lib.auth import signed_in_user
+from accounts.http import AuthenticatedHttpRequest
 from meetings.access_plan import AccessPlan, Status, access_plan
 from meetings.forms.access import ArrangementForm, MarkReadyForm, UnmetNeedReasonForm
 from meetings.lookups import (
@@ -59,7 +59,9 @@ def _plan_url(access: MeetingAccess, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _closed_redirect(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
+def _closed_redirect(
+    request: AuthenticatedHttpRequest, access: MeetingAccess
+) -> HttpResponse | None:
     if access.meeting.is_open:
         return None
     messages.error(
@@ -71,7 +73,7 @@ def _closed_redirect(request: HttpRequest, access: MeetingAccess) -> HttpRespons
 
 
 def _plan_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     access: MeetingAccess,
     plan: AccessPlan,
     ready_form: MarkReadyForm | None = None,
@@ -95,7 +97,7 @@ def _plan_page(
 @never_cache
 @login_required
 @require_GET
-def access_plan_page(request: HttpRequest, pk: int) -> HttpResponse:
+def access_plan_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     plan = access_plan(access.meeting)
     if not access.can_manage:
@@ -107,7 +109,7 @@ def access_plan_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_ready(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_ready(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     plan = access_plan(access.meeting)
     form = MarkReadyForm(request.POST, needs_checking=bool(plan.to_check))
@@ -121,9 +123,7 @@ def mark_ready(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, services.unmet_error(plan))
     elif form.is_valid():
         try:
-            done = services.meeting_mark_ready(
-                meeting=access.meeting, actor=signed_in_user(request)
-            )
+            done = services.meeting_mark_ready(meeting=access.meeting, actor=request.user)
         except services.AccessPlanError as error:
             form.add_error(None, str(error))
         else:
@@ -144,10 +144,10 @@ def mark_ready(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def back_to_planning(request: HttpRequest, pk: int) -> HttpResponse:
+def back_to_planning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     try:
-        services.meeting_back_to_planning(meeting=access.meeting, actor=signed_in_user(request))
+        services.meeting_back_to_planning(meeting=access.meeting, actor=request.user)
     except services.AccessPlanError as error:
         messages.error(request, str(error))
     else:
@@ -165,12 +165,12 @@ def back_to_planning(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def access_plan_people(request: HttpRequest, pk: int) -> HttpResponse:
+def access_plan_people(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Names against needs, after the organiser says why. Each person shown is audited."""
     access = get_meeting_for_user(request, pk, manage=True)
     form = ViewingPurposeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        viewer = signed_in_user(request)
+        viewer = request.user
         plan = access_plan(access.meeting)
         invitees: dict[int, Invitee] = {
             invitee.pk: invitee for row in plan.rows for invitee in row.invitees
@@ -219,14 +219,14 @@ def access_plan_people(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _arrangement_page(
-    request: HttpRequest, access: MeetingAccess, arrangement: Arrangement
+    request: AuthenticatedHttpRequest, access: MeetingAccess, arrangement: Arrangement
 ) -> HttpResponse:
     if closed := _closed_redirect(request, access):
         return closed
     stored = {name: getattr(arrangement, name) for name in ARRANGEMENT_FIELDS}
     form = ArrangementForm(request.POST if request.method == "POST" else None, instance=arrangement)
     if request.method == "POST" and form.is_valid():
-        actor = signed_in_user(request)
+        actor = request.user
         saved = form.instance
         if saved.pk is None:
             services.arrangement_add(arrangement=saved, actor=actor)
@@ -245,26 +245,30 @@ def _arrangement_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def arrangement_add(request: HttpRequest, pk: int) -> HttpResponse:
+def arrangement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     return _arrangement_page(request, access, Arrangement(meeting=access.meeting))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def arrangement_edit(request: HttpRequest, pk: int, arrangement_pk: int) -> HttpResponse:
+def arrangement_edit(
+    request: AuthenticatedHttpRequest, pk: int, arrangement_pk: int
+) -> HttpResponse:
     access, arrangement = get_arrangement_for_user(request, pk, arrangement_pk)
     return _arrangement_page(request, access, arrangement)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def arrangement_remove(request: HttpRequest, pk: int, arrangement_pk: int) -> HttpResponse:
+def arrangement_remove(
+    request: AuthenticatedHttpRequest, pk: int, arrangement_pk: int
+) -> HttpResponse:
     access, arrangement = get_arrangement_for_user(request, pk, arrangement_pk)
     if closed := _closed_redirect(request, access):
         return closed
     if request.method == "POST":
-        services.arrangement_remove(arrangement=arrangement, actor=signed_in_user(request))
+        services.arrangement_remove(arrangement=arrangement, actor=request.user)
         messages.success(
             request,
             _("The booking is removed: %(kind)s.") % {"kind": arrangement.get_kind_display()},
@@ -283,7 +287,7 @@ def arrangement_remove(request: HttpRequest, pk: int, arrangement_pk: int) -> Ht
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unmet_reason(request: HttpRequest, pk: int, need_type_pk: int) -> HttpResponse:
+def unmet_reason(request: AuthenticatedHttpRequest, pk: int, need_type_pk: int) -> HttpResponse:
     """Record, or change, why a need cannot be met and what was offered instead."""
     access, need_type, reason = get_need_type_for_meeting(request, pk, need_type_pk)
     if closed := _closed_redirect(request, access):
@@ -303,7 +307,7 @@ def unmet_reason(request: HttpRequest, pk: int, need_type_pk: int) -> HttpRespon
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.unmet_reason_save(reason=form.instance, actor=signed_in_user(request))
+            services.unmet_reason_save(reason=form.instance, actor=request.user)
         except services.AccessPlanError as error:
             form.add_error(None, str(error))
         else:
@@ -328,14 +332,16 @@ def unmet_reason(request: HttpRequest, pk: int, need_type_pk: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unmet_reason_remove(request: HttpRequest, pk: int, need_type_pk: int) -> HttpResponse:
+def unmet_reason_remove(
+    request: AuthenticatedHttpRequest, pk: int, need_type_pk: int
+) -> HttpResponse:
     access, need_type, reason = get_need_type_for_meeting(request, pk, need_type_pk)
     if closed := _closed_redirect(request, access):
         return closed
     if reason is None:
         return redirect(_plan_url(access))
     if request.method == "POST":
-        services.unmet_reason_remove(reason=reason, actor=signed_in_user(request))
+        services.unmet_reason_remove(reason=reason, actor=request.user)
         messages.success(
             request,
             _("The reason for “%(need)s” is removed.") % {"need": need_type.name},

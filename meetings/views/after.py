@@ -16,8 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
-from coproduce.lib.auth import signed_in_user
 from meetings import policy
 from meetings.forms.after import CheckForm, ConsiderForm, CoolingOffForm
 from meetings.lookups import MeetingAccess, get_cooling_off_input_for_user, get_meeting_for_user
@@ -56,7 +56,7 @@ def _with_profiles(people: list[User]) -> list[tuple[User, Profile | None]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Confirm, then close a meeting that has been held."""
     access = get_meeting_for_user(request, pk, manage=True)
     meeting = access.meeting
@@ -64,7 +64,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and problem is None:
         try:
             closed = services.meeting_close(
-                meeting=meeting, actor=signed_in_user(request), base_url=_base_url(request)
+                meeting=meeting, actor=request.user, base_url=_base_url(request)
             )
         except services.AfterMeetingError as error:
             problem = str(error)
@@ -107,12 +107,12 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cooling_off(request: HttpRequest, pk: int) -> HttpResponse:
+def cooling_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The window for further thoughts: send one, see yours, and (for those who answer
     them) see everyone's."""
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
-    user = signed_in_user(request)
+    user = request.user
     problem = meeting.cooling_off_problem()
     # Only current members of the group send thoughts; a coordinator looking in does not.
     can_send = access.membership is not None
@@ -168,7 +168,7 @@ def cooling_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cooling_off_consider(request: HttpRequest, pk: int, input_pk: int) -> HttpResponse:
+def cooling_off_consider(request: AuthenticatedHttpRequest, pk: int, input_pk: int) -> HttpResponse:
     """The chair, co-chair or a facilitator answers one person's further thoughts."""
     access, written = get_cooling_off_input_for_user(request, pk, input_pk)
     form = ConsiderForm(
@@ -178,7 +178,7 @@ def cooling_off_consider(request: HttpRequest, pk: int, input_pk: int) -> HttpRe
         try:
             to_contact = services.written_input_consider(
                 written=written,
-                actor=signed_in_user(request),
+                actor=request.user,
                 response=form.cleaned_data["response"],
                 base_url=_base_url(request),
             )
@@ -215,13 +215,13 @@ def cooling_off_consider(request: HttpRequest, pk: int, input_pk: int) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     meeting = access.meeting
     problems = meeting.minutes_approval_problems()
     if request.method == "POST" and not problems:
         try:
-            services.minutes_approve(meeting=meeting, actor=signed_in_user(request))
+            services.minutes_approve(meeting=meeting, actor=request.user)
         except services.AfterMeetingError as error:
             problems = [str(error)]
         else:
@@ -241,11 +241,11 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def check(request: HttpRequest, pk: int) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A few questions on how the group is working, for each person who came."""
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
-    user = signed_in_user(request)
+    user = request.user
     problem = meeting.check_problem(user)
     form = CheckForm(request.POST if request.method == "POST" and problem is None else None)
     if request.method == "POST" and problem is None and form.is_valid():
@@ -276,7 +276,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def check_answers(request: HttpRequest, pk: int) -> HttpResponse:
+def check_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """What the people who came said, for the chair, co-chair and facilitators, who look
     after how the group works. Worries come first, so nobody misses one."""
     access = get_meeting_for_user(request, pk)
@@ -302,7 +302,7 @@ def check_answers(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def project_checks(request: HttpRequest, project_pk: int) -> HttpResponse:
+def project_checks(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     """How the group feels it is working, meeting by meeting, as a chart and a table."""
     project_access = get_project_for_user(request, project_pk)
     meetings = list(
@@ -325,7 +325,7 @@ def project_checks(request: HttpRequest, project_pk: int) -> HttpResponse:
             "rows": rows,
             "full_reviews": full_reviews,
             "can_read_answers": policy.can_answer_written_input(
-                signed_in_user(request), project_access.membership
+                request.user, project_access.membership
             ),
             "chart": services.check_chart(rows) if rows else None,
             "any_enough": any(row.enough for row in rows),

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coproduce.lib.auth import signed_in_user
+from accounts.http import AuthenticatedHttpRequest
 from meetings.forms.agenda import AgendaItemForm
 from meetings.lookups import MeetingAccess, get_agenda_item_for_user, get_meeting_for_user
 from meetings.models import AgendaItem, InputKind, Paper, WrittenInput
@@ -56,18 +56,20 @@ def _agenda_context(access: MeetingAccess) -> dict[str, object]:
 
 @login_required
 @require_GET
-def agenda(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     return render(request, "meetings/agenda.html", _agenda_context(access))
 
 
-def _item_form_page(request: HttpRequest, access: MeetingAccess, item: AgendaItem) -> HttpResponse:
+def _item_form_page(
+    request: AuthenticatedHttpRequest, access: MeetingAccess, item: AgendaItem
+) -> HttpResponse:
     stored = {name: getattr(item, name) for name in FIELDS}
     form = AgendaItemForm(
         request.POST if request.method == "POST" else None, instance=item, meeting=access.meeting
     )
     if request.method == "POST" and form.is_valid():
-        actor = signed_in_user(request)
+        actor = request.user
         if item.pk is None:
             services.agenda_item_add(item=form.instance, actor=actor)
         else:
@@ -97,24 +99,24 @@ def _item_form_page(request: HttpRequest, access: MeetingAccess, item: AgendaIte
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     return _item_form_page(request, access, AgendaItem(meeting=access.meeting))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agenda_item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_item_edit(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     access, item = get_agenda_item_for_user(request, pk, item_pk, manage=True)
     return _item_form_page(request, access, item)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agenda_item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_item_remove(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     access, item = get_agenda_item_for_user(request, pk, item_pk, manage=True)
     if request.method == "POST":
-        services.agenda_item_remove(item=item, actor=signed_in_user(request))
+        services.agenda_item_remove(item=item, actor=request.user)
         messages.success(request, _("“%(title)s” is off the agenda.") % {"title": item.title})
         return redirect("meetings:agenda", pk=pk)
     return render(
@@ -133,11 +135,11 @@ def agenda_item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
 
 @login_required
 @require_POST
-def agenda_item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_item_move(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Move an item up or down: buttons that work without JavaScript."""
     _access, item = get_agenda_item_for_user(request, pk, item_pk, manage=True)
     direction = request.POST.get("direction")
     if direction in ("up", "down"):
-        services.agenda_item_move(item=item, actor=signed_in_user(request), up=direction == "up")
+        services.agenda_item_move(item=item, actor=request.user, up=direction == "up")
     url = reverse("meetings:agenda", args=[pk])
     return redirect(f"{url}#item-{item.pk}")

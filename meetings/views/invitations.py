@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
-from coproduce.lib.auth import signed_in_user
 from meetings.calendar import meeting_ics
 from meetings.forms.invitations import AdvanceInputForm, InviteesForm, ReplyForm
 from meetings.lookups import MeetingAccess, get_invitee_for_user, get_meeting_for_user
@@ -30,14 +30,12 @@ def _base_url(request: HttpRequest) -> str:
 
 @login_required
 @require_GET
-def calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The meeting's calendar file, as it is now, for anyone in the project."""
     access = get_meeting_for_user(request, pk)
     if access.meeting.starts_at is None:
         raise Http404
-    ics = meeting_ics(
-        meeting=access.meeting, base_url=_base_url(request), attendee=signed_in_user(request)
-    )
+    ics = meeting_ics(meeting=access.meeting, base_url=_base_url(request), attendee=request.user)
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="meeting.ics"'
     return response
@@ -59,7 +57,7 @@ def _contact_rows(invitees: list[Invitee]) -> list[dict[str, object]]:
 
 @login_required
 @require_GET
-def invitations(request: HttpRequest, pk: int) -> HttpResponse:
+def invitations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     invitees = list(access.meeting.invitees.select_related("user__profile"))
     inputs = list(
@@ -88,14 +86,14 @@ def invitations(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitee_add(request: HttpRequest, pk: int) -> HttpResponse:
+def invitee_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     form = InviteesForm(request.POST if request.method == "POST" else None, meeting=access.meeting)
     if request.method == "POST" and form.is_valid():
         added = services.invitees_add(
             meeting=access.meeting,
             users=form.cleaned_data["people"],
-            actor=signed_in_user(request),
+            actor=request.user,
         )
         messages.success(
             request,
@@ -113,10 +111,10 @@ def invitee_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitee_remove(request: HttpRequest, pk: int, invitee_pk: int) -> HttpResponse:
+def invitee_remove(request: AuthenticatedHttpRequest, pk: int, invitee_pk: int) -> HttpResponse:
     access, invitee = get_invitee_for_user(request, pk, invitee_pk)
     if request.method == "POST":
-        services.invitee_remove(invitee=invitee, actor=signed_in_user(request))
+        services.invitee_remove(invitee=invitee, actor=request.user)
         messages.success(
             request,
             _("%(person)s is off the list.") % {"person": invitee.user.full_name},
@@ -126,7 +124,7 @@ def invitee_remove(request: HttpRequest, pk: int, invitee_pk: int) -> HttpRespon
 
 
 def _sent_page(
-    request: HttpRequest, access: MeetingAccess, to_contact: list[User], count: int
+    request: AuthenticatedHttpRequest, access: MeetingAccess, to_contact: list[User], count: int
 ) -> HttpResponse:
     profiles = {
         profile.user_id: profile
@@ -145,13 +143,13 @@ def _sent_page(
 
 @login_required
 @require_POST
-def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
+def invitations_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Send to everyone not yet invited, then list anyone to contact by phone or post."""
     access = get_meeting_for_user(request, pk, manage=True)
     count = access.meeting.invitees.filter(invited_at__isnull=True).count()
     try:
         to_contact = services.invitations_send(
-            meeting=access.meeting, actor=signed_in_user(request), base_url=_base_url(request)
+            meeting=access.meeting, actor=request.user, base_url=_base_url(request)
         )
     except services.InvitationError as problem:
         messages.error(request, str(problem))
@@ -161,11 +159,11 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_resend(request: HttpRequest, pk: int, invitee_pk: int) -> HttpResponse:
+def invitation_resend(request: AuthenticatedHttpRequest, pk: int, invitee_pk: int) -> HttpResponse:
     access, invitee = get_invitee_for_user(request, pk, invitee_pk)
     try:
         to_contact = services.invitation_resend(
-            invitee=invitee, actor=signed_in_user(request), base_url=_base_url(request)
+            invitee=invitee, actor=request.user, base_url=_base_url(request)
         )
     except services.InvitationError as problem:
         messages.error(request, str(problem))
@@ -183,7 +181,7 @@ def _invitee_or_403(access: MeetingAccess) -> Invitee:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reply(request: HttpRequest, pk: int) -> HttpResponse:
+def reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The invited person says whether, and how, they will take part."""
     access = get_meeting_for_user(request, pk)
     invitee = _invitee_or_403(access)
@@ -227,7 +225,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def advance_input(request: HttpRequest, pk: int) -> HttpResponse:
+def advance_input(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Thoughts on each agenda item, sent before the meeting; editable until it starts."""
     access = get_meeting_for_user(request, pk)
     invitee = _invitee_or_403(access)

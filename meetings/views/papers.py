@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from coproduce.lib.auth import signed_in_user
+from accounts.http import AuthenticatedHttpRequest
 from coproduce.lib.pagination import paginate
 from meetings import paper_files
 from meetings.forms.papers import PaperEditForm, PaperForm, PaperVersionForm
@@ -30,7 +30,7 @@ def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
 
 @login_required
 @require_GET
-def papers(request: HttpRequest, pk: int) -> HttpResponse:
+def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
     paper_list = list(
@@ -66,7 +66,7 @@ def _file_name(form_title: str, paper_format: str, upload_name: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def paper_add(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     form = PaperForm(
         request.POST if request.method == "POST" else None,
@@ -80,7 +80,7 @@ def paper_add(request: HttpRequest, pk: int) -> HttpResponse:
             paper=form.instance,
             upload=upload,
             stored_name=_file_name(form.instance.title, PaperFormat.STANDARD, upload.name),
-            actor=signed_in_user(request),
+            actor=request.user,
         )
         if form.instance.late:
             messages.success(
@@ -109,7 +109,7 @@ def paper_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def paper_edit(request: HttpRequest, pk: int, paper_pk: int) -> HttpResponse:
+def paper_edit(request: AuthenticatedHttpRequest, pk: int, paper_pk: int) -> HttpResponse:
     access, paper = get_paper_for_user(request, pk, paper_pk, manage=True)
     fields = ["title", "summary", "agenda_item"]
     stored = {name: getattr(paper, name) for name in fields}
@@ -123,7 +123,7 @@ def paper_edit(request: HttpRequest, pk: int, paper_pk: int) -> HttpResponse:
         upload = form.cleaned_data.get("file")
         services.paper_update(
             paper=form.instance,
-            actor=signed_in_user(request),
+            actor=request.user,
             changed=[name for name in fields if getattr(form.instance, name) != stored[name]],
             upload=upload,
             stored_name=(
@@ -143,10 +143,10 @@ def paper_edit(request: HttpRequest, pk: int, paper_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def paper_remove(request: HttpRequest, pk: int, paper_pk: int) -> HttpResponse:
+def paper_remove(request: AuthenticatedHttpRequest, pk: int, paper_pk: int) -> HttpResponse:
     access, paper = get_paper_for_user(request, pk, paper_pk, manage=True)
     if request.method == "POST":
-        services.paper_remove(paper=paper, actor=signed_in_user(request))
+        services.paper_remove(paper=paper, actor=request.user)
         messages.success(request, _("“%(title)s” is removed.") % {"title": paper.title})
         return redirect("meetings:papers", pk=pk)
     return render(
@@ -158,7 +158,7 @@ def paper_remove(request: HttpRequest, pk: int, paper_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def paper_version_add(request: HttpRequest, pk: int, paper_pk: int) -> HttpResponse:
+def paper_version_add(request: AuthenticatedHttpRequest, pk: int, paper_pk: int) -> HttpResponse:
     access, paper = get_paper_for_user(request, pk, paper_pk, manage=True)
     form = PaperVersionForm(
         request.POST if request.method == "POST" else None,
@@ -173,7 +173,7 @@ def paper_version_add(request: HttpRequest, pk: int, paper_pk: int) -> HttpRespo
             paper_format=paper_format,
             upload=upload,
             stored_name=_file_name(paper.title, paper_format, upload.name),
-            actor=signed_in_user(request),
+            actor=request.user,
         )
         messages.success(
             request,
@@ -196,14 +196,14 @@ def paper_version_add(request: HttpRequest, pk: int, paper_pk: int) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_version_remove(
-    request: HttpRequest, pk: int, paper_pk: int, version_pk: int
+    request: AuthenticatedHttpRequest, pk: int, paper_pk: int, version_pk: int
 ) -> HttpResponse:
     access, version = get_paper_version_for_user(request, pk, paper_pk, version_pk, manage=True)
     if version.format == PaperFormat.STANDARD:
         # The standard file is the paper itself: it is replaced, or the paper removed.
         raise Http404
     if request.method == "POST":
-        services.paper_version_remove(version=version, actor=signed_in_user(request))
+        services.paper_version_remove(version=version, actor=request.user)
         messages.success(
             request,
             _("The %(format)s version of “%(title)s” is removed.")
@@ -215,7 +215,9 @@ def paper_version_remove(
 
 @login_required
 @require_GET
-def paper_download(request: HttpRequest, pk: int, paper_pk: int, version_pk: int) -> FileResponse:
+def paper_download(
+    request: AuthenticatedHttpRequest, pk: int, paper_pk: int, version_pk: int
+) -> FileResponse:
     """The file, streamed from storage to people who may see the meeting, never by a public
     address, with a download name made from the paper's title."""
     _access, version = get_paper_version_for_user(request, pk, paper_pk, version_pk)
@@ -236,7 +238,7 @@ def paper_download(request: HttpRequest, pk: int, paper_pk: int, version_pk: int
 
 @login_required
 @require_GET
-def papers_report(request: HttpRequest, project_pk: int) -> HttpResponse:
+def papers_report(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     """For each meeting with papers: how many, how many late, and the share late overall."""
     project_access = get_project_for_user(request, project_pk)
     meetings = (

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
-from coproduce.lib.auth import signed_in_user
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from meetings import policy
@@ -69,7 +69,7 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-def _tell_by_other_means(request: HttpRequest, to_contact: list[User]) -> None:
+def _tell_by_other_means(request: AuthenticatedHttpRequest, to_contact: list[User]) -> None:
     if to_contact:
         messages.warning(
             request,
@@ -87,7 +87,7 @@ def _tell_by_other_means(request: HttpRequest, to_contact: list[User]) -> None:
 
 @login_required
 @require_GET
-def meeting_list(request: HttpRequest, project_pk: int) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_project_for_user(request, project_pk)
     meetings = Meeting.objects.filter(project=access.project).select_related("venue")
     upcoming = list(meetings.upcoming())
@@ -109,7 +109,7 @@ def meeting_list(request: HttpRequest, project_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
     items = list(AgendaItem.objects.filter(meeting=meeting).select_related("presenter"))
@@ -171,13 +171,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_create(request: HttpRequest, project_pk: int) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_project_for_user(request, project_pk, manage=True)
     form = MeetingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_create(
-                meeting=form.instance, project=access.project, actor=signed_in_user(request)
+                meeting=form.instance, project=access.project, actor=request.user
             )
         except services.PlanningError as problem:
             form.add_error("venue", str(problem))
@@ -196,7 +196,9 @@ def meeting_create(request: HttpRequest, project_pk: int) -> HttpResponse:
     )
 
 
-def _refuse_cancelled(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
+def _refuse_cancelled(
+    request: AuthenticatedHttpRequest, access: MeetingAccess
+) -> HttpResponse | None:
     if (problem := access.meeting.change_problem()) is None:
         return None
     messages.error(request, problem)
@@ -205,7 +207,7 @@ def _refuse_cancelled(request: HttpRequest, access: MeetingAccess) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     if refused := _refuse_cancelled(request, access):
         return refused
@@ -221,7 +223,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             to_contact = services.meeting_update(
                 meeting=meeting,
-                actor=signed_in_user(request),
+                actor=request.user,
                 changes=changes,
                 expected_version=form.cleaned_data["version"],
                 base_url=_base_url(request),
@@ -245,7 +247,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     if refused := _refuse_cancelled(request, access):
         return refused
@@ -254,7 +256,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             to_contact = services.meeting_cancel(
                 meeting=access.meeting,
-                actor=signed_in_user(request),
+                actor=request.user,
                 reason=form.cleaned_data["reason"],
                 base_url=_base_url(request),
             )
@@ -293,8 +295,8 @@ VENUE_FIELDS = ["name", "address", "directions", "capacity", "notes", *Venue.FEA
 
 @login_required
 @require_GET
-def venue_list(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
+def venue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     can_manage = policy.can_manage_venues(user)
     venues = Venue.objects.annotate(
         upcoming_count=Count(
@@ -323,12 +325,12 @@ def venue_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def venue_add(request: HttpRequest) -> HttpResponse:
-    if not policy.can_manage_venues(signed_in_user(request)):
+def venue_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not policy.can_manage_venues(request.user):
         raise PermissionDenied
     form = VenueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.venue_create(venue=form.instance, actor=signed_in_user(request))
+        services.venue_create(venue=form.instance, actor=request.user)
         messages.success(request, _("“%(name)s” is added.") % {"name": form.instance.name})
         return redirect("meetings:venues")
     return render(
@@ -341,7 +343,7 @@ def venue_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def venue_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     venue = get_venue_for_user(request, pk, manage=True)
     stored = {name: getattr(venue, name) for name in VENUE_FIELDS}
     form = VenueForm(request.POST if request.method == "POST" else None, instance=venue)
@@ -350,7 +352,7 @@ def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.venue_update(
                 venue=venue,
-                actor=signed_in_user(request),
+                actor=request.user,
                 changed=changed,
                 expected_version=form.cleaned_data["version"],
             )
@@ -369,10 +371,10 @@ def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def venue_retire(request: HttpRequest, pk: int) -> HttpResponse:
+def venue_retire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     venue = get_venue_for_user(request, pk, manage=True)
     if request.method == "POST":
-        services.venue_retire(venue=venue, actor=signed_in_user(request))
+        services.venue_retire(venue=venue, actor=request.user)
         messages.success(
             request,
             _("“%(name)s” is no longer offered for new meetings.") % {"name": venue.name},
@@ -389,9 +391,9 @@ def venue_retire(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def venue_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def venue_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     venue = get_venue_for_user(request, pk, manage=True)
-    services.venue_restore(venue=venue, actor=signed_in_user(request))
+    services.venue_restore(venue=venue, actor=request.user)
     messages.success(
         request, _("“%(name)s” is offered for new meetings again.") % {"name": venue.name}
     )
@@ -408,10 +410,10 @@ def _can_answer(access: MeetingAccess) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def date_poll(request: HttpRequest, pk: int) -> HttpResponse:
+def date_poll(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
-    user = signed_in_user(request)
+    user = request.user
     options = list(
         DateOption.objects.filter(meeting=meeting).prefetch_related(
             Prefetch(
@@ -479,7 +481,7 @@ def date_poll(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _closed_poll(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
+def _closed_poll(request: AuthenticatedHttpRequest, access: MeetingAccess) -> HttpResponse | None:
     if access.meeting.date_poll_open:
         return None
     messages.error(request, _("The meeting already has a date, or is no longer being planned."))
@@ -488,7 +490,7 @@ def _closed_poll(request: HttpRequest, access: MeetingAccess) -> HttpResponse | 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def date_option_add(request: HttpRequest, pk: int) -> HttpResponse:
+def date_option_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
     if closed := _closed_poll(request, access):
         return closed
@@ -501,7 +503,7 @@ def date_option_add(request: HttpRequest, pk: int) -> HttpResponse:
             starts_at=form.cleaned_data["starts_at"],
             ends_at=form.cleaned_data["ends_at"],
         )
-        services.date_option_add(option=option, actor=signed_in_user(request))
+        services.date_option_add(option=option, actor=request.user)
         messages.success(
             request,
             _("%(when)s is offered.")
@@ -525,13 +527,13 @@ def date_option_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def date_option_remove(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse:
+def date_option_remove(request: AuthenticatedHttpRequest, pk: int, option_pk: int) -> HttpResponse:
     access, option = get_date_option_for_user(request, pk, option_pk, manage=True)
     if closed := _closed_poll(request, access):
         return closed
     when = services.when_words(option.starts_at, option.ends_at)
     if request.method == "POST":
-        services.date_option_remove(option=option, actor=signed_in_user(request))
+        services.date_option_remove(option=option, actor=request.user)
         messages.success(request, _("%(when)s is no longer offered.") % {"when": when})
         return redirect("meetings:date_poll", pk=pk)
     return render(
@@ -550,7 +552,7 @@ def date_option_remove(request: HttpRequest, pk: int, option_pk: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def date_choose(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse:
+def date_choose(request: AuthenticatedHttpRequest, pk: int, option_pk: int) -> HttpResponse:
     access, option = get_date_option_for_user(request, pk, option_pk, manage=True)
     if closed := _closed_poll(request, access):
         return closed
@@ -561,7 +563,7 @@ def date_choose(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse:
             to_contact = services.date_choose(
                 meeting=access.meeting,
                 option=option,
-                actor=signed_in_user(request),
+                actor=request.user,
                 base_url=_base_url(request),
             )
         except services.PlanningError as problem:

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
-from coproduce.lib.auth import signed_in_user
 from meetings.forms.record import (
     ActionPointForm,
     AttendanceForm,
@@ -75,7 +75,7 @@ def _record_url(meeting_pk: int, anchor: str = "") -> str:
 
 @login_required
 @require_GET
-def record_page(request: HttpRequest, pk: int) -> HttpResponse:
+def record_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
     invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
@@ -99,7 +99,7 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     version = services.minutes_version(meeting)
     notes: dict[int, str] = version.notes if version else {}  # type: ignore[attr-defined]
-    user = signed_in_user(request)
+    user = request.user
     return render(
         request,
         "meetings/record.html",
@@ -125,7 +125,7 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     meeting = access.meeting
     problem = meeting.record_problem()
@@ -139,7 +139,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         elif form.is_valid():
             try:
                 services.attendance_save(
-                    meeting=meeting, actor=signed_in_user(request), attended=form.attended()
+                    meeting=meeting, actor=request.user, attended=form.attended()
                 )
             except services.RecordError as error:
                 form.add_error(None, str(error))
@@ -157,7 +157,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attendees_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attendees_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     meeting = access.meeting
     problem = meeting.record_problem()
@@ -165,7 +165,7 @@ def attendees_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and not problem:
         try:
             added = services.attendees_add(
-                meeting=meeting, users=form.cleaned_data["people"], actor=signed_in_user(request)
+                meeting=meeting, users=form.cleaned_data["people"], actor=request.user
             )
         except services.RecordError as error:
             form.add_error(None, str(error))
@@ -192,7 +192,7 @@ def attendees_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     meeting = access.meeting
     problem = meeting.minutes_problem()
@@ -217,7 +217,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 version = services.minutes_save(
                     meeting=meeting,
-                    actor=signed_in_user(request),
+                    actor=request.user,
                     based_on=form.cleaned_data["based_on"],
                     summary=form.cleaned_data["summary"],
                     change_note=form.cleaned_data["change_note"],
@@ -257,7 +257,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def minutes_versions(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     versions = list(
         MinutesVersion.objects.filter(meeting=access.meeting)
@@ -269,7 +269,7 @@ def minutes_versions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def minutes_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def minutes_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     version = services.minutes_version(access.meeting, number)
     if version is None:
@@ -293,7 +293,7 @@ def minutes_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 # Decisions and action points
 
 
-def _item_from_query(request: HttpRequest, access: MeetingAccess) -> AgendaItem | None:
+def _item_from_query(request: AuthenticatedHttpRequest, access: MeetingAccess) -> AgendaItem | None:
     """The item a "Record a decision on this item" link came from, if any."""
     item_pk = request.GET.get("item", "")
     if not item_pk.isdigit():
@@ -301,7 +301,7 @@ def _item_from_query(request: HttpRequest, access: MeetingAccess) -> AgendaItem 
     return AgendaItem.objects.filter(meeting=access.meeting, pk=int(item_pk)).first()
 
 
-def _refused(request: HttpRequest, access: MeetingAccess) -> HttpResponse | None:
+def _refused(request: AuthenticatedHttpRequest, access: MeetingAccess) -> HttpResponse | None:
     """Send people back to the record, saying why, when the minutes can no longer change."""
     if problem := access.meeting.minutes_problem():
         messages.error(request, problem)
@@ -343,7 +343,10 @@ ACTIONS = _Entry(
 
 
 def _entry_page(
-    request: HttpRequest, access: MeetingAccess, entry: _Entry, instance: Decision | ActionPoint
+    request: AuthenticatedHttpRequest,
+    access: MeetingAccess,
+    entry: _Entry,
+    instance: Decision | ActionPoint,
 ) -> HttpResponse:
     if refused := _refused(request, access):
         return refused
@@ -354,7 +357,7 @@ def _entry_page(
     )
     if request.method == "POST" and form.is_valid():
         try:
-            entry.save(form.instance, signed_in_user(request))
+            entry.save(form.instance, request.user)
         except services.RecordError as error:
             form.add_error(None, str(error))
         else:
@@ -369,12 +372,15 @@ def _entry_page(
 
 
 def _entry_remove(
-    request: HttpRequest, access: MeetingAccess, entry: _Entry, instance: Decision | ActionPoint
+    request: AuthenticatedHttpRequest,
+    access: MeetingAccess,
+    entry: _Entry,
+    instance: Decision | ActionPoint,
 ) -> HttpResponse:
     if refused := _refused(request, access):
         return refused
     if request.method == "POST":
-        entry.remove(instance, signed_in_user(request))
+        entry.remove(instance, request.user)
         messages.success(request, str(entry.removed))
         return redirect(_record_url(access.meeting.pk, entry.list_anchor))
     return render(
@@ -384,7 +390,7 @@ def _entry_remove(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     decision = Decision(meeting=access.meeting, agenda_item=_item_from_query(request, access))
     return _entry_page(request, access, DECISIONS, decision)
@@ -392,21 +398,21 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decision_edit(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+def decision_edit(request: AuthenticatedHttpRequest, pk: int, decision_pk: int) -> HttpResponse:
     access, decision = get_decision_for_user(request, pk, decision_pk)
     return _entry_page(request, access, DECISIONS, decision)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decision_remove(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+def decision_remove(request: AuthenticatedHttpRequest, pk: int, decision_pk: int) -> HttpResponse:
     access, decision = get_decision_for_user(request, pk, decision_pk)
     return _entry_remove(request, access, DECISIONS, decision)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+def action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     action = ActionPoint(meeting=access.meeting, agenda_item=_item_from_query(request, access))
     return _entry_page(request, access, ACTIONS, action)
@@ -414,25 +420,25 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+def action_edit(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
     access, action = get_action_point_for_user(request, pk, action_pk)
     return _entry_page(request, access, ACTIONS, action)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_remove(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+def action_remove(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
     access, action = get_action_point_for_user(request, pk, action_pk)
     return _entry_remove(request, access, ACTIONS, action)
 
 
 @login_required
 @require_POST
-def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+def action_done(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
     """Mark an action point done, or not done after all: its owner or a record keeper."""
     _access, action = get_action_point_for_user(request, pk, action_pk, minutes=False)
     done = request.POST.get("done") == "yes"
-    if services.action_point_mark(action=action, actor=signed_in_user(request), done=done):
+    if services.action_point_mark(action=action, actor=request.user, done=done):
         messages.success(
             request,
             _("The action point is marked as done.")
@@ -448,7 +454,7 @@ def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def contributions(request: HttpRequest, pk: int) -> HttpResponse:
+def contributions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, minutes=True)
     items = list(
         AgendaItem.objects.filter(meeting=access.meeting)
@@ -467,7 +473,7 @@ def contributions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contributions_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def contributions_item(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     access, item = get_agenda_item_for_user(request, pk, item_pk, minutes=True)
     if item.purpose == ItemPurpose.BREAK:
         raise Http404
@@ -488,7 +494,7 @@ def contributions_item(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
             try:
                 services.contributions_save(
                     item=item,
-                    actor=signed_in_user(request),
+                    actor=request.user,
                     seen=form.seen_counts(),
                     wanted=form.wanted(),
                 )
@@ -524,7 +530,7 @@ def contributions_item(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
 
 @login_required
 @require_GET
-def equal_voice(request: HttpRequest, pk: int) -> HttpResponse:
+def equal_voice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     return render(
         request,
@@ -539,7 +545,7 @@ def equal_voice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def project_equal_voice(request: HttpRequest, project_pk: int) -> HttpResponse:
+def project_equal_voice(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_project_for_user(request, project_pk)
     last = request.GET.get("last", "")
     figures = services.project_voice(
