@@ -4,7 +4,7 @@ from accounts.models import AuditEvent, Organisation, User
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(admin.ModelAdmin[User]):
     list_display = ["full_name", "email", "org_role", "is_active", "last_login"]
     list_filter = ["org_role", "is_active"]
     search_fields = ["full_name", "email"]
@@ -13,7 +13,7 @@ class UserAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     def has_add_permission(self, request: object) -> bool:
         return False  # there is exactly one, made on first use
 
@@ -22,7 +22,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the audit trail is evidence and must not be edited."""
 
     list_display = ["created_at", "actor", "action", "summary", "project"]

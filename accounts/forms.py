@@ -5,7 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from coproduce.lib.email import email_send
 from coproduce.lib.forms import SpecificErrorsMixin
 
@@ -59,7 +59,7 @@ class PasswordResetForm(SpecificErrorsMixin, auth_forms.PasswordResetForm):
         )
 
 
-class SetPasswordForm(SpecificErrorsMixin, auth_forms.SetPasswordForm):
+class SetPasswordForm(SpecificErrorsMixin, auth_forms.SetPasswordForm[User]):
     """Django's form with labels in our words and the autocomplete hints password managers use."""
 
     required_messages = {
@@ -91,7 +91,7 @@ class PasswordChangeForm(SetPasswordForm, auth_forms.PasswordChangeForm):
         self.fields["old_password"].label = _("Current password")
 
 
-class OrganisationForm(SpecificErrorsMixin, forms.ModelForm):
+class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
     required_messages = {"name": _("Enter the name of the organisation")}
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -96,7 +96,7 @@ def _looks_like(extension: str, head: bytes, whole: bytes | None) -> bool:
     return False
 
 
-def check_upload(upload: UploadedFile, paper_format: str) -> str | None:
+def check_upload(upload: UploadedFile[bytes], paper_format: str) -> str | None:
     """The problem with this file as a paper in `paper_format`, or None if it is fine."""
     name = upload.name or ""
     extension = extension_of(name)

@@ -4,7 +4,7 @@ from people.models import AccessNeedType
 
 
 @admin.register(AccessNeedType)
-class AccessNeedTypeAdmin(admin.ModelAdmin):
+class AccessNeedTypeAdmin(admin.ModelAdmin[AccessNeedType]):
     """The catalogue of access requirements people choose from."""
 
     list_display = ["name", "category", "detail_kind", "is_active", "position"]

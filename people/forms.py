@@ -23,7 +23,7 @@ ATTENDANCE_MODES = [
 ]
 
 
-class DetailsForm(SpecificErrorsMixin, forms.ModelForm):
+class DetailsForm(SpecificErrorsMixin, forms.ModelForm[Profile]):
     full_name = forms.CharField(
         label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -49,7 +49,7 @@ class DetailsForm(SpecificErrorsMixin, forms.ModelForm):
     field_order = ["full_name", "preferred_name", "pronouns", "member_types", "bio", "phone"]
 
 
-class PreferencesForm(SpecificErrorsMixin, forms.ModelForm):
+class PreferencesForm(SpecificErrorsMixin, forms.ModelForm[Profile]):
     channels = forms.MultipleChoiceField(
         label=_("How should we contact you?"),
         help_text=_("Choose all that work for you."),

@@ -7,7 +7,7 @@ from coproduce.lib.forms import SpecificErrorsMixin
 from privacy.models import ErasureRequest, PrivacyNotice
 
 
-class PrivacyNoticeForm(SpecificErrorsMixin, forms.ModelForm):
+class PrivacyNoticeForm(SpecificErrorsMixin, forms.ModelForm[PrivacyNotice]):
     required_messages = {
         "summary": _("Write a summary in plain English"),
         "body": _("Write the full privacy notice"),
@@ -43,7 +43,7 @@ class ConsentForm(forms.Form):
         return cleaned
 
 
-class ErasureRequestForm(forms.ModelForm):
+class ErasureRequestForm(forms.ModelForm[ErasureRequest]):
     class Meta:
         model = ErasureRequest
         fields = ["reason"]

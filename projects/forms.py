@@ -19,7 +19,7 @@ from projects.models import (
 )
 
 
-class ProjectForm(SpecificErrorsMixin, forms.ModelForm):
+class ProjectForm(SpecificErrorsMixin, forms.ModelForm[Project]):
     required_messages = {
         "name": _("Enter a name for the project"),
         "purpose": _("Say in a few words what the group is for"),
@@ -80,7 +80,7 @@ class ProjectEditForm(ProjectForm):
             )
 
 
-class MembershipForm(SpecificErrorsMixin, forms.ModelForm):
+class MembershipForm(SpecificErrorsMixin, forms.ModelForm[Membership]):
     required_messages = {
         "member_type": _("Choose what they bring to the group"),
         "role": _("Choose their role in the project"),
@@ -104,7 +104,7 @@ class MemberSearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
 
 
-class StakeholderForm(SpecificErrorsMixin, forms.ModelForm):
+class StakeholderForm(SpecificErrorsMixin, forms.ModelForm[Stakeholder]):
     required_messages = {
         "name": _("Enter the name of the person or organisation"),
         "interest": _("Say what their interest in the work is"),
@@ -138,7 +138,7 @@ class StakeholderForm(SpecificErrorsMixin, forms.ModelForm):
             field.choices = [c for c in field.choices if c[0] != ""]  # type: ignore[attr-defined]
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name: str = self.cleaned_data["name"].strip()
         others = Stakeholder.objects.filter(project=self.project, name__iexact=name)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
@@ -157,7 +157,7 @@ class StakeholderEditForm(StakeholderForm):
         self.fields["version"].initial = self.instance.version
 
 
-class SkillForm(SpecificErrorsMixin, forms.ModelForm):
+class SkillForm(SpecificErrorsMixin, forms.ModelForm[Skill]):
     required_messages = {"name": _("Enter the skill or knowledge the group needs")}
 
     class Meta:
@@ -170,7 +170,7 @@ class SkillForm(SpecificErrorsMixin, forms.ModelForm):
         self.project = project
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name: str = self.cleaned_data["name"].strip()
         others = Skill.objects.filter(project=self.project, name__iexact=name)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
@@ -278,7 +278,8 @@ class InvitationForm(SpecificErrorsMixin, forms.Form):
     )
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+        email: str = self.cleaned_data["email"]
+        return email.strip().lower()
 
 
 class AcceptInvitationForm(SpecificErrorsMixin, forms.Form):

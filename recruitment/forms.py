@@ -21,7 +21,7 @@ from recruitment.models import (
 )
 
 
-class CallForm(SpecificErrorsMixin, forms.ModelForm):
+class CallForm(SpecificErrorsMixin, forms.ModelForm[Call]):
     required_messages = {
         "title": _("Enter a title for the call"),
         "description": _("Say what the group does and what members will do"),
@@ -77,7 +77,7 @@ class CallEditForm(CallForm):
         self.fields["version"].initial = self.instance.version
 
 
-class CallQuestionForm(SpecificErrorsMixin, forms.ModelForm):
+class CallQuestionForm(SpecificErrorsMixin, forms.ModelForm[CallQuestion]):
     required_messages = {
         "text": _("Enter the question"),
         "kind": _("Choose what kind of answer people give"),
@@ -118,7 +118,7 @@ class CallQuestionEditForm(CallQuestionForm):
         self.fields["version"].initial = self.instance.version
 
 
-class PanelMemberChoiceField(forms.ModelMultipleChoiceField):
+class PanelMemberChoiceField(forms.ModelMultipleChoiceField[Membership]):
     def label_from_instance(self, obj: Membership) -> str:
         return _("%(name)s (%(type)s, %(role)s)") % {
             "name": obj.user.full_name,
@@ -151,7 +151,7 @@ class PanelForm(forms.Form):
         )
 
 
-class AssessmentForm(SpecificErrorsMixin, forms.ModelForm):
+class AssessmentForm(SpecificErrorsMixin, forms.ModelForm[Assessment]):
     required_messages = {"score": _("Choose a score from 1 to 5")}
     score = forms.TypedChoiceField(
         label=_("How well does this application match what the call asks for?"),

@@ -1,9 +1,12 @@
 import io
+from pathlib import Path
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
+from pytest_django.fixtures import Settings
 
 from accounts.models import AuditEvent, Organisation
 from conftest import Cast, client_for
@@ -11,7 +14,7 @@ from conftest import Cast, client_for
 URL = reverse("accounts:organisation")
 
 
-def settings_form(**changes):
+def settings_form(**changes: Any) -> dict[str, Any]:
     organisation = Organisation.current()
     return {
         "version": organisation.version,
@@ -27,7 +30,7 @@ def settings_form(**changes):
     } | changes
 
 
-def png(size=(10, 10)) -> io.BytesIO:
+def png(size: tuple[int, int] = (10, 10)) -> io.BytesIO:
     buffer = io.BytesIO()
     Image.new("RGB", size, "teal").save(buffer, "PNG")
     buffer.seek(0)
@@ -49,7 +52,7 @@ def test_it_lets_sam_change_the_settings_and_records_it(cast: Cast) -> None:
     assert "Riverside Partnership" in sam.get(reverse("projects:list")).content.decode()
 
 
-def test_it_uploads_a_logo(cast: Cast, settings, tmp_path) -> None:
+def test_it_uploads_a_logo(cast: Cast, settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
     sam = client_for(cast.administrator)
     response = sam.post(URL, settings_form(logo=png(), logo_alt_text="Riverside"))
@@ -57,7 +60,9 @@ def test_it_uploads_a_logo(cast: Cast, settings, tmp_path) -> None:
     assert str(Organisation.current().logo.name).startswith("organisation/")
 
 
-def test_it_shows_the_logo_to_everyone_with_debug_off(cast: Cast, settings, tmp_path) -> None:
+def test_it_shows_the_logo_to_everyone_with_debug_off(
+    cast: Cast, settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     settings.DEBUG = False
     upload = png()
@@ -71,7 +76,7 @@ def test_it_shows_the_logo_to_everyone_with_debug_off(cast: Cast, settings, tmp_
     assert response.getvalue() == upload.getvalue()
 
 
-def test_it_serves_no_other_upload(cast: Cast, settings, tmp_path) -> None:
+def test_it_serves_no_other_upload(cast: Cast, settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
     client_for(cast.administrator).post(URL, settings_form(logo=png()))
     for name in ("organisation/old-logo.png", "papers/1/abc/minutes.pdf"):
@@ -86,7 +91,9 @@ def test_it_serves_no_other_upload(cast: Cast, settings, tmp_path) -> None:
         assert amira.get(url).status_code == 404, url
 
 
-def test_it_refuses_a_logo_that_is_not_an_image(cast: Cast, settings, tmp_path) -> None:
+def test_it_refuses_a_logo_that_is_not_an_image(
+    cast: Cast, settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     bogus = io.BytesIO(b"not an image")
     bogus.name = "logo.png"

@@ -1,11 +1,12 @@
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.test import Client
 from django.urls import reverse
 
 from conftest import PASSWORD, Cast, client_for
 
 
-def test_it_signs_amira_in_with_her_email_in_any_case(cast: Cast, client) -> None:
+def test_it_signs_amira_in_with_her_email_in_any_case(cast: Cast, client: Client) -> None:
     response = client.post(
         reverse("accounts:sign_in"), {"username": "Amira@Example.org", "password": PASSWORD}
     )
@@ -14,7 +15,7 @@ def test_it_signs_amira_in_with_her_email_in_any_case(cast: Cast, client) -> Non
     assert client.get(reverse("projects:list")).status_code == 200
 
 
-def test_it_keeps_the_email_and_explains_a_wrong_password(cast: Cast, client) -> None:
+def test_it_keeps_the_email_and_explains_a_wrong_password(cast: Cast, client: Client) -> None:
     response = client.post(
         reverse("accounts:sign_in"), {"username": "amira@example.org", "password": "wrong"}
     )
@@ -26,7 +27,7 @@ def test_it_keeps_the_email_and_explains_a_wrong_password(cast: Cast, client) ->
     assert "<title>Error:" in html
 
 
-def test_it_explains_missing_fields_next_to_each_field(cast: Cast, client) -> None:
+def test_it_explains_missing_fields_next_to_each_field(cast: Cast, client: Client) -> None:
     html = client.post(reverse("accounts:sign_in"), {}).content.decode()
     assert 'href="#id_username"' in html
     assert 'id="id_username-error"' in html
@@ -41,7 +42,7 @@ def test_it_signs_out_only_by_post(cast: Cast) -> None:
     assert client.get(reverse("projects:list")).status_code == 302
 
 
-def test_it_sends_a_reset_link_with_text_and_html_parts(cast: Cast, client) -> None:
+def test_it_sends_a_reset_link_with_text_and_html_parts(cast: Cast, client: Client) -> None:
     response = client.post(reverse("accounts:password_reset"), {"email": "colin@example.org"})
     assert response["Location"] == reverse("accounts:password_reset_sent")
     assert len(mail.outbox) == 1
@@ -54,13 +55,13 @@ def test_it_sends_a_reset_link_with_text_and_html_parts(cast: Cast, client) -> N
     assert "Choose a new password" in str(html)
 
 
-def test_it_does_not_reveal_whether_an_email_has_an_account(cast: Cast, client) -> None:
+def test_it_does_not_reveal_whether_an_email_has_an_account(cast: Cast, client: Client) -> None:
     response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
     assert response["Location"] == reverse("accounts:password_reset_sent")
     assert mail.outbox == []
 
 
-def test_it_lets_colin_choose_a_new_password_from_the_link(cast: Cast, client) -> None:
+def test_it_lets_colin_choose_a_new_password_from_the_link(cast: Cast, client: Client) -> None:
     client.post(reverse("accounts:password_reset"), {"email": "colin@example.org"})
     link = next(
         line for line in mail.outbox[0].body.splitlines() if "/account/password/reset/" in line

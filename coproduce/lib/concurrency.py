@@ -39,7 +39,7 @@ STALE_EDIT_MESSAGE = _(
 )
 
 
-def form_after_stale_edit[ModelFormT: forms.ModelForm](
+def form_after_stale_edit[ModelFormT: forms.ModelForm[Any]](
     form_class: type[ModelFormT],
     request: HttpRequest,
     *,

@@ -1,9 +1,11 @@
 """Moving one row up or down a list kept in order by a `position` field."""
 
+from typing import Any
+
 from django.db import models
 
 
-def move_in_order(siblings: models.QuerySet, row: models.Model, *, up: bool) -> bool:
+def move_in_order(siblings: models.QuerySet[Any], row: models.Model, *, up: bool) -> bool:
     """Swap `row` with the one before (`up`) or after it among `siblings`, which includes it.
 
     Call inside a transaction: the siblings are locked while they are renumbered. Numbering

@@ -4,7 +4,9 @@ import sys
 from pathlib import Path
 
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from accounts.models import Organisation, User
 from conftest import Cast, client_for
@@ -65,24 +67,24 @@ def test_it_lays_every_page_out_accessibly(cast: Cast) -> None:
     assert "https://" not in html.split("<body")[0], "nothing may load from another site"
 
 
-def test_it_shows_an_accessibility_statement_with_the_contact(cast: Cast, client) -> None:
+def test_it_shows_an_accessibility_statement_with_the_contact(cast: Cast, client: Client) -> None:
     Organisation.objects.filter(pk=1).update(accessibility_contact_email="access@example.org")
     html = client.get(reverse("accessibility")).content.decode()
     assert "Accessibility statement" in html
     assert "access@example.org" in html
 
 
-def test_it_gives_a_helpful_404_page(client, db) -> None:
+def test_it_gives_a_helpful_404_page(client: Client, db: None) -> None:
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
 
 
-def test_it_answers_health_checks(client, db) -> None:
+def test_it_answers_health_checks(client: Client, db: None) -> None:
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
 
 
-def test_it_loads_the_demo_twice_without_duplicating_anything(db, settings) -> None:
+def test_it_loads_the_demo_twice_without_duplicating_anything(db: None, settings: Settings) -> None:
     settings.DEBUG = True
     call_command("demo")
     counts = (
@@ -102,7 +104,7 @@ def test_it_loads_the_demo_twice_without_duplicating_anything(db, settings) -> N
     assert User.objects.get(email="amira@example.org").check_password("coproduce-demo")
 
 
-def test_it_will_not_load_the_demo_with_debug_off(db, settings) -> None:
+def test_it_will_not_load_the_demo_with_debug_off(db: None, settings: Settings) -> None:
     import pytest
     from django.core.management.base import CommandError
 
@@ -112,7 +114,9 @@ def test_it_will_not_load_the_demo_with_debug_off(db, settings) -> None:
     assert User.objects.count() == 0
 
 
-def test_it_sends_a_content_security_policy_that_allows_only_our_own_files(client, db) -> None:
+def test_it_sends_a_content_security_policy_that_allows_only_our_own_files(
+    client: Client, db: None
+) -> None:
     policy = client.get(reverse("accessibility"))["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from conftest import client_for
 from coproduce.tests.test_foundation import ROOT, run_settings
@@ -43,7 +44,8 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def manifest(collected: Path) -> dict[str, str]:
-    return json.loads((collected / "staticfiles.json").read_text())["paths"]
+    paths: dict[str, str] = json.loads((collected / "staticfiles.json").read_text())["paths"]
+    return paths
 
 
 def test_it_finds_every_file_the_built_stylesheet_names() -> None:
@@ -77,7 +79,9 @@ def test_it_rewrites_module_imports_to_the_hashed_names(collected: Path) -> None
     assert (collected / "build" / imported[0]).exists()
 
 
-def test_it_serves_pages_with_the_hashed_names(collected: Path, settings, db: None) -> None:
+def test_it_serves_pages_with_the_hashed_names(
+    collected: Path, settings: Settings, db: None
+) -> None:
     settings.STATIC_ROOT = collected
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "coproduce.lib.staticfiles.ManifestStorage"}

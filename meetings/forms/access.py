@@ -11,7 +11,7 @@ from coproduce.lib.forms import SpecificErrorsMixin
 from meetings.models import Arrangement, ArrangementKind, UnmetNeedReason
 
 
-class ArrangementForm(SpecificErrorsMixin, forms.ModelForm):
+class ArrangementForm(SpecificErrorsMixin, forms.ModelForm[Arrangement]):
     required_messages = {"kind": _("Choose what is booked")}
 
     kind = forms.ChoiceField(
@@ -33,7 +33,7 @@ class ArrangementForm(SpecificErrorsMixin, forms.ModelForm):
         }
 
 
-class UnmetNeedReasonForm(SpecificErrorsMixin, forms.ModelForm):
+class UnmetNeedReasonForm(SpecificErrorsMixin, forms.ModelForm[UnmetNeedReason]):
     required_messages = {
         "reason": _("Say why this need cannot be met"),
         "offered_instead": _("Say what was offered instead"),

@@ -26,8 +26,8 @@ def _long_text(label: Any, *, required: bool = False, help_text: Any = "", rows:
     )
 
 
-class AgendaItemChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class AgendaItemChoiceField(forms.ModelChoiceField[AgendaItem]):
+    def label_from_instance(self, obj: AgendaItem) -> str:
         return str(obj.title)
 
 

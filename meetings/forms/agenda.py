@@ -14,12 +14,12 @@ from meetings.services.agenda import agenda_overrun
 from projects.models import Membership
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class PersonChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
         return str(obj.full_name)
 
 
-class AgendaItemForm(SpecificErrorsMixin, forms.ModelForm):
+class AgendaItemForm(SpecificErrorsMixin, forms.ModelForm[AgendaItem]):
     required_messages = {
         "title": _("Enter a title for the item"),
         "purpose": _("Choose what the item is for"),

@@ -13,13 +13,13 @@ from meetings import paper_files
 from meetings.models import AgendaItem, ItemPurpose, Meeting, Paper, PaperFormat
 
 
-def _upload_error(upload: UploadedFile | None, paper_format: str) -> str | None:
+def _upload_error(upload: UploadedFile[bytes] | None, paper_format: str) -> str | None:
     if upload is None:
         return None
     return paper_files.check_upload(upload, paper_format)
 
 
-class PaperForm(SpecificErrorsMixin, forms.ModelForm):
+class PaperForm(SpecificErrorsMixin, forms.ModelForm[Paper]):
     required_messages = {
         "title": _("Enter a title for the paper"),
         "file": _("Choose the paper's file to upload"),
@@ -49,7 +49,7 @@ class PaperForm(SpecificErrorsMixin, forms.ModelForm):
         )
         field.empty_label = _("Not for one item in particular")  # type: ignore[attr-defined]
 
-    def clean_file(self) -> UploadedFile | None:
+    def clean_file(self) -> UploadedFile[bytes] | None:
         upload = self.cleaned_data.get("file")
         if problem := _upload_error(upload, PaperFormat.STANDARD):
             raise forms.ValidationError(problem)

@@ -84,7 +84,7 @@ def combine(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
-class MeetingForm(SpecificErrorsMixin, forms.ModelForm):
+class MeetingForm(SpecificErrorsMixin, forms.ModelForm[Meeting]):
     """Plan or change a meeting. The date may stay empty while a date poll finds one."""
 
     required_messages = {
@@ -152,47 +152,10 @@ class MeetingForm(SpecificErrorsMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         meeting: Meeting = self.instance
-        day = cleaned.get("day")
-        start, end = cleaned.get("start_time"), cleaned.get("end_time")
-        date_errors = {"day", "start_time", "end_time"} & set(self.errors)
-        starts_at = ends_at = None
-        if not date_errors:
-            if day is None and (start or end):
-                self.add_error("day", _("Enter the date, or leave the times empty as well"))
-            elif day is not None:
-                if start is None:
-                    self.add_error("start_time", _("Enter the time the meeting starts"))
-                if end is None:
-                    self.add_error("end_time", _("Enter the time the meeting ends"))
-                if start is not None and end is not None:
-                    starts_at, ends_at = combine(day, start), combine(day, end)
-                    if ends_at <= starts_at:
-                        self.add_error("end_time", _("The meeting must end after it starts"))
-                    moved = starts_at != meeting.starts_at
-                    if moved and starts_at < timezone.now():
-                        self.add_error("day", _("The date must be in the future"))
-            elif meeting.pk is not None and meeting.needs_a_date:
-                self.add_error(
-                    "day", _("A meeting that is ready, or was held, needs a date. Enter one.")
-                )
+        starts_at, ends_at = self._clean_when(cleaned)
         cleaned["starts_at"], cleaned["ends_at"] = starts_at, ends_at
-
-        meeting_format = cleaned.get("format")
+        self._clean_format(cleaned)
         venue = cleaned.get("venue")
-        if meeting_format in (MeetingFormat.IN_PERSON, MeetingFormat.HYBRID):
-            if venue is None and "venue" not in self.errors:
-                self.add_error("venue", _("Choose a venue, because people will meet in person"))
-        elif meeting_format == MeetingFormat.ONLINE:
-            cleaned["venue"] = None
-        if meeting_format in (MeetingFormat.ONLINE, MeetingFormat.HYBRID):
-            if not cleaned.get("video_link") and "video_link" not in self.errors:
-                self.add_error(
-                    "video_link", _("Enter the video call link, because people will meet online")
-                )
-        elif meeting_format == MeetingFormat.IN_PERSON:
-            cleaned["video_link"] = ""
-            cleaned["video_captions"] = False
-
         if (
             venue is not None
             and starts_at is not None
@@ -209,6 +172,54 @@ class MeetingForm(SpecificErrorsMixin, forms.ModelForm):
             # Not form fields, so the form would not copy them onto the meeting itself.
             meeting.starts_at, meeting.ends_at = starts_at, ends_at
         return cleaned
+
+    def _clean_when(
+        self, cleaned: dict[str, Any]
+    ) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+        """The start and end, when the day and both times are given and make sense."""
+        meeting: Meeting = self.instance
+        day = cleaned.get("day")
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if {"day", "start_time", "end_time"} & set(self.errors):
+            return None, None
+        if day is None:
+            if start or end:
+                self.add_error("day", _("Enter the date, or leave the times empty as well"))
+            elif meeting.pk is not None and meeting.needs_a_date:
+                self.add_error(
+                    "day", _("A meeting that is ready, or was held, needs a date. Enter one.")
+                )
+            return None, None
+        if start is None:
+            self.add_error("start_time", _("Enter the time the meeting starts"))
+        if end is None:
+            self.add_error("end_time", _("Enter the time the meeting ends"))
+        if start is None or end is None:
+            return None, None
+        starts_at, ends_at = combine(day, start), combine(day, end)
+        if ends_at <= starts_at:
+            self.add_error("end_time", _("The meeting must end after it starts"))
+        if starts_at != meeting.starts_at and starts_at < timezone.now():
+            self.add_error("day", _("The date must be in the future"))
+        return starts_at, ends_at
+
+    def _clean_format(self, cleaned: dict[str, Any]) -> None:
+        """A venue when people meet in person, a link when they meet online, and neither
+        kept when it is not needed."""
+        meeting_format = cleaned.get("format")
+        if meeting_format in (MeetingFormat.IN_PERSON, MeetingFormat.HYBRID):
+            if cleaned.get("venue") is None and "venue" not in self.errors:
+                self.add_error("venue", _("Choose a venue, because people will meet in person"))
+        elif meeting_format == MeetingFormat.ONLINE:
+            cleaned["venue"] = None
+        if meeting_format in (MeetingFormat.ONLINE, MeetingFormat.HYBRID):
+            if not cleaned.get("video_link") and "video_link" not in self.errors:
+                self.add_error(
+                    "video_link", _("Enter the video call link, because people will meet online")
+                )
+        elif meeting_format == MeetingFormat.IN_PERSON:
+            cleaned["video_link"] = ""
+            cleaned["video_captions"] = False
 
 
 class CancelForm(SpecificErrorsMixin, forms.Form):
@@ -234,7 +245,7 @@ def feature_choices() -> list[tuple[str, str]]:
     return choices
 
 
-class VenueForm(SpecificErrorsMixin, forms.ModelForm):
+class VenueForm(SpecificErrorsMixin, forms.ModelForm[Venue]):
     required_messages = {
         "name": gettext_lazy("Enter the venue's name"),
         "address": gettext_lazy("Enter the venue's address"),

@@ -137,7 +137,7 @@ def _item_field(field: forms.Field, meeting: Meeting) -> None:
     field.empty_label = _("No item in particular")  # type: ignore[attr-defined]
 
 
-class DecisionForm(SpecificErrorsMixin, forms.ModelForm):
+class DecisionForm(SpecificErrorsMixin, forms.ModelForm[Decision]):
     required_messages = {"text": _("Enter what was decided")}
 
     class Meta:
@@ -154,7 +154,7 @@ class DecisionForm(SpecificErrorsMixin, forms.ModelForm):
         _item_field(self.fields["agenda_item"], meeting)
 
 
-class ActionPointForm(SpecificErrorsMixin, forms.ModelForm):
+class ActionPointForm(SpecificErrorsMixin, forms.ModelForm[ActionPoint]):
     required_messages = {"text": _("Enter what needs doing")}
 
     owner = PersonChoiceField(

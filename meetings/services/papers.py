@@ -46,12 +46,12 @@ def formats_needed(meeting: Meeting) -> dict[str, int]:
     return {fmt: counts[fmt] for fmt in PaperFormat.values if counts[fmt]}
 
 
-def _store(version: PaperVersion, upload: UploadedFile, name: str) -> None:
+def _store(version: PaperVersion, upload: UploadedFile[bytes], name: str) -> None:
     version.file.save(name, upload, save=False)
 
 
 @transaction.atomic
-def paper_add(*, paper: Paper, upload: UploadedFile, stored_name: str, actor: User) -> None:
+def paper_add(*, paper: Paper, upload: UploadedFile[bytes], stored_name: str, actor: User) -> None:
     """Publish a paper with its standard file. After the notice period it is marked late."""
     now = timezone.now()
     due = papers_due_at(paper.meeting)
@@ -81,7 +81,7 @@ def paper_update(
     paper: Paper,
     actor: User,
     changed: list[str],
-    upload: UploadedFile | None = None,
+    upload: UploadedFile[bytes] | None = None,
     stored_name: str = "",
 ) -> None:
     """Save changed details; a new standard file replaces the old one (which is deleted)."""
@@ -141,7 +141,7 @@ def paper_version_add(
     *,
     paper: Paper,
     paper_format: str,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     stored_name: str,
     actor: User,
     audit: bool = True,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from conftest import Cast, client_for
+from meetings import timing
 from meetings.models import AgendaItem, InputKind, ItemPurpose, WrittenInput
 from meetings.services import agenda as services
 from meetings.tests.preparation import a_meeting, a_paper, an_item, invite, media  # noqa: F401
@@ -142,10 +143,10 @@ def test_it_counts_a_changed_item_only_once_against_the_meetings_length(cast: Ca
 
 
 def test_it_words_durations_plainly() -> None:
-    assert services.duration_words(150) == "2 hours 30 minutes"
-    assert services.duration_words(60) == "1 hour"
-    assert services.duration_words(1) == "1 minute"
-    assert services.duration_words(0) == "0 minutes"
+    assert timing.duration_words(150) == "2 hours 30 minutes"
+    assert timing.duration_words(60) == "1 hour"
+    assert timing.duration_words(1) == "1 minute"
+    assert timing.duration_words(0) == "0 minutes"
 
 
 def test_it_warns_when_breaks_are_further_apart_than_someone_invited_needs(cast: Cast) -> None:

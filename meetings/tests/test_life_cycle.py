@@ -88,7 +88,7 @@ def test_it_runs_a_meeting_from_planning_to_approved_minutes(cast: Cast) -> None
     assert best == [second]
     response = grace.post(reverse("meetings:date_choose", args=[meeting.pk, second.pk]))
     assert response.status_code == 302
-    meeting.refresh_from_db()
+    meeting = Meeting.objects.get(pk=meeting.pk)
     assert (meeting.starts_at, meeting.ends_at) == (second.starts_at, second.ends_at)
 
     # 2. A venue without a hearing loop; Colin needs one.

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -386,7 +387,9 @@ def test_it_lets_only_leaders_plan_meetings(cast: Cast) -> None:
     assert client_for(cast.chair).get(url).status_code == 200
 
 
-def test_it_changes_a_meeting_and_tells_invitees(cast: Cast, mailoutbox: list) -> None:
+def test_it_changes_a_meeting_and_tells_invitees(
+    cast: Cast, mailoutbox: list[EmailMessage]
+) -> None:
     meeting = a_meeting(cast)
     invite(meeting, cast.member)
     data = form_data(
@@ -405,7 +408,7 @@ def test_it_changes_a_meeting_and_tells_invitees(cast: Cast, mailoutbox: list) -
     assert "text/calendar" in str(mailoutbox[0].attachments[0])
 
 
-def test_it_does_not_email_for_a_new_title(cast: Cast, mailoutbox: list) -> None:
+def test_it_does_not_email_for_a_new_title(cast: Cast, mailoutbox: list[EmailMessage]) -> None:
     meeting = a_meeting(cast)
     invite(meeting, cast.member)
     local = timezone.localtime(meeting.starts_at)
@@ -456,7 +459,7 @@ def test_it_does_not_change_a_cancelled_meeting(cast: Cast) -> None:
 
 
 def test_it_cancels_a_meeting_and_sends_a_calendar_cancellation(
-    cast: Cast, mailoutbox: list
+    cast: Cast, mailoutbox: list[EmailMessage]
 ) -> None:
     meeting = a_meeting(cast)
     invite(meeting, cast.member)
@@ -479,7 +482,9 @@ def test_it_cancels_a_meeting_and_sends_a_calendar_cancellation(
     )
 
 
-def test_it_keeps_why_a_meeting_was_cancelled_on_the_meeting(cast: Cast, mailoutbox: list) -> None:
+def test_it_keeps_why_a_meeting_was_cancelled_on_the_meeting(
+    cast: Cast, mailoutbox: list[EmailMessage]
+) -> None:
     meeting = a_meeting(cast)
     invite(meeting, cast.member)
     planning.meeting_cancel(meeting=meeting, actor=cast.chair, reason="The venue flooded.")
@@ -706,7 +711,7 @@ def test_it_lets_leaders_offer_and_remove_dates(cast: Cast) -> None:
 
 
 def test_it_sets_the_date_from_the_chosen_option_and_tells_invitees(
-    cast: Cast, mailoutbox: list
+    cast: Cast, mailoutbox: list[EmailMessage]
 ) -> None:
     meeting = undated(cast)
     invite(meeting, cast.member)

@@ -18,7 +18,7 @@ def member_access_url(cast: Cast) -> str:
     )
 
 
-def test_it_starts_with_the_catalogue_the_standard_asks_for(db) -> None:
+def test_it_starts_with_the_catalogue_the_standard_asks_for(db: None) -> None:
     codes = set(AccessNeedType.objects.values_list("code", flat=True))
     assert {"bsl-interpreter", "hearing-loop", "regular-breaks", "easy-read", "braille"} <= codes
     assert need("large-print").detail_kind == "number"

@@ -9,10 +9,11 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.db import IntegrityError, connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from accounts.models import AuditEvent, User
 from conftest import PASSWORD, Cast, client_for, make_user
@@ -81,7 +82,9 @@ def test_it_records_agreement_only_to_the_version_read(cast: Cast) -> None:
     assert not Consent.objects.filter(user=cast.carer).exists()
 
 
-def test_it_shows_the_notice_to_anyone_and_asks_nobody_signed_out(cast: Cast, client) -> None:
+def test_it_shows_the_notice_to_anyone_and_asks_nobody_signed_out(
+    cast: Cast, client: Client
+) -> None:
     assert (
         "has not been published yet"
         in client.get(reverse("privacy:privacy_notice")).content.decode()
@@ -437,7 +440,9 @@ def test_it_needs_another_administrator_to_erase_an_administrator(cast: Cast) ->
     assert not cast.administrator.is_administrator
 
 
-def test_it_publishes_the_demo_notice_once_and_leaves_olu_to_agree(db, settings) -> None:
+def test_it_publishes_the_demo_notice_once_and_leaves_olu_to_agree(
+    db: None, settings: Settings
+) -> None:
     settings.DEBUG = True
     call_command("demo", stdout=io.StringIO())
     call_command("demo", stdout=io.StringIO())

@@ -1,9 +1,11 @@
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,14 +22,14 @@ INVITE = {
 }
 
 
-def invite(client, cast: Cast, **changes: str):
+def invite(client: Client, cast: Cast, **changes: str) -> Any:
     return client.post(
         reverse("projects:member_invite", kwargs={"pk": cast.website.pk}), INVITE | changes
     )
 
 
-def accept_link(message) -> str:
-    match = re.search(r"http://testserver(/account/invitations/[^/\s]+/)", message.body)
+def accept_link(message: EmailMessage) -> str:
+    match = re.search(r"http://testserver(/account/invitations/[^/\s]+/)", str(message.body))
     assert match, message.body
     return match.group(1)
 
@@ -49,7 +51,7 @@ def test_it_emails_an_invitation_from_the_chair(cast: Cast) -> None:
     assert invitation.token_hash not in message.body
 
 
-def test_it_lets_a_newcomer_set_a_password_and_join(cast: Cast, client) -> None:
+def test_it_lets_a_newcomer_set_a_password_and_join(cast: Cast, client: Client) -> None:
     invite(client_for(cast.coordinator), cast)
     link = accept_link(mail.outbox[0])
     page = client.get(link)
@@ -73,7 +75,7 @@ def test_it_lets_a_newcomer_set_a_password_and_join(cast: Cast, client) -> None:
     assert "This invitation no longer works" in again.content.decode()
 
 
-def test_it_keeps_the_name_and_explains_mismatched_passwords(cast: Cast, client) -> None:
+def test_it_keeps_the_name_and_explains_mismatched_passwords(cast: Cast, client: Client) -> None:
     invite(client_for(cast.coordinator), cast)
     link = accept_link(mail.outbox[0])
     response = client.post(
@@ -86,7 +88,7 @@ def test_it_keeps_the_name_and_explains_mismatched_passwords(cast: Cast, client)
     assert not User.objects.filter(email="nadia@example.org").exists()
 
 
-def test_it_refuses_a_weak_password(cast: Cast, client) -> None:
+def test_it_refuses_a_weak_password(cast: Cast, client: Client) -> None:
     invite(client_for(cast.coordinator), cast)
     link = accept_link(mail.outbox[0])
     response = client.post(
@@ -116,7 +118,7 @@ def test_it_will_not_let_the_wrong_person_accept(cast: Cast) -> None:
     assert Invitation.objects.get().accepted_at is None
 
 
-def test_it_refuses_expired_and_withdrawn_links(cast: Cast, client) -> None:
+def test_it_refuses_expired_and_withdrawn_links(cast: Cast, client: Client) -> None:
     invite(client_for(cast.coordinator), cast)
     link = accept_link(mail.outbox[0])
     invitation = Invitation.objects.get()
@@ -130,7 +132,7 @@ def test_it_refuses_expired_and_withdrawn_links(cast: Cast, client) -> None:
     assert not User.objects.filter(email="nadia@example.org").exists()
 
 
-def test_it_gives_404_for_an_unknown_token(client, db) -> None:
+def test_it_gives_404_for_an_unknown_token(client: Client, db: None) -> None:
     assert client.get(reverse("invitation_accept", args=["made-up"])).status_code == 404
 
 
@@ -201,6 +203,6 @@ def test_it_does_not_let_a_member_invite(cast: Cast) -> None:
     assert Invitation.objects.count() == 0
 
 
-def test_it_signs_in_existing_people_with_their_own_password(cast: Cast, client) -> None:
+def test_it_signs_in_existing_people_with_their_own_password(cast: Cast, client: Client) -> None:
     invite(client_for(cast.coordinator), cast, email="olu@example.org")
     assert client.login(username="olu@example.org", password=PASSWORD)

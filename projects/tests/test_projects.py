@@ -1,6 +1,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from accounts.models import AuditEvent
 from conftest import Cast, client_for, make_user
@@ -115,7 +116,7 @@ def test_it_lists_and_searches_members_with_emails_only_for_leaders(cast: Cast) 
     assert "Amira Haddad" not in leader_view
 
 
-def test_it_paginates_members(cast: Cast, settings) -> None:
+def test_it_paginates_members(cast: Cast, settings: Settings) -> None:
     settings.PAGE_SIZE = 4
     url = reverse("projects:members", kwargs={"pk": cast.website.pk})
     grace = client_for(cast.coordinator)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +15,7 @@ def url(name: str, cast: Cast, skill: Skill | None = None) -> str:
     return reverse(f"projects:{name}", kwargs=kwargs)
 
 
-def make(cast: Cast, name: str = "Testing with screen readers", **fields) -> Skill:
+def make(cast: Cast, name: str = "Testing with screen readers", **fields: Any) -> Skill:
     return Skill.objects.create(project=cast.website, name=name, **fields)
 
 

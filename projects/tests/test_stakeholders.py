@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -30,7 +32,7 @@ def urls(cast: Cast, stakeholder: Stakeholder | None = None) -> dict[str, str]:
     return found
 
 
-def make(cast: Cast, **changes) -> Stakeholder:
+def make(cast: Cast, **changes: Any) -> Stakeholder:
     values = {
         "name": "Riverside Carers' Centre",
         "interest": "Carers",

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
@@ -10,7 +11,7 @@ from recruitment import services
 from recruitment.models import Application, ApplicationChannel, Call, CallStatus, QuestionKind
 
 
-def open_call(cast: Cast, **fields) -> Call:
+def open_call(cast: Cast, **fields: Any) -> Call:
     call = Call(
         project=cast.website,
         title="Join our website group",

@@ -3,6 +3,7 @@ to applicants; calls are edited, closed and reopened; their questions change and
 
 import html
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -11,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from accounts.models import AuditEvent, User
 from conftest import Cast, client_for
@@ -44,7 +46,7 @@ def panel_call(cast: Cast) -> Call:
     return call
 
 
-def an_application(call: Call, name: str = "Joseph Mensah", **fields) -> Application:
+def an_application(call: Call, name: str = "Joseph Mensah", **fields: Any) -> Application:
     email = fields.pop("email", f"{name.split()[0].lower()}@example.org")
     answers = {str(question.pk): f"{name}'s answer" for question in call.questions.all()}
     return Application.objects.create(
@@ -62,7 +64,9 @@ def application_url(name: str, application: Application) -> str:
     return call_url(name, application.call, application_pk=application.pk)
 
 
-def move(cast: Cast, application: Application, to: str, by: User | None = None, **extra: str):
+def move(
+    cast: Cast, application: Application, to: str, by: User | None = None, **extra: str
+) -> Any:
     return client_for(by or cast.chair).post(
         application_url("application_move", application),
         {"status": to, "current": application.status, "note": ""} | extra,
@@ -406,7 +410,7 @@ def test_it_refuses_an_empty_letter_and_keeps_what_was_typed(cast: Cast) -> None
         ([S.NOT_SELECTED], "This is not a judgement of you or your experience."),
     ],
 )
-def test_it_starts_each_letter_in_plain_kind_words(cast: Cast, path, words: str) -> None:
+def test_it_starts_each_letter_in_plain_kind_words(cast: Cast, path: str, words: str) -> None:
     application = an_application(open_call(cast))
     for status in path:
         services.application_move(
@@ -722,7 +726,7 @@ def test_it_refuses_to_remove_a_question_someone_has_answered(cast: Cast) -> Non
 # The list of applications
 
 
-def test_it_filters_counts_and_searches_applications(cast: Cast, settings) -> None:
+def test_it_filters_counts_and_searches_applications(cast: Cast, settings: Settings) -> None:
     settings.PAGE_SIZE = 2
     call = panel_call(cast)
     for name in ("Ann Lee", "Ben Ray", "Cat Moss"):

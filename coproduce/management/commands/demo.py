@@ -295,15 +295,28 @@ class Command(BaseCommand):
                 "The demo accounts share a published password, so they are not loaded when "
                 "DEBUG is off. Use --force on a machine nobody else can reach."
             )
-        organisation = Organisation.current()
-        if organisation.name == Organisation._meta.get_field("name").default:
-            organisation.name = "Riverside Health and Care Partnership"
-            organisation.contact_email = "involvement@example.org"
-            organisation.contact_phone = "01632 960 000"
-            organisation.accessibility_contact_email = "access@example.org"
-            organisation.save()
-
+        _organisation()
         coordinator = self._person(PEOPLE[1])
+        projects = self._groups(coordinator)
+        _access_needs()
+        _stakeholders(projects[WEBSITE])
+        _privacy_notice()
+        _skills(projects[WEBSITE])
+        _equality_answers(projects[WEBSITE])
+        _invitation(projects[EMPLOYMENT], coordinator)
+        recruitment_demo.load(projects[EMPLOYMENT], coordinator)
+        meetings_demo.load(projects[WEBSITE], coordinator)
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo organisation ready: {User.objects.count()} people, "
+                f"{Project.objects.count()} projects. Every demo account's password is "
+                f"“{DEMO_PASSWORD}”."
+            )
+        )
+
+    def _groups(self, coordinator: User) -> dict[str, Project]:
+        """The demo's two groups, with everyone in the places the people list gives them."""
         projects = {
             name: Project.objects.get_or_create(
                 name=name, defaults={"purpose": purpose, "created_by": coordinator}
@@ -327,97 +340,7 @@ class Command(BaseCommand):
                         subject=user,
                     )
 
-        # Test databases that were emptied after a test lose what migrations added.
-        add_starting_catalogue(AccessNeedType)
-        for email, needs in ACCESS_NEEDS.items():
-            user = User.objects.get(email=email)
-            Profile.objects.get_or_create(
-                user=user,
-                defaults={
-                    "channels": ["email", "post"] if email in POSTAL_ADDRESSES else ["email"],
-                    "postal_address": POSTAL_ADDRESSES.get(email, ""),
-                    "access_recorded_at": timezone.now(),
-                },
-            )
-            for code, detail in needs:
-                AccessNeed.objects.get_or_create(
-                    user=user,
-                    need_type=AccessNeedType.objects.get(code=code),
-                    defaults={"detail": detail},
-                )
-
-        for name, is_org, interest, influence, involvement, partner in STAKEHOLDERS:
-            Stakeholder.objects.get_or_create(
-                project=projects[WEBSITE],
-                name=name,
-                defaults={
-                    "is_organisation": is_org,
-                    "interest": interest,
-                    "influence": influence,
-                    "involvement": involvement,
-                    "should_become_partner": partner,
-                },
-            )
-
-        notice = PrivacyNotice.objects.order_by("-version").first()
-        if notice is None:
-            notice = privacy_notice_publish(
-                summary=PRIVACY_SUMMARY,
-                body=PRIVACY_BODY,
-                actor=User.objects.get(email=PEOPLE[0].email),
-            )
-        for person in PEOPLE:
-            if person.email not in WITHOUT_CONSENT:
-                Consent.objects.get_or_create(
-                    user=User.objects.get(email=person.email), notice=notice
-                )
-
-        for name, description, plan, bringers in SKILLS:
-            skill, _created = Skill.objects.get_or_create(
-                project=projects[WEBSITE],
-                name=name,
-                defaults={"description": description, "gap_plan": plan},
-            )
-            for email in bringers:
-                SkillOffer.objects.get_or_create(skill=skill, user=User.objects.get(email=email))
-
-        # Anonymous equality answers, so the website group's summary has something to show.
-        # Amira has not answered, so she is still asked.
-        website = projects[WEBSITE]
-        if not EqualityResponse.objects.filter(project=website).exists():
-            EqualityResponse.objects.bulk_create(
-                EqualityResponse(project=website, **answers) for answers in EQUALITY_ANSWERS
-            )
-            EqualityReceipt.objects.bulk_create(
-                EqualityReceipt(project=website, user=User.objects.get(email=email))
-                for email in EQUALITY_ANSWERED
-            )
-
-        employment = projects[EMPLOYMENT]
-        if not Invitation.objects.filter(project=employment).exists():
-            invitation = Invitation(
-                project=employment,
-                email="nadia@example.org",
-                full_name="Nadia Karim",
-                member_type=MemberType.LIVED_EXPERIENCE,
-                role=ProjectRole.MEMBER,
-                message="We would love you to bring your experience of Access to Work.",
-                invited_by=coordinator,
-            )
-            invitation.issue_token(valid_days=14)
-            invitation.created_at = timezone.now() - timedelta(days=2)
-            invitation.save()
-
-        recruitment_demo.load(employment, coordinator)
-        meetings_demo.load(website, coordinator)
-
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo organisation ready: {User.objects.count()} people, "
-                f"{Project.objects.count()} projects. Every demo account's password is "
-                f"“{DEMO_PASSWORD}”."
-            )
-        )
+        return projects
 
     def _person(self, person: Person) -> User:
         user = User.objects.filter(email__iexact=person.email).first()
@@ -426,3 +349,110 @@ class Command(BaseCommand):
                 person.email, DEMO_PASSWORD, full_name=person.name, org_role=person.org_role
             )
         return user
+
+
+def _organisation() -> None:
+    """The demo organisation's name and contacts, unless someone has set their own."""
+    organisation = Organisation.current()
+    if organisation.name == Organisation._meta.get_field("name").default:
+        organisation.name = "Riverside Health and Care Partnership"
+        organisation.contact_email = "involvement@example.org"
+        organisation.contact_phone = "01632 960 000"
+        organisation.accessibility_contact_email = "access@example.org"
+        organisation.save()
+
+
+def _access_needs() -> None:
+    """Access requirements and profiles for the people who have them."""
+    # Test databases that were emptied after a test lose what migrations added.
+    add_starting_catalogue(AccessNeedType)
+    for email, needs in ACCESS_NEEDS.items():
+        user = User.objects.get(email=email)
+        Profile.objects.get_or_create(
+            user=user,
+            defaults={
+                "channels": ["email", "post"] if email in POSTAL_ADDRESSES else ["email"],
+                "postal_address": POSTAL_ADDRESSES.get(email, ""),
+                "access_recorded_at": timezone.now(),
+            },
+        )
+        for code, detail in needs:
+            AccessNeed.objects.get_or_create(
+                user=user,
+                need_type=AccessNeedType.objects.get(code=code),
+                defaults={"detail": detail},
+            )
+
+
+def _stakeholders(website: Project) -> None:
+    """The website group's stakeholder map."""
+    for name, is_org, interest, influence, involvement, partner in STAKEHOLDERS:
+        Stakeholder.objects.get_or_create(
+            project=website,
+            name=name,
+            defaults={
+                "is_organisation": is_org,
+                "interest": interest,
+                "influence": influence,
+                "involvement": involvement,
+                "should_become_partner": partner,
+            },
+        )
+
+
+def _privacy_notice() -> None:
+    """A published privacy notice that everyone except Olu has agreed to."""
+    notice = PrivacyNotice.objects.order_by("-version").first()
+    if notice is None:
+        notice = privacy_notice_publish(
+            summary=PRIVACY_SUMMARY,
+            body=PRIVACY_BODY,
+            actor=User.objects.get(email=PEOPLE[0].email),
+        )
+    for person in PEOPLE:
+        if person.email not in WITHOUT_CONSENT:
+            Consent.objects.get_or_create(user=User.objects.get(email=person.email), notice=notice)
+
+
+def _skills(website: Project) -> None:
+    """What the website group needs, and who brings it."""
+    for name, description, plan, bringers in SKILLS:
+        skill, _created = Skill.objects.get_or_create(
+            project=website,
+            name=name,
+            defaults={"description": description, "gap_plan": plan},
+        )
+        for email in bringers:
+            SkillOffer.objects.get_or_create(skill=skill, user=User.objects.get(email=email))
+
+
+def _equality_answers(website: Project) -> None:
+    """Anonymous equality answers, so the website group's summary has something to show.
+
+    Amira has not answered, so she is still asked.
+    """
+    if not EqualityResponse.objects.filter(project=website).exists():
+        EqualityResponse.objects.bulk_create(
+            EqualityResponse(project=website, **answers) for answers in EQUALITY_ANSWERS
+        )
+        EqualityReceipt.objects.bulk_create(
+            EqualityReceipt(project=website, user=User.objects.get(email=email))
+            for email in EQUALITY_ANSWERED
+        )
+
+
+def _invitation(employment: Project, coordinator: User) -> None:
+    """An invitation to the employment group waiting to be accepted."""
+    if not Invitation.objects.filter(project=employment).exists():
+        invitation = Invitation(
+            project=employment,
+            email="nadia@example.org",
+            full_name="Nadia Karim",
+            member_type=MemberType.LIVED_EXPERIENCE,
+            role=ProjectRole.MEMBER,
+            message="We would love you to bring your experience of Access to Work.",
+            invited_by=coordinator,
+        )
+        invitation.issue_token(valid_days=14)
+        invitation.created_at = timezone.now() - timedelta(days=2)
+        invitation.save()
