@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditEvent, User
+from coproduce.lib.charts import Chart, line_chart
 from coproduce.lib.urls import site_root
 from meetings.models import (
     OPEN_STATUSES,
@@ -483,126 +484,22 @@ def check_summary(meeting: Meeting) -> CheckSummary:
 
 
 # ---------------------------------------------------------------------------------------------
-# The trend of the check, drawn as a chart on the server (no script, no library)
+# The trend of the check, drawn as a chart
 
-CHART_WIDTH, CHART_HEIGHT = 640, 340
-CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 112, 24, 84, 40
-# Colour is never the only difference: each line has its own dash pattern and marker too.
-# Each colour has at least 3:1 contrast with the white background (WCAG 1.4.11).
 SHORT_LABELS = {
     "co_producing": gettext_lazy("Really co-producing"),
     "ground_rules": gettext_lazy("Ground rules respected"),
     "work_plan": gettext_lazy("Following the work-plan"),
 }
-SERIES_STYLE = {
-    "co_producing": ("#1d70b8", "", "circle"),
-    "ground_rules": ("#912b88", "8 4", "square"),
-    "work_plan": ("#00703c", "2 4", "triangle"),
-}
-
-
-@dataclass(frozen=True)
-class ChartPoint:
-    x: float
-    y: float
-    value: float
-
-    @property
-    def box_x(self) -> str:
-        return f"{self.x - 5:.1f}"
-
-    @property
-    def box_y(self) -> str:
-        return f"{self.y - 5:.1f}"
-
-    @property
-    def triangle(self) -> str:
-        return (
-            f"{self.x:.1f},{self.y - 6:.1f} {self.x - 6:.1f},{self.y + 5:.1f} "
-            f"{self.x + 6:.1f},{self.y + 5:.1f}"
-        )
-
-
-@dataclass(frozen=True)
-class ChartSeries:
-    name: str
-    label: str
-    colour: str
-    dash: str
-    marker: str
-    # Lines join neighbouring meetings with enough answers; a gap stays a gap.
-    lines: list[str]
-    points: list[ChartPoint]
-    # The legend is a column above the plot, so longer translations still fit.
-    legend_y: int
-
-
-@dataclass(frozen=True)
-class Chart:
-    width: int
-    height: int
-    series: list[ChartSeries]
-    x_labels: list[tuple[float, str]]
-    y_ticks: list[tuple[float, int, str]]
-    plot_left: int
-    plot_right: int
-    plot_bottom: float
-
-
-def _y_for(value: float) -> float:
-    plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
-    return CHART_TOP + (5 - value) / 4 * plot_height
 
 
 def check_chart(rows: Sequence[CheckRow]) -> Chart:
-    """Where each average goes on a line chart of ratings 1 to 5, one step per meeting."""
-    plot_width = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
-    count = len(rows)
-    step = plot_width / (count - 1) if count > 1 else 0
-
-    def x_for(index: int) -> float:
-        return CHART_LEFT + (index * step if count > 1 else plot_width / 2)
-
-    series = []
-    for position, name in enumerate(RATING_FIELDS):
-        colour, dash, marker = SERIES_STYLE[name]
-        points: list[ChartPoint] = []
-        lines: list[str] = []
-        run: list[ChartPoint] = []
-        for index, row in enumerate(rows):
-            if row.averages is None:
-                if len(run) > 1:
-                    lines.append(" ".join(f"{p.x:.1f},{p.y:.1f}" for p in run))
-                run = []
-                continue
-            value = row.averages[name]
-            point = ChartPoint(x=x_for(index), y=_y_for(value), value=value)
-            points.append(point)
-            run.append(point)
-        if len(run) > 1:
-            lines.append(" ".join(f"{p.x:.1f},{p.y:.1f}" for p in run))
-        series.append(
-            ChartSeries(
-                name=name,
-                label=str(SHORT_LABELS[name]),
-                colour=colour,
-                dash=dash,
-                marker=marker,
-                lines=lines,
-                points=points,
-                legend_y=18 + position * 22,
-            )
-        )
-    return Chart(
-        width=CHART_WIDTH,
-        height=CHART_HEIGHT,
-        series=series,
-        x_labels=[
-            (x_for(index), formats.date_format(timezone.localtime(row.closed_on), "j M"))
-            for index, row in enumerate(rows)
+    """A line chart of the average ratings, 1 to 5, one step per meeting."""
+    return line_chart(
+        series=[(name, str(SHORT_LABELS[name])) for name in RATING_FIELDS],
+        columns=[
+            (formats.date_format(timezone.localtime(row.closed_on), "j M"), row.averages)
+            for row in rows
         ],
-        y_ticks=[(_y_for(value), value, str(Rating(value).label)) for value in range(1, 6)],
-        plot_left=CHART_LEFT,
-        plot_right=CHART_WIDTH - CHART_RIGHT,
-        plot_bottom=_y_for(1),
+        y_ticks=[(value, str(Rating(value).label)) for value in range(1, 6)],
     )
