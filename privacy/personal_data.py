@@ -1,17 +1,21 @@
 """What privacy keeps about a person: the notices they agreed to and their requests to have
 their data deleted.
 
-Erasure deletes their agreements; a completed request stays, without its reason, as the
-record that we did what they asked.
+Erasure deletes their agreements and every email still queued for them, or kept after
+sending, in the task queue; a completed request stays, without its reason, as the record
+that we did what they asked.
 """
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from coproduce.lib.personal_data import Section
 from privacy.models import Consent, ErasureRequest, PrivacyNotice
 
-MODELS = (Consent, ErasureRequest)
+MODELS = (Consent, ErasureRequest, DBTaskResult)
 KEPT = {PrivacyNotice: _("who published a version of the privacy notice")}
 
 
@@ -52,3 +56,7 @@ def export(user: User) -> list[Section]:
 
 def erase(user: User) -> None:
     Consent.objects.filter(user=user).delete()
+    # Queued emails carry the address and the message; none of them is still worth sending.
+    DBTaskResult.objects.annotate(text=Cast("args_kwargs", TextField())).filter(
+        text__icontains=user.email
+    ).delete()

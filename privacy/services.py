@@ -182,14 +182,15 @@ def person_erase(*, user: User, actor: User) -> None:
     decided and who was there still adds up.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
-    # Told first, while we still have somewhere to write to.
-    email_send(
-        to=[user.email],
-        template="erasure_done",
-        context={"name": user.full_name, "organisation": Organisation.current()},
-    )
+    name, email = user.full_name, user.email
     for module in reversed(personal_data_modules()):
         module.erase(user)
+    # Queued after the erasure, which drops every email queued for them until now.
+    email_send(
+        to=[email],
+        template="erasure_done",
+        context={"name": name, "organisation": Organisation.current()},
+    )
     AuditEvent.record(
         actor=actor,
         action="erasure.completed",

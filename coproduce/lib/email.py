@@ -11,8 +11,9 @@ from email.message import MIMEPart
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.template.loader import render_to_string
+from django_tasks_db.models import DBTaskResult
 
 # A text attachment: (file name, content, content type with any parameters), for example
 # ("meeting.ics", "BEGIN:VCALENDAR...", "text/calendar; method=REQUEST").
@@ -68,6 +69,18 @@ def send_email(
     for filename, content, content_type in attachments or []:
         message.attach(_attachment_part(filename, content, content_type))
     message.send()
+    emails_sent_forget()
+
+
+def emails_sent_forget() -> None:
+    """Drop the stored copies of emails already sent: each holds an address and a message.
+
+    A task's result row stays in the database queue after it runs; this one is still running,
+    so its own row goes the next time an email is sent. Failed sends stay, to be looked into.
+    """
+    DBTaskResult.objects.filter(
+        task_path=send_email.module_path, status=TaskResultStatus.SUCCESSFUL
+    ).delete()
 
 
 def email_send(

@@ -3,15 +3,19 @@
 import datetime
 import json
 import re
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core import mail
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from conftest import Cast, client_for
+from coproduce.lib.email import send_email
 from meetings.models import (
     ActionPoint,
     AfterMeetingCheck,
@@ -38,7 +42,6 @@ from recruitment.models import Application, Call, CallQuestion
 NOT_ABOUT_A_PERSON = {
     "auth.Permission": "the name of a permission",
     "auth.Group": "the name of a group of permissions",
-    "django_tasks_database.DBTaskResult": "the names of a queue and a task backend",
     "accounts.Organisation": "the organisation's own name and public contact details",
     "people.AccessNeedType": "the name of a kind of access requirement",
     "projects.Skill": "the name of a skill a group needs",
@@ -239,3 +242,33 @@ def test_it_erases_amiras_application_and_poll_answers_and_frees_her_actions(cas
     assert Invitee.objects.get(meeting=meeting).user == User.objects.get(pk=cast.member.pk)
     assert WrittenInput.objects.filter(meeting=meeting).count() == 1
     assert Contribution.objects.filter(meeting=meeting).count() == 1
+
+
+def queued_email(to: str, text: str, status: str = "READY") -> Any:
+    return DBTaskResult.objects.create(
+        status=status,
+        args_kwargs={"args": [], "kwargs": {"to": [to], "subject": "Hello", "text": text}},
+        task_path=send_email.module_path,
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+
+
+def test_it_drops_amiras_queued_and_sent_emails_from_the_task_queue_at_erasure(
+    cast: Cast,
+) -> None:
+    queued_email("amira@example.org", "Dear Amira Haddad, your meeting is tomorrow.")
+    queued_email("Amira@example.org", "Sent already.", status="SUCCESSFUL")
+    colins = queued_email("colin@example.org", "Dear Colin Price.")
+    services.person_erase(user=cast.member, actor=cast.administrator)
+    assert list(DBTaskResult.objects.all()) == [colins]
+    # She is still told, after her old messages are gone (the test backend sends at once).
+    assert mail.outbox[-1].to == ["amira@example.org"]
+
+
+def test_it_forgets_emails_once_they_are_sent(cast: Cast) -> None:
+    queued_email("colin@example.org", "Sent already.", status="SUCCESSFUL")
+    failed = queued_email("priya@example.org", "Bounced.", status="FAILED")
+    waiting = queued_email("tom@example.org", "Not yet.")
+    send_email.call(to=["deborah@example.org"], subject="Hi", text="Hi", html="<p>Hi</p>")
+    assert set(DBTaskResult.objects.all()) == {failed, waiting}
