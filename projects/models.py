@@ -454,6 +454,10 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
     def pending(self) -> InvitationQuerySet:
         return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True)
 
+    def waiting(self) -> InvitationQuerySet:
+        """Pending and still usable: an expired link waits for nobody."""
+        return self.pending().filter(expires_at__gt=timezone.now())
+
 
 def hash_token(token: str) -> str:
     # Only a hash is stored, so a copy of the database does not hand out working links.
