@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Tests run in parallel, one worker per core (pytest-xdist).
 WORKERS ?= auto
 
-.PHONY: run test browser bench smoke setup assets migrate demo lint typecheck check-deploy worker clean FORCE
+.PHONY: run test browser wrk bench smoke setup assets migrate demo lint typecheck check-deploy worker clean FORCE
 
 run: setup migrate demo
 	@echo "Coproduce is starting at http://$(HOST):$(PORT)/ (the task worker runs alongside; Ctrl+C stops both)"
@@ -31,12 +31,30 @@ $(CHROMIUM):
 	fi
 
 # Page speed with an organisation's worth of made-up data, in a throwaway database
-# (var/bench.sqlite3, or BENCH_DATABASE_URL for PostgreSQL). Fails when a page misses its target.
+# (var/bench.sqlite3, or BENCH_DATABASE_URL for PostgreSQL): each page in-process, then how
+# the key pages grow at 1x, 10x and 100x of their rows, then the key pages over HTTP with wrk
+# against /healthz, on gunicorn with production settings and PostgreSQL
+# (HTTP_BENCH_DATABASE_URL, dropped and made again: its name must end in _bench).
+# Fails when a page misses its target.
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
-bench: setup
+HTTP_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coproduce_bench
+bench: setup wrk
 	rm -f var/bench.sqlite3
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false $(BIN)/python manage.py migrate --no-input --verbosity 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false $(BIN)/python manage.py bench
+	HTTP_BENCH_DATABASE_URL=$(HTTP_BENCH_DATABASE_URL) $(BIN)/python scripts/http_bench.py
+
+# The HTTP bench uses wrk from Debian. As root on Debian the set-up installs it.
+WRK := /usr/bin/wrk
+wrk: $(WRK)
+$(WRK):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing wrk for the HTTP bench (apt-get install wrk)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; \
+	else \
+	  echo "make bench needs wrk at $(WRK): install Debian's wrk package (sudo apt-get install wrk)." >&2; exit 1; \
+	fi
 
 # Production, end to end, against PostgreSQL: collectstatic, a fresh database with the demo,
 # gunicorn on 127.0.0.1 and every demo person signing in (scripts/production_smoke.py). The

@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.lib.choices import CachedChoiceLabels
+
 
 class OrgRole(models.TextChoices):
     """What a person may do across the whole organisation, beyond their projects."""
@@ -39,7 +41,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
-class User(AbstractBaseUser):
+class User(CachedChoiceLabels, AbstractBaseUser):
     """A person who can sign in. Everyone has one: members, carers, staff."""
 
     email = models.EmailField(_("email address"), unique=True)

@@ -1,8 +1,10 @@
-"""Calendar files (RFC 5545) for meetings, written by hand: the format is small and strict.
+"""Calendar files (RFC 5545) for meetings, built with the `icalendar` library.
 
 Calendar programs match each file to the event by its UID and apply it only when its
 SEQUENCE is higher than the last one they saw, so every change to a meeting bumps
 `Meeting.calendar_sequence` (see `meetings.services.invitations.meeting_changed`) before updates go.
+Times are written in UTC (with a Z), which every calendar program reads without a time zone
+definition.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar.parser import Contentline
 
 from accounts.models import Organisation, User
 from meetings.models import Meeting, MeetingStatus
@@ -23,36 +27,16 @@ MAX_LINE_OCTETS = 75
 
 
 def escape_text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545 3.3.11): backslash first, then ; , and line breaks."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def escape_param(value: str) -> str:
-    """A parameter value such as a name: quoted, since names often hold commas."""
-    return '"' + value.replace('"', "'").replace("\n", " ") + '"'
+    """A TEXT value escaped as the library writes it (RFC 5545 3.3.11): \\ ; , and line breaks."""
+    text: bytes = vText(value).to_ical()
+    return text.decode()
 
 
 def fold(line: str) -> str:
-    """Fold one content line into pieces of at most 75 octets, never splitting a character.
-
-    Each continuation starts with a space, which counts towards its 75 octets.
-    """
-    pieces: list[str] = []
-    current = ""
-    limit = MAX_LINE_OCTETS
-    for character in line:
-        if len((current + character).encode()) > limit:
-            pieces.append(current)
-            current = " "
-            limit = MAX_LINE_OCTETS
-        current += character
-    pieces.append(current)
-    return "\r\n".join(pieces)
-
-
-def utc_stamp(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    """One content line folded as the library folds it: pieces of at most 75 octets, never
+    splitting a character."""
+    folded: bytes = Contentline(line).to_ical()  # type: ignore[no-untyped-call]
+    return folded.decode()
 
 
 def meeting_location(meeting: Meeting) -> str:
@@ -69,6 +53,18 @@ def _organiser() -> tuple[str, str]:
     organisation = Organisation.current()
     address = organisation.contact_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return organisation.name, address
+
+
+def _address(email: str, name: str, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = name.replace("\n", " ")
+    for key, value in params.items():
+        address.params[key] = value
+    return address
+
+
+def _utc(moment: datetime.datetime) -> datetime.datetime:
+    return moment.astimezone(datetime.UTC)
 
 
 def meeting_ics(
@@ -100,35 +96,30 @@ def meeting_ics(
         )
         if part
     )
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        f"METHOD:{'CANCEL' if cancelled else 'REQUEST'}",
-        "BEGIN:VEVENT",
-        f"UID:{meeting.calendar_uid}@coproduce",
-        f"SEQUENCE:{meeting.calendar_sequence}",
-        f"DTSTAMP:{utc_stamp(now or timezone.now())}",
-        f"DTSTART:{utc_stamp(meeting.starts_at)}",
-        f"DTEND:{utc_stamp(meeting.ends_at)}",
-        f"SUMMARY:{escape_text(meeting.title)}",
-    ]
+    event = Event()
+    event.add("uid", f"{meeting.calendar_uid}@coproduce")
+    event.add("sequence", meeting.calendar_sequence)
+    event.add("dtstamp", _utc(now or timezone.now()))
+    event.add("dtstart", _utc(meeting.starts_at))
+    event.add("dtend", _utc(meeting.ends_at))
+    event.add("summary", meeting.title)
     if location := meeting_location(meeting):
-        lines.append(f"LOCATION:{escape_text(location)}")
-    lines += [
-        f"DESCRIPTION:{escape_text(description)}",
-        f"URL:{url}",
-        f"ORGANIZER;CN={escape_param(organiser_name)}:mailto:{organiser_email}",
-    ]
+        event.add("location", location)
+    event.add("description", description)
+    event.add("url", url)
+    event.add("organizer", _address(organiser_email, organiser_name))
     if attendee is not None:
-        lines.append(
-            f"ATTENDEE;CN={escape_param(attendee.full_name)};ROLE=REQ-PARTICIPANT;RSVP=FALSE:"
-            f"mailto:{attendee.email}"
+        event.add(
+            "attendee",
+            _address(attendee.email, attendee.full_name, ROLE="REQ-PARTICIPANT", RSVP="FALSE"),
         )
-    lines += [
-        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "".join(fold(line) + "\r\n" for line in lines)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    calendar.add_component(event)
+    ics: bytes = calendar.to_ical()
+    return ics.decode()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from coproduce.lib.choices import CachedChoiceLabels
 from meetings.timing import time_on_day
 from people.models import AccessNeedType, MemberType
 from projects.models import Project
@@ -111,7 +112,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         )
 
 
-class Meeting(models.Model):
+class Meeting(CachedChoiceLabels, models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(_("title"), max_length=150)
     purpose = models.TextField(
@@ -450,7 +451,7 @@ class Availability(models.TextChoices):
     NO = "no", _("No, I cannot come")
 
 
-class DateAnswer(models.Model):
+class DateAnswer(CachedChoiceLabels, models.Model):
     option = models.ForeignKey(DateOption, on_delete=models.CASCADE, related_name="answers")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     answer = models.CharField(max_length=12, choices=Availability.choices)
@@ -485,7 +486,7 @@ class AttendanceWay(models.TextChoices):
     WRITTEN = "written", _("Written input only")
 
 
-class Invitee(models.Model):
+class Invitee(CachedChoiceLabels, models.Model):
     """Someone invited to a meeting: their reply, how they will take part, and if they came."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
@@ -548,7 +549,7 @@ class ArrangementKind(models.TextChoices):
     OTHER = "other", _("Something else")
 
 
-class Arrangement(models.Model):
+class Arrangement(CachedChoiceLabels, models.Model):
     """Support booked for a meeting, such as an interpreter or a captioner."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="arrangements")
@@ -615,7 +616,7 @@ class ItemPurpose(models.TextChoices):
     BREAK = "break", _("Break")
 
 
-class AgendaItem(models.Model):
+class AgendaItem(CachedChoiceLabels, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(_("title"), max_length=200)
@@ -705,7 +706,7 @@ class Paper(models.Model):
         return self.title
 
 
-class PaperVersion(models.Model):
+class PaperVersion(CachedChoiceLabels, models.Model):
     """A paper in one format: the standard file, easy read, large print, audio and so on."""
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="versions")
@@ -738,7 +739,7 @@ class InputKind(models.TextChoices):
     COOLING_OFF = "cooling_off", _("Sent during the cooling-off window")
 
 
-class WrittenInput(models.Model):
+class WrittenInput(CachedChoiceLabels, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="written_inputs")
     agenda_item = models.ForeignKey(
         AgendaItem,
@@ -868,7 +869,7 @@ class ContributionWay(models.TextChoices):
     WRITTEN = "written", _("In writing")
 
 
-class Contribution(models.Model):
+class Contribution(CachedChoiceLabels, models.Model):
     """Someone contributed to an agenda item. Counted for the equal-voice figures."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="contributions")
@@ -913,7 +914,7 @@ class Rating(models.IntegerChoices):
     COMPLETELY = 5, _("Completely")
 
 
-class AfterMeetingCheck(models.Model):
+class AfterMeetingCheck(CachedChoiceLabels, models.Model):
     """One person's answers after a meeting. Anonymous answers keep no link to the person.
 
     The key is random and the date has no time, so neither the order nor the moment of

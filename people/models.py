@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.lib.choices import CachedChoiceLabels
+
 
 class MemberType(models.TextChoices):
     """What a person brings to the group. Equal partners, different experience."""
@@ -36,7 +38,7 @@ class DetailKind(models.TextChoices):
     TEXT = "text", _("A few words")
 
 
-class AccessNeedType(models.Model):
+class AccessNeedType(CachedChoiceLabels, models.Model):
     """One entry in the catalogue of access requirements. Administrators can add more."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -85,7 +87,7 @@ class ContactFrequency(models.TextChoices):
     WEEKLY = "weekly", _("One message a week at most")
 
 
-class Profile(models.Model):
+class Profile(CachedChoiceLabels, models.Model):
     """Everything about a person beyond their sign-in details."""
 
     user = models.OneToOneField(
@@ -168,7 +170,7 @@ class Profile(models.Model):
         return self.preferred_name or self.user.full_name
 
 
-class PersonMemberType(models.Model):
+class PersonMemberType(CachedChoiceLabels, models.Model):
     """What a person brings, in their own words: lived experience, carer, professional..."""
 
     user = models.ForeignKey(

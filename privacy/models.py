@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.lib.choices import CachedChoiceLabels
+
 
 class PrivacyNotice(models.Model):
     """One version of what we do with people's information. Published versions never change:
@@ -82,7 +84,7 @@ class ErasureStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-class ErasureRequest(models.Model):
+class ErasureRequest(CachedChoiceLabels, models.Model):
     """A person's request that we delete their personal data (UK GDPR article 17)."""
 
     user = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
+from coproduce.lib.pagination import paginate
 from privacy import policy, services
 from privacy.forms import ConsentForm, ErasureDecisionForm, ErasureRequestForm, PrivacyNoticeForm
 from privacy.models import Consent, ErasureRequest, ErasureStatus
@@ -147,7 +148,11 @@ def erasure_request(request: AuthenticatedHttpRequest) -> HttpResponse:
 def erasure_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_administer_privacy(request.user):
         raise PermissionDenied
-    pending = ErasureRequest.objects.filter(status=ErasureStatus.PENDING).select_related("user")
+    # Oldest first: the law gives each request a month from when it was made.
+    pending = paginate(
+        request,
+        ErasureRequest.objects.filter(status=ErasureStatus.PENDING).select_related("user"),
+    )
     decided = (
         ErasureRequest.objects.exclude(status=ErasureStatus.PENDING)
         .select_related("user", "decided_by")

@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.lib.choices import CachedChoiceLabels
 from people.models import MemberType
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class ProjectStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Project(models.Model):
+class Project(CachedChoiceLabels, models.Model):
     """A co-production group working together on one piece of work."""
 
     name = models.CharField(_("name"), max_length=150)
@@ -129,7 +130,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         return self.filter(left_at__isnull=True)
 
 
-class Membership(models.Model):
+class Membership(CachedChoiceLabels, models.Model):
     """A person's place in a project. Kept after they leave so records can name them."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
@@ -204,7 +205,7 @@ class Involvement(models.TextChoices):
     PARTNER = "partner", _("They are a partner")
 
 
-class Stakeholder(models.Model):
+class Stakeholder(CachedChoiceLabels, models.Model):
     """A person or organisation with an interest in what the project changes."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stakeholders")
@@ -263,7 +264,7 @@ class GapPlan(models.TextChoices):
     TRAINING = "training", _("Training needed")
 
 
-class Skill(models.Model):
+class Skill(CachedChoiceLabels, models.Model):
     """Something the group needs to know or be able to do for its work."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="skills")
@@ -454,13 +455,17 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
     def pending(self) -> InvitationQuerySet:
         return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True)
 
+    def waiting(self) -> InvitationQuerySet:
+        """Pending and still usable: an expired link waits for nobody."""
+        return self.pending().filter(expires_at__gt=timezone.now())
+
 
 def hash_token(token: str) -> str:
     # Only a hash is stored, so a copy of the database does not hand out working links.
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class Invitation(models.Model):
+class Invitation(CachedChoiceLabels, models.Model):
     """An emailed link that lets a person set a password (if new) and join a project."""
 
     email = models.EmailField(_("email address"))

@@ -196,10 +196,13 @@ def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         membership.can_see_access = policy.can_see_access_needs(
             viewer, access.membership, membership.user, getattr(membership.user, "profile", None)
         )
-    invitations = (
-        Invitation.objects.pending().filter(project=access.project).select_related("invited_by")
+    invitations = paginate(
+        request,
+        Invitation.objects.waiting().filter(project=access.project)
         if access.can_manage
-        else Invitation.objects.none()
+        else Invitation.objects.none(),
+        param="invitations",
+        anchor="invitations",
     )
     return render(
         request,

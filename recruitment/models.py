@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.lib.choices import CachedChoiceLabels
 from projects.models import Project
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ class CallStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Call(models.Model):
+class Call(CachedChoiceLabels, models.Model):
     """A call for new members of a project, which anyone can read and answer."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="calls")
@@ -69,7 +70,7 @@ class QuestionKind(models.TextChoices):
     CHOICE = "choice", _("Choose one")
 
 
-class CallQuestion(models.Model):
+class CallQuestion(CachedChoiceLabels, models.Model):
     """A question people answer when they apply to a call."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
@@ -159,7 +160,7 @@ STATUS_TAG_CLASSES = {
 }
 
 
-class Application(models.Model):
+class Application(CachedChoiceLabels, models.Model):
     """Someone asking to join a project through a call."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="applications")
@@ -239,7 +240,7 @@ class Score(models.IntegerChoices):
     FIVE = 5, _("5: matches very well")
 
 
-class Assessment(models.Model):
+class Assessment(CachedChoiceLabels, models.Model):
     """One panel member's score and notes for one application. Only they change it."""
 
     application = models.ForeignKey(
@@ -268,7 +269,7 @@ class Assessment(models.Model):
         return f"{self.assessor} scored {self.application}"
 
 
-class ApplicationStatusChange(models.Model):
+class ApplicationStatusChange(CachedChoiceLabels, models.Model):
     """One step of an application through selection, and the letter sent about it, if any."""
 
     application = models.ForeignKey(

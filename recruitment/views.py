@@ -55,8 +55,11 @@ from recruitment.models import (
 @require_GET
 def call_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
-    calls = Call.objects.filter(project=access.project).annotate(
-        application_count=Count("applications")
+    calls = paginate(
+        request,
+        Call.objects.filter(project=access.project)
+        .annotate(application_count=Count("applications"))
+        .order_by("-created_at", "-pk"),
     )
     return render(
         request,

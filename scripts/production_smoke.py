@@ -481,7 +481,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+def gunicorn(
+    env: dict[str, str], port: int, log: Path, *, access_log: bool = True
+) -> Iterator[str]:
     command = [
         str(Path(PYTHON).parent / "gunicorn"),
         "coproduce.wsgi",
@@ -489,8 +491,9 @@ def gunicorn(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
         "--workers=2",
         "--timeout=30",
         "--no-control-socket",
-        "--access-logfile=-",
     ]
+    if access_log:
+        command.append("--access-logfile=-")
     step(f"gunicorn on {HOST}:{port}")
     with log.open("wb") as output:
         # A session of its own, so stopping it reaches its workers and nothing else.

@@ -92,3 +92,16 @@ def test_it_serves_pages_with_the_hashed_names(
     paths = manifest(collected)
     for name in ("build/main.css", "build/supported.js", "build/init.js", "build/htmx.min.js"):
         assert f'"/static/{paths[name]}"' in html, name
+
+
+def test_it_precompresses_static_files_with_brotli_and_gzip(collected: Path) -> None:
+    stylesheet = collected / manifest(collected)["build/main.css"]
+    assert Path(f"{stylesheet}.br").stat().st_size < stylesheet.stat().st_size
+    assert Path(f"{stylesheet}.gz").stat().st_size < stylesheet.stat().st_size
+
+
+def test_it_compresses_pages_for_browsers_that_accept_it(db: None) -> None:
+    page = client_for(None).get(reverse("accounts:sign_in"), headers={"accept-encoding": "gzip"})
+    assert page["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in page["Vary"]
+    assert client_for(None).get(reverse("accounts:sign_in")).get("Content-Encoding") is None

@@ -13,6 +13,7 @@ from collections import Counter
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,18 @@ def formats_needed(meeting: Meeting) -> dict[str, int]:
     people_formats = {(user, str(FORMAT_FOR_NEED[code])) for user, code in pairs}
     counts = Counter(paper_format for _user, paper_format in people_formats)
     return {fmt: counts[fmt] for fmt in PaperFormat.values if counts[fmt]}
+
+
+def papers_missing_formats(meeting: Meeting, formats: list[str]) -> bool:
+    """Whether any of the meeting's papers lacks one of these formats, in one query."""
+    if not formats:
+        return False
+    return (
+        Paper.objects.filter(meeting=meeting)
+        .annotate(have=Count("versions", filter=Q(versions__format__in=formats)))
+        .filter(have__lt=len(formats))
+        .exists()
+    )
 
 
 def _store(version: PaperVersion, upload: UploadedFile[bytes], name: str) -> None:

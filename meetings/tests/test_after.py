@@ -36,6 +36,7 @@ from meetings.tests.after_helpers import (
     closed_meeting,
     held_meeting,
 )
+from meetings.views.after import TREND_MEETINGS
 from people.models import ContactChannel, ContactFrequency, Profile
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -824,3 +825,31 @@ def test_it_shows_what_people_wrote_in_the_same_number_of_queries_however_many(
     assert response.text.count("Good tea.") == 31
     assert len(many) == len(few)
     assert len(many) <= 15
+
+
+def test_it_charts_only_the_latest_meetings_and_numbers_reviews_across_all(cast: Cast) -> None:
+    start = timezone.now() - datetime.timedelta(weeks=60)
+    meetings = Meeting.objects.bulk_create(
+        Meeting(
+            project=cast.website,
+            title=f"Meeting {n}",
+            starts_at=start + datetime.timedelta(weeks=2 * n),
+            ends_at=start + datetime.timedelta(weeks=2 * n, hours=2),
+            status=MeetingStatus.CLOSED,
+            closed_at=start + datetime.timedelta(weeks=2 * n, hours=2),
+            cooling_off_ends_at=start + datetime.timedelta(weeks=2 * n, hours=50),
+        )
+        for n in range(TREND_MEETINGS + 2)
+    )
+
+    response = client_for(cast.member).get(
+        reverse("meetings:project_checks", args=[cast.website.pk])
+    )
+
+    assert response.context["rows"][0].meeting.title == "Meeting 2"
+    assert len(response.context["rows"]) == TREND_MEETINGS
+    assert f"These are the latest {TREND_MEETINGS} of the 26 meetings held." in response.text
+    # Every fourth meeting ever held is a fuller review, counted from the first one.
+    every = cast.website.full_review_every
+    assert meetings[every - 1].pk in response.context["full_reviews"]
+    assert meetings[every].pk not in response.context["full_reviews"]

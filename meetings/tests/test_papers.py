@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from accounts.models import AuditEvent, Organisation, User
 from conftest import Cast, client_for
@@ -385,3 +386,25 @@ def test_it_gives_the_demo_a_paper_still_needed_in_large_print_and_a_late_one() 
     assert upcoming.agenda_items.count() == 6
     for version in PaperVersion.objects.all():
         assert (media_root() / str(version.file.name)).read_bytes().startswith(b"%PDF-")
+
+
+def test_it_pages_the_papers_and_warns_of_formats_missing_on_any_page(
+    cast: Cast, settings: Settings
+) -> None:
+    settings.PAGE_SIZE = 2
+    meeting = a_meeting(cast)
+    invite(meeting, cast.carer)
+    needs(cast.carer, "large-print")
+    # Only the last paper lacks large print, and it is on the second page.
+    for n in range(2):
+        a_paper(meeting, f"Paper {n}", formats=(PaperFormat.STANDARD, PaperFormat.LARGE_PRINT))
+    a_paper(meeting, "Paper 2")
+    url = reverse("meetings:papers", args=[meeting.pk])
+    grace = client_for(cast.coordinator)
+
+    first = grace.get(url)
+
+    assert [paper.title for paper in first.context["papers"]] == ["Paper 0", "Paper 1"]
+    assert "Some papers are not yet in every format" in first.content.decode()
+    assert [p.title for p in grace.get(url, {"page": 2}).context["papers"]] == ["Paper 2"]
+    assert services.papers_missing_formats(meeting, []) is False

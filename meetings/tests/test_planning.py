@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from accounts.models import AuditEvent, User
 from conftest import Cast, client_for, make_user
@@ -938,3 +939,38 @@ def test_it_shows_the_venues_link_to_coordinators_only(cast: Cast) -> None:
 def test_it_does_not_book_an_online_meeting_into_a_room(cast: Cast) -> None:
     meeting = a_meeting(cast, format=MeetingFormat.ONLINE, venue=None)
     assert meeting.venue is None
+
+
+def test_it_pages_meetings_coming_up_with_undated_ones_last(cast: Cast, settings: Settings) -> None:
+    settings.PAGE_SIZE = 3
+    for n in range(4):
+        a_meeting(cast, title=f"Dated {n}", starts_at=at(n + 1, 10), ends_at=at(n + 1, 12))
+    a_meeting(cast, title="Finding a date", starts_at=None, ends_at=None, venue=None)
+    url = reverse("meetings:list", args=[cast.website.pk])
+    amira = client_for(cast.member)
+
+    first = amira.get(url)
+    second = amira.get(url, {"upcoming": 2})
+
+    assert [m.title for m in first.context["upcoming"]] == ["Dated 0", "Dated 1", "Dated 2"]
+    assert [m.title for m in second.context["upcoming"]] == ["Dated 3", "Finding a date"]
+    assert 'href="?upcoming=2#coming-up"' in first.content.decode()
+    assert 'aria-label="Pages of meetings coming up"' in first.content.decode()
+
+
+def test_it_lists_meetings_in_the_same_number_of_queries_however_many(cast: Cast) -> None:
+    url = reverse("meetings:list", args=[cast.website.pk])
+    amira = client_for(cast.member)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert amira.get(url).status_code == 200
+        return len(queries)
+
+    a_meeting(cast)
+    a_meeting(cast, title="Held", starts_at=at(-1, 10), ends_at=at(-1, 12))
+    few = count()
+    for n in range(30):
+        a_meeting(cast, title=f"Later {n}", starts_at=at(n + 2, 10), ends_at=at(n + 2, 12))
+        a_meeting(cast, title=f"Earlier {n}", starts_at=at(-n - 2, 10), ends_at=at(-n - 2, 12))
+    assert count() == few

@@ -6,10 +6,12 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from accounts.models import AuditEvent, User
-from conftest import Cast
+from conftest import Cast, client_for
 from meetings.models import (
     ActionPoint,
     Contribution,
@@ -699,3 +701,20 @@ def test_it_shows_colin_as_not_heard_from_in_the_demo(db: None) -> None:
     held = Meeting.objects.get(title="Planning the new website")
     assert MinutesVersion.objects.filter(meeting=held).count() == 2
     assert record.meeting_voice(held).total > 0
+
+
+def test_it_pages_the_versions_of_the_minutes(cast: Cast, settings: Settings) -> None:
+    settings.PAGE_SIZE = 2
+    meeting = held_meeting(cast)
+    for number in range(1, 6):
+        MinutesVersion.objects.create(meeting=meeting, number=number, saved_by=cast.chair)
+    url = reverse("meetings:minutes_versions", args=[meeting.pk])
+    deborah = client_for(cast.chair)
+
+    first = deborah.get(url)
+    last = deborah.get(url, {"page": 3})
+
+    assert [v.number for v in first.context["versions"]] == [5, 4]
+    assert "Latest" in first.content.decode()
+    assert [v.number for v in last.context["versions"]] == [1]
+    assert "Latest" not in last.content.decode()

@@ -33,6 +33,9 @@ from meetings.timing import time_on_day
 from people.models import Profile
 from projects.lookups import get_project_for_user
 
+# How many of the latest closed meetings the chart of after-meeting checks shows.
+TREND_MEETINGS = 24
+
 
 def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
     return {"access": access, "meeting": access.meeting, "project": access.meeting.project} | extra
@@ -305,16 +308,19 @@ def check_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def project_checks(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     """How the group feels it is working, meeting by meeting, as a chart and a table."""
     project_access = get_project_for_user(request, project_pk)
-    meetings = list(
-        Meeting.objects.filter(
-            project=project_access.project, status=MeetingStatus.CLOSED
-        ).order_by("closed_at", "pk")
-    )
+    closed = Meeting.objects.filter(project=project_access.project, status=MeetingStatus.CLOSED)
+    # The latest meetings only, oldest of them first: a chart of every meeting a group ever
+    # held would grow without end and be unreadable long before.
+    meetings = list(closed.order_by("-closed_at", "-pk")[:TREND_MEETINGS])[::-1]
+    held = closed.count() if len(meetings) == TREND_MEETINGS else len(meetings)
     rows = services.check_trend(meetings)
     # The same count `services.is_full_review` makes, for every meeting at once.
     every = project_access.project.full_review_every
+    first_number = held - len(meetings) + 1
     full_reviews = {
-        meeting.pk for number, meeting in enumerate(meetings, start=1) if number % every == 0
+        meeting.pk
+        for number, meeting in enumerate(meetings, start=first_number)
+        if number % every == 0
     }
     return render(
         request,
@@ -330,5 +336,6 @@ def project_checks(request: AuthenticatedHttpRequest, project_pk: int) -> HttpRe
             "chart": services.check_chart(rows) if rows else None,
             "any_enough": any(row.enough for row in rows),
             "minimum": services.CHECK_PRIVACY_MINIMUM,
+            "held": held,
         },
     )

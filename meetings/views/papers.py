@@ -33,29 +33,31 @@ def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
 def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
-    paper_list = list(
+    page = paginate(
+        request,
         Paper.objects.filter(meeting=meeting)
         .select_related("agenda_item")
-        .prefetch_related(Prefetch("versions", queryset=PaperVersion.objects.order_by("format")))
+        .prefetch_related(Prefetch("versions", queryset=PaperVersion.objects.order_by("format"))),
     )
     needed = services.formats_needed(meeting) if access.can_manage else {}
     labels = dict(PaperFormat.choices)
     order = {value: index for index, value in enumerate(PaperFormat.values)}
-    for paper in paper_list:
+    for paper in page:
         versions = sorted(paper.versions.all(), key=lambda v: order[v.format])
         have = {version.format for version in versions}
         # For the template only: the versions in the order of the formats, and the gaps.
-        paper.sorted_versions = versions  # type: ignore[attr-defined]
-        paper.missing_formats = [(fmt, labels[fmt]) for fmt in needed if fmt not in have]  # type: ignore[attr-defined]
+        paper.sorted_versions = versions
+        paper.missing_formats = [(fmt, labels[fmt]) for fmt in needed if fmt not in have]
     return render(
         request,
         "meetings/papers.html",
         _context(
             access,
-            papers=paper_list,
+            papers=page,
             due_at=services.papers_due_at(meeting),
             needed=[(labels[fmt], count) for fmt, count in needed.items()],
-            missing_any=any(paper.missing_formats for paper in paper_list),  # type: ignore[attr-defined]
+            # Across every page of papers, not only this one.
+            missing_any=services.papers_missing_formats(meeting, list(needed)),
         ),
     )
 

@@ -90,19 +90,18 @@ def _tell_by_other_means(request: AuthenticatedHttpRequest, to_contact: list[Use
 def meeting_list(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_project_for_user(request, project_pk)
     meetings = Meeting.objects.filter(project=access.project).select_related("venue")
-    upcoming = list(meetings.upcoming())
+    # Both lists grow with every meeting, so each has pages of its own.
+    upcoming = meetings.upcoming()
     # Past meetings, and cancelled ones, newest first.
-    past = meetings.exclude(pk__in=[meeting.pk for meeting in upcoming]).order_by(
-        "-starts_at", "-pk"
-    )
+    past = meetings.exclude(pk__in=upcoming.values("pk")).order_by("-starts_at", "-pk")
     return render(
         request,
         "meetings/list.html",
         {
             "access": access,
             "project": access.project,
-            "upcoming": upcoming,
-            "page": paginate(request, past),
+            "upcoming": paginate(request, upcoming, param="upcoming", anchor="coming-up"),
+            "page": paginate(request, past, anchor="past"),
         },
     )
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from coproduce.lib.pagination import paginate
 from meetings.forms.record import (
     ActionPointForm,
     AttendanceForm,
@@ -259,10 +260,11 @@ def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def minutes_versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
-    versions = list(
+    versions = paginate(
+        request,
         MinutesVersion.objects.filter(meeting=access.meeting)
         .select_related("saved_by")
-        .order_by("-number")
+        .order_by("-number"),
     )
     return render(request, "meetings/minutes_versions.html", _context(access, versions=versions))
 

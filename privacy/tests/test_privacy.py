@@ -1,5 +1,6 @@
 """Consent to the privacy notice, downloading your data and asking for it to be deleted."""
 
+import datetime
 import io
 import json
 
@@ -453,3 +454,19 @@ def test_it_publishes_the_demo_notice_once_and_leaves_olu_to_agree(
     assert BANNER in olu.get(reverse("projects:list")).content.decode()
     amira = client_for(User.objects.get(email="amira@example.org"))
     assert BANNER not in amira.get(reverse("projects:list")).content.decode()
+
+
+def test_it_pages_the_requests_waiting_oldest_first(cast: Cast, settings: Settings) -> None:
+    settings.PAGE_SIZE = 2
+    for n, user in enumerate((cast.carer, cast.clinician, cast.commissioner)):
+        ErasureRequest.objects.create(
+            user=user, requested_at=timezone.now() - datetime.timedelta(days=10 - n)
+        )
+    url = reverse("privacy:erasure_requests")
+    sam = client_for(cast.administrator)
+
+    first = [erasure.user for erasure in sam.get(url).context["pending"]]
+    second = [erasure.user for erasure in sam.get(url, {"page": 2}).context["pending"]]
+
+    assert first == [cast.carer, cast.clinician]
+    assert second == [cast.commissioner]

@@ -8,6 +8,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from accounts.models import AuditEvent, User
 from conftest import PASSWORD, Cast, client_for
@@ -206,3 +207,42 @@ def test_it_does_not_let_a_member_invite(cast: Cast) -> None:
 def test_it_signs_in_existing_people_with_their_own_password(cast: Cast, client: Client) -> None:
     invite(client_for(cast.coordinator), cast, email="olu@example.org")
     assert client.login(username="olu@example.org", password=PASSWORD)
+
+
+def waiting_invitation(cast: Cast, n: int, *, days_left: int = 7) -> Invitation:
+    invitation = Invitation(
+        project=cast.website,
+        email=f"person-{n}@example.org",
+        full_name=f"Person {n}",
+        member_type="lived_experience",
+        role="member",
+        invited_by=cast.chair,
+        created_at=timezone.now() - timedelta(minutes=n),
+    )
+    invitation.issue_token(valid_days=days_left)
+    invitation.save()
+    return invitation
+
+
+def test_it_pages_the_invitations_waiting_and_drops_expired_ones(
+    cast: Cast, settings: Settings
+) -> None:
+    settings.PAGE_SIZE = 2
+    for n in range(3):
+        waiting_invitation(cast, n)
+    waiting_invitation(cast, 9, days_left=-1)
+    url = reverse("projects:members", kwargs={"pk": cast.website.pk})
+    deborah = client_for(cast.chair)
+
+    first = deborah.get(url)
+    second = deborah.get(url, {"invitations": 2, "page": 2})
+
+    emails = [i.email for i in first.context["invitations"]]
+    assert emails == ["person-0@example.org", "person-1@example.org"]
+    assert [i.email for i in second.context["invitations"]] == ["person-2@example.org"]
+    assert second.context["page"].number == 2  # the members' page is kept
+    html = first.content.decode()
+    assert 'href="?invitations=2#invitations"' in html
+    assert "person-9@example.org" not in html + second.content.decode()
+    assert Invitation.objects.waiting().count() == 3
+    assert Invitation.objects.pending().count() == 4

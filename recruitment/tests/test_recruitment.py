@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from conftest import Cast, client_for
 from recruitment import services
@@ -165,3 +166,20 @@ def test_it_hides_applications_from_members_off_the_panel_and_outsiders(cast: Ca
     url = reverse("recruitment:call_detail", kwargs={"pk": cast.website.pk, "call_pk": call.pk})
     assert client_for(cast.member).get(url).status_code == 403
     assert client_for(cast.outsider).get(url).status_code == 404
+
+
+def test_it_pages_the_calls_newest_first(cast: Cast, settings: Settings) -> None:
+    settings.PAGE_SIZE = 2
+    for n in range(3):
+        Call.objects.create(
+            project=cast.website,
+            title=f"Call {n}",
+            closes_on=timezone.localdate() + timedelta(days=30),
+            places=2,
+            created_at=timezone.now() + timedelta(minutes=n),
+        )
+    url = reverse("recruitment:calls", kwargs={"pk": cast.website.pk})
+    grace = client_for(cast.coordinator)
+
+    assert [call.title for call in grace.get(url).context["calls"]] == ["Call 2", "Call 1"]
+    assert [call.title for call in grace.get(url, {"page": 2}).context["calls"]] == ["Call 0"]

@@ -1,0 +1,40 @@
+"""What pages do once instead of per row: choice labels, translations, reversed addresses."""
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import trans_real
+
+from coproduce.lib.choices import choice_labels
+from meetings.models import AgendaItem, ItemPurpose
+from projects.models import Membership, ProjectRole
+
+
+def test_it_gives_the_same_choice_labels_as_django_from_one_map_per_language() -> None:
+    item = AgendaItem(purpose=ItemPurpose.DECISION)
+    field = AgendaItem._meta.get_field("purpose")
+
+    assert item.get_purpose_display() == str(ItemPurpose.DECISION.label)
+    assert choice_labels(field, translation.get_language()) is choice_labels(
+        field, translation.get_language()
+    )
+    assert Membership(role=ProjectRole.CHAIR).get_role_display() == "Chair"
+    # A value outside the choices shows as itself, as Django's own method does.
+    assert AgendaItem(purpose="retired").get_purpose_display() == "retired"
+    with translation.override("fr"):
+        assert item.get_purpose_display() == str(ItemPurpose.DECISION.label)
+
+
+def test_it_remembers_translations_per_language() -> None:
+    translation.activate("en-gb")
+    assert translation.gettext("Sign out") == "Sign out"
+    active = trans_real.translation("en-gb")
+    assert active.__dict__["_remembered"]["Sign out"] == "Sign out"
+    with translation.override("fr"):
+        assert translation.gettext("Yes") == "Oui"  # Django's own French catalogue
+
+
+def test_it_remembers_reversed_addresses_with_their_arguments() -> None:
+    first = reverse("meetings:agenda", args=[7])
+    assert first == reverse("meetings:agenda", args=[7])
+    assert reverse("meetings:agenda", args=[8]) != first
+    assert reverse("meetings:agenda", kwargs={"pk": 7}) == first
