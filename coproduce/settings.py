@@ -235,8 +235,18 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
-# Background work goes through the database so that it survives restarts and any
-# app server can enqueue it; `manage.py db_worker` runs it.
+# No state lives in an app server's memory, so any number of them can serve the same
+# people: sessions and the cache are in the database (`manage.py createcachetable` makes
+# the cache's table), uploads in the storage above, and background work goes through the
+# database too, so that it survives restarts and any app server can enqueue it;
+# `manage.py db_worker` runs it, and as many workers as needed can share the queue.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "coproduce_cache",
+    }
+}
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Everything a page loads comes from our own origin: no CDN, no inline scripts.
