@@ -41,6 +41,7 @@ HTTP_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coproduce_bench
 bench: setup wrk
 	rm -f var/bench.sqlite3
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false $(BIN)/python manage.py migrate --no-input --verbosity 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false $(BIN)/python manage.py createcachetable
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false $(BIN)/python manage.py bench
 	HTTP_BENCH_DATABASE_URL=$(HTTP_BENCH_DATABASE_URL) $(BIN)/python scripts/http_bench.py
 
@@ -112,6 +113,7 @@ static/build/.built: $(ASSET_SOURCES) node_modules/.installed
 
 migrate: setup
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
 
 demo: migrate
 	$(BIN)/python manage.py demo

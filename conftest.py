@@ -6,14 +6,18 @@ account but belongs to no project. Colin (carer), Priya (clinician) and Tom (com
 are members too.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
 
 from accounts.models import Organisation, OrgRole, User
+from coproduce.settings import object_storage
 from people.models import MemberType
 from projects.models import Membership, Project, ProjectRole
+from tests.object_store import MISSING, WEED, ObjectStore, seaweedfs
 
 PASSWORD = "a-long-test-password"  # noqa: S105
 
@@ -87,3 +91,24 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObjectStore]:
+    """A real S3-compatible server (SeaweedFS) on 127.0.0.1, one per test process."""
+    if not WEED.exists():
+        pytest.skip(MISSING)
+    with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as store:
+        yield store
+
+
+@pytest.fixture
+def s3_folder(settings: Any, object_store: ObjectStore) -> str:
+    """Uploads go to a folder of their own in the object store's private bucket, configured
+    exactly as the settings configure it from the environment. Returns the folder."""
+    folder = object_store.new_folder()
+    storage = object_storage(
+        object_store.environment(folder), memory_limit=settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    )
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    return folder

@@ -6,6 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -107,11 +108,12 @@ class Organisation(models.Model):
     """The one organisation this installation serves, and the defaults its projects use."""
 
     SINGLETON_ID = 1
+    LOGO_FOLDER = "organisation/"
 
     name = models.CharField(_("organisation name"), max_length=150, default="Your organisation")
     logo = models.ImageField(
         _("logo"),
-        upload_to="organisation/",
+        upload_to=LOGO_FOLDER,
         blank=True,
         help_text=_("A PNG or JPEG image, at most 1 MB. It appears beside the name in the header."),
     )
@@ -170,6 +172,16 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def logo_url(self) -> str:
+        """Where pages show the logo from: always our own address (the logo view), whatever
+        the storage, so an object store's bucket stays private and pages load nothing from
+        another origin. Empty when there is no logo."""
+        if not self.logo:
+            return ""
+        name = str(self.logo.name).removeprefix(self.LOGO_FOLDER)
+        return reverse("organisation_logo", kwargs={"name": name})
 
     @classmethod
     def current(cls) -> Organisation:

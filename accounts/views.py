@@ -75,7 +75,11 @@ def organisation_logo(request: HttpRequest, name: str) -> FileResponse:
     not. Only this file is served from the uploads: papers have their own download view,
     which checks who is asking."""
     logo = Organisation.current().logo
-    if not logo or logo.name != f"organisation/{name}" or not logo.storage.exists(logo.name):
+    if (
+        not logo
+        or logo.name != Organisation.LOGO_FOLDER + name
+        or not logo.storage.exists(logo.name)
+    ):
         raise Http404
     content_type, _encoding = mimetypes.guess_type(logo.name)
     response = FileResponse(logo.open("rb"), content_type=content_type or "image/png")

@@ -8,7 +8,9 @@ which refuses to start without a real SECRET_KEY and turns on the secure default
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -32,6 +34,39 @@ def env_bool(name: str, default: bool) -> bool:
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name, "")
     return [item.strip() for item in value.split(",") if item.strip()] or default
+
+
+def object_storage(environ: Mapping[str, str], *, memory_limit: int) -> dict[str, Any] | None:
+    """The S3 storage for uploads that AWS_STORAGE_BUCKET_NAME names, or None for the disk.
+
+    The bucket stays private: files are only ever served through our own views, which check
+    who is asking, and any address the storage signs expires within minutes.
+    """
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return None
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty for Amazon S3 itself; the store's address otherwise.
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            # Empty keys leave boto3 to find credentials itself (an instance role, say).
+            "access_key": environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": environ.get("AWS_LOCATION", ""),
+            "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": int(environ.get("AWS_QUERYSTRING_EXPIRE") or "300"),
+            # A new file never replaces another of the same name: it gets a name of its own.
+            "file_overwrite": False,
+            # Downloads larger than this wait on disk, not in the app server's memory.
+            "max_memory_size": memory_limit,
+        },
+    }
 
 
 def development_secret_key() -> str:
@@ -180,6 +215,12 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Uploads (papers, the logo) go on the local disk under MEDIA_ROOT unless a bucket is named:
+# then into S3 or any S3-compatible object store (SeaweedFS, MinIO, Ceph and others), which
+# every app server shares. See object_storage() above.
+if uploads_storage := object_storage(os.environ, memory_limit=FILE_UPLOAD_MAX_MEMORY_SIZE):
+    STORAGES["default"] = uploads_storage
+
 # Email: console in development, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coproduce <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -200,8 +241,18 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
-# Background work goes through the database so that it survives restarts and any
-# app server can enqueue it; `manage.py db_worker` runs it.
+# No state lives in an app server's memory, so any number of them can serve the same
+# people: sessions and the cache are in the database (`manage.py createcachetable` makes
+# the cache's table), uploads in the storage above, and background work goes through the
+# database too, so that it survives restarts and any app server can enqueue it;
+# `manage.py db_worker` runs it, and as many workers as needed can share the queue.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "coproduce_cache",
+    }
+}
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Everything a page loads comes from our own origin: no CDN, no inline scripts.

@@ -34,7 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import production_smoke as smoke
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests import production as smoke
 
 DATABASE_URL = os.environ.get(
     "HTTP_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/coproduce_bench"
@@ -138,11 +140,12 @@ def table(results: list[Result], ceiling: float) -> list[str]:
 
 
 def run(var_dir: Path, fail: bool) -> int:
-    env = smoke.production_environment(var_dir) | {"DATABASE_URL": DATABASE_URL}
+    env = smoke.production_environment(var_dir, DATABASE_URL)
     smoke.step(f"fresh database {urlsplit(DATABASE_URL).path.lstrip('/')}")
     recreate_database()
     smoke.manage(env, "collectstatic", "--no-input", "--verbosity=0", seconds=300)
     smoke.manage(env, "migrate", "--no-input", "--verbosity=0", seconds=300)
+    smoke.manage(env, "createcachetable", seconds=60)
     pages_file = var_dir / "pages.json"
     smoke.manage(env, "bench", "--http-pages", str(pages_file), seconds=600)
     described = json.loads(pages_file.read_text())
@@ -194,7 +197,7 @@ def main() -> int:
         return 1
 
     def on_alarm(signum: int, frame: object) -> None:
-        raise smoke.SmokeFailure(f"the HTTP bench took longer than {WHOLE_RUN_SECONDS} s")
+        raise smoke.CheckFailed(f"the HTTP bench took longer than {WHOLE_RUN_SECONDS} s")
 
     signal.signal(signal.SIGALRM, on_alarm)
     signal.alarm(WHOLE_RUN_SECONDS)
@@ -203,7 +206,7 @@ def main() -> int:
     started = time.monotonic()
     try:
         return run(var_dir, fail=not arguments.no_fail)
-    except (smoke.SmokeFailure, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+    except (smoke.CheckFailed, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
         print(f"\nHTTP bench failed: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -7,50 +7,48 @@ then signs in as every demo person with a real HTTP client and follows the links
 their projects, a meeting, its papers and a download. It checks that the stylesheet and the
 scripts load under hashed names and that the organisation's logo, uploaded through the
 settings page, shows. Everything stays on 127.0.0.1 and every step has a time limit;
-gunicorn is stopped however the run ends.
-
-Production settings redirect plain HTTP to HTTPS and mark cookies Secure, because a proxy in
-front terminates TLS. The client plays that proxy: it sends `X-Forwarded-Proto: https` (the
-SECURE_PROXY_SSL_HEADER the settings trust) and returns Secure cookies over the local socket.
+gunicorn is stopped however the run ends. The client, which plays the TLS proxy in front,
+and the steps of starting a server are in tests/production.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import http.cookiejar
 import os
 import re
-import secrets
 import shutil
 import signal
-import socket
 import struct
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email.message import Message
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+# The helpers this shares with the tests of several app servers live in tests/production.py.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.production import (
+    Browser,
+    CheckFailed,
+    Page,
+    check,
+    free_port,
+    gunicorn,
+    manage,
+    production_environment,
+    recreate_database,
+    step,
+    tail,
+)
+
 DATABASE_URL = os.environ.get(
     "SMOKE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/coproduce_smoke"
 )
-HOST = "127.0.0.1"
 WHOLE_RUN_SECONDS = 600
-REQUEST_SECONDS = 20
-STARTUP_SECONDS = 30
 
-DEMO_PASSWORD = "coproduce-demo"  # noqa: S105  (published in the README)
 WEBSITE = "Mental health information website"
 EMPLOYMENT = "Disability and employment group"
 HELD_MEETING = "Planning the new website"
@@ -83,239 +81,6 @@ PERSONAS = [
     Persona("linda@example.org", "Linda Morrow", (EMPLOYMENT,)),
     Persona("olu@example.org", "Olu Adeyemi", ()),
 ]
-
-
-class SmokeFailure(Exception):
-    pass
-
-
-def check(condition: object, message: str) -> None:
-    if not condition:
-        raise SmokeFailure(message)
-
-
-def step(message: str) -> None:
-    print(f"--> {message}", flush=True)
-
-
-# --- Reading pages -----------------------------------------------------------------------
-
-
-@dataclass
-class Form:
-    action: str
-    method: str
-    enctype: str
-    fields: list[tuple[str, str, str]] = field(default_factory=list)  # (name, value, type)
-
-
-class Page(HTMLParser):
-    """The parts of a page the smoke test follows: links, forms, stylesheets, scripts,
-    images and the text."""
-
-    def __init__(self, body: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, str]] = []  # (href, text)
-        self.forms: list[Form] = []
-        self.stylesheets: list[str] = []
-        self.scripts: list[str] = []
-        self.images: list[dict[str, str]] = []
-        self.text: list[str] = []
-        self._link: tuple[str, list[str]] | None = None
-        self._form: Form | None = None
-        self._textarea: tuple[str, list[str]] | None = None
-        self.feed(body)
-        self.close()
-
-    def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
-        attrs = {name: value or "" for name, value in attr_list}
-        if tag == "a" and "href" in attrs:
-            self._link = (attrs["href"], [])
-        elif tag == "form":
-            self._form = Form(
-                attrs.get("action", ""),
-                attrs.get("method", "get").lower(),
-                attrs.get("enctype", "application/x-www-form-urlencoded"),
-            )
-            self.forms.append(self._form)
-        elif tag == "input" and self._form is not None and attrs.get("name"):
-            kind = attrs.get("type", "text").lower()
-            if kind not in {"checkbox", "radio"} or "checked" in attrs:
-                self._form.fields.append((attrs["name"], attrs.get("value", ""), kind))
-        elif tag == "textarea" and self._form is not None and attrs.get("name"):
-            self._textarea = (attrs["name"], [])
-        elif tag == "link" and attrs.get("rel") == "stylesheet":
-            self.stylesheets.append(attrs.get("href", ""))
-        elif tag == "script" and attrs.get("src"):
-            self.scripts.append(attrs["src"])
-        elif tag == "img":
-            self.images.append(attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._link is not None:
-            href, text = self._link
-            self.links.append((href, " ".join("".join(text).split())))
-            self._link = None
-        elif tag == "form":
-            self._form = None
-        elif tag == "textarea" and self._textarea is not None and self._form is not None:
-            name, text = self._textarea
-            self._form.fields.append((name, "".join(text), "textarea"))
-            self._textarea = None
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-        if self._link is not None:
-            self._link[1].append(data)
-        if self._textarea is not None:
-            self._textarea[1].append(data)
-
-    @property
-    def all_text(self) -> str:
-        return " ".join(" ".join(self.text).split())
-
-    def link_called(self, text: str) -> str:
-        for href, link_text in self.links:
-            if link_text == text:
-                return href
-        raise SmokeFailure(f"no link called “{text}”")
-
-    def link_matching(self, pattern: str) -> str:
-        for href, _text in self.links:
-            if re.search(pattern, href):
-                return href
-        raise SmokeFailure(f"no link to {pattern}")
-
-    def csrf_token(self) -> str:
-        for form in self.forms:
-            for name, value, _kind in form.fields:
-                if name == "csrfmiddlewaretoken":
-                    return value
-        raise SmokeFailure("no CSRF token on the page")
-
-
-# --- Talking to the server ---------------------------------------------------------------
-
-
-@dataclass
-class Response:
-    status: int
-    url: str
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def page(self) -> Page:
-        return Page(self.body.decode("utf-8"))
-
-
-def lower(headers: Message) -> dict[str, str]:
-    return {name.lower(): value for name, value in headers.items()}
-
-
-class BehindTlsProxy(http.cookiejar.DefaultCookiePolicy):
-    """Returns Secure cookies over the local socket, as the TLS proxy in front would."""
-
-    def return_ok_secure(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
-        return True
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-class Browser:
-    """One person's visit: their cookies, the proxy's header, and redirects followed by hand
-    so each one can be checked."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.origin = "https://" + urlsplit(base).netloc
-        self.cookies = http.cookiejar.CookieJar(policy=BehindTlsProxy())
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirects()
-        )
-
-    def request(
-        self,
-        path: str,
-        *,
-        data: bytes | None = None,
-        content_type: str | None = None,
-        follow: bool = True,
-    ) -> Response:
-        url = urljoin(self.base, path)
-        for _hop in range(10):
-            check(url.startswith(self.base), f"left {HOST}: {url}")
-            headers = {"X-Forwarded-Proto": "https", "User-Agent": "coproduce-smoke"}
-            if data is not None:
-                # Secure requests need an Origin (or Referer) that matches the host.
-                headers |= {"Origin": self.origin, "Referer": self.origin + urlsplit(url).path}
-                headers["Content-Type"] = content_type or "application/x-www-form-urlencoded"
-            request = urllib.request.Request(url, data=data, headers=headers)  # noqa: S310
-            try:
-                with self.opener.open(request, timeout=REQUEST_SECONDS) as answer:
-                    response = Response(answer.status, url, lower(answer.headers), answer.read())
-            except urllib.error.HTTPError as error:
-                response = Response(error.code, url, lower(error.headers), error.read())
-            check(response.status < 500, f"{url} answered {response.status}")
-            if not follow or response.status not in {301, 302, 303, 307, 308}:
-                return response
-            # Production builds https:// addresses; the proxy would take them to us.
-            location = urljoin(self.origin + urlsplit(url).path, response.headers["location"])
-            check(location.startswith(self.origin), f"redirected away, to {location}")
-            url = self.base + location.removeprefix(self.origin)
-            data = None
-        raise SmokeFailure(f"too many redirects from {path}")
-
-    def get(self, path: str, *, status: int = 200, follow: bool = True) -> Response:
-        response = self.request(path, follow=follow)
-        check(response.status == status, f"GET {path} answered {response.status}, not {status}")
-        return response
-
-    def post(self, path: str, fields: list[tuple[str, str]]) -> Response:
-        return self.request(path, data=urlencode(fields).encode(), follow=False)
-
-    def post_multipart(
-        self, path: str, fields: list[tuple[str, str]], files: dict[str, tuple[str, bytes, str]]
-    ) -> Response:
-        boundary = secrets.token_hex(16)
-        parts: list[bytes] = []
-        for name, value in fields:
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                f"{value}\r\n".encode()
-            )
-        for name, (filename, content, content_type) in files.items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
-                + content
-                + b"\r\n"
-            )
-        parts.append(f"--{boundary}--\r\n".encode())
-        return self.request(
-            path,
-            data=b"".join(parts),
-            content_type=f"multipart/form-data; boundary={boundary}",
-            follow=False,
-        )
-
-    def sign_in(self, email: str) -> Response:
-        page = self.get("/account/sign-in/").page
-        response = self.post(
-            "/account/sign-in/",
-            [
-                ("csrfmiddlewaretoken", page.csrf_token()),
-                ("username", email),
-                ("password", DEMO_PASSWORD),
-            ],
-        )
-        check(response.status == 302, f"{email} could not sign in ({response.status})")
-        session = [cookie for cookie in self.cookies if cookie.name == "sessionid"]
-        check(session and session[0].secure, "the session cookie is not marked Secure")
-        return self.get(response.headers["location"])
 
 
 # --- The checks ---------------------------------------------------------------------------
@@ -424,123 +189,17 @@ def check_persona(base: str, persona: Persona, logo: bytes, website_url: str) ->
         )
 
 
-# --- Setting up and running the server ----------------------------------------------------
-
-
-def production_environment(var_dir: Path) -> dict[str, str]:
-    unwanted = {
-        "DEBUG",
-        "DJANGO_SETTINGS_MODULE",
-        "DJANGO_ALLOW_ASYNC_UNSAFE",
-        "CSRF_TRUSTED_ORIGINS",
-        "MEDIA_ROOT",
-        "SECURE_SSL_REDIRECT",
-    }
-    return {k: v for k, v in os.environ.items() if k not in unwanted} | {
-        "DJANGO_SETTINGS_MODULE": "coproduce.settings",
-        "DJANGO_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": f"{HOST},localhost",
-        # No mail is sent: emails wait in the task queue, and no worker runs here.
-        "EMAIL_HOST": "smtp.example.org",
-        "DATABASE_URL": DATABASE_URL,
-        "COPRODUCE_VAR_DIR": str(var_dir),
-    }
-
-
-def recreate_database() -> None:
-    import psycopg
-    from psycopg import sql
-
-    address = urlsplit(DATABASE_URL)
-    name = address.path.lstrip("/")
-    check(address.hostname == HOST, f"the smoke database must be on {HOST}")
-    check(name.endswith("_smoke"), f"refusing to drop {name}: its name must end in _smoke")
-    server = address._replace(path="/postgres").geturl()
-    try:
-        with psycopg.connect(server, autocommit=True, connect_timeout=10) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    except psycopg.Error as error:
-        raise SmokeFailure(f"PostgreSQL at {address.hostname}:{address.port}: {error}") from error
-
-
-def manage(env: dict[str, str], *args: str, seconds: int) -> None:
-    step("manage.py " + " ".join(args))
-    subprocess.run(  # noqa: S603
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=seconds
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-@contextlib.contextmanager
-def gunicorn(
-    env: dict[str, str], port: int, log: Path, *, access_log: bool = True
-) -> Iterator[str]:
-    command = [
-        str(Path(PYTHON).parent / "gunicorn"),
-        "coproduce.wsgi",
-        f"--bind={HOST}:{port}",
-        "--workers=2",
-        "--timeout=30",
-        "--no-control-socket",
-    ]
-    if access_log:
-        command.append("--access-logfile=-")
-    step(f"gunicorn on {HOST}:{port}")
-    with log.open("wb") as output:
-        # A session of its own, so stopping it reaches its workers and nothing else.
-        server = subprocess.Popen(  # noqa: S603
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        base = f"http://{HOST}:{port}"
-        wait_until_up(base, server)
-        yield base
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=5)
-
-
-def wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        check(server.poll() is None, "gunicorn stopped while starting")
-        with contextlib.suppress(OSError, SmokeFailure):
-            if Browser(base).get("/healthz").body == b'{"status": "ok"}':
-                return
-        time.sleep(0.3)
-    raise SmokeFailure(f"gunicorn did not answer within {STARTUP_SECONDS} s")
-
-
 def on_alarm(signum: int, frame: FrameType | None) -> None:
-    raise SmokeFailure(f"the smoke test took longer than {WHOLE_RUN_SECONDS} s")
+    raise CheckFailed(f"the smoke test took longer than {WHOLE_RUN_SECONDS} s")
 
 
 def run(var_dir: Path) -> None:
-    env = production_environment(var_dir)
+    env = production_environment(var_dir, DATABASE_URL)
     step(f"fresh database {urlsplit(DATABASE_URL).path.lstrip('/')}")
-    recreate_database()
+    recreate_database(DATABASE_URL, suffix="_smoke")
     manage(env, "collectstatic", "--no-input", "--verbosity=1", seconds=180)
     manage(env, "migrate", "--no-input", "--verbosity=0", seconds=300)
+    manage(env, "createcachetable", seconds=60)
     manage(env, "demo", "--force", seconds=180)
     log = var_dir / "gunicorn.log"
     try:
@@ -562,7 +221,7 @@ def run(var_dir: Path) -> None:
     except BaseException:
         if log.exists():
             print("\nThe last of gunicorn's log:", file=sys.stderr)
-            print("\n".join(log.read_text(errors="replace").splitlines()[-60:]), file=sys.stderr)
+            print(tail(log), file=sys.stderr)
         raise
 
 
@@ -574,7 +233,7 @@ def main() -> int:
     var_dir = Path(tempfile.mkdtemp(prefix="coproduce-smoke-"))
     try:
         run(var_dir)
-    except (SmokeFailure, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+    except (CheckFailed, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
         print(f"\nProduction smoke test failed: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

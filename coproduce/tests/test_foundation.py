@@ -57,6 +57,44 @@ def test_it_keeps_database_connections_open_on_postgresql() -> None:
     assert result.stdout.strip() == "600", result.stderr
 
 
+def test_it_keeps_no_state_in_an_app_servers_memory() -> None:
+    result = run_settings(
+        {"DJANGO_ENV": "production", "SECRET_KEY": "s" * 60, "ALLOWED_HOSTS": "example.org"},
+        "from django.conf import settings; "
+        "print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'], "
+        "settings.TASKS['default']['BACKEND'], settings.STORAGES['default']['BACKEND'])",
+    )
+    assert result.stdout.split() == [
+        "django.contrib.sessions.backends.db",
+        "django.core.cache.backends.db.DatabaseCache",
+        "django_tasks_db.DatabaseBackend",
+        "django.core.files.storage.FileSystemStorage",
+    ], result.stderr
+
+
+def test_it_stores_uploads_in_the_bucket_the_environment_names() -> None:
+    result = run_settings(
+        {
+            "AWS_STORAGE_BUCKET_NAME": "riverside-uploads",
+            "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:8333",
+            "AWS_ACCESS_KEY_ID": "key",
+            "AWS_SECRET_ACCESS_KEY": "secret",
+        },
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl, "
+        "s.querystring_auth, s.querystring_expire, s.file_overwrite)",
+    )
+    assert result.stdout.split() == [
+        "S3Storage",
+        "riverside-uploads",
+        "http://127.0.0.1:8333",
+        "private",
+        "True",
+        "300",
+        "False",
+    ], result.stderr
+
+
 def test_it_lays_every_page_out_accessibly(cast: Cast) -> None:
     html = client_for(cast.member).get(reverse("projects:list")).content.decode()
     assert '<html lang="en-gb"' in html
