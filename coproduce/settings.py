@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "projects",
     "recruitment",
     "meetings",
+    "decisions",
     "privacy",
 ]
 
