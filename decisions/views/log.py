@@ -59,12 +59,12 @@ def decision_rows(project: Project) -> QuerySet[GroupDecision]:
 
 
 def _filtered(request: AuthenticatedHttpRequest, project: Project) -> tuple[LogFilterForm, Any]:
-    themes = sorted(
-        set(
-            GroupDecision.objects.filter(project=project)
-            .exclude(theme="")
-            .values_list("theme", flat=True)
-        )
+    themes = list(
+        GroupDecision.objects.filter(project=project)
+        .exclude(theme="")
+        .order_by("theme")
+        .values_list("theme", flat=True)
+        .distinct()
     )
     form = LogFilterForm(request.GET or None, themes=themes)
     return form, form.filter(decision_rows(project))

@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Organisation, OrgRole, User
+from decisions.bench import decision_data, decision_pages
 from meetings.bench import meeting_data, meeting_pages
 from people.models import MemberType
 from projects.bench import Data, Page
@@ -48,7 +49,7 @@ def _pages() -> list[Page]:
         ),
         Page("Audit log", lambda d: reverse("accounts:audit_log"), lambda d: d.administrator),
     ]
-    return pages + meeting_pages()
+    return pages + meeting_pages() + decision_pages()
 
 
 class Command(BaseCommand):
@@ -77,7 +78,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{'page':<34}{'median':>10}{'slowest':>10}{'queries':>9}{'target':>9}")
         for page in _pages():
             client = Client()
-            client.force_login(page.as_person(data))
+            if (person := page.as_person(data)) is not None:
+                client.force_login(person)
             url = page.url(data)
             with CaptureQueriesContext(connection) as queries:
                 first = client.get(url)
@@ -129,6 +131,7 @@ class Command(BaseCommand):
             extra={},
         )
         data.extra = meeting_data(project=project, coordinator=coordinator)
+        data.extra |= decision_data(project=project, coordinator=coordinator)
         return data
 
     def _bulk(self) -> None:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Organisation, OrgRole, User
+from decisions import demo as decisions_demo
 from meetings import demo as meetings_demo
 from people.catalogue import add_starting_catalogue
 from people.models import AccessNeed, AccessNeedType, MemberType, Profile
@@ -410,6 +411,7 @@ class Command(BaseCommand):
 
         recruitment_demo.load(employment, coordinator)
         meetings_demo.load(website, coordinator)
+        decisions_demo.load(website, coordinator)
 
         self.stdout.write(
             self.style.SUCCESS(
