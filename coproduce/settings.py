@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "projects",
     "recruitment",
     "meetings",
+    "decisions",
     "privacy",
 ]
 

@@ -552,6 +552,7 @@ def _record(website: Project) -> None:
     """
     from meetings.models import (
         ActionPoint,
+        ActionStatus,
         AgendaItem,
         Contribution,
         ContributionWay,
@@ -672,6 +673,7 @@ def _record(website: Project) -> None:
             owner=people.get(owner),
             due_on=timezone.localdate() + datetime.timedelta(days=due_days),
             done_at=timezone.now() - datetime.timedelta(days=2) if done else None,
+            status=ActionStatus.DONE if done else ActionStatus.IN_PROGRESS,
             recorded_at=meeting.ends_at,
         )
         contributions = []

@@ -838,6 +838,15 @@ class Decision(models.Model):
         return self.text[:80]
 
 
+class ActionStatus(models.TextChoices):
+    """Where an action has got to. A blocked one says what is in the way."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    BLOCKED = "blocked", _("Blocked")
+    DONE = "done", _("Done")
+
+
 class ActionPoint(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_points")
     agenda_item = models.ForeignKey(
@@ -855,9 +864,34 @@ class ActionPoint(models.Model):
     due_on = models.DateField(_("by when (optional)"), null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Progress after the meeting, shown in the project's action log.
+    status = models.CharField(
+        _("where it has got to"),
+        max_length=12,
+        choices=ActionStatus.choices,
+        default=ActionStatus.NOT_STARTED,
+    )
+    barrier = models.TextField(_("what is in the way"), blank=True, max_length=2000)
+    # The day its owner was last reminded that it is overdue: once a day at most.
+    reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ActionStatus.values),
+                name="action_point_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ActionStatus.BLOCKED) | ~models.Q(barrier=""),
+                name="action_point_blocked_says_why",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=ActionStatus.DONE, done_at__isnull=False)
+                | (~models.Q(status=ActionStatus.DONE) & models.Q(done_at__isnull=True)),
+                name="action_point_done_has_a_time",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]

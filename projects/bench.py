@@ -24,5 +24,6 @@ class Data:
 class Page:
     name: str
     url: Callable[[Data], str]
-    as_person: Callable[[Data], User]
+    # None: the page is asked for without signing in, as the public would.
+    as_person: Callable[[Data], User | None]
     target_ms: float = 250.0

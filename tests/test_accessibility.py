@@ -22,6 +22,7 @@ from privacy.models import ErasureRequest, ErasureStatus
 from projects.models import Invitation, ProjectRole, Skill, Stakeholder
 from tests.browser import axe_violations, describe_violations
 from tests.conftest import ANONYMOUS, BROWSER_PERSONAS, Demo, OpenPage
+from tests.pages import decisions as dec
 from tests.pages import meetings_access_plan as pages_access_plan
 from tests.pages import meetings_after as pages_after
 from tests.pages import meetings_planning as plan_pages
@@ -284,6 +285,38 @@ RECIPES: dict[str, Recipe] = {
     "meetings:check": Recipe(pages_after.cooling_off),
     "meetings:check_answers": Recipe(pages_after.planning_the_website),
     "meetings:project_checks": Recipe(pages_after.the_website_group),
+    # Decisions
+    "decisions:proposals": Recipe(dec.website),
+    "decisions:proposal_add": Recipe(dec.website),
+    "decisions:proposal_detail": Recipe(dec.proposal),
+    "decisions:proposal_edit": Recipe(dec.the_draft),
+    "decisions:proposal_comment": Recipe(dec.proposal),
+    "decisions:proposal_move": Recipe(dec.responding),
+    "decisions:proposal_versions": Recipe(lambda demo: dec.proposal(demo, dec.AGREED)),
+    "decisions:decision_log": Recipe(dec.website),
+    "decisions:decision_log_csv": Recipe(dec.website),
+    "decisions:decision_add": Recipe(dec.website),
+    "decisions:decision_detail": Recipe(dec.decision),
+    "decisions:decision_edit": Recipe(dec.decision),
+    "decisions:decision_respond": Recipe(dec.decision),
+    "decisions:response_record": Recipe(dec.decision),
+    "decisions:decision_close": Recipe(dec.decision),
+    "decisions:actions": Recipe(dec.website),
+    "decisions:action_add": Recipe(dec.website),
+    "decisions:barriers": Recipe(dec.website),
+    "decisions:barriers_to_agenda": Recipe(dec.website),
+    "decisions:actions_remind": Recipe(dec.website),
+    "decisions:action_status": Recipe(dec.blocked_action),
+    "decisions:action_point_status": Recipe(dec.an_action_point),
+    "decisions:public_page": Recipe(dec.website),
+    "decisions:public_manage": Recipe(dec.website),
+    "decisions:entry_add": Recipe(dec.website),
+    "decisions:entry_edit": Recipe(dec.an_entry),
+    "decisions:entry_helpful": Recipe(dec.helpful),
+    "decisions:subscribe": Recipe(dec.website),
+    "decisions:subscription_confirm": Recipe(dec.confirm_token),
+    "decisions:unsubscribe": Recipe(dec.unsubscribe_token),
+    "decisions:credit": Recipe(dec.amiras_credit),
     "admin:index": Recipe(),
 }
 
@@ -341,6 +374,45 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
     "an after-meeting check already answered": pages_after.check_already_answered,
     "the access plan of a meeting already held": lambda demo: reverse(
         "meetings:access_plan", kwargs=pages_access_plan.meeting(demo, pages_access_plan.HELD)
+    ),
+    # Decisions: the states the URL patterns alone do not reach
+    "a draft proposal": lambda demo: reverse(
+        "decisions:proposal_detail", kwargs=dec.the_draft(demo)
+    ),
+    "a proposal not agreed": lambda demo: reverse(
+        "decisions:proposal_detail", kwargs=dec.proposal(demo, dec.NOT_AGREED)
+    ),
+    "a proposal being put in place": lambda demo: reverse(
+        "decisions:proposal_detail", kwargs=dec.proposal(demo, dec.AGREED)
+    ),
+    "agreeing a proposal": lambda demo: dec.moving(demo, dec.NOT_AGREED, "agreed"),
+    "revising a proposal": lambda demo: dec.moving(demo, dec.OPEN, "revised"),
+    "opening a draft for comment": lambda demo: dec.moving(demo, dec.DRAFT, "open"),
+    "marking a proposal done": lambda demo: dec.moving(demo, dec.AGREED, "done"),
+    "two versions compared": lambda demo: (
+        reverse("decisions:proposal_versions", kwargs=dec.proposal(demo, dec.AGREED)) + "?a=1&b=4"
+    ),
+    "a consensus decision at a meeting, still provisional": lambda demo: reverse(
+        "decisions:decision_detail", kwargs=dec.consensus_at_the_meeting(demo)
+    ),
+    "a vote whose outcome is recorded": lambda demo: reverse(
+        "decisions:decision_detail", kwargs=dec.the_vote(demo)
+    ),
+    "answering a vote that has closed": lambda demo: reverse(
+        "decisions:decision_respond", kwargs=dec.the_vote(demo)
+    ),
+    "recording an outcome already recorded": lambda demo: reverse(
+        "decisions:decision_close", kwargs=dec.the_vote(demo)
+    ),
+    "the decision log filtered": lambda demo: (
+        reverse("decisions:decision_log", kwargs=dec.website(demo))
+        + "?method=consent&status=open&q=easy"
+    ),
+    "overdue actions": lambda demo: (
+        reverse("decisions:actions", kwargs=dec.website(demo)) + "?overdue=yes"
+    ),
+    "a link to confirm that no longer works": lambda demo: reverse(
+        "decisions:subscription_confirm", kwargs={"token": "no-such-token"}
     ),
     "page that does not exist": lambda demo: "/no-such-page/",
     "your data as a web page": lambda demo: reverse("privacy:data_export") + "?format=html",
@@ -504,6 +576,30 @@ FORMS: dict[str, FormCheck] = {
         lambda demo: reverse(
             "recruitment:application_assess", kwargs=an_employment_application(demo, "Tomasz Nowak")
         ),
+    ),
+    "draft a proposal": FormCheck(
+        "member", lambda demo: reverse("decisions:proposal_add", kwargs=dec.website(demo))
+    ),
+    "respond to a proposal": FormCheck(
+        "chair", lambda demo: reverse("decisions:proposal_move", kwargs=dec.responding(demo))
+    ),
+    "ask the group to decide": FormCheck(
+        "chair", lambda demo: reverse("decisions:decision_add", kwargs=dec.website(demo))
+    ),
+    "answer a decision": FormCheck(
+        "member", lambda demo: reverse("decisions:decision_respond", kwargs=dec.decision(demo))
+    ),
+    "enter someone's answer": FormCheck(
+        "chair", lambda demo: reverse("decisions:response_record", kwargs=dec.decision(demo))
+    ),
+    "add an action between meetings": FormCheck(
+        "chair", lambda demo: reverse("decisions:action_add", kwargs=dec.website(demo))
+    ),
+    "add a you said, we did entry": FormCheck(
+        "chair", lambda demo: reverse("decisions:entry_add", kwargs=dec.website(demo))
+    ),
+    "subscribe by email": FormCheck(
+        ANONYMOUS, lambda demo: reverse("decisions:subscribe", kwargs=dec.website(demo))
     ),
     "why you need to see access requirements": FormCheck(
         "coordinator",

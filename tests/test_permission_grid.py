@@ -18,6 +18,7 @@ from PIL import Image
 
 from accounts.models import Organisation, User
 from conftest import Cast, client_for
+from decisions.tests import grid as dec
 from meetings.tests import grid_access_plan, grid_after, grid_record
 from meetings.tests import grid_planning as plan
 from meetings.tests import grid_preparation as prep
@@ -358,6 +359,62 @@ GRID: dict[str, Rule] = {
     "meetings:check": Rule(project_members(), kwargs=grid_after.a_meeting_cooling_off),
     "meetings:check_answers": Rule(project_leaders(), kwargs=grid_after.a_meeting_cooling_off),
     "meetings:project_checks": Rule(project_members(), kwargs=grid_after.the_website_group),
+    # Decisions: proposals. Anyone in the group drafts, comments and answers; the
+    # administrator runs the organisation but is not in the group, so does not.
+    "decisions:proposals": Rule(project_members(), kwargs=dec.website),
+    "decisions:proposal_add": Rule(
+        project_members() | {"administrator": FORBIDDEN}, kwargs=dec.website
+    ),
+    "decisions:proposal_detail": Rule(project_members(), kwargs=dec.an_open_proposal),
+    # Amira wrote the draft, so she may change it; so may the people who lead the group.
+    "decisions:proposal_edit": Rule(project_members(), kwargs=dec.amiras_draft),
+    "decisions:proposal_comment": Rule(
+        signed_in(REDIRECT) | {"outsider": NOT_FOUND, "administrator": FORBIDDEN},
+        kwargs=dec.an_open_proposal,
+        method="post",
+        data={"text": "A comment"},
+    ),
+    # Responding is for the decision-makers, even on Amira's own proposal.
+    "decisions:proposal_move": Rule(project_leaders(), kwargs=dec.responding_to_a_proposal),
+    "decisions:proposal_versions": Rule(project_members(), kwargs=dec.an_open_proposal),
+    # Decisions
+    "decisions:decision_log": Rule(project_members(), kwargs=dec.website),
+    "decisions:decision_log_csv": Rule(project_members(), kwargs=dec.website),
+    "decisions:decision_add": Rule(project_leaders(), kwargs=dec.website),
+    "decisions:decision_detail": Rule(project_members(), kwargs=dec.an_open_decision),
+    "decisions:decision_edit": Rule(project_leaders(), kwargs=dec.an_open_decision),
+    "decisions:decision_respond": Rule(
+        project_members() | {"administrator": FORBIDDEN}, kwargs=dec.an_open_decision
+    ),
+    "decisions:response_record": Rule(project_leaders(), kwargs=dec.an_open_decision),
+    "decisions:decision_close": Rule(project_leaders(), kwargs=dec.an_open_decision),
+    # The action log
+    "decisions:actions": Rule(project_members(), kwargs=dec.website),
+    "decisions:action_add": Rule(project_leaders(), kwargs=dec.website),
+    "decisions:barriers": Rule(project_members(), kwargs=dec.website),
+    "decisions:barriers_to_agenda": Rule(
+        project_leaders(REDIRECT), kwargs=dec.website, method="post"
+    ),
+    "decisions:actions_remind": Rule(project_leaders(REDIRECT), kwargs=dec.website, method="post"),
+    # Amira owns this action, so she moves it on; Colin owns the action point, not her.
+    "decisions:action_status": Rule(project_members(), kwargs=dec.amiras_action),
+    "decisions:action_point_status": Rule(project_leaders(), kwargs=dec.colins_action_point),
+    # You said, we did: public once published (see the test below for before that).
+    "decisions:public_page": Rule(everyone(OK), kwargs=dec.published),
+    "decisions:public_manage": Rule(project_leaders(), kwargs=dec.website),
+    "decisions:entry_add": Rule(project_leaders(), kwargs=dec.website),
+    "decisions:entry_edit": Rule(project_leaders(), kwargs=dec.an_entry),
+    "decisions:entry_helpful": Rule(
+        everyone(REDIRECT), kwargs=dec.a_published_entry, method="post", data={"helpful": "yes"}
+    ),
+    "decisions:subscribe": Rule(everyone(OK), kwargs=dec.published),
+    "decisions:subscription_confirm": Rule(everyone(OK), kwargs=dec.a_confirm_token),
+    "decisions:unsubscribe": Rule(everyone(OK), kwargs=dec.an_unsubscribe_token),
+    # Only the person credited chooses whether their name is shown.
+    "decisions:credit": Rule(
+        {"anonymous": LOGIN} | dict.fromkeys(PERSONAS[1:], NOT_FOUND) | {"member": OK},
+        kwargs=dec.amiras_credit,
+    ),
     # Django's admin sends everyone but administrators to its own sign-in page.
     "admin:index": Rule(everyone(REDIRECT) | {"administrator": OK}),
 }
@@ -436,3 +493,14 @@ def test_it_shuts_out_deactivated_people(cast: Cast) -> None:
     cast.chair.save()
     response = client_for(cast.chair).get(reverse("projects:detail", kwargs=website(cast)))
     assert outcome(response) == LOGIN
+
+
+@pytest.mark.parametrize("name", ["decisions:public_page", "decisions:subscribe"])
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_keeps_an_unpublished_you_said_we_did_page_to_the_group(
+    cast: Cast, name: str, persona: str
+) -> None:
+    url = reverse(name, kwargs=dec.website(cast))
+    response = client_for(persona_user(cast, persona)).get(url)
+    expected = project_members() | {"anonymous": NOT_FOUND}
+    assert outcome(response) == expected[persona], f"{url} as {persona}"

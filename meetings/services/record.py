@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEvent, User
 from meetings.models import (
     ActionPoint,
+    ActionStatus,
     AgendaItem,
     Contribution,
     ContributionWay,
@@ -319,7 +320,10 @@ def action_point_mark(*, action: ActionPoint, actor: User, done: bool) -> bool:
     if (action.done_at is not None) == done:
         return False
     action.done_at = timezone.now() if done else None
-    action.save(update_fields=["done_at"])
+    action.status = ActionStatus.DONE if done else ActionStatus.NOT_STARTED
+    if done:
+        action.barrier = ""
+    action.save(update_fields=["done_at", "status", "barrier"])
     AuditEvent.record(
         actor=actor,
         action="meeting.action_done" if done else "meeting.action_reopened",

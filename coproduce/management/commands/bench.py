@@ -30,6 +30,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Organisation, OrgRole, User
 from coproduce.management.bench_growth import growth_table
+from decisions.bench import decision_data, decision_pages
 from meetings.bench import meeting_data, meeting_pages
 from people.models import MemberType
 from projects.bench import Data, Page
@@ -85,7 +86,7 @@ def _pages() -> list[Page]:
         ),
         Page("Audit log", lambda d: reverse("accounts:audit_log"), lambda d: d.administrator),
     ]
-    return pages + meeting_pages()
+    return pages + meeting_pages() + decision_pages()
 
 
 class Command(BaseCommand):
@@ -132,7 +133,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{'page':<34}{'median':>10}{'slowest':>10}{'queries':>9}{'target':>9}")
         for page in _pages():
             client = Client()
-            client.force_login(page.as_person(data))
+            if (person := page.as_person(data)) is not None:
+                client.force_login(person)
             url = page.url(data)
             reset_queries()
             with CaptureQueriesContext(connection) as queries:
@@ -168,7 +170,9 @@ class Command(BaseCommand):
             person.save(update_fields=["password"])
         for page in _key_pages():
             client = Client(SERVER_NAME="127.0.0.1")
-            client.force_login(page.as_person(data))
+            visitor = page.as_person(data)
+            if visitor is not None:
+                client.force_login(visitor)
             url = page.url(data)
             reset_queries()
             with CaptureQueriesContext(connection) as queries:
@@ -179,7 +183,7 @@ class Command(BaseCommand):
                 {
                     "name": page.name,
                     "url": url,
-                    "email": page.as_person(data).email,
+                    "email": visitor.email if visitor is not None else "",
                     "queries": len(queries),
                 }
             )
@@ -225,6 +229,7 @@ class Command(BaseCommand):
             extra={},
         )
         data.extra = meeting_data(project=project, coordinator=coordinator)
+        data.extra |= decision_data(project=project, coordinator=coordinator)
         return data
 
     def _bulk(self) -> None:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Organisation, OrgRole, User
+from decisions import demo as decisions_demo
 from meetings import demo as meetings_demo
 from people.catalogue import add_starting_catalogue
 from people.models import AccessNeed, AccessNeedType, MemberType, Profile
@@ -306,6 +307,7 @@ class Command(BaseCommand):
         _invitation(projects[EMPLOYMENT], coordinator)
         recruitment_demo.load(projects[EMPLOYMENT], coordinator)
         meetings_demo.load(projects[WEBSITE], coordinator)
+        decisions_demo.load(projects[WEBSITE], coordinator)
 
         self.stdout.write(
             self.style.SUCCESS(

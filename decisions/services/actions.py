@@ -1,0 +1,307 @@
+"""The project's action log: a meeting's action points and the actions agreed between
+meetings, in one list, with what blocks them, what is overdue, and reminders to owners.
+
+A meeting's action points stay `meetings.ActionPoint` (recorded at the meeting, and
+keeping their own progress); actions agreed between meetings are `decisions.Action`. The
+log reads both as one query (a UNION), so it pages and counts like any other list.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import AuditEvent, User
+from coproduce.lib.urls import site_root
+from decisions.models import Action
+from decisions.services import Refused
+from meetings.models import ActionPoint, ActionStatus, AgendaItem, ItemPurpose, Meeting
+from meetings.notify import members_tell
+from meetings.services.agenda import agenda_item_add, agenda_overrun
+from projects.models import Project
+
+MEETING, BETWEEN = "meeting", "between"
+BARRIERS_ITEM_MINUTES = 15
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    status: str = ""
+    overdue: bool = False
+    owner_id: int | None = None
+    decision_id: int | None = None
+
+
+def _columns(kind: str, meeting_id: Any, meeting_title: Any) -> dict[str, Any]:
+    # The same names, in the same order, for both halves of the UNION.
+    return {
+        "kind": Value(kind, output_field=CharField()),
+        "ref": F("pk"),
+        "what": F("text"),
+        "owner_ref": F("owner_id"),
+        "owner_name": Coalesce(F("owner__full_name"), Value(""), output_field=CharField()),
+        "due": F("due_on"),
+        "state": F("status"),
+        "why_blocked": F("barrier"),
+        "meeting_ref": meeting_id,
+        "meeting_name": meeting_title,
+    }
+
+
+def _filtered[Q_: QuerySet[Any]](rows: Q_, log_filter: LogFilter, today: datetime.date) -> Q_:
+    if log_filter.status:
+        rows = rows.filter(status=log_filter.status)
+    if log_filter.overdue:
+        rows = rows.filter(due_on__lt=today).exclude(status=ActionStatus.DONE)
+    if log_filter.owner_id:
+        rows = rows.filter(owner_id=log_filter.owner_id)
+    return rows
+
+
+def action_log(
+    project: Project, log_filter: LogFilter = LogFilter(), *, today: datetime.date | None = None
+) -> QuerySet[Any]:
+    """Every action of the project as rows of plain values, blocked first, then by date."""
+    today = today or timezone.localdate()
+    points = _filtered(ActionPoint.objects.filter(meeting__project=project), log_filter, today)
+    between = _filtered(Action.objects.filter(project=project), log_filter, today)
+    if log_filter.decision_id:
+        between = between.filter(decision_id=log_filter.decision_id)
+        points = points.filter(agenda_item__group_decisions__pk=log_filter.decision_id)
+    first = points.order_by().values(**_columns(MEETING, F("meeting_id"), F("meeting__title")))
+    second = between.order_by().values(
+        **_columns(
+            BETWEEN,
+            Value(None, output_field=IntegerField()),
+            Value("", output_field=CharField()),
+        )
+    )
+    rows: QuerySet[Any] = first.union(second, all=True)
+    return rows.order_by(F("due").asc(nulls_last=True), "kind", "ref")
+
+
+@dataclass(frozen=True)
+class LogRow:
+    kind: str
+    pk: int
+    text: str
+    owner_id: int | None
+    owner_name: str
+    due_on: datetime.date | None
+    status: str
+    barrier: str
+    meeting_id: int | None
+    meeting_title: str
+    today: datetime.date
+
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.due_on is not None
+            and self.due_on < self.today
+            and self.status != ActionStatus.DONE
+        )
+
+    @property
+    def blocked(self) -> bool:
+        return self.status == ActionStatus.BLOCKED
+
+    @property
+    def status_label(self) -> str:
+        return str(ActionStatus(self.status).label)
+
+    @property
+    def status_url(self) -> str:
+        name = (
+            "decisions:action_point_status" if self.kind == MEETING else "decisions:action_status"
+        )
+        return reverse(name, args=[self.pk])
+
+
+def log_rows(values: list[dict[str, Any]], *, today: datetime.date | None = None) -> list[LogRow]:
+    today = today or timezone.localdate()
+    return [
+        LogRow(
+            kind=row["kind"],
+            pk=row["ref"],
+            text=row["what"],
+            owner_id=row["owner_ref"],
+            owner_name=row["owner_name"],
+            due_on=_as_date(row["due"]),
+            status=row["state"],
+            barrier=row["why_blocked"],
+            meeting_id=row["meeting_ref"],
+            meeting_title=row["meeting_name"],
+            today=today,
+        )
+        for row in values
+    ]
+
+
+def _as_date(value: Any) -> datetime.date | None:
+    # SQLite hands back dates from a UNION as text.
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Moving an action on
+
+
+def status_problem(status: str, barrier: str) -> str | None:
+    if status not in ActionStatus.values:
+        return _("Choose where the action has got to")
+    if status == ActionStatus.BLOCKED and not barrier.strip():
+        return _("Say what is in the way, so the group can help")
+    return None
+
+
+@transaction.atomic
+def action_move(
+    *, action: Action | ActionPoint, actor: User, status: str, barrier: str, project: Project
+) -> bool:
+    """Set where an action has got to. Blocked needs the barrier; done keeps when.
+    Returns whether anything changed."""
+    if problem := status_problem(status, barrier):
+        raise Refused(problem)
+    barrier = barrier.strip() if status == ActionStatus.BLOCKED else ""
+    if action.status == status and action.barrier == barrier:
+        return False
+    action.status = status
+    action.barrier = barrier
+    if status == ActionStatus.DONE:
+        action.done_at = action.done_at or timezone.now()
+    else:
+        action.done_at = None
+    action.save(update_fields=["status", "barrier", "done_at"])
+    AuditEvent.record(
+        actor=actor,
+        action="action.moved",
+        summary=_("Marked an action as “%(status)s”: %(text)s")
+        % {"status": ActionStatus(status).label, "text": action.text[:100]},
+        project=project,
+        subject=action.owner,
+    )
+    return True
+
+
+@transaction.atomic
+def action_add(*, action: Action, actor: User) -> None:
+    action.created_by = actor
+    action.save()
+    AuditEvent.record(
+        actor=actor,
+        action="action.added",
+        summary=_("Added an action between meetings: %(text)s") % {"text": action.text[:100]},
+        project=action.project,
+        subject=action.owner,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Barriers and bottlenecks, and the next meeting's agenda
+
+
+def next_meeting(project: Project) -> Meeting | None:
+    return (
+        Meeting.objects.upcoming()
+        .filter(project=project, starts_at__isnull=False, starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def barriers_to_agenda(*, project: Project, actor: User) -> tuple[Meeting, AgendaItem]:
+    """Put every blocked action on the next meeting's agenda as one item, in one step."""
+    blocked = log_rows(list(action_log(project, LogFilter(status=ActionStatus.BLOCKED))))
+    if not blocked:
+        raise Refused(_("No action is blocked, so there is nothing to add."))
+    meeting = next_meeting(project)
+    if meeting is None:
+        raise Refused(
+            _("No meeting is planned with a date yet. Plan the next meeting, then add them.")
+        )
+    if AgendaItem.objects.filter(meeting=meeting, title=_("Barriers and bottlenecks")).exists():
+        raise Refused(
+            _("The barriers and bottlenecks are already on the agenda of “%(title)s”.")
+            % {"title": meeting.title}
+        )
+    used = sum(meeting.agenda_items.values_list("minutes", flat=True))
+    if problem := agenda_overrun(meeting, used + BARRIERS_ITEM_MINUTES):
+        raise Refused(problem)
+    lines = [
+        _("%(text)s (%(owner)s). In the way: %(barrier)s")
+        % {
+            "text": row.text,
+            "owner": row.owner_name or _("nobody yet"),
+            "barrier": row.barrier,
+        }
+        for row in blocked
+    ]
+    item = AgendaItem(
+        meeting=meeting,
+        title=_("Barriers and bottlenecks"),
+        purpose=ItemPurpose.DISCUSSION,
+        minutes=BARRIERS_ITEM_MINUTES,
+        description="\n".join(f"- {line}" for line in lines),
+    )
+    agenda_item_add(item=item, actor=actor)
+    return meeting, item
+
+
+# ---------------------------------------------------------------------------------------------
+# Overdue actions: their owners are reminded, once a day at most
+
+
+def overdue_remind(
+    *, project_id: int | None = None, base_url: str = "", today: datetime.date | None = None
+) -> int:
+    """Remind each owner of their overdue actions, in one message, as they asked to be told.
+
+    Each action is claimed with one UPDATE (reminded_on moves to today), so a task run twice
+    reminds nobody twice. Returns how many people were reminded.
+    """
+    today = today or timezone.localdate()
+    overdue = Q(due_on__lt=today, owner__isnull=False) & ~Q(status=ActionStatus.DONE)
+    not_today = Q(reminded_on__isnull=True) | Q(reminded_on__lt=today)
+    by_owner: dict[int, list[str]] = defaultdict(list)
+    owners: dict[int, User] = {}
+    for model, project_field in ((ActionPoint, "meeting__project_id"), (Action, "project_id")):
+        rows: QuerySet[Any] = model._default_manager.filter(overdue & not_today)
+        if project_id is not None:
+            rows = rows.filter(**{project_field: project_id})
+        for action in rows.select_related("owner"):
+            claimed = model._default_manager.filter(Q(pk=action.pk) & not_today).update(
+                reminded_on=today
+            )
+            if claimed and action.owner is not None:
+                by_owner[action.owner_id].append(action.text)
+                owners[action.owner_id] = action.owner
+    log_url = ""
+    if project_id is not None:
+        log_url = site_root(base_url) + reverse("decisions:actions", args=[project_id])
+    for owner_id, texts in by_owner.items():
+        members_tell(
+            users=[owners[owner_id]],
+            template="actions_overdue",
+            context={"actions": texts, "log_url": log_url},
+            essential=False,
+        )
+    return len(by_owner)
+
+
+@task()
+def overdue_remind_task(project_id: int | None = None, base_url: str = "") -> int:
+    return overdue_remind(project_id=project_id, base_url=base_url)

@@ -1,0 +1,194 @@
+""" "You said, we did": the page, its entries, the people credited, subscribers by email and
+"was this helpful?".
+
+The page never shows a name unless that person said yes. Subscribing needs no account:
+nothing is sent until the address is confirmed from the first email (double opt-in), and
+every email has a link that unsubscribes in one step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import AuditEvent, User
+from coproduce.lib.email import email_send
+from coproduce.lib.urls import site_root
+from decisions.models import Credit, Entry, PublicPage, Subscriber
+from meetings.notify import members_tell
+from projects.models import Project
+
+
+def page_for(project: Project) -> PublicPage:
+    return PublicPage.objects.get_or_create(project=project)[0]
+
+
+@transaction.atomic
+def public_page_save(
+    *, project: Project, actor: User, is_published: bool, introduction: str
+) -> PublicPage:
+    page = page_for(project)
+    was_published = page.is_published
+    page.is_published = is_published
+    page.introduction = introduction
+    if is_published and not was_published:
+        page.published_at = timezone.now()
+    page.save()
+    if was_published != is_published:
+        AuditEvent.record(
+            actor=actor,
+            action="public_page.published" if is_published else "public_page.hidden",
+            summary=(
+                _("Made the “you said, we did” page public")
+                if is_published
+                else _("Took the “you said, we did” page down")
+            ),
+            project=project,
+        )
+    return page
+
+
+def _public_url(project: Project, base_url: str | None) -> str:
+    return site_root(base_url) + reverse("decisions:public_page", args=[project.pk])
+
+
+@transaction.atomic
+def entry_save(
+    *,
+    entry: Entry,
+    actor: User,
+    credited: Iterable[User] = (),
+    base_url: str | None = None,
+) -> list[User]:
+    """Add or change an entry. The members credited are told (and asked whether to show
+    their name); when the page is public, subscribers hear of a new entry.
+
+    Returns who must be told by other means than email.
+    """
+    adding = entry.pk is None
+    if adding:
+        entry.created_by = actor
+    entry.save()
+    AuditEvent.record(
+        actor=actor,
+        action="entry.added" if adding else "entry.changed",
+        summary=(
+            _("Added to “you said, we did”: %(text)s")
+            if adding
+            else _("Changed an entry in “you said, we did”: %(text)s")
+        )
+        % {"text": entry.you_said[:100]},
+        project=entry.project,
+    )
+    new_people = [
+        user for user in credited if not Credit.objects.filter(entry=entry, user=user).exists()
+    ]
+    Credit.objects.bulk_create(
+        Credit(entry=entry, user=user, told_at=timezone.now()) for user in new_people
+    )
+    root = site_root(base_url)
+    to_contact = members_tell(
+        users=new_people,
+        template="entry_credit",
+        context={
+            "entry": entry,
+            "project": entry.project,
+            "credit_url": root + reverse("decisions:credit", args=[entry.pk]),
+            "page_url": _public_url(entry.project, base_url),
+        },
+        essential=True,
+    )
+    page = PublicPage.objects.filter(project=entry.project).first()
+    if adding and page is not None and page.is_published:
+        for subscriber in Subscriber.objects.filter(
+            project=entry.project, confirmed_at__isnull=False, unsubscribed_at__isnull=True
+        ):
+            email_send(
+                to=[subscriber.email],
+                template="entry_new",
+                context={
+                    "entry": entry,
+                    "project": entry.project,
+                    "page_url": _public_url(entry.project, base_url),
+                    "unsubscribe_url": root
+                    + reverse("decisions:unsubscribe", args=[subscriber.unsubscribe_token]),
+                },
+            )
+    return to_contact
+
+
+@transaction.atomic
+def credit_answer(*, credit: Credit, name_shown: bool) -> None:
+    credit.name_shown = name_shown
+    credit.answered_at = timezone.now()
+    credit.save(update_fields=["name_shown", "answered_at"])
+
+
+def entry_helpful(*, entry: Entry, helpful: bool) -> None:
+    """Count one answer to "was this helpful?". Nothing about who answered is kept."""
+    field = "helpful_yes" if helpful else "helpful_no"
+    Entry.objects.filter(pk=entry.pk).update(**{field: F(field) + 1})
+
+
+# ---------------------------------------------------------------------------------------------
+# Subscribing by email
+
+
+def subscribe(*, project: Project, email: str, base_url: str | None = None) -> None:
+    """Send the confirmation email. Someone already subscribed gets nothing new, and the
+    page says the same either way, so nobody learns whose address is on the list."""
+    email = email.strip()
+    existing = (
+        Subscriber.objects.filter(
+            project=project, email__iexact=email, unsubscribed_at__isnull=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None and existing.confirmed_at is not None:
+        return
+    if existing is None:
+        try:
+            with transaction.atomic():
+                existing = Subscriber.objects.create(project=project, email=email)
+        except IntegrityError:
+            return
+    root = site_root(base_url)
+    email_send(
+        to=[existing.email],
+        template="subscription_confirm",
+        context={
+            "project": project,
+            "confirm_url": root
+            + reverse("decisions:subscription_confirm", args=[existing.confirm_token]),
+        },
+    )
+
+
+def subscription_by_token(token: str, *, field: str) -> Subscriber | None:
+    return (
+        Subscriber.objects.select_related("project")
+        .filter(**{field: token}, unsubscribed_at__isnull=True)
+        .first()
+    )
+
+
+def subscription_confirm(*, subscriber: Subscriber) -> bool:
+    return bool(
+        Subscriber.objects.filter(pk=subscriber.pk, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now()
+        )
+    )
+
+
+def unsubscribe(*, subscriber: Subscriber) -> bool:
+    return bool(
+        Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(
+            unsubscribed_at=timezone.now()
+        )
+    )

@@ -1,0 +1,103 @@
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import Cast, client_for
+from decisions.models import (
+    Choice,
+    DecisionStatus,
+    Entry,
+    GroupDecision,
+    Method,
+    Outcome,
+    PublicPage,
+    Response,
+)
+from decisions.tests.helpers import a_decision
+from people.models import MemberType
+
+
+def many_decisions(cast: Cast, n: int) -> None:
+    now = timezone.now()
+    decisions = GroupDecision.objects.bulk_create(
+        GroupDecision(
+            project=cast.website,
+            question=f"Question {i}",
+            theme="crisis pages" if i % 2 else "easy read",
+            method=[Method.CONSENSUS, Method.CONSENT, Method.MAJORITY][i % 3],
+            closes_at=now,
+            status=DecisionStatus.CLOSED,
+            outcome=Outcome.AGREED,
+            closed_at=now,
+        )
+        for i in range(n)
+    )
+    Response.objects.bulk_create(
+        Response(
+            decision=d,
+            user=cast.member,
+            member_type=MemberType.LIVED_EXPERIENCE,
+            choice=Choice.AGREE,
+        )
+        for d in decisions
+    )
+    Entry.objects.bulk_create(
+        Entry(project=cast.website, you_said=f"Said {i}", we_did="Did", decision=d)
+        for i, d in enumerate(decisions)
+    )
+
+
+def queries(client: Client, url: str) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("name", ["decisions:decision_log", "decisions:public_page"])
+def test_it_makes_the_same_number_of_queries_with_10_and_1000_decisions(
+    cast: Cast, name: str
+) -> None:
+    PublicPage.objects.create(project=cast.website, is_published=True)
+    url = reverse(name, args=[cast.website.pk])
+    client = client_for(cast.member if name == "decisions:decision_log" else None)
+    many_decisions(cast, 10)
+    few = queries(client, url)
+    many_decisions(cast, 990)
+    assert GroupDecision.objects.count() == 1000
+    assert queries(client, url) == few
+
+
+def test_it_filters_the_log_by_method_theme_status_and_words(cast: Cast) -> None:
+    many_decisions(cast, 6)
+    a_decision(cast, Method.MAJORITY, theme="budget")
+    url = reverse("decisions:decision_log", args=[cast.website.pk])
+    client = client_for(cast.member)
+    page = client.get(url, {"method": Method.MAJORITY, "status": "open"})
+    assert "Do we put the crisis line" in page.text
+    assert "Question 2" not in page.text
+    page = client.get(url, {"theme": "easy read"})
+    assert "Question 0" in page.text
+    assert "Question 1<" not in page.text
+    page = client.get(url, {"q": "Question 5"})
+    assert "Question 5" in page.text
+    assert "Question 4" not in page.text
+
+
+def test_it_exports_the_log_as_csv(cast: Cast) -> None:
+    many_decisions(cast, 3)
+    GroupDecision.objects.filter(question="Question 1").update(question="=HYPERLINK(1)")
+    response = client_for(cast.member).get(
+        reverse("decisions:decision_log_csv", args=[cast.website.pk])
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:4] == ["Opened", "Question", "Theme", "Method"]
+    assert len(rows) == 4
+    assert "'=HYPERLINK(1)" in [row[1] for row in rows]

@@ -1,0 +1,138 @@
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from conftest import Cast, client_for
+from decisions.models import Credit, Entry, PublicPage, Subscriber
+from decisions.services import public
+from people.models import Profile
+
+
+def an_entry(cast: Cast, **fields: object) -> Entry:
+    entry = Entry(
+        project=cast.website,
+        you_said="The crisis number was hard to find on a phone.",
+        we_did="We put it at the top of every page.",
+        **fields,
+    )
+    public.entry_save(entry=entry, actor=cast.chair, credited=[cast.member])
+    return entry
+
+
+def publish(cast: Cast) -> None:
+    public.public_page_save(
+        project=cast.website, actor=cast.chair, is_published=True, introduction=""
+    )
+
+
+def test_it_shows_the_page_to_anonymous_visitors_only_once_published(cast: Cast) -> None:
+    an_entry(cast)
+    url = reverse("decisions:public_page", args=[cast.website.pk])
+    anonymous = client_for(None)
+    assert anonymous.get(url).status_code == 404
+    assert client_for(cast.outsider).get(url).status_code == 404
+    assert client_for(cast.member).get(url).status_code == 200
+    publish(cast)
+    page = anonymous.get(url)
+    assert page.status_code == 200
+    assert "hard to find on a phone" in page.text
+
+
+def test_it_never_shows_a_name_without_that_persons_agreement(cast: Cast) -> None:
+    Profile.objects.create(user=cast.member, preferred_name="Amira H")
+    entry = an_entry(cast)
+    publish(cast)
+    url = reverse("decisions:public_page", args=[cast.website.pk])
+    assert "Amira" not in client_for(None).get(url).text
+    answer = client_for(cast.member).post(
+        reverse("decisions:credit", args=[entry.pk]), {"name_shown": "yes"}
+    )
+    assert answer.status_code == 302
+    assert "Amira H" in client_for(None).get(url).text
+    client_for(cast.member).post(reverse("decisions:credit", args=[entry.pk]), {"name_shown": "no"})
+    assert "Amira" not in client_for(None).get(url).text
+
+
+def test_it_tells_the_member_whose_thought_led_to_an_entry(cast: Cast) -> None:
+    mail.outbox.clear()
+    entry = an_entry(cast)
+    assert [message.to for message in mail.outbox] == [["amira@example.org"]]
+    assert reverse("decisions:credit", args=[entry.pk]) in mail.outbox[0].body
+    assert Credit.objects.get().told_at is not None
+    assert (
+        client_for(cast.carer).get(reverse("decisions:credit", args=[entry.pk])).status_code == 404
+    )
+
+
+def test_it_subscribes_with_double_opt_in_and_unsubscribes_in_one_step(cast: Cast) -> None:
+    publish(cast)
+    anonymous = client_for(None)
+    mail.outbox.clear()
+    sent = anonymous.post(
+        reverse("decisions:subscribe", args=[cast.website.pk]), {"email": "reader@example.net"}
+    )
+    assert sent.status_code == 200
+    assert "Check your email" in sent.text
+    subscriber = Subscriber.objects.get()
+    assert subscriber.confirmed_at is None
+    confirm = re.search(r"http://\S+/confirm/\S+/", str(mail.outbox[0].body))
+    assert confirm is not None
+    # Nobody hears of entries before confirming.
+    mail.outbox.clear()
+    an_entry(cast)
+    assert all("reader@example.net" not in message.to for message in mail.outbox)
+    assert anonymous.get(confirm.group(0)).status_code == 200
+    anonymous.post(confirm.group(0))
+    subscriber.refresh_from_db()
+    assert subscriber.confirmed_at is not None
+    mail.outbox.clear()
+    an_entry(cast)
+    to_reader = [message for message in mail.outbox if message.to == ["reader@example.net"]]
+    assert len(to_reader) == 1
+    unsubscribe = re.search(r"\S*/unsubscribe/\S+/", to_reader[0].body)
+    assert unsubscribe is not None
+    # One click, from a mail program that sends no cookie and no form token.
+    assert client_for(None).post(unsubscribe.group(0)).status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.unsubscribed_at is not None
+
+
+def test_it_refuses_a_bad_address_and_names_the_field(cast: Cast) -> None:
+    publish(cast)
+    response = client_for(None).post(
+        reverse("decisions:subscribe", args=[cast.website.pk]), {"email": "not an address"}
+    )
+    assert response.status_code == 400
+    assert "Enter an email address in the right form" in response.text
+    assert not Subscriber.objects.exists()
+
+
+def test_it_counts_was_this_helpful_once_per_visitor(cast: Cast) -> None:
+    entry = an_entry(cast)
+    publish(cast)
+    url = reverse("decisions:entry_helpful", args=[cast.website.pk, entry.pk])
+    visitor = client_for(None)
+    assert visitor.post(url, {"helpful": "yes"}).status_code == 302
+    visitor.post(url, {"helpful": "yes"})
+    client_for(None).post(url, {"helpful": "no"})
+    entry.refresh_from_db()
+    assert (entry.helpful_yes, entry.helpful_no) == (1, 1)
+
+
+def test_it_lets_only_leaders_keep_the_page(cast: Cast) -> None:
+    url = reverse("decisions:public_manage", args=[cast.website.pk])
+    assert client_for(cast.member).get(url).status_code == 403
+    response = client_for(cast.chair).post(url, {"is_published": "on", "introduction": "Hello"})
+    assert response.status_code == 302
+    assert PublicPage.objects.get(project=cast.website).is_published
+
+
+def test_it_names_missing_entry_fields(cast: Cast) -> None:
+    response = client_for(cast.chair).post(
+        reverse("decisions:entry_add", args=[cast.website.pk]),
+        {"source": "meeting", "change_status": "planned", "you_said": "", "we_did": ""},
+    )
+    assert response.status_code == 400
+    assert "Write what people said" in response.text
+    assert not Entry.objects.exists()
