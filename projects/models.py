@@ -145,7 +145,6 @@ class Membership(models.Model):
     # The onboarding checklist: when each step was done (empty: not yet).
     welcomed_at = models.DateTimeField(_("welcome sent"), null=True, blank=True)
     inducted_at = models.DateTimeField(_("induction done"), null=True, blank=True)
-    ground_rules_agreed_at = models.DateTimeField(_("ground rules agreed"), null=True, blank=True)
     payment_preference_at = models.DateTimeField(
         _("payment preference recorded"), null=True, blank=True
     )
@@ -176,11 +175,11 @@ class Membership(models.Model):
     def is_current(self) -> bool:
         return self.left_at is None
 
-    # The steps a coordinator ticks; access requirements are recorded by the member.
+    # The steps a coordinator ticks. Members record their own access requirements and agree
+    # to the ground rules themselves (`GroundRulesAnswer`).
     ONBOARDING_STEPS = (
         "welcomed_at",
         "inducted_at",
-        "ground_rules_agreed_at",
         "payment_preference_at",
     )
 
@@ -532,3 +531,115 @@ class Invitation(models.Model):
         if self.is_expired:
             return str(_("Expired"))
         return str(_("Waiting for reply"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Ground rules, co-produced
+
+
+def rule_lines(text: str) -> list[str]:
+    """The rules in a text of one rule per line, without empty lines or list markers."""
+    rules = []
+    for line in text.splitlines():
+        rule = line.strip().lstrip("-*•").strip()
+        if rule:
+            rules.append(rule)
+    return rules
+
+
+class GroundRulesDraft(models.Model):
+    """The group's shared working copy of its ground rules: any member may change it."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="ground_rules_draft"
+    )
+    text = models.TextField(
+        _("the ground rules, one rule on each line"),
+        max_length=5000,
+        help_text=_("Add a rule on a new line, or change the words of one already there."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    def __str__(self) -> str:
+        return f"Ground rules draft for project {self.project_id}"
+
+    @property
+    def rules(self) -> list[str]:
+        return rule_lines(self.text)
+
+
+class Discussed(models.TextChoices):
+    AT_MEETING = "at_meeting", _("At a meeting")
+    BETWEEN_MEETINGS = "between_meetings", _("Between meetings")
+
+
+class GroundRulesVersion(models.Model):
+    """A version of the ground rules that the group's leaders adopted. Never changed after."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="ground_rules_versions"
+    )
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    change_note = models.TextField(_("what changed, and why"), max_length=2000)
+    discussed = models.CharField(
+        _("where the group discussed it"), max_length=20, choices=Discussed.choices
+    )
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    adopted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"], name="ground_rules_version_number_once"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(text=""), name="ground_rules_version_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discussed__in=Discussed.values),
+                name="ground_rules_version_discussed_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ground rules version {self.number} of project {self.project_id}"
+
+    @property
+    def rules(self) -> list[str]:
+        return rule_lines(self.text)
+
+
+class GroundRulesAnswer(models.Model):
+    """A member agreeing to a version of the ground rules, or saying what they cannot agree to."""
+
+    version = models.ForeignKey(
+        GroundRulesVersion, on_delete=models.CASCADE, related_name="answers"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ground_rules_answers"
+    )
+    agrees = models.BooleanField(_("I agree to these ground rules"))
+    cannot_agree_with = models.TextField(
+        _("what you cannot agree to, and why"), max_length=2000, blank=True
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="ground_rules_answer_once"),
+            models.CheckConstraint(
+                condition=models.Q(agrees=True) | ~models.Q(cannot_agree_with=""),
+                name="ground_rules_answer_says_what_not",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on ground rules {self.version_id}"

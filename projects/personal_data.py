@@ -14,6 +14,9 @@ from accounts.models import User
 from coproduce.lib.personal_data import FORMER_MEMBER, Section, anonymous_email
 from projects.models import (
     EqualityReceipt,
+    GroundRulesAnswer,
+    GroundRulesDraft,
+    GroundRulesVersion,
     Invitation,
     Membership,
     Project,
@@ -21,9 +24,13 @@ from projects.models import (
     Stakeholder,
 )
 
-MODELS = (Membership, Invitation, SkillOffer, EqualityReceipt, Stakeholder)
+MODELS = (Membership, Invitation, SkillOffer, EqualityReceipt, Stakeholder, GroundRulesAnswer)
 # Rows that keep pointing at the account after erasure, because they are the group's record.
-KEPT = {Project: _("who set up a group")}
+KEPT = {
+    Project: _("who set up a group"),
+    GroundRulesDraft: _("who last changed a group's draft ground rules"),
+    GroundRulesVersion: _("who adopted a version of a group's ground rules"),
+}
 
 
 def export(user: User) -> list[Section]:
@@ -32,7 +39,7 @@ def export(user: User) -> list[Section]:
     offers = SkillOffer.objects.filter(user=user).select_related("skill__project")
     answered = EqualityReceipt.objects.filter(user=user).select_related("project")
     contacts = Stakeholder.objects.filter(contact__icontains=user.email).select_related("project")
-    return [
+    sections = [
         Section(
             key="memberships",
             title=_("Your groups"),
@@ -108,6 +115,35 @@ def export(user: User) -> list[Section]:
             ],
         ),
     ]
+    return [*sections, *_shape_sections(user)]
+
+
+def _shape_sections(user: User) -> list[Section]:
+    """What a person said about how their groups work: ground rules."""
+    rules = GroundRulesAnswer.objects.filter(user=user).select_related("version__project")
+    return [
+        Section(
+            key="ground_rules_answers",
+            title=_("Your answers to your groups' ground rules"),
+            columns=[
+                ("project", _("Group")),
+                ("version", _("Version")),
+                ("agrees", _("Agreed")),
+                ("cannot_agree_with", _("What you could not agree to")),
+                ("answered_at", _("Answered")),
+            ],
+            rows=[
+                {
+                    "project": answer.version.project.name,
+                    "version": answer.version.number,
+                    "agrees": answer.agrees,
+                    "cannot_agree_with": answer.cannot_agree_with,
+                    "answered_at": answer.answered_at,
+                }
+                for answer in rules
+            ],
+        ),
+    ]
 
 
 def erase(user: User) -> None:
@@ -120,6 +156,8 @@ def erase(user: User) -> None:
     SkillOffer.objects.filter(user=user).delete()
     # That they answered only stopped them answering twice; the answers stay, unlinked.
     EqualityReceipt.objects.filter(user=user).delete()
+    # Their answers to the ground rules are their own words; they leave with them.
+    GroundRulesAnswer.objects.filter(user=user).delete()
     for old in {user.email, user.full_name} - {""}:
         Stakeholder.objects.filter(contact__contains=old).update(
             contact=Replace("contact", Value(old), Value(former))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from projects import views
+from projects.views import rules
 
 app_name = "projects"
 
@@ -47,6 +48,13 @@ urlpatterns = [
         "<int:pk>/stakeholders/<int:stakeholder_pk>/remove/",
         views.stakeholder_remove,
         name="stakeholder_remove",
+    ),
+    path("<int:pk>/ground-rules/", rules.ground_rules, name="ground_rules"),
+    path("<int:pk>/ground-rules/draft/", rules.ground_rules_draft, name="ground_rules_draft"),
+    path("<int:pk>/ground-rules/adopt/", rules.ground_rules_adopt, name="ground_rules_adopt"),
+    path("<int:pk>/ground-rules/agree/", rules.ground_rules_agree, name="ground_rules_agree"),
+    path(
+        "<int:pk>/ground-rules/versions/", rules.ground_rules_versions, name="ground_rules_versions"
     ),
     path(
         "<int:pk>/invitations/<int:invitation_pk>/resend/",

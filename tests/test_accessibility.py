@@ -182,6 +182,11 @@ RECIPES: dict[str, Recipe] = {
     "projects:stakeholder_add": Recipe(website),
     "projects:stakeholder_edit": Recipe(the_carers_centre),
     "projects:stakeholder_remove": Recipe(the_carers_centre),
+    "projects:ground_rules": Recipe(website),
+    "projects:ground_rules_draft": Recipe(website),
+    "projects:ground_rules_adopt": Recipe(website),
+    "projects:ground_rules_agree": Recipe(website),
+    "projects:ground_rules_versions": Recipe(website),
     "projects:invitation_resend": Recipe(nadia_invited_to_the_employment_group),
     "projects:invitation_withdraw": Recipe(nadia_invited_to_the_employment_group),
     # Recruitment

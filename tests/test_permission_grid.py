@@ -23,7 +23,8 @@ from meetings.tests import grid_planning as plan
 from meetings.tests import grid_preparation as prep
 from people.models import MemberType
 from privacy.models import ErasureRequest
-from projects.models import Invitation, ProjectRole, Skill, Stakeholder
+from projects.models import GroundRulesDraft, Invitation, ProjectRole, Skill, Stakeholder
+from projects.services.rules import ground_rules_adopt
 from recruitment.tests import grid as recruitment
 
 PERSONAS = ["anonymous", "outsider", "member", "chair", "coordinator", "administrator"]
@@ -80,6 +81,14 @@ def website(cast: Cast) -> dict[str, Any]:
 
 def amira_in_website(cast: Cast) -> dict[str, Any]:
     return {"pk": cast.website.pk, "membership_pk": cast.membership(cast.member).pk}
+
+
+def website_with_rules(cast: Cast) -> dict[str, Any]:
+    GroundRulesDraft.objects.create(project=cast.website, text="Listen to each other")
+    ground_rules_adopt(
+        project=cast.website, actor=cast.chair, change_note="First", discussed="at_meeting"
+    )
+    return {"pk": cast.website.pk}
 
 
 def a_skill(cast: Cast) -> dict[str, Any]:
@@ -219,6 +228,14 @@ GRID: dict[str, Rule] = {
     "projects:stakeholder_add": Rule(project_leaders(), kwargs=website),
     "projects:stakeholder_edit": Rule(project_leaders(), kwargs=a_stakeholder),
     "projects:stakeholder_remove": Rule(project_leaders(), kwargs=a_stakeholder),
+    # Ground rules: any member suggests changes in the draft; leaders adopt; members agree.
+    "projects:ground_rules": Rule(project_members(), kwargs=website),
+    "projects:ground_rules_draft": Rule(project_members(), kwargs=website),
+    "projects:ground_rules_adopt": Rule(project_leaders(), kwargs=website),
+    "projects:ground_rules_agree": Rule(
+        project_members() | {"administrator": FORBIDDEN}, kwargs=website_with_rules
+    ),
+    "projects:ground_rules_versions": Rule(project_members(), kwargs=website),
     "projects:invitation_resend": Rule(
         project_leaders(REDIRECT), kwargs=pending_invitation, method="post"
     ),

@@ -182,6 +182,7 @@ def test_it_gives_amira_everything_about_her_as_a_json_file(cast: Cast) -> None:
         "skill_offers",
         "equality_questions_answered",
         "named_as_contact",
+        "ground_rules_answers",
         "applications",
         "selection_panels",
         "panel_scores",

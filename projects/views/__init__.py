@@ -45,6 +45,7 @@ from projects.models import (
     LEADING_ROLES,
     EqualityReceipt,
     EqualityResponse,
+    GroundRulesAnswer,
     Invitation,
     Involvement,
     Level,
@@ -56,6 +57,7 @@ from projects.models import (
     Stakeholder,
     hash_token,
 )
+from projects.services import rules as rules_services
 
 
 @login_required
@@ -494,10 +496,20 @@ def onboarding(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .select_related("user__profile")
         .order_by("-joined_at", "user__full_name")
     )
+    # Members agree to the ground rules themselves: the step is done by their own answer.
+    current_rules = rules_services.current_ground_rules(access.project)
+    agreed = dict(
+        GroundRulesAnswer.objects.filter(version=current_rules, agrees=True).values_list(
+            "user_id", "answered_at"
+        )
+        if current_rules
+        else []
+    )
     rows = [
         (
             membership,
             [getattr(membership, step) for step in Membership.ONBOARDING_STEPS],
+            agreed.get(membership.user_id),
             getattr(getattr(membership.user, "profile", None), "access_recorded_at", None),
         )
         for membership in members
@@ -535,6 +547,7 @@ def onboarding_member(
             "access": access,
             "membership": membership,
             "access_recorded_at": getattr(profile, "access_recorded_at", None),
+            "rules_agreed_at": rules_services.member_agreed_at(membership),
         },
     )
 
