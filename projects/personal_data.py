@@ -19,12 +19,27 @@ from projects.models import (
     GroundRulesVersion,
     Invitation,
     Membership,
+    MembershipPause,
+    Milestone,
+    Outcome,
+    OutcomeTask,
     Project,
     SkillOffer,
     Stakeholder,
 )
 
-MODELS = (Membership, Invitation, SkillOffer, EqualityReceipt, Stakeholder, GroundRulesAnswer)
+MODELS = (
+    Membership,
+    MembershipPause,
+    Invitation,
+    SkillOffer,
+    EqualityReceipt,
+    Stakeholder,
+    GroundRulesAnswer,
+    Outcome,
+    OutcomeTask,
+    Milestone,
+)
 # Rows that keep pointing at the account after erasure, because they are the group's record.
 KEPT = {
     Project: _("who set up a group"),
@@ -119,9 +134,65 @@ def export(user: User) -> list[Section]:
 
 
 def _shape_sections(user: User) -> list[Section]:
-    """What a person said about how their groups work: ground rules."""
+    """What a person said about how their groups work, when they paused, and what in their
+    groups' plans they look after."""
     rules = GroundRulesAnswer.objects.filter(user=user).select_related("version__project")
+    pauses = MembershipPause.objects.filter(membership__user=user).select_related(
+        "membership__project"
+    )
+    looked_after = [
+        *(
+            (outcome.project.name, _("Outcome"), outcome.title, outcome.get_status_display())
+            for outcome in Outcome.objects.filter(owner=user).select_related("project")
+        ),
+        *(
+            (task.outcome.project.name, _("Task"), task.title, task.get_status_display())
+            for task in OutcomeTask.objects.filter(owner=user).select_related("outcome__project")
+        ),
+        *(
+            (
+                milestone.project.name,
+                _("Milestone"),
+                milestone.title,
+                milestone.get_status_display(),
+            )
+            for milestone in Milestone.objects.filter(owner=user).select_related("project")
+        ),
+    ]
     return [
+        Section(
+            key="plan_items_looked_after",
+            title=_("What you look after in your groups' plans"),
+            columns=[
+                ("project", _("Group")),
+                ("kind", _("What it is")),
+                ("title", _("Title")),
+                ("status", _("Status")),
+            ],
+            rows=[
+                {"project": project, "kind": kind, "title": title, "status": status}
+                for project, kind, title, status in looked_after
+            ],
+        ),
+        Section(
+            key="pauses",
+            title=_("When you paused your membership"),
+            columns=[
+                ("project", _("Group")),
+                ("started_at", _("Paused")),
+                ("return_on", _("Return date you gave")),
+                ("ended_at", _("Came back")),
+            ],
+            rows=[
+                {
+                    "project": pause.membership.project.name,
+                    "started_at": pause.started_at,
+                    "return_on": pause.return_on,
+                    "ended_at": pause.ended_at,
+                }
+                for pause in pauses
+            ],
+        ),
         Section(
             key="ground_rules_answers",
             title=_("Your answers to your groups' ground rules"),
@@ -158,6 +229,9 @@ def erase(user: User) -> None:
     EqualityReceipt.objects.filter(user=user).delete()
     # Their answers to the ground rules are their own words; they leave with them.
     GroundRulesAnswer.objects.filter(user=user).delete()
+    # The plan stays the group's; it just no longer names them as looking after anything.
+    for model in (Outcome, OutcomeTask, Milestone):
+        model._default_manager.filter(owner=user).update(owner=None)
     for old in {user.email, user.full_name} - {""}:
         Stakeholder.objects.filter(contact__contains=old).update(
             contact=Replace("contact", Value(old), Value(former))

@@ -23,6 +23,7 @@ from meetings.models import (
 from meetings.services import record
 from meetings.tests.grid_record import first_item, held_meeting
 from people.models import MemberType
+from projects.models import MembershipPause
 
 
 def invitee(meeting_pk: int, user_pk: int) -> Invitee:
@@ -699,3 +700,13 @@ def test_it_shows_colin_as_not_heard_from_in_the_demo(db: None) -> None:
     held = Meeting.objects.get(title="Planning the new website")
     assert MinutesVersion.objects.filter(meeting=held).count() == 2
     assert record.meeting_voice(held).total > 0
+
+
+def test_it_does_not_count_a_paused_member_as_not_heard_from(cast: Cast) -> None:
+    for title, days_ago in (("First", 30), ("Second", 2)):
+        meeting = held_meeting(cast, title=title, days_ago=days_ago)
+        came(meeting, cast.chair, cast.carer)
+        contribute(meeting, cast.chair)
+    MembershipPause.objects.create(membership=cast.membership(cast.carer))
+    quiet = [member.user for member in record.project_voice(cast.website).quiet]
+    assert cast.carer not in quiet

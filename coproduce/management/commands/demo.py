@@ -305,7 +305,7 @@ class Command(BaseCommand):
         _skills(projects[WEBSITE])
         _equality_answers(projects[WEBSITE])
         _invitation(projects[EMPLOYMENT], coordinator)
-        projects_demo.load(projects[WEBSITE], coordinator)
+        projects_demo.load(projects[WEBSITE], projects[EMPLOYMENT], coordinator)
         recruitment_demo.load(projects[EMPLOYMENT], coordinator)
         meetings_demo.load(projects[WEBSITE], coordinator)
 
