@@ -108,6 +108,7 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
             "papers_notice_days",
             "cooling_off_hours",
             "invitation_valid_days",
+            "implementation_share_percent",
         ]
         widgets = {
             "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
@@ -118,7 +119,12 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-        for name in ("papers_notice_days", "cooling_off_hours", "invitation_valid_days"):
+        for name in (
+            "papers_notice_days",
+            "cooling_off_hours",
+            "invitation_valid_days",
+            "implementation_share_percent",
+        ):
             self.fields[name].widget = forms.TextInput(
                 attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}
             )

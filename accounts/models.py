@@ -150,6 +150,17 @@ class Organisation(models.Model):
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
+    # Groups often spend everything on gathering experience and have nothing left to act on
+    # it: a project's overview warns when its implement phases hold less than this share.
+    implementation_share_percent = models.PositiveSmallIntegerField(
+        _("smallest share of a project's resources for putting things into practice, in per cent"),
+        default=30,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "A project's overview warns when its implement phases have less than this share of "
+            "its staff time or budget."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -163,6 +174,10 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(cooling_off_hours__gte=1, cooling_off_hours__lte=336),
                 name="organisation_cooling_off_sane",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(implementation_share_percent__lte=100),
+                name="organisation_implementation_share_is_a_percentage",
             ),
             models.CheckConstraint(
                 condition=models.Q(invitation_valid_days__gte=1, invitation_valid_days__lte=90),

@@ -143,6 +143,11 @@ class Meeting(CachedChoiceLabels, models.Model):
         default=False,
         help_text=_("Automatic captions from the video call service."),
     )
+    agenda_shows_ground_rules = models.BooleanField(
+        _("show the group's ground rules at the top of the agenda"),
+        default=False,
+        help_text=_("A reminder of how the group works together, read out at the start."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNING
     )

@@ -12,7 +12,17 @@ from django.http import Http404
 
 from accounts.http import AuthenticatedHttpRequest
 from projects import policy
-from projects.models import Invitation, Membership, Project, Skill, Stakeholder
+from projects.models import (
+    Invitation,
+    Membership,
+    Milestone,
+    Outcome,
+    OutcomeTask,
+    Phase,
+    Project,
+    Skill,
+    Stakeholder,
+)
 
 
 @dataclass(frozen=True)
@@ -92,3 +102,51 @@ def get_skill_for_user(
 ) -> tuple[ProjectAccess, Skill]:
     """A skill the project needs, for the people who lead the project."""
     return _get_project_item(request, project_pk, Skill, pk)
+
+
+def get_outcome_for_user(
+    request: AuthenticatedHttpRequest, project_pk: int, pk: int
+) -> tuple[ProjectAccess, Outcome]:
+    """An outcome of the project, for the people who lead the project."""
+    access = get_project_for_user(request, project_pk, manage=True)
+    outcome = Outcome.objects.filter(project=access.project, pk=pk).first()
+    if outcome is None:
+        raise Http404
+    return access, outcome
+
+
+def get_outcome_task_for_user(
+    request: AuthenticatedHttpRequest, project_pk: int, pk: int
+) -> tuple[ProjectAccess, OutcomeTask]:
+    """A task towards one of the project's outcomes, for the people who lead the project."""
+    access = get_project_for_user(request, project_pk, manage=True)
+    task = (
+        OutcomeTask.objects.select_related("outcome")
+        .filter(outcome__project=access.project, pk=pk)
+        .first()
+    )
+    if task is None:
+        raise Http404
+    return access, task
+
+
+def get_milestone_for_user(
+    request: AuthenticatedHttpRequest, project_pk: int, pk: int
+) -> tuple[ProjectAccess, Milestone]:
+    """A milestone in the project's work plan, for the people who lead the project."""
+    access = get_project_for_user(request, project_pk, manage=True)
+    milestone = Milestone.objects.filter(project=access.project, pk=pk).first()
+    if milestone is None:
+        raise Http404
+    return access, milestone
+
+
+def get_phase_for_user(
+    request: AuthenticatedHttpRequest, project_pk: int, pk: int
+) -> tuple[ProjectAccess, Phase]:
+    """A phase of the project's work, for the people who lead the project."""
+    access = get_project_for_user(request, project_pk, manage=True)
+    phase = Phase.objects.filter(project=access.project, pk=pk).first()
+    if phase is None:
+        raise Http404
+    return access, phase

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -129,6 +131,17 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def current(self) -> MembershipQuerySet:
         return self.filter(left_at__isnull=True)
 
+    def active(self) -> MembershipQuerySet:
+        """Current members who have not paused: the people to invite and remind."""
+        return self.current().exclude(
+            pk__in=MembershipPause.objects.in_effect().values("membership_id")
+        )
+
+    def paused(self) -> MembershipQuerySet:
+        return self.current().filter(
+            pk__in=MembershipPause.objects.in_effect().values("membership_id")
+        )
+
 
 class Membership(CachedChoiceLabels, models.Model):
     """A person's place in a project. Kept after they leave so records can name them."""
@@ -146,7 +159,6 @@ class Membership(CachedChoiceLabels, models.Model):
     # The onboarding checklist: when each step was done (empty: not yet).
     welcomed_at = models.DateTimeField(_("welcome sent"), null=True, blank=True)
     inducted_at = models.DateTimeField(_("induction done"), null=True, blank=True)
-    ground_rules_agreed_at = models.DateTimeField(_("ground rules agreed"), null=True, blank=True)
     payment_preference_at = models.DateTimeField(
         _("payment preference recorded"), null=True, blank=True
     )
@@ -177,17 +189,62 @@ class Membership(CachedChoiceLabels, models.Model):
     def is_current(self) -> bool:
         return self.left_at is None
 
-    # The steps a coordinator ticks; access requirements are recorded by the member.
+    # The steps a coordinator ticks. Members record their own access requirements and agree
+    # to the ground rules themselves (`GroundRulesAnswer`).
     ONBOARDING_STEPS = (
         "welcomed_at",
         "inducted_at",
-        "ground_rules_agreed_at",
         "payment_preference_at",
     )
 
     @property
     def leads(self) -> bool:
         return self.is_current and self.role in LEADING_ROLES
+
+
+class MembershipPauseQuerySet(models.QuerySet["MembershipPause"]):
+    def in_effect(self, today: datetime.date | None = None) -> MembershipPauseQuerySet:
+        """Pauses not ended, whose return date (if any) has not come yet."""
+        today = today or timezone.localdate()
+        return self.filter(ended_at__isnull=True).filter(
+            models.Q(return_on__isnull=True) | models.Q(return_on__gt=today)
+        )
+
+
+class MembershipPause(models.Model):
+    """A member stepping back for a while, such as around a health crisis.
+
+    While it is in effect they get no meeting invitations or reminders. It ends when they
+    come back, or by itself on the return date they gave; either way, nobody need invite
+    them again. No reason is kept: it is nobody's business but theirs.
+    """
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField(default=timezone.now)
+    return_on = models.DateField(_("return date (optional)"), null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipPauseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(ended_at__isnull=True),
+                name="membership_pause_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pause of membership {self.membership_id}"
+
+    @property
+    def back_on(self) -> datetime.date | None:
+        """The day the member came back or will come back, if known."""
+        if self.ended_at is not None:
+            return timezone.localtime(self.ended_at).date()
+        return self.return_on
 
 
 class Level(models.TextChoices):
@@ -537,3 +594,329 @@ class Invitation(CachedChoiceLabels, models.Model):
         if self.is_expired:
             return str(_("Expired"))
         return str(_("Waiting for reply"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Ground rules, co-produced
+
+
+def rule_lines(text: str) -> list[str]:
+    """The rules in a text of one rule per line, without empty lines or list markers."""
+    rules = []
+    for line in text.splitlines():
+        rule = line.strip().lstrip("-*•").strip()
+        if rule:
+            rules.append(rule)
+    return rules
+
+
+class GroundRulesDraft(models.Model):
+    """The group's shared working copy of its ground rules: any member may change it."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="ground_rules_draft"
+    )
+    text = models.TextField(
+        _("the ground rules, one rule on each line"),
+        max_length=5000,
+        help_text=_("Add a rule on a new line, or change the words of one already there."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    def __str__(self) -> str:
+        return f"Ground rules draft for project {self.project_id}"
+
+    @property
+    def rules(self) -> list[str]:
+        return rule_lines(self.text)
+
+
+class Discussed(models.TextChoices):
+    AT_MEETING = "at_meeting", _("At a meeting")
+    BETWEEN_MEETINGS = "between_meetings", _("Between meetings")
+
+
+class GroundRulesVersion(models.Model):
+    """A version of the ground rules that the group's leaders adopted. Never changed after."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="ground_rules_versions"
+    )
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    change_note = models.TextField(_("what changed, and why"), max_length=2000)
+    discussed = models.CharField(
+        _("where the group discussed it"), max_length=20, choices=Discussed.choices
+    )
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    adopted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"], name="ground_rules_version_number_once"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(text=""), name="ground_rules_version_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discussed__in=Discussed.values),
+                name="ground_rules_version_discussed_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ground rules version {self.number} of project {self.project_id}"
+
+    @property
+    def rules(self) -> list[str]:
+        return rule_lines(self.text)
+
+
+class GroundRulesAnswer(models.Model):
+    """A member agreeing to a version of the ground rules, or saying what they cannot agree to."""
+
+    version = models.ForeignKey(
+        GroundRulesVersion, on_delete=models.CASCADE, related_name="answers"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ground_rules_answers"
+    )
+    agrees = models.BooleanField(_("I agree to these ground rules"))
+    cannot_agree_with = models.TextField(
+        _("what you cannot agree to, and why"), max_length=2000, blank=True
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="ground_rules_answer_once"),
+            models.CheckConstraint(
+                condition=models.Q(agrees=True) | ~models.Q(cannot_agree_with=""),
+                name="ground_rules_answer_says_what_not",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on ground rules {self.version_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes, tasks and the work plan
+
+
+class WorkStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class Outcome(models.Model):
+    """A change the group wants to see, in plain words, such as "more disabled people in work"."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outcomes")
+    title = models.CharField(
+        _("the change the group wants"),
+        max_length=200,
+        help_text=_("In plain words, for example “More disabled people in paid work”."),
+    )
+    description = models.TextField(_("more about it (optional)"), max_length=2000, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who looks after it"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcomes_owned",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=WorkStatus.choices, default=WorkStatus.NOT_STARTED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "project", Lower("title"), name="outcome_title_once_per_project"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=WorkStatus.values), name="outcome_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutcomeTask(models.Model):
+    """A task or output that will help bring an outcome about."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task or output"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who does it"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcome_tasks_owned",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=WorkStatus.choices, default=WorkStatus.NOT_STARTED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=WorkStatus.values), name="outcome_task_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    MET = "met", _("Met")
+
+
+class Milestone(models.Model):
+    """A point in the work plan, with dates, someone who looks after it, and a status."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    outcome = models.ForeignKey(
+        Outcome,
+        verbose_name=_("the outcome it works towards (optional)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+    )
+    starts_on = models.DateField(_("start date (optional)"), null=True, blank=True)
+    due_on = models.DateField(_("due date"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who looks after it"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones_owned",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
+    )
+    met_on = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(starts_on__lte=models.F("due_on")),
+                name="milestone_starts_before_due",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=MilestoneStatus.values),
+                name="milestone_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status != MilestoneStatus.MET and self.due_on < timezone.localdate()
+
+
+# ---------------------------------------------------------------------------------------------
+# Phases and resources
+
+
+class PhaseKind(models.TextChoices):
+    EXPLORE = "explore", _("Explore")
+    PREPARE = "prepare", _("Prepare")
+    CO_DESIGN = "co_design", _("Co-design")
+    IMPLEMENT = "implement", _("Implement")
+    EVALUATE = "evaluate", _("Evaluate")
+    OTHER = "other", _("Other")
+
+
+# The phases every new project starts with, in order; each project can change them.
+DEFAULT_PHASES = (
+    PhaseKind.EXPLORE,
+    PhaseKind.PREPARE,
+    PhaseKind.CO_DESIGN,
+    PhaseKind.IMPLEMENT,
+    PhaseKind.EVALUATE,
+)
+
+
+class Phase(models.Model):
+    """A stage of the work, with its planned dates, staff time and budget (exact decimals)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("what kind of phase it is"),
+        max_length=20,
+        choices=PhaseKind.choices,
+        default=PhaseKind.OTHER,
+        help_text=_("The warning about resources left to act counts the implement phases."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    starts_on = models.DateField(_("planned start (optional)"), null=True, blank=True)
+    ends_on = models.DateField(_("planned end (optional)"), null=True, blank=True)
+    staff_days = models.DecimalField(
+        _("staff time, in days"), max_digits=8, decimal_places=1, default=Decimal(0)
+    )
+    budget = models.DecimalField(
+        _("budget, in pounds"), max_digits=12, decimal_places=2, default=Decimal(0)
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint("project", Lower("name"), name="phase_name_once_per_project"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=PhaseKind.values), name="phase_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__lte=models.F("ends_on")),
+                name="phase_starts_before_it_ends",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(staff_days__gte=0, budget__gte=0),
+                name="phase_resources_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def default_phases(project: Project) -> list[Phase]:
+    return [
+        Phase(project=project, name=str(kind.label), kind=kind, position=index)
+        for index, kind in enumerate(DEFAULT_PHASES, start=1)
+    ]

@@ -14,16 +14,38 @@ from accounts.models import User
 from coproduce.lib.personal_data import FORMER_MEMBER, Section, anonymous_email
 from projects.models import (
     EqualityReceipt,
+    GroundRulesAnswer,
+    GroundRulesDraft,
+    GroundRulesVersion,
     Invitation,
     Membership,
+    MembershipPause,
+    Milestone,
+    Outcome,
+    OutcomeTask,
     Project,
     SkillOffer,
     Stakeholder,
 )
 
-MODELS = (Membership, Invitation, SkillOffer, EqualityReceipt, Stakeholder)
+MODELS = (
+    Membership,
+    MembershipPause,
+    Invitation,
+    SkillOffer,
+    EqualityReceipt,
+    Stakeholder,
+    GroundRulesAnswer,
+    Outcome,
+    OutcomeTask,
+    Milestone,
+)
 # Rows that keep pointing at the account after erasure, because they are the group's record.
-KEPT = {Project: _("who set up a group")}
+KEPT = {
+    Project: _("who set up a group"),
+    GroundRulesDraft: _("who last changed a group's draft ground rules"),
+    GroundRulesVersion: _("who adopted a version of a group's ground rules"),
+}
 
 
 def export(user: User) -> list[Section]:
@@ -32,7 +54,7 @@ def export(user: User) -> list[Section]:
     offers = SkillOffer.objects.filter(user=user).select_related("skill__project")
     answered = EqualityReceipt.objects.filter(user=user).select_related("project")
     contacts = Stakeholder.objects.filter(contact__icontains=user.email).select_related("project")
-    return [
+    sections = [
         Section(
             key="memberships",
             title=_("Your groups"),
@@ -108,6 +130,91 @@ def export(user: User) -> list[Section]:
             ],
         ),
     ]
+    return [*sections, *_shape_sections(user)]
+
+
+def _shape_sections(user: User) -> list[Section]:
+    """What a person said about how their groups work, when they paused, and what in their
+    groups' plans they look after."""
+    rules = GroundRulesAnswer.objects.filter(user=user).select_related("version__project")
+    pauses = MembershipPause.objects.filter(membership__user=user).select_related(
+        "membership__project"
+    )
+    looked_after = [
+        *(
+            (outcome.project.name, _("Outcome"), outcome.title, outcome.get_status_display())
+            for outcome in Outcome.objects.filter(owner=user).select_related("project")
+        ),
+        *(
+            (task.outcome.project.name, _("Task"), task.title, task.get_status_display())
+            for task in OutcomeTask.objects.filter(owner=user).select_related("outcome__project")
+        ),
+        *(
+            (
+                milestone.project.name,
+                _("Milestone"),
+                milestone.title,
+                milestone.get_status_display(),
+            )
+            for milestone in Milestone.objects.filter(owner=user).select_related("project")
+        ),
+    ]
+    return [
+        Section(
+            key="plan_items_looked_after",
+            title=_("What you look after in your groups' plans"),
+            columns=[
+                ("project", _("Group")),
+                ("kind", _("What it is")),
+                ("title", _("Title")),
+                ("status", _("Status")),
+            ],
+            rows=[
+                {"project": project, "kind": kind, "title": title, "status": status}
+                for project, kind, title, status in looked_after
+            ],
+        ),
+        Section(
+            key="pauses",
+            title=_("When you paused your membership"),
+            columns=[
+                ("project", _("Group")),
+                ("started_at", _("Paused")),
+                ("return_on", _("Return date you gave")),
+                ("ended_at", _("Came back")),
+            ],
+            rows=[
+                {
+                    "project": pause.membership.project.name,
+                    "started_at": pause.started_at,
+                    "return_on": pause.return_on,
+                    "ended_at": pause.ended_at,
+                }
+                for pause in pauses
+            ],
+        ),
+        Section(
+            key="ground_rules_answers",
+            title=_("Your answers to your groups' ground rules"),
+            columns=[
+                ("project", _("Group")),
+                ("version", _("Version")),
+                ("agrees", _("Agreed")),
+                ("cannot_agree_with", _("What you could not agree to")),
+                ("answered_at", _("Answered")),
+            ],
+            rows=[
+                {
+                    "project": answer.version.project.name,
+                    "version": answer.version.number,
+                    "agrees": answer.agrees,
+                    "cannot_agree_with": answer.cannot_agree_with,
+                    "answered_at": answer.answered_at,
+                }
+                for answer in rules
+            ],
+        ),
+    ]
 
 
 def erase(user: User) -> None:
@@ -120,6 +227,11 @@ def erase(user: User) -> None:
     SkillOffer.objects.filter(user=user).delete()
     # That they answered only stopped them answering twice; the answers stay, unlinked.
     EqualityReceipt.objects.filter(user=user).delete()
+    # Their answers to the ground rules are their own words; they leave with them.
+    GroundRulesAnswer.objects.filter(user=user).delete()
+    # The plan stays the group's; it just no longer names them as looking after anything.
+    for model in (Outcome, OutcomeTask, Milestone):
+        model._default_manager.filter(owner=user).update(owner=None)
     for old in {user.email, user.full_name} - {""}:
         Stakeholder.objects.filter(contact__contains=old).update(
             contact=Replace("contact", Value(old), Value(former))

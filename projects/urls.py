@@ -1,6 +1,7 @@
 from django.urls import path
 
 from projects import views
+from projects.views import pausing, plan, rules
 
 app_name = "projects"
 
@@ -47,6 +48,37 @@ urlpatterns = [
         "<int:pk>/stakeholders/<int:stakeholder_pk>/remove/",
         views.stakeholder_remove,
         name="stakeholder_remove",
+    ),
+    path("<int:pk>/plan/", plan.plan, name="plan"),
+    path("<int:pk>/plan/outcomes/add/", plan.outcome_add, name="outcome_add"),
+    path("<int:pk>/plan/outcomes/<int:outcome_pk>/edit/", plan.outcome_edit, name="outcome_edit"),
+    path(
+        "<int:pk>/plan/outcomes/<int:outcome_pk>/tasks/add/",
+        plan.outcome_task_add,
+        name="outcome_task_add",
+    ),
+    path(
+        "<int:pk>/plan/tasks/<int:task_pk>/edit/", plan.outcome_task_edit, name="outcome_task_edit"
+    ),
+    path("<int:pk>/plan/work-plan/", plan.work_plan, name="work_plan"),
+    path("<int:pk>/plan/timeline/", plan.work_plan_timeline, name="work_plan_timeline"),
+    path("<int:pk>/plan/work-plan/add/", plan.milestone_add, name="milestone_add"),
+    path(
+        "<int:pk>/plan/work-plan/<int:milestone_pk>/edit/",
+        plan.milestone_edit,
+        name="milestone_edit",
+    ),
+    path("<int:pk>/plan/phases/", plan.phases, name="phases"),
+    path("<int:pk>/plan/phases/add/", plan.phase_add, name="phase_add"),
+    path("<int:pk>/plan/phases/<int:phase_pk>/edit/", plan.phase_edit, name="phase_edit"),
+    path("<int:pk>/pause/", pausing.membership_pause, name="membership_pause"),
+    path("<int:pk>/pause/end/", pausing.membership_come_back, name="membership_come_back"),
+    path("<int:pk>/ground-rules/", rules.ground_rules, name="ground_rules"),
+    path("<int:pk>/ground-rules/draft/", rules.ground_rules_draft, name="ground_rules_draft"),
+    path("<int:pk>/ground-rules/adopt/", rules.ground_rules_adopt, name="ground_rules_adopt"),
+    path("<int:pk>/ground-rules/agree/", rules.ground_rules_agree, name="ground_rules_agree"),
+    path(
+        "<int:pk>/ground-rules/versions/", rules.ground_rules_versions, name="ground_rules_versions"
     ),
     path(
         "<int:pk>/invitations/<int:invitation_pk>/resend/",

@@ -19,7 +19,16 @@ from playwright.sync_api import Page
 from accounts.models import User
 from people.models import MemberType
 from privacy.models import ErasureRequest, ErasureStatus
-from projects.models import Invitation, ProjectRole, Skill, Stakeholder
+from projects.models import (
+    Invitation,
+    Milestone,
+    Outcome,
+    OutcomeTask,
+    Phase,
+    ProjectRole,
+    Skill,
+    Stakeholder,
+)
 from tests.browser import axe_violations, describe_violations
 from tests.conftest import ANONYMOUS, BROWSER_PERSONAS, Demo, OpenPage
 from tests.pages import decisions as dec
@@ -116,6 +125,30 @@ def the_carers_centre(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.website.pk, "stakeholder_pk": stakeholder.pk}
 
 
+def the_websites_first_outcome(demo: Demo) -> dict[str, Any]:
+    outcome = Outcome.objects.filter(project=demo.website).order_by("pk").first()
+    assert outcome is not None, "The demo has no outcomes"
+    return {"pk": demo.website.pk, "outcome_pk": outcome.pk}
+
+
+def the_websites_first_task(demo: Demo) -> dict[str, Any]:
+    task = OutcomeTask.objects.filter(outcome__project=demo.website).order_by("pk").first()
+    assert task is not None, "The demo has no tasks"
+    return {"pk": demo.website.pk, "task_pk": task.pk}
+
+
+def the_websites_first_milestone(demo: Demo) -> dict[str, Any]:
+    milestone = Milestone.objects.filter(project=demo.website).order_by("pk").first()
+    assert milestone is not None, "The demo has no milestones"
+    return {"pk": demo.website.pk, "milestone_pk": milestone.pk}
+
+
+def the_websites_first_phase(demo: Demo) -> dict[str, Any]:
+    phase = Phase.objects.filter(project=demo.website).order_by("position").first()
+    assert phase is not None, "The demo has no phases"
+    return {"pk": demo.website.pk, "phase_pk": phase.pk}
+
+
 def nadia_invited_to_the_employment_group(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.employment.pk, "invitation_pk": nadias_invitation(demo)}
 
@@ -183,6 +216,25 @@ RECIPES: dict[str, Recipe] = {
     "projects:stakeholder_add": Recipe(website),
     "projects:stakeholder_edit": Recipe(the_carers_centre),
     "projects:stakeholder_remove": Recipe(the_carers_centre),
+    "projects:plan": Recipe(website),
+    "projects:outcome_add": Recipe(website),
+    "projects:outcome_edit": Recipe(the_websites_first_outcome),
+    "projects:outcome_task_add": Recipe(the_websites_first_outcome),
+    "projects:outcome_task_edit": Recipe(the_websites_first_task),
+    "projects:work_plan": Recipe(website),
+    "projects:work_plan_timeline": Recipe(website),
+    "projects:milestone_add": Recipe(website),
+    "projects:milestone_edit": Recipe(the_websites_first_milestone),
+    "projects:phases": Recipe(website),
+    "projects:phase_add": Recipe(website),
+    "projects:phase_edit": Recipe(the_websites_first_phase),
+    "projects:membership_pause": Recipe(website),
+    "projects:membership_come_back": Recipe(website),
+    "projects:ground_rules": Recipe(website),
+    "projects:ground_rules_draft": Recipe(website),
+    "projects:ground_rules_adopt": Recipe(website),
+    "projects:ground_rules_agree": Recipe(website),
+    "projects:ground_rules_versions": Recipe(website),
     "projects:invitation_resend": Recipe(nadia_invited_to_the_employment_group),
     "projects:invitation_withdraw": Recipe(nadia_invited_to_the_employment_group),
     # Recruitment
@@ -600,6 +652,15 @@ FORMS: dict[str, FormCheck] = {
     ),
     "subscribe by email": FormCheck(
         ANONYMOUS, lambda demo: reverse("decisions:subscribe", kwargs=dec.website(demo))
+    ),
+    "add a milestone": FormCheck(
+        "chair", lambda demo: reverse("projects:milestone_add", kwargs=website(demo))
+    ),
+    "change a phase": FormCheck(
+        "chair", lambda demo: reverse("projects:phase_edit", kwargs=the_websites_first_phase(demo))
+    ),
+    "suggest a ground rule": FormCheck(
+        "member", lambda demo: reverse("projects:ground_rules_draft", kwargs=website(demo))
     ),
     "why you need to see access requirements": FormCheck(
         "coordinator",

@@ -4,6 +4,7 @@ Adding a URL without adding it here fails `test_it_covers_every_url_pattern`, so
 ship a page whose permissions were never thought about.
 """
 
+import datetime
 import io
 import re
 from collections.abc import Callable
@@ -24,7 +25,18 @@ from meetings.tests import grid_planning as plan
 from meetings.tests import grid_preparation as prep
 from people.models import MemberType
 from privacy.models import ErasureRequest
-from projects.models import Invitation, ProjectRole, Skill, Stakeholder
+from projects.models import (
+    GroundRulesDraft,
+    Invitation,
+    Milestone,
+    Outcome,
+    OutcomeTask,
+    Phase,
+    ProjectRole,
+    Skill,
+    Stakeholder,
+)
+from projects.services.rules import ground_rules_adopt
 from recruitment.tests import grid as recruitment
 
 PERSONAS = ["anonymous", "outsider", "member", "chair", "coordinator", "administrator"]
@@ -60,8 +72,8 @@ def administrators_only() -> dict[str, str]:
     return signed_in(FORBIDDEN) | {"administrator": OK}
 
 
-def project_members() -> dict[str, str]:
-    return signed_in(OK) | {"outsider": NOT_FOUND}
+def project_members(success: str = OK) -> dict[str, str]:
+    return signed_in(success) | {"outsider": NOT_FOUND}
 
 
 def project_leaders(success: str = OK) -> dict[str, str]:
@@ -81,6 +93,37 @@ def website(cast: Cast) -> dict[str, Any]:
 
 def amira_in_website(cast: Cast) -> dict[str, Any]:
     return {"pk": cast.website.pk, "membership_pk": cast.membership(cast.member).pk}
+
+
+def website_with_rules(cast: Cast) -> dict[str, Any]:
+    GroundRulesDraft.objects.create(project=cast.website, text="Listen to each other")
+    ground_rules_adopt(
+        project=cast.website, actor=cast.chair, change_note="First", discussed="at_meeting"
+    )
+    return {"pk": cast.website.pk}
+
+
+def an_outcome(cast: Cast) -> dict[str, Any]:
+    outcome = Outcome.objects.create(project=cast.website, title="People find crisis help fast")
+    return {"pk": cast.website.pk, "outcome_pk": outcome.pk}
+
+
+def a_task(cast: Cast) -> dict[str, Any]:
+    outcome = Outcome.objects.create(project=cast.website, title="People find crisis help fast")
+    task = OutcomeTask.objects.create(outcome=outcome, title="Write the crisis page")
+    return {"pk": cast.website.pk, "task_pk": task.pk}
+
+
+def a_milestone(cast: Cast) -> dict[str, Any]:
+    milestone = Milestone.objects.create(
+        project=cast.website, title="Crisis pages live", due_on=datetime.date(2030, 1, 1)
+    )
+    return {"pk": cast.website.pk, "milestone_pk": milestone.pk}
+
+
+def a_phase(cast: Cast) -> dict[str, Any]:
+    phase = Phase.objects.create(project=cast.website, name="Test with users", kind="implement")
+    return {"pk": cast.website.pk, "phase_pk": phase.pk}
 
 
 def a_skill(cast: Cast) -> dict[str, Any]:
@@ -220,6 +263,34 @@ GRID: dict[str, Rule] = {
     "projects:stakeholder_add": Rule(project_leaders(), kwargs=website),
     "projects:stakeholder_edit": Rule(project_leaders(), kwargs=a_stakeholder),
     "projects:stakeholder_remove": Rule(project_leaders(), kwargs=a_stakeholder),
+    # Ground rules: any member suggests changes in the draft; leaders adopt; members agree.
+    # The plan: the group reads it, its leaders keep it.
+    "projects:plan": Rule(project_members(), kwargs=website),
+    "projects:outcome_add": Rule(project_leaders(), kwargs=website),
+    "projects:outcome_edit": Rule(project_leaders(), kwargs=an_outcome),
+    "projects:outcome_task_add": Rule(project_leaders(), kwargs=an_outcome),
+    "projects:outcome_task_edit": Rule(project_leaders(), kwargs=a_task),
+    "projects:work_plan": Rule(project_members(), kwargs=website),
+    "projects:work_plan_timeline": Rule(project_members(), kwargs=website),
+    "projects:milestone_add": Rule(project_leaders(), kwargs=website),
+    "projects:milestone_edit": Rule(project_leaders(), kwargs=a_milestone),
+    "projects:phases": Rule(project_members(), kwargs=website),
+    "projects:phase_add": Rule(project_leaders(), kwargs=website),
+    "projects:phase_edit": Rule(project_leaders(), kwargs=a_phase),
+    "projects:membership_pause": Rule(
+        project_members() | {"administrator": FORBIDDEN}, kwargs=website
+    ),
+    # Amira is not paused, so coming back tells her so and goes back to the project.
+    "projects:membership_come_back": Rule(
+        project_members(REDIRECT) | {"administrator": FORBIDDEN}, kwargs=website, method="post"
+    ),
+    "projects:ground_rules": Rule(project_members(), kwargs=website),
+    "projects:ground_rules_draft": Rule(project_members(), kwargs=website),
+    "projects:ground_rules_adopt": Rule(project_leaders(), kwargs=website),
+    "projects:ground_rules_agree": Rule(
+        project_members() | {"administrator": FORBIDDEN}, kwargs=website_with_rules
+    ),
+    "projects:ground_rules_versions": Rule(project_members(), kwargs=website),
     "projects:invitation_resend": Rule(
         project_leaders(REDIRECT), kwargs=pending_invitation, method="post"
     ),

@@ -11,14 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from coproduce.lib.forms import SpecificErrorsMixin
 from meetings.models import AgendaItem, AttendanceWay, Meeting, Reply
+from projects.models import Membership
 
 
 def members_not_invited(meeting: Meeting) -> QuerySet[User]:
-    """The group's current members who are not on the meeting's list yet."""
+    """The group's current members, not paused, who are not on the meeting's list yet."""
+    active = Membership.objects.active().filter(project_id=meeting.project_id)
     return (
-        User.objects.filter(
-            memberships__project_id=meeting.project_id, memberships__left_at__isnull=True
-        )
+        User.objects.filter(pk__in=active.values("user_id"))
         .exclude(meeting_invitations__meeting=meeting)
         .order_by("full_name")
     )

@@ -112,7 +112,15 @@ class MeetingForm(SpecificErrorsMixin, forms.ModelForm[Meeting]):
 
     class Meta:
         model = Meeting
-        fields = ["title", "purpose", "format", "venue", "video_link", "video_captions"]
+        fields = [
+            "title",
+            "purpose",
+            "format",
+            "venue",
+            "video_link",
+            "video_captions",
+            "agenda_shows_ground_rules",
+        ]
         widgets = {
             "format": forms.RadioSelect,
             "purpose": forms.Textarea(attrs={"rows": 4}),

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -118,12 +118,21 @@ def _tell_invitees(
 # Who is invited
 
 
+def _paused_members(meeting: Meeting) -> QuerySet[Membership, int]:
+    """The people in the meeting's group who have paused: no invitations or reminders."""
+    return (
+        Membership.objects.paused()
+        .filter(project_id=meeting.project_id)
+        .values_list("user_id", flat=True)
+    )
+
+
 @transaction.atomic
 def invitees_add(*, meeting: Meeting, users: Iterable[User], actor: User) -> list[Invitee]:
     """Invite current members of the meeting's project; people already invited are skipped."""
     memberships = {
         membership.user_id: membership
-        for membership in Membership.objects.current().filter(
+        for membership in Membership.objects.active().filter(
             project_id=meeting.project_id, user__in=[user.pk for user in users]
         )
     }
@@ -170,7 +179,12 @@ def invitations_send(*, meeting: Meeting, actor: User, base_url: str | None) -> 
     """
     if problem := meeting.invitation_problem():
         raise InvitationError(problem)
-    waiting = list(meeting.invitees.filter(invited_at__isnull=True).select_related("user"))
+    # Members who have paused are left on the list, not invited, until they come back.
+    waiting = list(
+        meeting.invitees.filter(invited_at__isnull=True)
+        .exclude(user__in=_paused_members(meeting))
+        .select_related("user")
+    )
     if not waiting:
         raise InvitationError(_("Everyone on the list has already been invited."))
     first_time = not meeting.invitees.filter(invited_at__isnull=False).exists()
@@ -309,6 +323,7 @@ def reminders_send(
     candidates = (
         meeting.invitees.filter(invited_at__isnull=False)
         .exclude(reply=Reply.APOLOGIES)
+        .exclude(user__in=_paused_members(meeting))
         .select_related("user")
     )
     for invitee in candidates:

@@ -590,9 +590,10 @@ def project_voice(project: Project, *, last: int = RECENT_MEETINGS) -> ProjectVo
         .annotate(n=Count("pk"))
         .order_by()
     }
+    # Members who have paused are not "not heard from": they stepped back on purpose.
     current = {
         membership.user_id: membership.member_type
-        for membership in Membership.objects.current().filter(project=project)
+        for membership in Membership.objects.active().filter(project=project)
     }
     # Figures over time: anyone who came or contributed, as the type they were at the time.
     contributed = {user_id for _meeting, user_id in per_meeting}

@@ -10,10 +10,12 @@ from django.utils import timezone
 from accounts.models import AuditEvent, User
 from conftest import Cast, client_for
 from meetings import timing
-from meetings.models import AgendaItem, InputKind, ItemPurpose, WrittenInput
+from meetings.models import AgendaItem, InputKind, ItemPurpose, Meeting, WrittenInput
 from meetings.services import agenda as services
 from meetings.tests.preparation import a_meeting, a_paper, an_item, invite, media  # noqa: F401
 from people.models import AccessNeed, AccessNeedType
+from projects.models import GroundRulesDraft
+from projects.services.rules import ground_rules_adopt
 
 # Papers uploaded in these tests go to a temporary folder.
 pytestmark = pytest.mark.usefixtures("media")
@@ -292,3 +294,22 @@ def test_it_shows_the_agenda_in_a_constant_number_of_queries(cast: Cast) -> None
 
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(few.captured_queries) <= 15
+
+
+def test_it_links_the_rules_from_meeting_pages_and_can_show_them_on_the_agenda(
+    cast: Cast,
+) -> None:
+    GroundRulesDraft.objects.create(
+        project=cast.website, text="Listen to each other\nOne person speaks at a time"
+    )
+    ground_rules_adopt(
+        project=cast.website, actor=cast.chair, change_note="First", discussed="at_meeting"
+    )
+    meeting = Meeting.objects.create(project=cast.website, title="Planning")
+    agenda = reverse("meetings:agenda", kwargs={"pk": meeting.pk})
+    html = client_for(cast.member).get(agenda).content.decode()
+    assert reverse("projects:ground_rules", kwargs={"pk": cast.website.pk}) in html
+    assert "One person speaks at a time" not in html
+    Meeting.objects.filter(pk=meeting.pk).update(agenda_shows_ground_rules=True)
+    html = client_for(cast.member).get(agenda).content.decode()
+    assert "One person speaks at a time" in html

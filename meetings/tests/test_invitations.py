@@ -28,6 +28,7 @@ from meetings.models import (
 from meetings.services import invitations
 from meetings.tests.preparation import a_meeting, an_item, invite
 from people.models import AccessNeed, AccessNeedType, ContactChannel, ContactFrequency, Profile
+from projects.models import MembershipPause
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 BASE_URL = "https://coproduce.example.org/"
@@ -522,3 +523,25 @@ def test_it_keeps_timezone_aware_reply_times(cast: Cast) -> None:
     invitations.reply_save(invitee=amira, reply=Reply.COMING, way=AttendanceWay.IN_PERSON)
     assert amira.replied_at is not None
     assert timezone.is_aware(amira.replied_at)
+
+
+def test_it_sends_paused_members_no_invitation_or_reminder(cast: Cast) -> None:
+    meeting = a_meeting(cast, days=10)
+    invite(meeting, cast.member, cast.carer, sent=False)
+    MembershipPause.objects.create(membership=cast.membership(cast.carer))
+    invitations.invitations_send(meeting=meeting, actor=cast.chair, base_url=BASE_URL)
+    invited = set(meeting.invitees.filter(invited_at__isnull=False).values_list("user", flat=True))
+    assert invited == {cast.member.pk}
+    Invitee.objects.filter(meeting=meeting).update(invited_at=timezone.now())
+    assert meeting.starts_at is not None
+    reminded = invitations.reminders_send(
+        meeting_id=meeting.pk,
+        starts_at_iso=meeting.starts_at.isoformat(),
+        base_url=BASE_URL,
+        now=meeting.starts_at - datetime.timedelta(days=1),
+    )
+    assert reminded == 1
+    added = invitations.invitees_add(
+        meeting=a_meeting(cast, days=20), users=[cast.carer], actor=cast.chair
+    )
+    assert added == []

@@ -25,6 +25,7 @@ from meetings.models import (
 from meetings.services import record
 from meetings.tests.grid_record import first_item, held_meeting
 from people.models import MemberType
+from projects.models import MembershipPause
 
 
 def invitee(meeting_pk: int, user_pk: int) -> Invitee:
@@ -718,3 +719,13 @@ def test_it_pages_the_versions_of_the_minutes(cast: Cast, settings: Settings) ->
     assert "Latest" in first.content.decode()
     assert [v.number for v in last.context["versions"]] == [1]
     assert "Latest" not in last.content.decode()
+
+
+def test_it_does_not_count_a_paused_member_as_not_heard_from(cast: Cast) -> None:
+    for title, days_ago in (("First", 30), ("Second", 2)):
+        meeting = held_meeting(cast, title=title, days_ago=days_ago)
+        came(meeting, cast.chair, cast.carer)
+        contribute(meeting, cast.chair)
+    MembershipPause.objects.create(membership=cast.membership(cast.carer))
+    quiet = [member.user for member in record.project_voice(cast.website).quiet]
+    assert cast.carer not in quiet

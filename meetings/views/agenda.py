@@ -15,6 +15,7 @@ from meetings.lookups import MeetingAccess, get_agenda_item_for_user, get_meetin
 from meetings.models import AgendaItem, InputKind, Paper, WrittenInput
 from meetings.services import agenda as services
 from meetings.timing import duration_words
+from projects.services.rules import current_ground_rules
 
 FIELDS = ["title", "purpose", "minutes", "presenter", "description"]
 
@@ -46,6 +47,9 @@ def _agenda_context(access: MeetingAccess) -> dict[str, object]:
             duration_words(meeting.duration_minutes)
             if meeting.duration_minutes is not None
             else None
+        ),
+        "ground_rules": (
+            current_ground_rules(meeting.project) if meeting.agenda_shows_ground_rules else None
         ),
         "overrun": services.agenda_overrun(meeting, total),
         "break_warning": services.agenda_break_warning(

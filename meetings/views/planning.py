@@ -60,6 +60,7 @@ MEETING_FIELDS = [
     "venue",
     "video_link",
     "video_captions",
+    "agenda_shows_ground_rules",
     "starts_at",
     "ends_at",
 ]

@@ -45,6 +45,7 @@ NOT_ABOUT_A_PERSON = {
     "accounts.Organisation": "the organisation's own name and public contact details",
     "people.AccessNeedType": "the name of a kind of access requirement",
     "projects.Skill": "the name of a skill a group needs",
+    "projects.Phase": "the name of a phase of a group's work",
     "meetings.Venue": "the name of a place",
 }
 PERSONAL_FIELD = re.compile(r"(^|_)(name|email|phone)$")

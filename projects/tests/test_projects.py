@@ -66,7 +66,7 @@ def test_it_shows_the_group_make_up_on_the_overview(cast: Cast) -> None:
     response = client_for(cast.member).get(
         reverse("projects:detail", kwargs={"pk": cast.website.pk})
     )
-    composition = dict(response.context["composition"])
+    composition = {label: count for label, count, _paused in response.context["composition"]}
     assert composition[MemberType.LIVED_EXPERIENCE.label] == 2
     assert composition[MemberType.CARER.label] == 1
     assert response.context["member_total"] == 6

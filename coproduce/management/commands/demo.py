@@ -20,6 +20,7 @@ from people.catalogue import add_starting_catalogue
 from people.models import AccessNeed, AccessNeedType, MemberType, Profile
 from privacy.models import Consent, PrivacyNotice
 from privacy.services import privacy_notice_publish
+from projects import demo as projects_demo
 from projects.models import (
     EqualityReceipt,
     EqualityResponse,
@@ -305,6 +306,7 @@ class Command(BaseCommand):
         _skills(projects[WEBSITE])
         _equality_answers(projects[WEBSITE])
         _invitation(projects[EMPLOYMENT], coordinator)
+        projects_demo.load(projects[WEBSITE], projects[EMPLOYMENT], coordinator)
         recruitment_demo.load(projects[EMPLOYMENT], coordinator)
         meetings_demo.load(projects[WEBSITE], coordinator)
         decisions_demo.load(projects[WEBSITE], coordinator)

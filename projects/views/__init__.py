@@ -1,8 +1,10 @@
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -45,10 +47,12 @@ from projects.models import (
     LEADING_ROLES,
     EqualityReceipt,
     EqualityResponse,
+    GroundRulesAnswer,
     Invitation,
     Involvement,
     Level,
     Membership,
+    MembershipPause,
     Project,
     ProjectRole,
     Skill,
@@ -56,6 +60,8 @@ from projects.models import (
     Stakeholder,
     hash_token,
 )
+from projects.services import plan as plan_services
+from projects.services import rules as rules_services
 
 
 @login_required
@@ -118,9 +124,18 @@ def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     by_type = dict(
         members.values("member_type").annotate(n=Count("pk")).values_list("member_type", "n")
     )
-    composition = [(label, by_type.get(value, 0)) for value, label in MemberType.choices]
+    # One query for who has paused: the figures by type, and whether the viewer has.
+    paused = dict(
+        Membership.objects.paused().filter(project=access.project).values_list("pk", "member_type")
+    )
+    paused_by_type = Counter(paused.values())
+    composition = [
+        (label, by_type.get(value, 0), paused_by_type.get(value, 0))
+        for value, label in MemberType.choices
+    ]
     targets = access.project.composition(by_type)
     leaders = members.filter(role__in=LEADING_ROLES).select_related("user")
+    figures = plan_services.plan_figures(access.project)
     activity = (
         AuditEvent.objects.filter(project=access.project).select_related("actor")[:10]
         if access.can_manage
@@ -141,6 +156,10 @@ def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "project": access.project,
             "composition": composition,
             "member_total": sum(by_type.values()),
+            "paused_total": sum(paused_by_type.values()),
+            "plan": figures,
+            "resources": figures.resources,
+            "i_have_paused": access.membership is not None and access.membership.pk in paused,
             "targets": targets,
             "leaders": leaders,
             "activity": activity,
@@ -184,7 +203,12 @@ def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk)
     members = (
-        Membership.objects.current().filter(project=access.project).select_related("user__profile")
+        Membership.objects.current()
+        .filter(project=access.project)
+        .select_related("user__profile")
+        .annotate(
+            is_paused=Exists(MembershipPause.objects.in_effect().filter(membership=OuterRef("pk")))
+        )
     )
     search = MemberSearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
@@ -497,10 +521,20 @@ def onboarding(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .select_related("user__profile")
         .order_by("-joined_at", "user__full_name")
     )
+    # Members agree to the ground rules themselves: the step is done by their own answer.
+    current_rules = rules_services.current_ground_rules(access.project)
+    agreed = dict(
+        GroundRulesAnswer.objects.filter(version=current_rules, agrees=True).values_list(
+            "user_id", "answered_at"
+        )
+        if current_rules
+        else []
+    )
     rows = [
         (
             membership,
             [getattr(membership, step) for step in Membership.ONBOARDING_STEPS],
+            agreed.get(membership.user_id),
             getattr(getattr(membership.user, "profile", None), "access_recorded_at", None),
         )
         for membership in members
@@ -538,6 +572,7 @@ def onboarding_member(
             "access": access,
             "membership": membership,
             "access_recorded_at": getattr(profile, "access_recorded_at", None),
+            "rules_agreed_at": rules_services.member_agreed_at(membership),
         },
     )
 

@@ -19,11 +19,13 @@ from projects.models import (
     EqualityResponse,
     Invitation,
     Membership,
+    Phase,
     Project,
     ProjectRole,
     Skill,
     SkillOffer,
     Stakeholder,
+    default_phases,
 )
 
 
@@ -54,6 +56,7 @@ class MembershipError(Exception):
 @transaction.atomic
 def project_create(*, name: str, purpose: str, created_by: User) -> Project:
     project = Project.objects.create(name=name, purpose=purpose, created_by=created_by)
+    Phase.objects.bulk_create(default_phases(project))
     # Whoever sets a group up leads it until they hand over.
     Membership.objects.create(
         project=project,

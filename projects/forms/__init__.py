@@ -212,7 +212,6 @@ class OnboardingForm(forms.Form):
         required=False,
     )
     inducted_at = forms.BooleanField(label=_("Induction done"), required=False)
-    ground_rules_agreed_at = forms.BooleanField(label=_("Ground rules agreed"), required=False)
     payment_preference_at = forms.BooleanField(
         label=_("Payment preference recorded"),
         help_text=_("Whether they want to be paid for taking part, and how."),

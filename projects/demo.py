@@ -1,0 +1,184 @@
+"""The projects part of `manage.py demo`: the website group's shape.
+
+Ground rules in two versions, with most members agreeing; Jenny paused in the employment
+group; outcomes with tasks, a work plan with one milestone overdue, and phases whose
+resources leave too little for putting things into practice. Running it twice changes nothing.
+Each part of the project's shape adds its rows in its own function below, called from `load`.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import User
+from projects.models import (
+    GroundRulesAnswer,
+    GroundRulesDraft,
+    GroundRulesVersion,
+    Membership,
+    MembershipPause,
+    Milestone,
+    Outcome,
+    OutcomeTask,
+    Phase,
+    Project,
+    default_phases,
+)
+
+RULES_V1 = [
+    "Everyone's experience counts the same.",
+    "One person speaks at a time.",
+    "What people share about their lives stays in the room.",
+]
+RULES_V2 = [*RULES_V1, "We take a break at least every hour.", "Anyone can ask to pause."]
+# Who agreed to the current rules; Colin has a reservation; Amira has not answered yet.
+AGREED = ["grace@example.org", "deborah@example.org", "priya@example.org", "tom@example.org"]
+RESERVATION = (
+    "colin@example.org",
+    "I cannot always stay for the whole meeting because of caring. I need to be able to leave "
+    "without it counting against me.",
+)
+
+
+def _people(project: Project) -> dict[str, User]:
+    return {user.email: user for user in User.objects.filter(memberships__project=project)}
+
+
+# (outcome, who looks after it, status, [(task, who does it, status)])
+OUTCOMES = [
+    (
+        "People in a crisis find the right help within two clicks",
+        "deborah@example.org",
+        "in_progress",
+        [
+            ("Crisis page written in plain words", "colin@example.org", "done"),
+            ("Crisis page tested with people who use services", "amira@example.org", "in_progress"),
+            ("Phone numbers checked every month", "priya@example.org", "not_started"),
+        ],
+    ),
+    (
+        "Carers can find respite and support without asking staff",
+        "colin@example.org",
+        "not_started",
+        [("A page for carers, written with carers", "colin@example.org", "not_started")],
+    ),
+]
+# (milestone, days from today it starts or None, days from today it is due, who, status, outcome)
+MILESTONES = [
+    ("Site map agreed by the group", -60, -40, "deborah@example.org", "met", 0),
+    ("Crisis pages drafted", -30, -5, "kwame@example.org", "in_progress", 0),
+    ("Crisis pages tested with users", -5, 10, "amira@example.org", "planned", 0),
+    ("Carers' pages drafted", 20, 60, "colin@example.org", "planned", 1),
+    ("New site live", None, 120, "grace@example.org", "planned", None),
+]
+# Staff days and budget per phase: too little left to put things into practice, so the
+# overview shows its warning.
+PHASE_RESOURCES = {
+    "explore": (Decimal("20.0"), Decimal("6000.00")),
+    "prepare": (Decimal("10.0"), Decimal("2500.00")),
+    "co_design": (Decimal("25.0"), Decimal("9000.00")),
+    "implement": (Decimal("8.0"), Decimal("3000.00")),
+    "evaluate": (Decimal("5.0"), Decimal("1500.00")),
+}
+
+
+def load(website: Project, employment: Project, coordinator: User) -> None:
+    _ground_rules(website)
+    _pause(employment)
+    _outcomes(website)
+    _milestones(website)
+    _phases([website, employment])
+
+
+def _outcomes(website: Project) -> None:
+    people = _people(website)
+    for title, owner, status, tasks in OUTCOMES:
+        outcome, created = Outcome.objects.get_or_create(
+            project=website, title=title, defaults={"owner": people[owner], "status": status}
+        )
+        if created:
+            OutcomeTask.objects.bulk_create(
+                OutcomeTask(outcome=outcome, title=task, owner=people[who], status=state)
+                for task, who, state in tasks
+            )
+
+
+def _milestones(website: Project) -> None:
+    if Milestone.objects.filter(project=website).exists():
+        return
+    people = _people(website)
+    outcomes = list(Outcome.objects.filter(project=website).order_by("pk"))
+    today = timezone.localdate()
+    for title, start, due, owner, status, outcome in MILESTONES:
+        due_on = today + datetime.timedelta(days=due)
+        Milestone.objects.create(
+            project=website,
+            title=title,
+            starts_on=today + datetime.timedelta(days=start) if start is not None else None,
+            due_on=due_on,
+            owner=people[owner],
+            status=status,
+            met_on=due_on if status == "met" else None,
+            outcome=outcomes[outcome] if outcome is not None else None,
+        )
+
+
+def _phases(projects: list[Project]) -> None:
+    """The default phases (made for projects that the demo did not set up through the
+    service), with the website group's planned resources."""
+    for project in projects:
+        if not Phase.objects.filter(project=project).exists():
+            Phase.objects.bulk_create(default_phases(project))
+    today = timezone.localdate()
+    for index, phase in enumerate(Phase.objects.filter(project=projects[0], budget=0)):
+        days, budget = PHASE_RESOURCES.get(phase.kind, (Decimal(0), Decimal(0)))
+        phase.staff_days, phase.budget = days, budget
+        phase.starts_on = today + datetime.timedelta(days=60 * index - 90)
+        phase.ends_on = phase.starts_on + datetime.timedelta(days=59)
+        phase.save(update_fields=["staff_days", "budget", "starts_on", "ends_on"])
+
+
+def _pause(employment: Project) -> None:
+    """Jenny has paused her place in the employment group for a few weeks."""
+    membership = Membership.objects.current().get(
+        project=employment, user__email="jenny@example.org"
+    )
+    if not MembershipPause.objects.filter(membership=membership).exists():
+        MembershipPause.objects.create(
+            membership=membership, return_on=timezone.localdate() + datetime.timedelta(days=21)
+        )
+
+
+def _ground_rules(website: Project) -> None:
+    if GroundRulesVersion.objects.filter(project=website).exists():
+        return
+    people = _people(website)
+    chair = people["deborah@example.org"]
+    GroundRulesVersion.objects.create(
+        project=website,
+        number=1,
+        text="\n".join(RULES_V1),
+        change_note="The rules we agreed at our first meeting.",
+        discussed="at_meeting",
+        adopted_by=chair,
+    )
+    current = GroundRulesVersion.objects.create(
+        project=website,
+        number=2,
+        text="\n".join(RULES_V2),
+        change_note="Added breaks every hour and the right to ask for a pause, as Amira asked.",
+        discussed="between_meetings",
+        adopted_by=chair,
+    )
+    GroundRulesDraft.objects.create(
+        project=website,
+        text="\n".join([*RULES_V2, "We send papers a week before each meeting."]),
+        updated_by=people["kwame@example.org"],
+    )
+    for email in AGREED:
+        GroundRulesAnswer.objects.create(version=current, user=people[email], agrees=True)
+    email, reservation = RESERVATION
+    GroundRulesAnswer.objects.create(
+        version=current, user=people[email], agrees=False, cannot_agree_with=reservation
+    )
