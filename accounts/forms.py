@@ -108,6 +108,7 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
             "papers_notice_days",
             "cooling_off_hours",
             "invitation_valid_days",
+            "benefits_advice_url",
         ]
         widgets = {
             "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),

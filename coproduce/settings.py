@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "projects",
     "recruitment",
     "meetings",
+    "payments",
     "privacy",
 ]
 
