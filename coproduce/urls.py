@@ -24,6 +24,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("projects/", include("recruitment.urls")),
     path("", include("meetings.urls")),
+    path("", include("payments.urls")),
     path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
     # Uploads have no public folder, in development as in production: the organisation's

@@ -16,7 +16,7 @@ def is_finance(user: User) -> bool:
 
 
 def can_set_rates(user: User) -> bool:
-    return user.is_finance or user.is_administrator
+    return user.is_finance
 
 
 def can_approve_claims(user: User, membership: Membership | None) -> bool:
