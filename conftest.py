@@ -3,7 +3,7 @@
 Amira is a member with lived experience who uses a BSL interpreter; Deborah chairs the
 website group; Grace coordinates for the whole organisation; Sam administers it; Olu has an
 account but belongs to no project. Colin (carer), Priya (clinician) and Tom (commissioner)
-are members too.
+are members too. Fatima works in finance: she pays people and belongs to no project.
 """
 
 from collections.abc import Iterator
@@ -36,6 +36,7 @@ class Cast:
     clinician: User
     commissioner: User
     outsider: User
+    finance: User
 
     def membership(self, user: User, project: Project | None = None) -> Membership:
         return Membership.objects.current().get(user=user, project=project or self.website)
@@ -67,6 +68,7 @@ def cast(db: None) -> Cast:
         clinician=make_user("priya@example.org", "Dr Priya Natarajan"),
         commissioner=make_user("tom@example.org", "Tom Gallagher"),
         outsider=make_user("olu@example.org", "Olu Adeyemi"),
+        finance=make_user("fatima@example.org", "Fatima Rahman", OrgRole.FINANCE),
     )
     for user, member_type, role in [
         (people.coordinator, MemberType.FACILITATOR, ProjectRole.COORDINATOR),

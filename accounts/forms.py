@@ -109,6 +109,7 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
             "cooling_off_hours",
             "invitation_valid_days",
             "implementation_share_percent",
+            "benefits_advice_url",
         ]
         widgets = {
             "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),

@@ -19,6 +19,8 @@ class OrgRole(models.TextChoices):
     NONE = "", _("No organisation role")
     COORDINATOR = "coordinator", _("Co-production coordinator")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Pays people: sees approved claims, payment runs and people's bank or voucher details.
+    FINANCE = "finance", _("Finance")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -84,6 +86,11 @@ class User(CachedChoiceLabels, AbstractBaseUser):
     def is_coordinator(self) -> bool:
         """Coordinators and administrators both run projects across the organisation."""
         return self.is_active and self.org_role in {OrgRole.COORDINATOR, OrgRole.ADMINISTRATOR}
+
+    @property
+    def is_finance(self) -> bool:
+        """Finance pays people; it is the only role besides the person that sees how."""
+        return self.is_active and self.org_role == OrgRole.FINANCE
 
     # Django's admin asks these; administrators are the only people it lets in.
     @property
@@ -159,6 +166,14 @@ class Organisation(models.Model):
         help_text=_(
             "A project's overview warns when its implement phases have less than this share of "
             "its staff time or budget."
+        ),
+    )
+    benefits_advice_url = models.URLField(
+        _("where people get benefits advice"),
+        blank=True,
+        help_text=_(
+            "A web page people are pointed to before they choose to be paid, because payment "
+            "can affect benefits."
         ),
     )
     version = models.PositiveIntegerField(default=1, editable=False)

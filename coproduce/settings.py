@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "recruitment",
     "meetings",
     "decisions",
+    "payments",
     "privacy",
 ]
 

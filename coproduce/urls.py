@@ -25,6 +25,7 @@ urlpatterns = [
     path("projects/", include("recruitment.urls")),
     path("", include("meetings.urls")),
     path("", include("decisions.urls")),
+    path("", include("payments.urls")),
     path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
     # Uploads have no public folder, in development as in production: the organisation's

@@ -78,6 +78,13 @@ class Project(CachedChoiceLabels, models.Model):
         default=4,
         help_text=_("Every this many meetings, the after-meeting check asks for a fuller review."),
     )
+    # Payments: the preparation time the group agreed to pay for each meeting someone attends.
+    preparation_minutes = models.PositiveSmallIntegerField(
+        _("preparation time paid for each meeting, in minutes"),
+        default=60,
+        validators=[MaxValueValidator(480)],
+        help_text=_("Reading the papers and getting ready. Use 0 if the group agreed none."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -105,6 +112,10 @@ class Project(CachedChoiceLabels, models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(full_review_every__gte=1), name="project_review_every_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(preparation_minutes__lte=480),
+                name="project_preparation_time_sane",
             ),
         ]
 

@@ -79,6 +79,7 @@ PERSONAS = [
     Persona("jenny@example.org", "Jenny Cho", (EMPLOYMENT,)),
     Persona("rafael@example.org", "Rafael Santos", (EMPLOYMENT,)),
     Persona("linda@example.org", "Linda Morrow", (EMPLOYMENT,)),
+    Persona("fatima@example.org", "Fatima Rahman", ()),
     Persona("olu@example.org", "Olu Adeyemi", ()),
 ]
 

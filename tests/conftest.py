@@ -20,7 +20,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # The personas every page is checked for, from no account at all to the administrator.
 ANONYMOUS = "anonymous"
-BROWSER_PERSONAS = [ANONYMOUS, "outsider", "member", "chair", "coordinator", "administrator"]
+BROWSER_PERSONAS = [
+    ANONYMOUS,
+    "outsider",
+    "member",
+    "chair",
+    "coordinator",
+    "administrator",
+    "finance",
+]
 
 
 @dataclass

@@ -37,6 +37,7 @@ from tests.pages import meetings_after as pages_after
 from tests.pages import meetings_planning as plan_pages
 from tests.pages import meetings_preparation as prep_pages
 from tests.pages import meetings_record as pages_record
+from tests.pages import payments as pay_pages
 from tests.pages.recruitment import (
     an_employment_application,
     an_employment_call_question,
@@ -369,6 +370,30 @@ RECIPES: dict[str, Recipe] = {
     "decisions:subscription_confirm": Recipe(dec.confirm_token),
     "decisions:unsubscribe": Recipe(dec.unsubscribe_token),
     "decisions:credit": Recipe(dec.amiras_credit),
+    # Payments
+    "payments:mine": Recipe(),
+    "payments:choice": Recipe(),
+    "payments:involvement_add": Recipe(),
+    "payments:involvement_confirm": Recipe(pay_pages.amiras_next_meeting_to_log),
+    "payments:expense_add": Recipe(),
+    "payments:receipt": Recipe(pay_pages.colins_receipt),
+    "payments:claim_new": Recipe(),
+    "payments:claim_detail": Recipe(pay_pages.colins_claim),
+    "payments:claim_approve": Recipe(pay_pages.colins_claim),
+    "payments:claim_query": Recipe(pay_pages.colins_claim),
+    "payments:claim_answer": Recipe(pay_pages.deborahs_queried_claim),
+    "payments:statement": Recipe(),
+    "payments:statement_pdf": Recipe(),
+    "payments:project_claims": Recipe(website),
+    "payments:claim_on_behalf": Recipe(website),
+    "payments:finance": Recipe(),
+    "payments:rates": Recipe(),
+    "payments:run_new": Recipe(),
+    "payments:run_detail": Recipe(pay_pages.the_paid_run),
+    "payments:run_summary": Recipe(pay_pages.the_paid_run),
+    "payments:run_export": Recipe(pay_pages.the_paid_run),
+    "payments:run_paid": Recipe(pay_pages.the_paid_run),
+    "payments:person_details": Recipe(pay_pages.amira),
     "admin:index": Recipe(),
 }
 
@@ -465,6 +490,15 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
     ),
     "a link to confirm that no longer works": lambda demo: reverse(
         "decisions:subscription_confirm", kwargs={"token": "no-such-token"}
+    ),
+    # Payments: extra pages
+    "a paid claim": pay_pages.amiras_paid_claim_page,
+    "a claim sent back with a question": pay_pages.deborahs_claim_page,
+    "claims approved and waiting to be paid": lambda demo: (
+        reverse("payments:project_claims", kwargs=website(demo)) + "?status=approved"
+    ),
+    "last tax year's statement": lambda demo: (
+        reverse("payments:statement") + "?period=last_tax_year"
     ),
     "page that does not exist": lambda demo: "/no-such-page/",
     "your data as a web page": lambda demo: reverse("privacy:data_export") + "?format=html",
@@ -661,6 +695,20 @@ FORMS: dict[str, FormCheck] = {
     ),
     "suggest a ground rule": FormCheck(
         "member", lambda demo: reverse("projects:ground_rules_draft", kwargs=website(demo))
+    ),
+    "how you are paid": FormCheck("member", lambda demo: reverse("payments:choice")),
+    "log something you did": FormCheck("member", lambda demo: reverse("payments:involvement_add")),
+    "add an expense": FormCheck("member", lambda demo: reverse("payments:expense_add")),
+    "make a claim for a member": FormCheck(
+        "coordinator", lambda demo: reverse("payments:claim_on_behalf", kwargs=website(demo))
+    ),
+    "send a claim back with a question": FormCheck(
+        "chair", lambda demo: reverse("payments:claim_query", kwargs=pay_pages.colins_claim(demo))
+    ),
+    "add a rate": FormCheck("finance", lambda demo: reverse("payments:rates")),
+    "make a payment run": FormCheck("finance", lambda demo: reverse("payments:run_new")),
+    "why you need to see payment details": FormCheck(
+        "finance", lambda demo: reverse("payments:person_details", kwargs=pay_pages.amira(demo))
     ),
     "why you need to see access requirements": FormCheck(
         "coordinator",

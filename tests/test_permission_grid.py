@@ -23,6 +23,7 @@ from decisions.tests import grid as dec
 from meetings.tests import grid_access_plan, grid_after, grid_record
 from meetings.tests import grid_planning as plan
 from meetings.tests import grid_preparation as prep
+from payments.tests import grid as payments
 from people.models import MemberType
 from privacy.models import ErasureRequest
 from projects.models import (
@@ -39,7 +40,16 @@ from projects.models import (
 from projects.services.rules import ground_rules_adopt
 from recruitment.tests import grid as recruitment
 
-PERSONAS = ["anonymous", "outsider", "member", "chair", "coordinator", "administrator"]
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "member",
+    "chair",
+    "coordinator",
+    "administrator",
+    # Fatima, in finance: she pays people and belongs to no project.
+    "finance",
+]
 
 OK, LOGIN, NOT_FOUND, FORBIDDEN, NOT_ALLOWED, REDIRECT = (
     "200",
@@ -73,7 +83,7 @@ def administrators_only() -> dict[str, str]:
 
 
 def project_members(success: str = OK) -> dict[str, str]:
-    return signed_in(success) | {"outsider": NOT_FOUND}
+    return signed_in(success) | {"outsider": NOT_FOUND, "finance": NOT_FOUND}
 
 
 def project_leaders(success: str = OK) -> dict[str, str]:
@@ -84,6 +94,7 @@ def project_leaders(success: str = OK) -> dict[str, str]:
         "chair": success,
         "coordinator": success,
         "administrator": success,
+        "finance": NOT_FOUND,
     }
 
 
@@ -186,6 +197,15 @@ def the_logo(cast: Cast) -> dict[str, Any]:
     return {"name": "grid-logo.png"}
 
 
+def finance_only(success: str = OK) -> dict[str, str]:
+    return signed_in(FORBIDDEN) | {"finance": success}
+
+
+def claim_viewers(success: str = OK) -> dict[str, str]:
+    """Amira's claim: she, the people who lead her group (who approve it) and finance."""
+    return signed_in(success) | {"outsider": NOT_FOUND}
+
+
 def olus_erasure_request(cast: Cast) -> dict[str, Any]:
     return {"pk": ErasureRequest.objects.create(user=cast.outsider).pk}
 
@@ -229,6 +249,7 @@ GRID: dict[str, Rule] = {
             "chair": FORBIDDEN,
             "coordinator": OK,
             "administrator": FORBIDDEN,
+            "finance": NOT_FOUND,
         },
         kwargs=amira_in_website,
     ),
@@ -440,7 +461,8 @@ GRID: dict[str, Rule] = {
     # Amira wrote the draft, so she may change it; so may the people who lead the group.
     "decisions:proposal_edit": Rule(project_members(), kwargs=dec.amiras_draft),
     "decisions:proposal_comment": Rule(
-        signed_in(REDIRECT) | {"outsider": NOT_FOUND, "administrator": FORBIDDEN},
+        signed_in(REDIRECT)
+        | {"outsider": NOT_FOUND, "finance": NOT_FOUND, "administrator": FORBIDDEN},
         kwargs=dec.an_open_proposal,
         method="post",
         data={"text": "A comment"},
@@ -486,6 +508,49 @@ GRID: dict[str, Rule] = {
         {"anonymous": LOGIN} | dict.fromkeys(PERSONAS[1:], NOT_FOUND) | {"member": OK},
         kwargs=dec.amiras_credit,
     ),
+    # Payments: each person's own pages show only their own payments.
+    "payments:mine": Rule(signed_in(OK)),
+    "payments:choice": Rule(signed_in(OK)),
+    "payments:involvement_add": Rule(signed_in(OK)),
+    # Only Amira came to the meeting, so only she has its proposal to confirm.
+    "payments:involvement_confirm": Rule(
+        signed_in(NOT_FOUND) | {"member": REDIRECT},
+        kwargs=payments.a_meeting_amira_came_to,
+        method="post",
+    ),
+    "payments:expense_add": Rule(signed_in(OK)),
+    # Amira's receipt, in no claim yet: hers, and finance's to check.
+    "payments:receipt": Rule(
+        signed_in(NOT_FOUND) | {"member": OK, "finance": OK}, kwargs=payments.amiras_receipt
+    ),
+    "payments:claim_new": Rule(signed_in(OK)),
+    # Colin (a member too) never sees Amira's claim: see test_it_never_shows_a_member_...
+    "payments:claim_detail": Rule(claim_viewers(), kwargs=payments.amiras_claim),
+    # Amira is told she cannot approve her own; finance pays but does not approve.
+    "payments:claim_approve": Rule(
+        claim_viewers(REDIRECT) | {"finance": FORBIDDEN},
+        kwargs=payments.amiras_claim,
+        method="post",
+    ),
+    "payments:claim_query": Rule(
+        claim_viewers() | {"member": FORBIDDEN, "finance": FORBIDDEN},
+        kwargs=payments.amiras_claim,
+    ),
+    "payments:claim_answer": Rule(
+        claim_viewers(FORBIDDEN) | {"member": OK}, kwargs=payments.amiras_queried_claim
+    ),
+    "payments:statement": Rule(signed_in(OK)),
+    "payments:statement_pdf": Rule(signed_in(OK)),
+    "payments:project_claims": Rule(project_leaders(), kwargs=website),
+    "payments:claim_on_behalf": Rule(project_leaders(), kwargs=website),
+    "payments:finance": Rule(finance_only()),
+    "payments:rates": Rule(finance_only()),
+    "payments:run_new": Rule(finance_only()),
+    "payments:run_detail": Rule(finance_only(), kwargs=payments.a_run),
+    "payments:run_summary": Rule(finance_only(), kwargs=payments.a_run),
+    "payments:run_export": Rule(finance_only(), kwargs=payments.a_run),
+    "payments:run_paid": Rule(finance_only(), kwargs=payments.a_run),
+    "payments:person_details": Rule(finance_only(), kwargs=payments.amira),
     # Django's admin sends everyone but administrators to its own sign-in page.
     "admin:index": Rule(everyone(REDIRECT) | {"administrator": OK}),
 }

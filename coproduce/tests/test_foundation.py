@@ -10,6 +10,7 @@ from pytest_django.fixtures import Settings
 
 from accounts.models import Organisation, User
 from conftest import Cast, client_for
+from payments.models import Claim
 from projects.models import Invitation, Membership, Project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,14 +131,16 @@ def test_it_loads_the_demo_twice_without_duplicating_anything(db: None, settings
         Project.objects.count(),
         Membership.objects.count(),
         Invitation.objects.count(),
+        Claim.objects.count(),
     )
     call_command("demo")
-    assert counts == (14, 2, 14, 1)
+    assert counts == (15, 2, 14, 1, 4)
     assert counts == (
         User.objects.count(),
         Project.objects.count(),
         Membership.objects.count(),
         Invitation.objects.count(),
+        Claim.objects.count(),
     )
     assert User.objects.get(email="amira@example.org").check_password("coproduce-demo")
 

@@ -94,6 +94,7 @@ def test_it_has_every_app_that_stores_people_describe_its_data() -> None:
         "recruitment.personal_data",
         "meetings.personal_data",
         "decisions.personal_data",
+        "payments.personal_data",
         "privacy.personal_data",
     }
     for module in services.personal_data_modules():

@@ -53,6 +53,7 @@ class ProjectEditForm(ProjectForm):
             "target_lived_experience_percent",
             "cooling_off_hours",
             "full_review_every",
+            "preparation_minutes",
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -74,6 +75,7 @@ class ProjectEditForm(ProjectForm):
             "target_lived_experience_percent",
             "cooling_off_hours",
             "full_review_every",
+            "preparation_minutes",
         ):
             self.fields[name].widget = forms.TextInput(
                 attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}

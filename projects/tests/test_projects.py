@@ -15,6 +15,7 @@ TARGETS = {
     "target_lived_experience_percent": "50",
     "cooling_off_hours": "48",
     "full_review_every": "4",
+    "preparation_minutes": "60",
 }
 
 
@@ -182,6 +183,7 @@ def test_it_lets_the_chair_change_the_targets_but_not_backwards(cast: Cast) -> N
         "target_lived_experience_percent": "60",
         "cooling_off_hours": "48",
         "full_review_every": "4",
+        "preparation_minutes": "60",
     }
     deborah = client_for(cast.chair)
     response = deborah.post(url, form)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Organisation, OrgRole, User
 from decisions import demo as decisions_demo
 from meetings import demo as meetings_demo
+from payments import demo as payments_demo
 from people.catalogue import add_starting_catalogue
 from people.models import AccessNeed, AccessNeedType, MemberType, Profile
 from privacy.models import Consent, PrivacyNotice
@@ -147,6 +148,8 @@ PEOPLE = [
     Person("jenny@example.org", "Jenny Cho", places=((EMPLOYMENT, C, ProjectRole.MINUTE_TAKER),)),
     Person("rafael@example.org", "Rafael Santos", places=((EMPLOYMENT, P, ProjectRole.MEMBER),)),
     Person("linda@example.org", "Linda Morrow", places=((EMPLOYMENT, CO, ProjectRole.OBSERVER),)),
+    # Pays people: sees approved claims, payment runs and, after saying why, bank details.
+    Person("fatima@example.org", "Fatima Rahman", OrgRole.FINANCE),
     Person("olu@example.org", "Olu Adeyemi"),
 ]
 
@@ -275,6 +278,7 @@ PERSONAS = {
     "clinician": "priya@example.org",
     "commissioner": "tom@example.org",
     "outsider": "olu@example.org",
+    "finance": "fatima@example.org",
     # On the employment group's selection panel without leading the group.
     "panel_member": "kwame@example.org",
 }
@@ -310,6 +314,7 @@ class Command(BaseCommand):
         recruitment_demo.load(projects[EMPLOYMENT], coordinator)
         meetings_demo.load(projects[WEBSITE], coordinator)
         decisions_demo.load(projects[WEBSITE], coordinator)
+        payments_demo.load(projects[WEBSITE], coordinator)
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -363,6 +368,7 @@ def _organisation() -> None:
         organisation.contact_email = "involvement@example.org"
         organisation.contact_phone = "01632 960 000"
         organisation.accessibility_contact_email = "access@example.org"
+        organisation.benefits_advice_url = "https://www.gov.uk/benefits-calculators"
         organisation.save()
 
 
