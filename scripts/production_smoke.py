@@ -538,6 +538,7 @@ def run(var_dir: Path) -> None:
     recreate_database()
     manage(env, "collectstatic", "--no-input", "--verbosity=1", seconds=180)
     manage(env, "migrate", "--no-input", "--verbosity=0", seconds=300)
+    manage(env, "createcachetable", seconds=60)
     manage(env, "demo", "--force", seconds=180)
     log = var_dir / "gunicorn.log"
     try:
