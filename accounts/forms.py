@@ -26,6 +26,11 @@ class SignInForm(SpecificErrorsMixin, auth_forms.AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    remember_me = forms.BooleanField(
+        label=_("Keep me signed in on this device for 14 days"),
+        help_text=_("Only on a device that nobody else uses."),
+        required=False,
+    )
     error_messages = {
         "invalid_login": _(
             "The email address or password is not right. Check them and try again, or "
@@ -108,6 +113,7 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
             "papers_notice_days",
             "cooling_off_hours",
             "invitation_valid_days",
+            "session_idle_minutes",
         ]
         widgets = {
             "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
@@ -118,7 +124,12 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-        for name in ("papers_notice_days", "cooling_off_hours", "invitation_valid_days"):
+        for name in (
+            "papers_notice_days",
+            "cooling_off_hours",
+            "invitation_valid_days",
+            "session_idle_minutes",
+        ):
             self.fields[name].widget = forms.TextInput(
                 attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}
             )

@@ -3,7 +3,6 @@ import mimetypes
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +16,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import policy, services, throttling
+from accounts import policy, services, signing_in, throttling
 from accounts.forms import OrganisationForm, PasswordResetForm, SetPasswordForm, SignInForm
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent, Organisation, User
@@ -86,7 +85,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return _sign_in_paused(request, email, until)
     form = SignInForm(request, data=request.POST)
     if form.is_valid():
-        login(request, form.get_user())
+        signing_in.session_begin(
+            request, form.get_user(), remember=form.cleaned_data["remember_me"]
+        )
         return redirect(_next_url(request))
     if form.has_error("__all__", "invalid_login") and (until := _sign_in_failed(request, email)):
         return _sign_in_paused(request, email, until)

@@ -27,6 +27,7 @@ def settings_form(**changes: Any) -> dict[str, Any]:
         "papers_notice_days": 7,
         "cooling_off_hours": 48,
         "invitation_valid_days": 14,
+        "session_idle_minutes": 120,
     } | changes
 
 
