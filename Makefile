@@ -111,6 +111,7 @@ static/build/.built: $(ASSET_SOURCES) node_modules/.installed
 	done
 	@touch $@
 
+# The cache is a table too (the sign-in throttling counts live there): made wherever migrate runs.
 migrate: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from accounts import signing_in
 from accounts.models import Organisation, OrgRole, User
 from coproduce.settings import object_storage
 from people.models import MemberType
@@ -89,9 +91,14 @@ def cast(db: None) -> Cast:
 
 
 def client_for(user: User | None) -> Client:
+    """A client signed in as `user`, its session started as the sign-in page starts one."""
     client = Client()
     if user is not None:
         client.force_login(user)
+        session = client.session
+        session[signing_in.SEEN_AT] = timezone.now().timestamp()
+        session.set_expiry(signing_in.idle_limit())
+        session.save()
     return client
 
 

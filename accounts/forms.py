@@ -26,6 +26,11 @@ class SignInForm(SpecificErrorsMixin, auth_forms.AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    remember_me = forms.BooleanField(
+        label=_("Keep me signed in on this device for 14 days"),
+        help_text=_("Only on a device that nobody else uses."),
+        required=False,
+    )
     error_messages = {
         "invalid_login": _(
             "The email address or password is not right. Check them and try again, or "
@@ -110,6 +115,7 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
             "invitation_valid_days",
             "implementation_share_percent",
             "benefits_advice_url",
+            "session_idle_minutes",
         ]
         widgets = {
             "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
@@ -125,6 +131,7 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
             "cooling_off_hours",
             "invitation_valid_days",
             "implementation_share_percent",
+            "session_idle_minutes",
         ):
             self.fields[name].widget = forms.TextInput(
                 attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}

@@ -176,6 +176,15 @@ class Organisation(models.Model):
             "can affect benefits."
         ),
     )
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        _("minutes before an unused sign-in ends"),
+        default=120,
+        validators=[MinValueValidator(5), MaxValueValidator(1440)],
+        help_text=_(
+            "People are signed out after this long without using the site, unless they chose "
+            "to stay signed in on their device. Between 5 and 1440 (a day)."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -197,6 +206,10 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(invitation_valid_days__gte=1, invitation_valid_days__lte=90),
                 name="organisation_invitation_days_sane",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(session_idle_minutes__gte=5, session_idle_minutes__lte=1440),
+                name="organisation_session_idle_sane",
             ),
         ]
 

@@ -1,11 +1,19 @@
-"""Organisation settings: each change atomic, emailed where people need to
-know, and recorded in the audit log."""
+"""Organisation settings and account safety: each change atomic, emailed where people need
+to know, and recorded in the audit log."""
 
+import datetime
+
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from accounts import throttling
 from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.concurrency import save_if_unchanged
+from coproduce.lib.email import email_send
 
 
 @transaction.atomic
@@ -25,3 +33,65 @@ def organisation_update(
         summary=_("Changed the organisation settings: %(fields)s") % {"fields": ", ".join(changed)},
         data={"changed": changed},
     )
+
+
+def password_reset_url(*, user: User, base_url: str) -> str:
+    """A link that lets `user` choose a new password, as the reset email has."""
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return base_url.rstrip("/") + path
+
+
+def account_lock(*, email: str, until: datetime.datetime, base_url: str) -> None:
+    """Sign-in to the account with this address is paused: tell its owner and record it.
+
+    Nothing is sent when no account has the address, and the page says the same either
+    way, so the lock reveals nothing about who has an account.
+    """
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        return
+    AuditEvent.record(
+        actor=None,
+        action="sign_in.locked",
+        summary=_("Signing in to %(name)s's account was paused after too many wrong attempts")
+        % {"name": user.full_name},
+        subject=user,
+        data={"until": until.isoformat()},
+    )
+    email_send(
+        to=[user.email],
+        template="account_locked",
+        context={
+            "user": user,
+            "organisation": Organisation.current(),
+            "until": throttling.time_of_day(until),
+            "reset_url": password_reset_url(user=user, base_url=base_url),
+        },
+    )
+
+
+def address_lock(*, address: str, until: datetime.datetime) -> None:
+    AuditEvent.record(
+        actor=None,
+        action="sign_in.address_locked",
+        summary=_("Signing in from one address was paused after too many wrong attempts"),
+        data={"address": address, "until": until.isoformat()},
+    )
+
+
+def account_unlock(*, user: User) -> None:
+    """A new password lifts the pause on signing in, so the owner can sign in at once."""
+    if throttling.clear(throttling.SIGN_IN_PER_ACCOUNT, user.email):
+        AuditEvent.record(
+            actor=user,
+            action="sign_in.unlocked",
+            summary=_("Signing in to %(name)s's account was opened again by a new password")
+            % {"name": user.full_name},
+            subject=user,
+        )

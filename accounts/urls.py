@@ -6,19 +6,11 @@ from accounts import forms, views
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/sign_in.html",
-            authentication_form=forms.SignInForm,
-            redirect_authenticated_user=True,
-        ),
-        name="sign_in",
-    ),
+    path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign_out"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
             form_class=forms.PasswordResetForm,
             success_url=reverse_lazy("accounts:password_reset_sent"),
@@ -32,7 +24,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             form_class=forms.SetPasswordForm,
             success_url=reverse_lazy("accounts:password_reset_complete"),

@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionActivity",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -249,12 +250,26 @@ else:
 # database too, so that it survives restarts and any app server can enqueue it;
 # `manage.py db_worker` runs it, and as many workers as needed can share the queue.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The cache is a database table (made by `manage.py createcachetable`, which runs wherever
+# `migrate` does), so every app server shares it: the sign-in throttling counts live there.
+# Enough entries that a flood of guesses from many addresses cannot push the counts out.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "coproduce_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
+
+# Behind a reverse proxy every request comes from the proxy's address. Name the header the
+# proxy sets (X-Forwarded-For, X-Real-IP) and how many proxies add to it, and the throttling
+# counts per client address read it; without the setting the header is never trusted, since
+# anyone can send one.
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+
+# Background work goes through the database so that it survives restarts and any
+# app server can enqueue it; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Everything a page loads comes from our own origin: no CDN, no inline scripts.

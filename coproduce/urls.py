@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from accounts import views as account_views
 from coproduce import views
@@ -27,6 +28,12 @@ urlpatterns = [
     path("", include("decisions.urls")),
     path("", include("payments.urls")),
     path("", include("privacy.urls")),
+    # Data administration signs in through our own page, with its throttling and two-step
+    # sign-in, never through the admin's own form.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:sign_in", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     # Uploads have no public folder, in development as in production: the organisation's
     # logo is served here, at the address its file gives (under MEDIA_URL), and papers only

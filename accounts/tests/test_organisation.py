@@ -28,6 +28,7 @@ def settings_form(**changes: Any) -> dict[str, Any]:
         "cooling_off_hours": 48,
         "invitation_valid_days": 14,
         "implementation_share_percent": 30,
+        "session_idle_minutes": 120,
     } | changes
 
 

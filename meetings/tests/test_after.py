@@ -354,8 +354,9 @@ def test_it_refuses_thoughts_once_the_window_has_closed(cast: Cast) -> None:
     with time_machine.travel(MEETING_END, tick=False) as traveller:
         meeting = closed_meeting(cast, closed_at=MEETING_END)
         url = reverse("meetings:cooling_off", args=[meeting.pk])
-        amira = client_for(cast.member)
         traveller.shift(datetime.timedelta(hours=47, minutes=59))
+        # Signed in just now: a sign-in left unused for two days would have ended.
+        amira = client_for(cast.member)
         page = amira.get(url).text
         traveller.shift(datetime.timedelta(minutes=2))
         response = amira.post(url, {"agenda_item": "", "text": "One more thing."})

@@ -467,10 +467,10 @@ def test_it_closes_replies_and_thoughts_when_the_meeting_starts(cast: Cast) -> N
     meeting = a_meeting(cast, days=1)
     item = an_item(meeting, "The draft crisis pages", 45)
     (tom,) = invite(meeting, cast.commissioner)
-    client = client_for(cast.commissioner)
     assert meeting.starts_at is not None
 
     with time_machine.travel(meeting.starts_at + datetime.timedelta(minutes=1)):
+        client = client_for(cast.commissioner)
         response = client.post(reverse("meetings:reply", args=[meeting.pk]), {"reply": "apologies"})
         assert "Replies closed when the meeting started." in response.content.decode()
         response = client.post(

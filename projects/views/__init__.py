@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import throttling
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent, User
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
@@ -849,6 +850,7 @@ def skill_remove(request: AuthenticatedHttpRequest, pk: int, skill_pk: int) -> H
 
 
 @require_http_methods(["GET", "POST"])
+@throttling.per_address(throttling.INVITATION_PER_ADDRESS)
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The page an invitation email links to. Works for new and existing people."""
     invite = (
