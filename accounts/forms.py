@@ -5,7 +5,8 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, User
+from accounts import policy, two_factor
+from accounts.models import Organisation, OrgRole, User
 from coproduce.lib.email import email_send
 from coproduce.lib.forms import SpecificErrorsMixin
 
@@ -116,6 +117,7 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
             "implementation_share_percent",
             "benefits_advice_url",
             "session_idle_minutes",
+            "two_factor_required",
         ]
         widgets = {
             "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
@@ -137,6 +139,14 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
                 attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}
             )
 
+        roles = sorted(str(OrgRole(role).label) for role in policy.TWO_FACTOR_ROLES)
+        self.fields["two_factor_required"].label = _("Require two-step sign-in for: %(roles)s") % {
+            "roles": ", ".join(roles)
+        }
+        self.fields["two_factor_required"].help_text = _(
+            "People in these roles then set up an authenticator app before they can carry on."
+        )
+
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")
         if logo and getattr(logo, "size", 0) > LOGO_MAX_BYTES:
@@ -145,3 +155,63 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
         if logo and content_type and content_type not in {"image/png", "image/jpeg"}:
             raise ValidationError(_("The logo must be a PNG or JPEG image."))
         return logo
+
+
+class TwoFactorCodeForm(SpecificErrorsMixin, forms.Form):
+    """The 6-digit code from an authenticator app."""
+
+    required_messages = {"code": _("Enter the 6-digit code from your authenticator app")}
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        help_text=_("6 digits, like 123456. Spaces do not matter."),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = two_factor.code_digits(self.cleaned_data["code"])
+        if not (len(code) == 6 and code.isdigit()):
+            raise ValidationError(
+                _("The code from your authenticator app must be 6 digits, like 123456")
+            )
+        return code
+
+
+class TwoFactorSetUpForm(TwoFactorCodeForm):
+    """The first code from the app, which shows it holds the right secret."""
+
+    def __init__(self, *args: Any, secret: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.secret = secret
+        self.step: int | None = None
+
+    def clean_code(self) -> str:
+        code = super().clean_code()
+        self.step = two_factor.matching_step(self.secret, code)
+        if self.step is None:
+            raise ValidationError(
+                _(
+                    "The code from your authenticator app is not right. Check the app shows "
+                    "Coproduce, then type the code it shows now"
+                )
+            )
+        return code
+
+
+class RecoveryCodeForm(SpecificErrorsMixin, forms.Form):
+    required_messages = {"code": _("Enter one of your recovery codes")}
+    code = forms.CharField(
+        label=_("Recovery code"),
+        help_text=_("10 letters and numbers, like k7m2p-x9f4q."),
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "class": "govuk-input--width-20"}
+        ),
+    )

@@ -185,6 +185,10 @@ class Organisation(models.Model):
             "to stay signed in on their device. Between 5 and 1440 (a day)."
         ),
     )
+    two_factor_required = models.BooleanField(
+        _("require two-step sign-in"),
+        default=False,
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -230,6 +234,36 @@ class Organisation(models.Model):
     def current(cls) -> Organisation:
         organisation, _created = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
         return organisation
+
+
+class TwoFactorDevice(models.Model):
+    """A person's authenticator app, by the secret its codes come from."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor_device")
+    # Checking a code needs the secret itself, so it cannot be stored hashed.
+    secret = models.CharField(max_length=64)
+    # The time step of the newest code used: an older or the same code is refused.
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"two-step sign-in for {self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """One of the codes that sign a person in once without their app; only a hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"
 
 
 class AuditEvent(models.Model):

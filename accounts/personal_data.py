@@ -3,16 +3,37 @@
 Erasure runs this last, after every other app has found the person by name and address.
 """
 
+from typing import Any
+
 from django.contrib.admin.models import LogEntry
-from django.db.models import Q, Value
+from django.db.models import Count, Q, Value
 from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import AuditEvent, OrgRole, User
+from accounts.models import AuditEvent, OrgRole, RecoveryCode, TwoFactorDevice, User
 from coproduce.lib.personal_data import FORMER_MEMBER, Section, anonymous_email
 
-MODELS = (User, AuditEvent, LogEntry)
+MODELS = (User, AuditEvent, LogEntry, TwoFactorDevice, RecoveryCode)
+
+
+def _two_step_sign_in(user: User) -> dict[str, Any]:
+    """Whether they use it, since when, and how many recovery codes are left, in one query.
+
+    Never the app's secret or the codes: they would let whoever holds the file sign in.
+    """
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values("two_factor_device__created_at")
+        .annotate(left=Count("recovery_codes", filter=Q(recovery_codes__used_at__isnull=True)))
+        .get()
+    )
+    since = row["two_factor_device__created_at"]
+    return {
+        "two_step_sign_in": since is not None,
+        "two_step_sign_in_since": since,
+        "recovery_codes_left": row["left"],
+    }
 
 
 def export(user: User) -> list[Section]:
@@ -28,6 +49,7 @@ def export(user: User) -> list[Section]:
         "date_joined": user.date_joined,
         "last_sign_in": user.last_login,
         "active": user.is_active,
+        **_two_step_sign_in(user),
     }
     return [
         Section(
@@ -40,6 +62,9 @@ def export(user: User) -> list[Section]:
                 ("date_joined", gettext_lazy("Joined")),
                 ("last_sign_in", gettext_lazy("Last signed in")),
                 ("active", gettext_lazy("Account open")),
+                ("two_step_sign_in", gettext_lazy("Two-step sign-in")),
+                ("two_step_sign_in_since", gettext_lazy("Two-step sign-in since")),
+                ("recovery_codes_left", gettext_lazy("Recovery codes left")),
             ],
             rows=[account],
             record=True,
@@ -83,6 +108,8 @@ def erase(user: User) -> None:
         LogEntry.objects.filter(object_repr__contains=old).update(
             object_repr=Replace("object_repr", Value(old), Value(former))
         )
+    TwoFactorDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
     user.full_name = former
     user.email = anonymous_email(user.pk)
     user.org_role = OrgRole.NONE

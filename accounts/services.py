@@ -6,12 +6,13 @@ import datetime
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from accounts import throttling
-from accounts.models import AuditEvent, Organisation, User
+from accounts import throttling, two_factor
+from accounts.models import AuditEvent, Organisation, RecoveryCode, TwoFactorDevice, User
 from coproduce.lib.concurrency import save_if_unchanged
 from coproduce.lib.email import email_send
 
@@ -95,3 +96,78 @@ def account_unlock(*, user: User) -> None:
             % {"name": user.full_name},
             subject=user,
         )
+
+
+def _recovery_codes_create(user: User) -> list[str]:
+    codes = two_factor.new_recovery_codes()
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(user=user, code_hash=two_factor.recovery_code_hash(code)) for code in codes
+    )
+    return codes
+
+
+@transaction.atomic
+def two_factor_turn_on(*, user: User, secret: str, step: int) -> list[str]:
+    """Keep the app's secret, with the step of the code just typed; returns recovery codes."""
+    TwoFactorDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    TwoFactorDevice.objects.create(user=user, secret=secret, last_step=step)
+    AuditEvent.record(
+        actor=user,
+        action="two_factor.turned_on",
+        summary=_("%(name)s turned on two-step sign-in") % {"name": user.full_name},
+        subject=user,
+    )
+    return _recovery_codes_create(user)
+
+
+@transaction.atomic
+def recovery_codes_replace(*, user: User) -> list[str]:
+    RecoveryCode.objects.filter(user=user).delete()
+    AuditEvent.record(
+        actor=user,
+        action="two_factor.recovery_codes_replaced",
+        summary=_("%(name)s made new recovery codes") % {"name": user.full_name},
+        subject=user,
+    )
+    return _recovery_codes_create(user)
+
+
+@transaction.atomic
+def two_factor_turn_off(*, user: User, actor: User) -> None:
+    TwoFactorDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    AuditEvent.record(
+        actor=actor,
+        action="two_factor.turned_off",
+        summary=_("Two-step sign-in was turned off for %(name)s") % {"name": user.full_name},
+        subject=user,
+    )
+
+
+def two_factor_check(*, user: User, code: str) -> bool:
+    """Whether the code is the app's, now, and not used before (it then cannot be again)."""
+    device = TwoFactorDevice.objects.filter(user=user).first()
+    if device is None:
+        return False
+    step = two_factor.matching_step(device.secret, code, after=device.last_step)
+    # Conditional, so two requests racing with one code cannot both sign in.
+    return (
+        step is not None
+        and TwoFactorDevice.objects.filter(pk=device.pk, last_step__lt=step).update(last_step=step)
+        == 1
+    )
+
+
+def recovery_code_use(*, user: User, code: str) -> bool:
+    used = RecoveryCode.objects.filter(
+        user=user, code_hash=two_factor.recovery_code_hash(code), used_at__isnull=True
+    ).update(used_at=timezone.now())
+    if used:
+        AuditEvent.record(
+            actor=user,
+            action="two_factor.recovery_code_used",
+            summary=_("%(name)s signed in with a recovery code") % {"name": user.full_name},
+            subject=user,
+        )
+    return used == 1

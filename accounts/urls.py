@@ -7,6 +7,15 @@ app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-in/code/", views.sign_in_code, name="sign_in_code"),
+    path("two-step-sign-in/", views.two_factor_settings, name="two_factor"),
+    path("two-step-sign-in/set-up/", views.two_factor_set_up, name="two_factor_set_up"),
+    path(
+        "two-step-sign-in/recovery-codes/",
+        views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("two-step-sign-in/turn-off/", views.two_factor_turn_off, name="two_factor_turn_off"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign_out"),
     path(
         "password/reset/",

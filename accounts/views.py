@@ -1,6 +1,7 @@
 import datetime
 import mimetypes
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -16,10 +17,18 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import policy, services, signing_in, throttling
-from accounts.forms import OrganisationForm, PasswordResetForm, SetPasswordForm, SignInForm
+from accounts import policy, services, signing_in, throttling, two_factor
+from accounts.forms import (
+    OrganisationForm,
+    PasswordResetForm,
+    RecoveryCodeForm,
+    SetPasswordForm,
+    SignInForm,
+    TwoFactorCodeForm,
+    TwoFactorSetUpForm,
+)
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import AuditEvent, Organisation, User
+from accounts.models import AuditEvent, Organisation, TwoFactorDevice, User
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 
@@ -66,6 +75,17 @@ def _sign_in_paused(request: HttpRequest, email: str, until: datetime.datetime) 
     )
 
 
+def _password_accepted(request: HttpRequest, form: SignInForm) -> HttpResponse:
+    user = form.get_user()
+    assert isinstance(user, User)
+    remember = bool(form.cleaned_data["remember_me"])
+    if TwoFactorDevice.objects.filter(user=user).exists():
+        signing_in.second_step_begin(request, user, remember=remember, next_url=_next_url(request))
+        return redirect("accounts:sign_in_code")
+    signing_in.session_begin(request, user, remember=remember)
+    return redirect(_next_url(request))
+
+
 @sensitive_post_parameters()
 @csrf_protect
 @never_cache
@@ -85,13 +105,148 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return _sign_in_paused(request, email, until)
     form = SignInForm(request, data=request.POST)
     if form.is_valid():
-        signing_in.session_begin(
-            request, form.get_user(), remember=form.cleaned_data["remember_me"]
-        )
-        return redirect(_next_url(request))
+        return _password_accepted(request, form)
     if form.has_error("__all__", "invalid_login") and (until := _sign_in_failed(request, email)):
         return _sign_in_paused(request, email, until)
     return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)})
+
+
+def _second_step_code_right(request: HttpRequest, user: User, form: forms.Form) -> bool:
+    if isinstance(form, RecoveryCodeForm):
+        return services.recovery_code_use(user=user, code=form.cleaned_data["code"])
+    return services.two_factor_check(user=user, code=form.cleaned_data["code"])
+
+
+@sensitive_post_parameters()
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: the code from the app, or a recovery code.
+
+    A wrong code counts against the account like a wrong password does.
+    """
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    user = signing_in.second_step_user(request)
+    if user is None:
+        messages.info(request, _("Sign in again: the time to type the code ran out."))
+        return redirect("accounts:sign_in")
+    if until := throttling.locked_until(throttling.SIGN_IN_PER_ACCOUNT, user.email):
+        signing_in.second_step_abandon(request)
+        return _sign_in_paused(request, user.email, until)
+    recovery = request.GET.get("with") == "recovery"
+    form_class = RecoveryCodeForm if recovery else TwoFactorCodeForm
+    form = form_class(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        if _second_step_code_right(request, user, form):
+            return redirect(signing_in.second_step_finish(request, user))
+        form.add_error(
+            "code",
+            _("That recovery code is not right, or was used before")
+            if recovery
+            else _("The code from your authenticator app is not right. Type the code it shows now"),
+        )
+        if until := _sign_in_failed(request, user.email):
+            signing_in.second_step_abandon(request)
+            return _sign_in_paused(request, user.email, until)
+    return render(
+        request,
+        "accounts/sign_in_code.html",
+        {"form": form, "recovery": recovery},
+        status=400 if form.errors else 200,
+    )
+
+
+RECOVERY_CODES_TO_SHOW = "recovery_codes_to_show"
+
+
+@login_required
+@require_safe
+def two_factor_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    device = TwoFactorDevice.objects.filter(user=request.user).first()
+    if device is None and not policy.can_use_two_factor(request.user):
+        raise PermissionDenied
+    codes_left = request.user.recovery_codes.filter(used_at__isnull=True).count()
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "device": device,
+            "codes_left": codes_left,
+            "required": policy.must_use_two_factor(request.user, Organisation.current()),
+        },
+    )
+
+
+@login_required
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def two_factor_set_up(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Add Coproduce to an authenticator app, by QR code or typed key, and prove it works.
+
+    The new secret waits in the session until a right code shows the app has it.
+    """
+    if not policy.can_use_two_factor(request.user):
+        raise PermissionDenied
+    if TwoFactorDevice.objects.filter(user=request.user).exists():
+        return redirect("accounts:two_factor")
+    secret = request.session.setdefault("two_factor_secret", two_factor.new_secret())
+    form = TwoFactorSetUpForm(request.POST if request.method == "POST" else None, secret=secret)
+    if form.is_valid() and form.step is not None:
+        codes = services.two_factor_turn_on(user=request.user, secret=secret, step=form.step)
+        del request.session["two_factor_secret"]
+        request.session.pop(signing_in.TWO_FACTOR_NEEDED, None)
+        request.session[RECOVERY_CODES_TO_SHOW] = codes
+        messages.success(request, _("Two-step sign-in is on."))
+        return redirect("accounts:two_factor_recovery_codes")
+    return render(
+        request,
+        "accounts/two_factor_set_up.html",
+        {
+            "form": form,
+            "secret": two_factor.secret_for_reading(secret),
+            "email": request.user.email,
+            "qr_code": two_factor.qr_code_image(two_factor.app_link(secret, request.user.email)),
+            "required": policy.must_use_two_factor(request.user, Organisation.current()),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """New recovery codes (POST), then the page that shows them, once (GET)."""
+    if not TwoFactorDevice.objects.filter(user=request.user).exists():
+        if not policy.can_use_two_factor(request.user):
+            raise PermissionDenied
+        return redirect("accounts:two_factor_set_up")
+    if request.method == "POST":
+        request.session[RECOVERY_CODES_TO_SHOW] = services.recovery_codes_replace(user=request.user)
+        return redirect("accounts:two_factor_recovery_codes")
+    codes = request.session.pop(RECOVERY_CODES_TO_SHOW, None)
+    if not codes:
+        return redirect("accounts:two_factor")
+    response = render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_turn_off(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not TwoFactorDevice.objects.filter(user=request.user).exists():
+        if not policy.can_use_two_factor(request.user):
+            raise PermissionDenied
+        return redirect("accounts:two_factor")
+    if policy.must_use_two_factor(request.user, Organisation.current()):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.two_factor_turn_off(user=request.user, actor=request.user)
+        messages.success(request, _("Two-step sign-in is off."))
+        return redirect("accounts:two_factor")
+    return render(request, "accounts/two_factor_turn_off.html")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

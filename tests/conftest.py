@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
@@ -89,6 +90,9 @@ def demo_fixture(
 
 @pytest.fixture
 def demo(live_server: Any, transactional_db: None, demo_fixture: Path) -> Demo:
+    # The cache table is not one of the models a flush empties: throttling counts from an
+    # earlier test would otherwise carry over.
+    cache.clear()
     call_command("loaddata", str(demo_fixture), stdout=io.StringIO())
     return Demo(
         base_url=live_server.url,

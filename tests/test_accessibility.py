@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyotp
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -17,6 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from accounts.models import User
+from coproduce.management.commands.demo import DEMO_PASSWORD
 from people.models import MemberType
 from privacy.models import ErasureRequest, ErasureStatus
 from projects.models import (
@@ -180,6 +182,11 @@ RECIPES: dict[str, Recipe] = {
     "accounts:password_reset_complete": Recipe(),
     "accounts:password_change": Recipe(),
     "accounts:password_change_done": Recipe(),
+    "accounts:sign_in_code": Recipe(),
+    "accounts:two_factor": Recipe(),
+    "accounts:two_factor_set_up": Recipe(),
+    "accounts:two_factor_recovery_codes": Recipe(),
+    "accounts:two_factor_turn_off": Recipe(),
     "invitation_accept": Recipe(url=lambda demo: invitation_link(demo, "newcomer@example.org")),
     "accounts:organisation": Recipe(),
     "accounts:audit_log": Recipe(),
@@ -617,6 +624,9 @@ FORMS: dict[str, FormCheck] = {
         "chair", lambda demo: reverse("projects:edit", kwargs=website(demo))
     ),
     "set up a project": FormCheck("coordinator", lambda demo: reverse("projects:create")),
+    "set up two-step sign-in": FormCheck(
+        "coordinator", lambda demo: reverse("accounts:two_factor_set_up")
+    ),
     "organisation settings": FormCheck(
         "administrator", lambda demo: reverse("accounts:organisation")
     ),
@@ -730,6 +740,31 @@ def submit_empty(page: Page) -> None:
         form.locator("button[type=submit]").first.click()
 
 
+def check_two_step_sign_in(grace: Page, anonymous: Page, findings: Findings) -> None:
+    """The pages of two-step sign-in that only exist once it is set up, or mid-sign-in."""
+    grace.goto(reverse("accounts:two_factor_set_up"))
+    secret = grace.locator("#secret").inner_text().replace(" ", "")
+    grace.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    with grace.expect_navigation():
+        grace.get_by_role("button", name="Turn on two-step sign-in").click()
+    findings.check(grace, "coordinator", "the recovery codes, shown once")
+    grace.goto(reverse("accounts:two_factor"))
+    findings.check(grace, "coordinator", "two-step sign-in settings, when it is on")
+    grace.goto(reverse("accounts:two_factor_turn_off"))
+    findings.check(grace, "coordinator", "turning two-step sign-in off")
+
+    anonymous.goto(reverse("accounts:sign_in"))
+    anonymous.get_by_label("Email address").fill("grace@example.org")
+    anonymous.get_by_label("Password").fill(DEMO_PASSWORD)
+    with anonymous.expect_navigation():
+        anonymous.get_by_role("button", name="Sign in").click()
+    findings.check(anonymous, "coordinator", "the second step of signing in")
+    submit_empty(anonymous)
+    findings.check(anonymous, "coordinator", "the second step of signing in, submitted empty")
+    anonymous.goto(reverse("accounts:sign_in_code") + "?with=recovery")
+    findings.check(anonymous, "coordinator", "signing in with a recovery code")
+
+
 def test_it_has_no_axe_violations_on_any_page_for_any_persona(
     demo: Demo, open_page: OpenPage
 ) -> None:
@@ -768,6 +803,8 @@ def test_it_has_no_axe_violations_on_any_page_for_any_persona(
     with page.expect_navigation():
         page.get_by_role("button", name="Preview the letter").click()
     findings.check(page, "coordinator", "the letter to an applicant, before it is sent")
+
+    check_two_step_sign_in(pages["coordinator"], pages[ANONYMOUS], findings)
 
     assert findings.pages_checked > 60, "Fewer pages were checked than the demo has"
     assert not findings.problems, (

@@ -82,6 +82,15 @@ def administrators_only() -> dict[str, str]:
     return signed_in(FORBIDDEN) | {"administrator": OK}
 
 
+def two_factor_roles(outcome: str) -> dict[str, str]:
+    """Two-step sign-in is offered to the organisation roles in accounts.policy."""
+    return signed_in(FORBIDDEN) | {
+        "coordinator": outcome,
+        "administrator": outcome,
+        "finance": outcome,
+    }
+
+
 def project_members(success: str = OK) -> dict[str, str]:
     return signed_in(success) | {"outsider": NOT_FOUND, "finance": NOT_FOUND}
 
@@ -217,6 +226,13 @@ GRID: dict[str, Rule] = {
     # The logo is in the header of every page, the sign-in page too.
     "organisation_logo": Rule(everyone(OK), kwargs=the_logo),
     "accounts:sign_in": Rule(signed_in(REDIRECT) | {"anonymous": OK}),
+    # With no password typed first, the second step sends people back to the first.
+    "accounts:sign_in_code": Rule(signed_in(REDIRECT) | {"anonymous": LOGIN}),
+    "accounts:two_factor": Rule(two_factor_roles(OK)),
+    "accounts:two_factor_set_up": Rule(two_factor_roles(OK)),
+    # Nothing to show or turn off before it is set up: to the set-up or settings page.
+    "accounts:two_factor_recovery_codes": Rule(two_factor_roles(REDIRECT)),
+    "accounts:two_factor_turn_off": Rule(two_factor_roles(REDIRECT)),
     "accounts:sign_out": Rule(everyone(NOT_ALLOWED)),
     "accounts:password_reset": Rule(everyone(OK)),
     "accounts:password_reset_sent": Rule(everyone(OK)),
