@@ -1,5 +1,6 @@
 """Optimistic locking: an edit made on a stale copy is refused instead of overwriting."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -56,3 +57,34 @@ def form_after_stale_edit[ModelFormT: forms.ModelForm[Any]](
     form.is_valid()
     form.add_error(None, STALE_EDIT_MESSAGE)
     return form
+
+
+def versioned_form_submit[ModelFormT: forms.ModelForm[Any], ItemT: models.Model](
+    request: HttpRequest,
+    form_class: type[ModelFormT],
+    item: ItemT,
+    *,
+    add: Callable[[ItemT], None],
+    update: Callable[[ItemT, list[str], int], None],
+    **form_kwargs: Any,
+) -> tuple[ModelFormT, bool]:
+    """The form adding (an unsaved `item`) or changing it, and whether it was saved.
+
+    A stale change is not saved: the form comes back from what is stored now, keeping what
+    the person typed (`form_after_stale_edit`).
+    """
+    form = form_class(
+        request.POST if request.method == "POST" else None, instance=item, **form_kwargs
+    )
+    if request.method != "POST" or not form.is_valid():
+        return form, False
+    try:
+        if item.pk is None:
+            add(form.instance)
+        else:
+            changed = [name for name in form.changed_data if name != "version"]
+            update(form.instance, changed, form.cleaned_data["version"])
+    except StaleEdit:
+        stored = type(item)._default_manager.get(pk=item.pk)
+        return form_after_stale_edit(form_class, request, instance=stored, **form_kwargs), False
+    return form, True

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import throttling
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent, User
-from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
+from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit, versioned_form_submit
 from coproduce.lib.pagination import paginate
 from people import services as people_services
 from people.forms import ViewingPurposeForm
@@ -702,30 +702,19 @@ def _item_form_page(
 ) -> HttpResponse:
     """Add (an unsaved `item`) or change a simple item on a project's page, then list them."""
     saved_name = item.name  # the form writes what was typed onto `item` as it validates
-    form = form_class(
-        request.POST if request.method == "POST" else None, instance=item, project=access.project
+    form, done = versioned_form_submit(
+        request,
+        form_class,
+        item,
+        add=lambda item: services.project_item_add(item=item, actor=request.user),
+        update=lambda item, changed, version: services.project_item_update(
+            item=item, actor=request.user, changed=changed, expected_version=version
+        ),
+        project=access.project,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if item.pk is None:
-                services.project_item_add(item=form.instance, actor=request.user)
-            else:
-                services.project_item_update(
-                    item=form.instance,
-                    actor=request.user,
-                    changed=[name for name in form.changed_data if name != "version"],
-                    expected_version=form.cleaned_data["version"],
-                )
-        except StaleEdit:
-            form = form_after_stale_edit(
-                form_class,
-                request,
-                instance=type(item)._default_manager.get(pk=item.pk),
-                project=access.project,
-            )
-        else:
-            messages.success(request, saved % {"name": form.instance.name})
-            return redirect(list_url, pk=access.project.pk)
+    if done:
+        messages.success(request, saved % {"name": form.instance.name})
+        return redirect(list_url, pk=access.project.pk)
     return render(
         request,
         template,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
-from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
+from coproduce.lib.concurrency import versioned_form_submit
 from coproduce.lib.pagination import paginate
 from projects.forms.plan import (
     MilestoneForm,
@@ -46,30 +46,19 @@ def _plan_form_page(
     saved: str,
 ) -> HttpResponse:
     """Add (an unsaved `item`) or change a shared item of the plan, refusing stale saves."""
-    form = form_class(
-        request.POST if request.method == "POST" else None, instance=item, project=access.project
+    form, done = versioned_form_submit(
+        request,
+        form_class,
+        item,
+        add=lambda item: services.plan_item_add(item=item, actor=request.user),
+        update=lambda item, changed, version: services.plan_item_update(
+            item=item, actor=request.user, changed=changed, expected_version=version
+        ),
+        project=access.project,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if item.pk is None:
-                services.plan_item_add(item=form.instance, actor=request.user)
-            else:
-                services.plan_item_update(
-                    item=form.instance,
-                    actor=request.user,
-                    changed=[name for name in form.changed_data if name != "version"],
-                    expected_version=form.cleaned_data["version"],
-                )
-        except StaleEdit:
-            form = form_after_stale_edit(
-                form_class,
-                request,
-                instance=type(item)._default_manager.get(pk=item.pk),
-                project=access.project,
-            )
-        else:
-            messages.success(request, saved)
-            return redirect(back, pk=access.project.pk)
+    if done:
+        messages.success(request, saved)
+        return redirect(back, pk=access.project.pk)
     return render(
         request,
         "projects/plan_form.html",
