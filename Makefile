@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Tests run in parallel, one worker per core (pytest-xdist).
 WORKERS ?= auto
 
-.PHONY: run test browser wrk bench smoke setup assets migrate demo lint typecheck check-deploy worker clean FORCE
+.PHONY: run test browser wrk bench smoke soak setup assets migrate demo lint typecheck check-deploy worker clean FORCE
 
 run: setup migrate demo
 	@echo "Coproduce is starting at http://$(HOST):$(PORT)/ (the task worker runs alongside; Ctrl+C stops both)"
@@ -63,6 +63,13 @@ $(WRK):
 SMOKE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coproduce_smoke
 smoke: setup
 	SMOKE_DATABASE_URL=$(SMOKE_DATABASE_URL) $(BIN)/python scripts/production_smoke.py
+
+# Many people at once for a few minutes (Locust), a worker restart and a 10-second database
+# outage, then checks that nothing accepted was lost, halved or sent twice
+# (scripts/soak.py). It runs its own PostgreSQL server on 127.0.0.1, so stopping it
+# disturbs nothing else; SOAK_SECONDS and SOAK_USERS set the size.
+soak: setup
+	$(BIN)/python scripts/soak.py
 
 setup: $(VENV)/.installed node_modules/.installed assets
 

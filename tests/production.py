@@ -13,6 +13,8 @@ Everything stays on 127.0.0.1 and every step has a time limit.
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import http.cookiejar
 import os
 import re
@@ -21,14 +23,16 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from email.message import Message
+from email.message import EmailMessage, Message
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -453,3 +457,38 @@ def wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
                 return
         time.sleep(0.3)
     raise CheckFailed(f"gunicorn did not answer within {STARTUP_SECONDS} s")
+
+
+# --- A mail server that keeps what it is sent ------------------------------------------
+
+
+@dataclass
+class Inbox:
+    """A mail server on 127.0.0.1 that keeps what it is sent (aiosmtpd)."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [message for message in self.messages if address in str(message["To"])]
+
+
+@contextlib.contextmanager
+def mail_server() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = free_port()
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(inbox, hostname=HOST, port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()

@@ -11,24 +11,18 @@ runs it in the suite on PostgreSQL. Everything is on 127.0.0.1 and has a time li
 
 from __future__ import annotations
 
-import contextlib
-import email
-import email.policy
 import os
 import re
 import shutil
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email.message import EmailMessage
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 
 from tests.object_store import ObjectStore
@@ -36,11 +30,13 @@ from tests.production import (
     HOST,
     PYTHON,
     Browser,
+    Inbox,
     background,
     check,
     drop_database,
     free_port,
     gunicorn,
+    mail_server,
     manage,
     production_environment,
     recreate_database,
@@ -59,24 +55,6 @@ pytestmark = [
 WAIT_SECONDS = 30
 UPCOMING = "Testing the crisis pages with users"
 STALE_EDIT = "Someone else saved changes to this page while you were editing."
-
-
-@dataclass
-class Inbox:
-    """A mail server on 127.0.0.1 that keeps what it is sent (aiosmtpd)."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        with self.lock:
-            return [message for message in self.messages if address in str(message["To"])]
 
 
 @dataclass
@@ -99,18 +77,6 @@ def eventually(what: str, condition: Any) -> None:
     while not condition():
         check(time.monotonic() < deadline, f"{what}: not within {WAIT_SECONDS} s")
         time.sleep(0.2)
-
-
-@contextlib.contextmanager
-def mail_server() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname=HOST, port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
