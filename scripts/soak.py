@@ -316,8 +316,9 @@ def main() -> int:
             faults = Faults(server, env, folder)
             with (
                 faults.second_worker,
-                gunicorn(env, free_port(), folder / "gunicorn.log", workers=2, access_log=False)
-                as base,
+                gunicorn(
+                    env, free_port(), folder / "gunicorn.log", workers=2, access_log=False
+                ) as base,
             ):
                 faults.first_worker.enter_context(
                     background(worker_command(), env, folder / "worker-1.log")
