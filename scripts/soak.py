@@ -130,24 +130,63 @@ def worker_command() -> list[str]:
     return [PYTHON, "manage.py", "db_worker", "--interval=0.2", "--no-startup-delay"]
 
 
+class Worker(threading.Thread):
+    """Keeps one `db_worker` running, as systemd's `Restart=always` would in production.
+
+    `db_worker` exits when the database goes away; a supervisor starting it again is what
+    the README asks for, so the soak plays that part and counts how often it had to.
+    """
+
+    def __init__(self, env: dict[str, str], folder: Path) -> None:
+        super().__init__(daemon=True)
+        self.env, self.folder = env, folder
+        self.starts = 0
+        self.exits: list[int] = []
+        self.lock = threading.Lock()
+        self.running = contextlib.ExitStack()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.stopping = threading.Event()
+
+    def begin(self) -> None:
+        self.starts += 1
+        log = self.folder / f"worker-{self.starts}.log"
+        self.process = self.running.enter_context(background(worker_command(), self.env, log))
+
+    def restart(self) -> None:
+        with self.lock:
+            self.running.close()
+            self.begin()
+
+    def run(self) -> None:
+        with self.lock:
+            self.begin()
+        while not self.stopping.wait(0.5):
+            with self.lock:
+                if self.process is not None and self.process.poll() is not None:
+                    self.exits.append(self.process.returncode)
+                    self.running.close()
+                    time.sleep(1)  # systemd's RestartSec
+                    self.begin()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=10)
+        with self.lock:
+            self.running.close()
+
+
 class Faults(threading.Thread):
     """Restarts the worker a third of the way in and stops PostgreSQL at 60 %."""
 
-    def __init__(self, server: Postgres, env: dict[str, str], folder: Path) -> None:
+    def __init__(self, server: Postgres, worker: Worker) -> None:
         super().__init__(daemon=True)
-        self.server, self.env, self.folder = server, env, folder
+        self.server, self.worker = server, worker
         self.outage: tuple[float, float] = (0.0, 0.0)
-        self.worker_restarted_at = 0.0
-        self.worker_log = folder / "worker-2.log"
-        self.second_worker: contextlib.ExitStack = contextlib.ExitStack()
-        self.first_worker: contextlib.ExitStack = contextlib.ExitStack()
 
     def run(self) -> None:
         time.sleep(SECONDS * 0.33)
         step("stopping the worker mid-run, and starting it again")
-        self.first_worker.close()
-        self.worker_restarted_at = time.time()
-        self.second_worker.enter_context(background(worker_command(), self.env, self.worker_log))
+        self.worker.restart()
         time.sleep(SECONDS * 0.27)
         step(f"stopping PostgreSQL for {OUTAGE_SECONDS} s")
         started = time.time()
@@ -205,31 +244,30 @@ def error_problems(errors: list[dict[str, Any]], faults: Faults) -> list[str]:
     ] + [f"{e['status']} on {e['name']} was not the friendly error page" for e in unfriendly]
 
 
-def checks(server: Postgres, files: dict[str, Path], faults: Faults, inbox: Inbox) -> list[str]:  # noqa: C901
-    writes = read_lines(files["writes"])
-    errors = read_lines(files["errors"])
-    by_kind = Counter(write["kind"] for write in writes)
-    problems: list[str] = []
-    problems += error_problems(errors, faults)
-
-    def present(table: str, column: str, token: str) -> int:
-        return int(server.query(f"SELECT count(*) FROM {table} WHERE {column} LIKE %s",  # noqa: S608
-                                f"%{token}%")[0][0])  # fmt: skip
-
+def stored_writes(server: Postgres, writes: list[dict[str, Any]]) -> list[str]:
+    """Every thought, answer, paper and minutes edit the server accepted is in the database."""
+    where = {
+        "thought": ("meetings_writteninput", "text", "is not stored exactly once"),
+        "answer": ("meetings_writteninput", "response", "is not stored"),
+        "paper": ("meetings_paper", "title", "is not stored exactly once"),
+        "minutes": ("meetings_minutesversion", "summary", "has no version"),
+    }
+    problems = []
     for write in writes:
-        kind, token = write["kind"], write.get("token", "")
-        if kind == "thought" and present("meetings_writteninput", "text", token) != 1:
-            problems.append(f"accepted thought {token} is not stored exactly once")
-        if kind == "answer" and present("meetings_writteninput", "response", token) != 1:
-            problems.append(f"accepted answer {token} is not stored")
-        if kind == "paper" and present("meetings_paper", "title", token) != 1:
-            problems.append(f"accepted paper {token} is not stored exactly once")
-        if kind == "minutes" and present("meetings_minutesversion", "summary", token) < 1:
-            problems.append(f"accepted minutes edit {token} has no version")
-    last_reply: dict[str, str] = {}
-    for write in writes:
-        if write["kind"] == "reply":
-            last_reply[write["by"]] = write["reply"]
+        if write["kind"] not in where:
+            continue
+        table, column, failure = where[write["kind"]]
+        found = server.query(f"SELECT count(*) FROM {table} WHERE {column} LIKE %s",  # noqa: S608
+                             f"%{write['token']}%")[0][0]  # fmt: skip
+        if (found < 1) if write["kind"] == "minutes" else (found != 1):
+            problems.append(f"accepted {write['kind']} {write['token']} {failure}")
+    return problems
+
+
+def last_replies(server: Postgres, writes: list[dict[str, Any]]) -> list[str]:
+    """Each member's last accepted reply to the invitation is the one stored."""
+    last_reply = {write["by"]: write["reply"] for write in writes if write["kind"] == "reply"}
+    problems = []
     for email, reply in last_reply.items():
         stored = server.query(
             "SELECT i.reply FROM meetings_invitee i JOIN accounts_user u ON u.id = i.user_id "
@@ -238,23 +276,46 @@ def checks(server: Postgres, files: dict[str, Path], faults: Faults, inbox: Inbo
         )  # fmt: skip
         if [row[0] for row in stored] != [reply]:
             problems.append(f"{email}'s last accepted reply {reply} is not the one stored")
-    # Half-saved: a paper row whose file or first format is missing.
+    return problems
+
+
+def half_saved_papers(server: Postgres) -> list[str]:
     orphans = server.query(
         "SELECT count(*) FROM meetings_paper p WHERE p.title LIKE 'Soak paper %%' AND NOT EXISTS "
         "(SELECT 1 FROM meetings_paperversion v WHERE v.paper_id = p.id AND v.file <> '')"
     )[0][0]
-    if orphans:
-        problems.append(f"{orphans} papers were saved without their file")
+    return [f"{orphans} papers were saved without their file"] if orphans else []
+
+
+def answer_emails(server: Postgres, writes: list[dict[str, Any]], inbox: Inbox) -> list[str]:
+    """One email for each answered thought from a soak member: none lost, none twice."""
+    problems = []
     for write in writes:
+        if write["kind"] != "answer":
+            continue
         # Demo members who asked for letters are answered by post, not email.
         by_email = server.query(
             "SELECT 1 FROM meetings_writteninput WHERE id = %s AND text LIKE 'A further thought "
             "from a member (soak-%%'", write.get("thought", 0)
         )  # fmt: skip
-        if write["kind"] == "answer" and by_email:
+        if by_email:
             sent = [m for m in inbox.messages if write["token"] in m.get_body().get_content()]  # type: ignore[union-attr]
             if len(sent) != 1:
                 problems.append(f"the email for answer {write['token']} went {len(sent)} times")
+    return problems
+
+
+def checks(server: Postgres, files: dict[str, Path], faults: Faults, inbox: Inbox) -> list[str]:
+    writes = read_lines(files["writes"])
+    errors = read_lines(files["errors"])
+    problems = (
+        error_problems(errors, faults)
+        + stored_writes(server, writes)
+        + last_replies(server, writes)
+        + half_saved_papers(server)
+        + answer_emails(server, writes, inbox)
+    )
+    by_kind = Counter(write["kind"] for write in writes)
     figures(files, writes, errors, by_kind, faults, inbox)
     return problems
 
@@ -291,6 +352,9 @@ def figures(
           + (", ".join(f"{k} x {n}" for k, n in refused.items()) or "none"))  # fmt: skip
     outage = end - start - RECOVERY_SECONDS
     print(f"  emails received: {len(inbox.messages)}; outage {outage:.1f} s")
+    exits = ", ".join(str(code) for code in faults.worker.exits) or "none"
+    print(f"  worker started {faults.worker.starts} times (one planned restart; "
+          f"exits it did not ask for, with their codes: {exits})")  # fmt: skip
 
 
 def main() -> int:
@@ -313,21 +377,19 @@ def main() -> int:
                 cwd=root, env=env, check=True, timeout=120, capture_output=True, text=True,
             )  # fmt: skip
             plan.write_text(out.stdout.strip().splitlines()[-1])
-            faults = Faults(server, env, folder)
-            with (
-                faults.second_worker,
-                gunicorn(
-                    env, free_port(), folder / "gunicorn.log", workers=2, access_log=False
-                ) as base,
-            ):
-                faults.first_worker.enter_context(
-                    background(worker_command(), env, folder / "worker-1.log")
-                )
-                faults.start()
-                files = load(base, folder, plan)
-                faults.join(timeout=30)
-                check(faults.outage[0], "the run ended before the outage: raise SOAK_SECONDS")
-                drain(server)
+            worker = Worker(env, folder)
+            faults = Faults(server, worker)
+            port = free_port()
+            with gunicorn(env, port, folder / "gunicorn.log", workers=2, access_log=False) as base:
+                worker.start()
+                try:
+                    faults.start()
+                    files = load(base, folder, plan)
+                    faults.join(timeout=30)
+                    check(faults.outage[0], "the run ended before the outage: raise SOAK_SECONDS")
+                    drain(server)
+                finally:
+                    worker.stop()
                 problems = checks(server, files, faults, inbox)
         print(f"  whole run: {time.monotonic() - started:.0f} s")
         for problem in problems[:40]:

@@ -223,8 +223,8 @@ class Leader(Person):
             return
         href = random.choice(links)  # noqa: S311
         answer = self.page(href, name="answer a thought")
-        if answer is None:
-            return
+        if answer is None or not any(form.has("response") for form in answer.forms):
+            return  # another leader answered it first: the page now shows their answer
         token = _token()
         response = f"Thank you: we will move the number to the top ({token})."
         if self.send(answer, "response", {"response": response}, "answer a thought"):
