@@ -416,6 +416,7 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
         reverse("projects:members", kwargs=website(demo)) + "?q=nobody-has-this-name"
     ),
     "project search": lambda demo: reverse("projects:list") + "?q=website",
+    "what to do next, for one group": lambda demo: reverse("home") + f"?group={demo.website.pk}",
     "audit log search": lambda demo: reverse("accounts:audit_log") + "?q=joined",
     "withdrawing an invitation to the website group, which its chair leads": lambda demo: (
         withdraw_page(demo, "pending@example.org")

@@ -122,9 +122,9 @@ def test_it_lets_people_sign_in_by_keyboard_and_explains_a_wrong_password(
     type_into(page, "#id_password", "coproduce-demo")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page).to_have_url(demo.base_url + reverse("projects:list"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your projects")
-    expect(page.get_by_role("link", name=demo.website.name)).to_be_visible()
+    expect(page).to_have_url(demo.base_url + reverse("home"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("What to do next")
+    expect(page.get_by_role("link", name="Your projects")).to_be_visible()
     expect(page.get_by_role("button", name="Sign out (Amira Haddad)")).to_be_attached()
 
 

@@ -1,0 +1,65 @@
+"""One thing a person could do next, as the home page lists it.
+
+Each app says what needs its people (`<app>/todo.py`, `todos_for(user)`), in a bounded number
+of queries whatever the data; the home page gathers, groups and sorts them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+class Urgency(IntEnum):
+    """Lower comes first: late things, then things due soon, then things that can wait."""
+
+    OVERDUE = 0
+    SOON = 1
+    WAITING = 2
+
+
+# What "soon" means for a date: within a week.
+SOON = datetime.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One line on the home page: what to do, where it is done, and when by.
+
+    `project` is None for work that belongs to no group (finance's payment runs).
+    """
+
+    project: Any
+    text: str | Promise
+    url: str
+    due: datetime.datetime | None = None
+    urgency: Urgency = Urgency.WAITING
+
+    @property
+    def sort_key(self) -> tuple[int, float, str]:
+        due = self.due.timestamp() if self.due is not None else float("inf")
+        return (int(self.urgency), due, str(self.text))
+
+
+def urgency_of(
+    due: datetime.datetime | None, now: datetime.datetime, *, default: Urgency = Urgency.WAITING
+) -> Urgency:
+    """Late things are overdue, things due within a week are soon, the rest keep `default`."""
+    if due is None:
+        return default
+    if due < now:
+        return Urgency.OVERDUE
+    if due - now <= SOON:
+        return Urgency.SOON
+    return default
+
+
+def day_end(day: datetime.date) -> datetime.datetime:
+    """A due date as the moment it passes: the end of that day, in the local time zone."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))

@@ -1,0 +1,209 @@
+"""The home page says what to do next: one line per thing, grouped by project, most urgent
+first, in the same few queries however much there is."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from conftest import Cast, client_for, make_user
+from decisions.models import Action
+from decisions.tests.helpers import a_decision
+from meetings.models import (
+    ActionPoint,
+    InputKind,
+    Meeting,
+    MeetingStatus,
+    MinutesVersion,
+    WrittenInput,
+)
+from meetings.tests.preparation import a_meeting, invite
+from payments import services as payment_services
+from payments.tests.helpers import a_claim, set_rates
+from people.models import MemberType
+from projects.models import Membership, Project, ProjectRole
+
+EMPTY = "Nothing needs you right now."
+PERSONAS = [
+    "administrator",
+    "coordinator",
+    "chair",
+    "member",
+    "carer",
+    "clinician",
+    "commissioner",
+    "outsider",
+    "finance",
+]
+
+
+def home(user: User | None, **query: str) -> str:
+    return client_for(user).get(reverse("home"), query).content.decode()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_says_plainly_when_nothing_needs_someone(cast: Cast, persona: str) -> None:
+    response = client_for(getattr(cast, persona)).get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "What to do next" in html
+    assert EMPTY in html
+    assert reverse("projects:list") in html
+
+
+def test_it_still_shows_the_front_door_to_people_not_signed_in(cast: Cast) -> None:
+    html = home(None)
+    assert "Sign in" in html
+    assert EMPTY not in html
+
+
+def test_it_asks_amira_to_reply_and_answer_under_her_group(cast: Cast) -> None:
+    meeting = a_meeting(cast, days=5, status=MeetingStatus.READY, ready_at=timezone.now())
+    invite(meeting, cast.member)
+    decision = a_decision(cast)
+    html = home(cast.member)
+    assert cast.website.name in html
+    assert f'href="{reverse("meetings:detail", args=[meeting.pk])}"' in html
+    assert "Say whether you are coming to Testing the crisis pages" in html
+    assert f'href="{reverse("decisions:decision_detail", args=[decision.pk])}"' in html
+    assert EMPTY not in html
+    # Others in the group have their own lists: Colin was not invited.
+    assert "Say whether you are coming" not in home(cast.carer)
+
+
+def test_it_puts_a_late_action_before_everything_else(cast: Cast) -> None:
+    a_decision(cast)
+    meeting = a_meeting(
+        cast,
+        days=-10,
+        status=MeetingStatus.CLOSED,
+        closed_at=timezone.now(),
+        cooling_off_ends_at=timezone.now(),
+    )
+    ActionPoint.objects.create(
+        meeting=meeting,
+        text="Send the easy read draft",
+        owner=cast.carer,
+        due_on=timezone.localdate() - datetime.timedelta(days=2),
+    )
+    html = home(cast.carer)
+    assert html.index("Send the easy read draft") < html.index("Give your answer")
+    assert "Late" in html
+
+
+def test_it_shows_the_chair_the_thoughts_to_answer_and_the_coordinator_the_meeting_to_prepare(
+    cast: Cast,
+) -> None:
+    held = a_meeting(
+        cast,
+        days=-4,
+        title="Crisis pages: first drafts",
+        status=MeetingStatus.CLOSED,
+        closed_at=timezone.now(),
+        cooling_off_ends_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    WrittenInput.objects.create(
+        meeting=held, author=cast.member, kind=InputKind.COOLING_OFF, text="One more thing"
+    )
+    coming = a_meeting(cast, days=6)
+    html = home(cast.chair)
+    assert "Answer 1 further thought on Crisis pages: first drafts" in html
+    assert reverse("meetings:cooling_off", args=[held.pk]) in html
+    assert reverse("meetings:access_plan", args=[coming.pk]) in home(cast.coordinator)
+    assert EMPTY in home(cast.member)
+
+
+def test_it_shows_finance_the_claims_to_pay_under_payments(cast: Cast) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    assert "Approve or send back a claim" in home(cast.chair)
+    payment_services.claim_approve(claim=claim, actor=cast.chair)
+    html = home(cast.finance)
+    assert "Payments" in html
+    assert "1 approved claim is waiting for a payment run" in html
+    assert reverse("payments:finance") in html
+
+
+def test_it_shows_five_lines_a_group_and_links_to_the_rest(cast: Cast, settings: object) -> None:
+    for number in range(7):
+        Action.objects.create(
+            project=cast.website,
+            text=f"Action number {number}",
+            owner=cast.carer,
+            due_on=timezone.localdate() + datetime.timedelta(days=number % 3),
+        )
+    html = home(cast.carer)
+    assert html.count("Your action: Action number") == 5
+    assert f'href="?group={cast.website.pk}"' in html
+    assert "See all, 2 more" in html
+
+    everything = home(cast.carer, group=str(cast.website.pk))
+    assert everything.count("Your action: Action number") == 7
+    assert "Back to what to do next" in everything
+    # A group that is not theirs (or not there) gives the whole list.
+    assert "What to do next</h1>" in home(cast.carer, group="no-such-group")
+
+
+def a_busy_organisation(cast: Cast, size: int, batch: str) -> None:
+    """`size` more groups Deborah chairs, each with `size` members and `size` meetings soon
+    that nobody has replied to, and a held meeting with a thought to answer."""
+    now = timezone.now()
+    for number in range(size):
+        project = Project.objects.create(name=f"Group {batch}{number}", purpose="Testing.")
+        Membership.objects.create(
+            project=project,
+            user=cast.chair,
+            member_type=MemberType.LIVED_EXPERIENCE,
+            role=ProjectRole.CHAIR,
+        )
+        people = [
+            make_user(f"person{batch}{number}-{n}@example.org", f"Person {number}-{n}")
+            for n in range(size)
+        ]
+        Membership.objects.bulk_create(
+            Membership(project=project, user=user, member_type=MemberType.CARER) for user in people
+        )
+        for n in range(size):
+            starts = now + datetime.timedelta(days=3, hours=n)
+            meeting = Meeting.objects.create(
+                project=project,
+                title=f"Meeting {n}",
+                starts_at=starts,
+                ends_at=starts + datetime.timedelta(hours=1),
+            )
+            invite(meeting, *people)
+        held = Meeting.objects.create(
+            project=project,
+            title="Held",
+            starts_at=now - datetime.timedelta(days=5),
+            ends_at=now - datetime.timedelta(days=5, hours=-1),
+            status=MeetingStatus.CLOSED,
+            closed_at=now - datetime.timedelta(days=5),
+            cooling_off_ends_at=now - datetime.timedelta(days=1),
+        )
+        MinutesVersion.objects.create(meeting=held, number=1)
+        Action.objects.create(
+            project=project, text="Blocked", status="blocked", barrier="Waiting", owner=people[0]
+        )
+
+
+def chairs_queries(cast: Cast) -> int:
+    client = client_for(cast.chair)
+    client.get(reverse("home"))  # the session and the organisation are fetched once
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("home")).status_code == 200
+    return len(captured)
+
+
+def test_it_uses_the_same_few_queries_for_2_or_20_groups_meetings_and_members(
+    cast: Cast,
+) -> None:
+    a_busy_organisation(cast, 2, "a")
+    few = chairs_queries(cast)
+    a_busy_organisation(cast, 20, "b")
+    assert chairs_queries(cast) == few
+    assert few <= 15, few

@@ -1,0 +1,141 @@
+"""What the home page lists from meetings: each person's own next steps, and their leaders'."""
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.models import User
+from conftest import Cast
+from coproduce.lib.todo import Urgency
+from meetings import todo
+from meetings.models import (
+    ActionPoint,
+    Availability,
+    DateAnswer,
+    DateOption,
+    InputKind,
+    MeetingStatus,
+    MinutesVersion,
+    Reply,
+    WrittenInput,
+)
+from meetings.tests.preparation import a_meeting, invite
+from projects.models import Membership
+
+
+def texts(user: User) -> list[str]:
+    return [str(item.text) for item in todo.todos_for(user)]
+
+
+def held(cast: Cast, *, cooling_off_days: int) -> object:
+    now = timezone.now()
+    return a_meeting(
+        cast,
+        days=-3,
+        status=MeetingStatus.CLOSED,
+        closed_at=now - datetime.timedelta(days=3),
+        cooling_off_ends_at=now + datetime.timedelta(days=cooling_off_days),
+    )
+
+
+def test_it_asks_amira_to_reply_until_she_does(cast: Cast) -> None:
+    meeting = a_meeting(cast, days=5, status=MeetingStatus.READY, ready_at=timezone.now())
+    [amira] = invite(meeting, cast.member)
+
+    [item] = todo.todos_for(cast.member)
+    assert "Say whether you are coming to Testing the crisis pages" in str(item.text)
+    assert item.url == f"/meetings/{meeting.pk}/"
+    assert item.project == cast.website
+    assert item.urgency == Urgency.SOON
+
+    amira.reply, amira.way = Reply.COMING, "in_person"
+    amira.save()
+    assert texts(cast.member) == []
+
+
+def test_it_does_not_ask_about_an_invitation_not_sent_yet(cast: Cast) -> None:
+    invite(a_meeting(cast, days=5), cast.member, sent=False)
+    assert texts(cast.member) == []
+
+
+def test_it_asks_each_member_for_the_dates_they_can_make_until_they_answer(cast: Cast) -> None:
+    meeting = a_meeting(cast, starts_at=None, ends_at=None)
+    start = timezone.now() + datetime.timedelta(days=20)
+    option = DateOption.objects.create(
+        meeting=meeting, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
+    assert texts(cast.carer) == ["Say which dates you can make for Testing the crisis pages"]
+    DateAnswer.objects.create(option=option, user=cast.carer, answer=Availability.YES)
+    assert texts(cast.carer) == []
+    assert texts(cast.outsider) == []
+
+
+def test_it_tells_amira_how_long_the_window_for_further_thoughts_is_open(cast: Cast) -> None:
+    invite(held(cast, cooling_off_days=2), cast.member)
+    [item] = todo.todos_for(cast.member)
+    assert str(item.text).startswith("Add further thoughts on Testing the crisis pages until ")
+    assert item.urgency == Urgency.SOON
+
+
+def test_it_lists_amiras_overdue_action_first_as_late(cast: Cast) -> None:
+    meeting = held(cast, cooling_off_days=-1)
+    ActionPoint.objects.create(
+        meeting=meeting,
+        text="Send the easy read draft",
+        owner=cast.member,
+        due_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    ActionPoint.objects.create(
+        meeting=meeting,
+        text="Not for a month",
+        owner=cast.member,
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    [item] = todo.todos_for(cast.member)
+    assert "Send the easy read draft" in str(item.text)
+    assert item.urgency == Urgency.OVERDUE
+
+
+def test_it_tells_leaders_of_a_meeting_soon_that_is_not_ready(cast: Cast) -> None:
+    meeting = a_meeting(cast, days=5)
+    invite(meeting, cast.member)
+    grace = texts(cast.coordinator)
+    assert any("is not ready: check its access plan" in text for text in grace)
+    assert "1 person has not replied about Testing the crisis pages" in grace
+    # Amira is only asked to reply; a meeting a month away does not trouble the leaders yet.
+    assert len(texts(cast.member)) == 1
+    meeting.starts_at = timezone.now() + datetime.timedelta(days=30)
+    meeting.ends_at = meeting.starts_at + datetime.timedelta(hours=2)
+    meeting.save()
+    assert not any("not ready" in text for text in texts(cast.chair))
+
+
+def test_it_asks_the_chair_to_answer_further_thoughts_then_approve_the_minutes(
+    cast: Cast,
+) -> None:
+    meeting = held(cast, cooling_off_days=-1)
+    thought = WrittenInput.objects.create(
+        meeting=meeting, author=cast.member, kind=InputKind.COOLING_OFF, text="One more thing"
+    )
+    assert texts(cast.chair) == ["Answer 1 further thought on Testing the crisis pages"]
+    thought.considered_at, thought.response = timezone.now(), "Added to the minutes."
+    thought.save()
+    assert texts(cast.chair) == ["Write the minutes of Testing the crisis pages"]
+    MinutesVersion.objects.create(meeting=meeting, number=1, saved_by=cast.coordinator)
+    assert texts(cast.chair) == ["Approve the minutes of Testing the crisis pages"]
+    assert texts(cast.clinician) == []
+    meeting.minutes_approved_at = timezone.now()
+    meeting.save()
+    assert texts(cast.chair) == []
+
+
+def test_it_says_nothing_to_the_chair_while_thoughts_can_still_come_in(cast: Cast) -> None:
+    held(cast, cooling_off_days=3)
+    assert texts(cast.chair) == []
+
+
+def test_it_shows_nothing_of_a_group_someone_has_left(cast: Cast) -> None:
+    meeting = a_meeting(cast, days=5, status=MeetingStatus.READY, ready_at=timezone.now())
+    invite(meeting, cast.member)
+    Membership.objects.filter(user=cast.member).update(left_at=timezone.now())
+    assert texts(cast.member) == []
