@@ -14,6 +14,7 @@ from meetings.models import (
     DateAnswer,
     DateOption,
     InputKind,
+    Meeting,
     MeetingStatus,
     MinutesVersion,
     Reply,
@@ -27,7 +28,7 @@ def texts(user: User) -> list[str]:
     return [str(item.text) for item in todo.todos_for(user)]
 
 
-def held(cast: Cast, *, cooling_off_days: int) -> object:
+def held(cast: Cast, *, cooling_off_days: int) -> Meeting:
     now = timezone.now()
     return a_meeting(
         cast,
