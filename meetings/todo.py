@@ -8,8 +8,9 @@ ready, invitees who have not replied, further thoughts to answer, minutes to app
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -49,18 +50,22 @@ def todos_for(user: User) -> list[Todo]:
     ]
 
 
-def _invitations(user: User, now: datetime.datetime) -> list[Todo]:
-    invitations = (
-        Invitee.objects.filter(
-            user=user,
-            reply=Reply.NONE,
-            invited_at__isnull=False,
-            meeting__project__in=member_projects(user),
-            meeting__status__in=[MeetingStatus.PLANNING, MeetingStatus.READY],
-            meeting__starts_at__gt=now,
-        )
+def _own_invitations(user: User, **lookups: Any) -> QuerySet[Invitee]:
+    """The person's invitations, in groups they still belong to, with meeting and project."""
+    return (
+        Invitee.objects.filter(user=user, meeting__project__in=member_projects(user), **lookups)
         .select_related("meeting__project")
         .order_by()
+    )
+
+
+def _invitations(user: User, now: datetime.datetime) -> list[Todo]:
+    invitations = _own_invitations(
+        user,
+        reply=Reply.NONE,
+        invited_at__isnull=False,
+        meeting__status__in=[MeetingStatus.PLANNING, MeetingStatus.READY],
+        meeting__starts_at__gt=now,
     )
     return [
         Todo(
@@ -102,15 +107,8 @@ def _date_polls(user: User) -> list[Todo]:
 
 
 def _further_thoughts(user: User, now: datetime.datetime) -> list[Todo]:
-    invitations = (
-        Invitee.objects.filter(
-            user=user,
-            meeting__project__in=member_projects(user),
-            meeting__status=MeetingStatus.CLOSED,
-            meeting__cooling_off_ends_at__gt=now,
-        )
-        .select_related("meeting__project")
-        .order_by()
+    invitations = _own_invitations(
+        user, meeting__status=MeetingStatus.CLOSED, meeting__cooling_off_ends_at__gt=now
     )
     return [
         Todo(

@@ -33,26 +33,19 @@ def todos_for(user: User) -> list[Todo]:
         .select_related("project")
         .order_by()
     )
-    for claim in claims:
-        if claim.status == ClaimStatus.QUERIED:
-            todos.append(
-                Todo(
-                    project=claim.project,
-                    text=_("Answer the question about your claim"),
-                    url=reverse("payments:claim_detail", args=[claim.pk]),
-                    urgency=Urgency.SOON,
-                )
-            )
-        elif claim.user_id != user.pk:
-            # Leaders approve others' claims, never their own.
-            todos.append(
-                Todo(
-                    project=claim.project,
-                    text=_("Approve or send back a claim"),
-                    url=reverse("payments:claim_detail", args=[claim.pk]),
-                    urgency=Urgency.SOON,
-                )
-            )
+    todos += [
+        Todo(
+            project=claim.project,
+            text=_("Answer the question about your claim")
+            if claim.status == ClaimStatus.QUERIED
+            else _("Approve or send back a claim"),
+            url=reverse("payments:claim_detail", args=[claim.pk]),
+            urgency=Urgency.SOON,
+        )
+        for claim in claims
+        # Leaders approve others' claims, never their own.
+        if claim.status == ClaimStatus.QUERIED or claim.user_id != user.pk
+    ]
     if user.is_finance:
         waiting = Claim.objects.filter(status=ClaimStatus.APPROVED, run__isnull=True).aggregate(
             n=Count("pk")

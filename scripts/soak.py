@@ -401,7 +401,8 @@ def main() -> int:
         return 0
     except (CheckFailed, subprocess.SubprocessError) as error:
         print(f"Soak failed: {error}")
-        for log in ("gunicorn.log", "worker-1.log", "worker-2.log", "postgres.log"):
+        workers = sorted(path.name for path in folder.glob("worker-*.log"))
+        for log in ("gunicorn.log", *workers, "postgres.log"):
             print(f"--- {log}\n{tail(folder / log, 20)}")
         return 1
     finally:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 
 
@@ -60,6 +61,4 @@ def urgency_of(
 
 def day_end(day: datetime.date) -> datetime.datetime:
     """A due date as the moment it passes: the end of that day, in the local time zone."""
-    from django.utils import timezone
-
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
