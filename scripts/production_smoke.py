@@ -154,9 +154,9 @@ def check_logo(browser: Browser, page: Page, logo: bytes) -> None:
 def check_persona(base: str, persona: Persona, logo: bytes, website_url: str) -> None:
     browser = Browser(base)
     home = browser.sign_in(persona.email)
-    check(home.url.endswith("/projects/"), f"{persona.email} landed on {home.url}")
+    check(urlsplit(home.url).path == "/", f"{persona.email} landed on {home.url}")
     check("strict-transport-security" in home.headers, "no HSTS header: not production")
-    page = home.page
+    page = browser.get("/projects/").page
     text = page.all_text
     check(persona.name in text, f"{persona.email}'s name is not in the header")
     for project in (WEBSITE, EMPLOYMENT):
@@ -212,7 +212,8 @@ def run(var_dir: Path) -> None:
 
             step("sam@example.org uploads the organisation's logo")
             sam = Browser(base)
-            website_url = sam.sign_in("sam@example.org").page.link_called(WEBSITE)
+            sam.sign_in("sam@example.org")
+            website_url = sam.get("/projects/").page.link_called(WEBSITE)
             logo = upload_logo(sam)
             check_logo(anonymous, anonymous.get("/").page, logo)
 

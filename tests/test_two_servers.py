@@ -146,7 +146,8 @@ def check_it_downloads_through_one_server_a_paper_uploaded_through_the_other(
     deployment: Deployment,
 ) -> None:
     grace = Browser(deployment.a)
-    projects = grace.sign_in("grace@example.org").page
+    grace.sign_in("grace@example.org")
+    projects = grace.get("/projects/").page
     meetings_list = grace.get(
         grace.get(projects.link_called("Mental health information website")).page.link_matching(
             r"^/projects/\d+/meetings/$"
