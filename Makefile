@@ -107,7 +107,7 @@ static/build/.built: $(ASSET_SOURCES) node_modules/.installed
 	npx sass --pkg-importer=node --style=compressed --no-source-map coproduce/assets/main.scss static/build/main.css
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/build/
 	cp node_modules/htmx.org/dist/htmx.min.js static/build/
-	cp coproduce/assets/supported.js coproduce/assets/init.js static/build/
+	cp coproduce/assets/supported.js coproduce/assets/init.js coproduce/assets/theme_ranking.js static/build/
 	@# Every image or font the stylesheet names, from GOV.UK Frontend's assets. A name it does
 	@# not ship fails here, not later in collectstatic on a production server.
 	@rm -rf static/build/images static/build/fonts

@@ -116,6 +116,7 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
             "invitation_valid_days",
             "implementation_share_percent",
             "benefits_advice_url",
+            "coproduction_meaning",
             "session_idle_minutes",
             "two_factor_required",
         ]
@@ -123,6 +124,7 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
             "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
             "contact_phone": forms.TextInput(attrs={"autocomplete": "off", "type": "tel"}),
             "accessibility_contact_phone": forms.TextInput(attrs={"type": "tel"}),
+            "coproduction_meaning": forms.Textarea(attrs={"rows": 8}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -176,6 +176,17 @@ class Organisation(models.Model):
             "can affect benefits."
         ),
     )
+    # Every project shows these words (or its own version of them) to its members, who are
+    # asked to read them as they join.
+    coproduction_meaning = models.TextField(
+        _("what co-production means here"),
+        max_length=5000,
+        blank=True,
+        help_text=_(
+            "In plain words: how people who use services, carers and staff work together as "
+            "equals here. Each project can adapt it."
+        ),
+    )
     session_idle_minutes = models.PositiveSmallIntegerField(
         _("minutes before an unused sign-in ends"),
         default=120,

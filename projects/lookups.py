@@ -22,6 +22,7 @@ from projects.models import (
     Project,
     Skill,
     Stakeholder,
+    Theme,
 )
 
 
@@ -80,7 +81,7 @@ def get_invitation_for_user(
     return access, invitation
 
 
-def _get_project_item[Item: (Skill, Stakeholder)](
+def _get_project_item[Item: (Skill, Stakeholder, Theme)](
     request: AuthenticatedHttpRequest, project_pk: int, model: type[Item], pk: int
 ) -> tuple[ProjectAccess, Item]:
     access = get_project_for_user(request, project_pk, manage=True)
@@ -150,3 +151,10 @@ def get_phase_for_user(
     if phase is None:
         raise Http404
     return access, phase
+
+
+def get_theme_for_user(
+    request: AuthenticatedHttpRequest, project_pk: int, pk: int
+) -> tuple[ProjectAccess, Theme]:
+    """A theme the group ranks, for the people who lead the project."""
+    return _get_project_item(request, project_pk, Theme, pk)

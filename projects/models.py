@@ -85,6 +85,18 @@ class Project(CachedChoiceLabels, models.Model):
         validators=[MaxValueValidator(480)],
         help_text=_("Reading the papers and getting ready. Use 0 if the group agreed none."),
     )
+    # What co-production means here: the organisation's words, unless the group adapted them.
+    coproduction_meaning = models.TextField(
+        _("what co-production means in this group"),
+        max_length=5000,
+        blank=True,
+        help_text=_(
+            "Leave it empty to use the organisation's words. Members are asked to read it "
+            "when they join."
+        ),
+    )
+    # Members rank the project's themes until a leader closes the ranking.
+    themes_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -172,6 +184,10 @@ class Membership(CachedChoiceLabels, models.Model):
     inducted_at = models.DateTimeField(_("induction done"), null=True, blank=True)
     payment_preference_at = models.DateTimeField(
         _("payment preference recorded"), null=True, blank=True
+    )
+    # Set by the member themselves, like agreeing to the ground rules.
+    meaning_read_at = models.DateTimeField(
+        _("read what co-production means here"), null=True, blank=True
     )
 
     objects = MembershipQuerySet.as_manager()
@@ -931,3 +947,67 @@ def default_phases(project: Project) -> list[Phase]:
         Phase(project=project, name=str(kind.label), kind=kind, position=index)
         for index, kind in enumerate(DEFAULT_PHASES, start=1)
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Themes, ranked as equals
+
+
+class Theme(models.Model):
+    """A part of a large task, for the group to rank by how much it matters."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(_("theme"), max_length=120)
+    description = models.CharField(
+        _("more about it (optional)"),
+        max_length=300,
+        blank=True,
+        help_text=_("A sentence that says what the theme covers."),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint("project", Lower("name"), name="theme_name_once_per_project"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThemeRank(models.Model):
+    """Where one member put one theme in their ranking: 1 matters most to them.
+
+    The member type is kept as it was when they ranked, as decisions keep it with an answer,
+    so the side-by-side view does not change when someone's membership does.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="theme_ranks")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="ranks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="theme_ranks"
+    )
+    member_type = models.CharField(max_length=20, choices=MemberType.choices)
+    position = models.PositiveSmallIntegerField()
+    ranked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "user"], name="theme_rank_once_per_person"),
+            models.UniqueConstraint(
+                fields=["project", "user", "position"], name="theme_rank_position_once_per_person"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1), name="theme_rank_position_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(member_type__in=MemberType.values),
+                name="theme_rank_member_type_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ranks {self.theme} {self.position}"

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from projects import views
-from projects.views import pausing, plan, rules
+from projects.views import meaning, pausing, plan, rules, themes
 
 app_name = "projects"
 
@@ -71,6 +71,26 @@ urlpatterns = [
     path("<int:pk>/plan/phases/", plan.phases, name="phases"),
     path("<int:pk>/plan/phases/add/", plan.phase_add, name="phase_add"),
     path("<int:pk>/plan/phases/<int:phase_pk>/edit/", plan.phase_edit, name="phase_edit"),
+    path("<int:pk>/plan/themes/", themes.themes, name="themes"),
+    path("<int:pk>/plan/themes/add/", themes.theme_add, name="theme_add"),
+    path("<int:pk>/plan/themes/<int:theme_pk>/edit/", themes.theme_edit, name="theme_edit"),
+    path("<int:pk>/plan/themes/rank/", themes.theme_rank, name="theme_rank"),
+    path("<int:pk>/plan/themes/ranking/", themes.theme_ranking_state, name="theme_ranking_state"),
+    path(
+        "<int:pk>/what-co-production-means/",
+        meaning.coproduction_meaning,
+        name="coproduction_meaning",
+    ),
+    path(
+        "<int:pk>/what-co-production-means/read/",
+        meaning.coproduction_meaning_read,
+        name="coproduction_meaning_read",
+    ),
+    path(
+        "<int:pk>/what-co-production-means/edit/",
+        meaning.coproduction_meaning_edit,
+        name="coproduction_meaning_edit",
+    ),
     path("<int:pk>/pause/", pausing.membership_pause, name="membership_pause"),
     path("<int:pk>/pause/end/", pausing.membership_come_back, name="membership_come_back"),
     path("<int:pk>/ground-rules/", rules.ground_rules, name="ground_rules"),

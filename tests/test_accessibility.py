@@ -30,6 +30,7 @@ from projects.models import (
     ProjectRole,
     Skill,
     Stakeholder,
+    Theme,
 )
 from tests.browser import axe_violations, describe_violations
 from tests.conftest import ANONYMOUS, BROWSER_PERSONAS, Demo, OpenPage
@@ -152,6 +153,12 @@ def the_websites_first_phase(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.website.pk, "phase_pk": phase.pk}
 
 
+def the_websites_first_theme(demo: Demo) -> dict[str, Any]:
+    theme = Theme.objects.filter(project=demo.website).order_by("pk").first()
+    assert theme is not None, "The demo has no themes"
+    return {"pk": demo.website.pk, "theme_pk": theme.pk}
+
+
 def nadia_invited_to_the_employment_group(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.employment.pk, "invitation_pk": nadias_invitation(demo)}
 
@@ -238,6 +245,14 @@ RECIPES: dict[str, Recipe] = {
     "projects:phase_edit": Recipe(the_websites_first_phase),
     "projects:membership_pause": Recipe(website),
     "projects:membership_come_back": Recipe(website),
+    "projects:themes": Recipe(website),
+    "projects:theme_add": Recipe(website),
+    "projects:theme_edit": Recipe(the_websites_first_theme),
+    "projects:theme_rank": Recipe(website),
+    "projects:theme_ranking_state": Recipe(website),
+    "projects:coproduction_meaning": Recipe(website),
+    "projects:coproduction_meaning_read": Recipe(website),
+    "projects:coproduction_meaning_edit": Recipe(website),
     "projects:ground_rules": Recipe(website),
     "projects:ground_rules_draft": Recipe(website),
     "projects:ground_rules_adopt": Recipe(website),

@@ -36,6 +36,7 @@ from projects.models import (
     ProjectRole,
     Skill,
     Stakeholder,
+    Theme,
 )
 from projects.services.rules import ground_rules_adopt
 from recruitment.tests import grid as recruitment
@@ -144,6 +145,16 @@ def a_milestone(cast: Cast) -> dict[str, Any]:
 def a_phase(cast: Cast) -> dict[str, Any]:
     phase = Phase.objects.create(project=cast.website, name="Test with users", kind="implement")
     return {"pk": cast.website.pk, "phase_pk": phase.pk}
+
+
+def a_theme(cast: Cast) -> dict[str, Any]:
+    theme = Theme.objects.create(project=cast.website, name="Crisis help")
+    return {"pk": cast.website.pk, "theme_pk": theme.pk}
+
+
+def website_with_a_theme(cast: Cast) -> dict[str, Any]:
+    a_theme(cast)
+    return {"pk": cast.website.pk}
 
 
 def a_skill(cast: Cast) -> dict[str, Any]:
@@ -314,6 +325,19 @@ GRID: dict[str, Rule] = {
     "projects:phases": Rule(project_members(), kwargs=website),
     "projects:phase_add": Rule(project_leaders(), kwargs=website),
     "projects:phase_edit": Rule(project_leaders(), kwargs=a_phase),
+    "projects:themes": Rule(project_members(), kwargs=website),
+    "projects:theme_add": Rule(project_leaders(), kwargs=website),
+    "projects:theme_edit": Rule(project_leaders(), kwargs=a_theme),
+    # Only members rank; with a theme to rank the form shows.
+    "projects:theme_rank": Rule(
+        project_members() | {"administrator": FORBIDDEN}, kwargs=website_with_a_theme
+    ),
+    "projects:theme_ranking_state": Rule(project_leaders(), kwargs=website),
+    "projects:coproduction_meaning": Rule(project_members(), kwargs=website),
+    "projects:coproduction_meaning_read": Rule(
+        project_members(REDIRECT) | {"administrator": FORBIDDEN}, kwargs=website, method="post"
+    ),
+    "projects:coproduction_meaning_edit": Rule(project_leaders(), kwargs=website),
     "projects:membership_pause": Rule(
         project_members() | {"administrator": FORBIDDEN}, kwargs=website
     ),

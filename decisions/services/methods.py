@@ -35,8 +35,9 @@ from decisions.models import (
 from decisions.services import Refused
 from meetings.models import InputKind, MeetingStatus, WrittenInput
 from meetings.notify import members_tell
-from people.models import MemberType, Profile
+from people.models import Profile
 from projects.models import Membership
+from projects.sides import FACILITATOR, LIVED, PROFESSIONAL, experience_side
 
 # Members who have not answered are reminded this long before a decision closes.
 REMINDER_BEFORE = datetime.timedelta(days=2)
@@ -301,9 +302,6 @@ def decision_close(*, decision: GroupDecision, actor: User, note: str = "") -> s
 # ---------------------------------------------------------------------------------------------
 # Side by side: how people with lived or caring experience and professionals answered
 
-LIVED_OR_CARING = (MemberType.LIVED_EXPERIENCE, MemberType.CARER)
-PROFESSIONAL = (MemberType.PROFESSIONAL, MemberType.COMMISSIONER)
-
 
 @dataclass(frozen=True)
 class TallyRow:
@@ -319,22 +317,16 @@ class TallyRow:
 
 
 def tally(decision: GroupDecision, responses: Iterable[Response]) -> list[TallyRow]:
-    counts: Counter[tuple[str, str]] = Counter()
-    for response in responses:
-        if response.member_type in LIVED_OR_CARING:
-            side = "lived"
-        elif response.member_type in PROFESSIONAL:
-            side = "professional"
-        else:
-            side = "facilitator"
-        counts[(response.choice, side)] += 1
+    counts: Counter[tuple[str, str]] = Counter(
+        (response.choice, experience_side(response.member_type)) for response in responses
+    )
     return [
         TallyRow(
             choice=value,
             label=label,
-            lived=counts[(value, "lived")],
-            professional=counts[(value, "professional")],
-            facilitator=counts[(value, "facilitator")],
+            lived=counts[(value, LIVED)],
+            professional=counts[(value, PROFESSIONAL)],
+            facilitator=counts[(value, FACILITATOR)],
         )
         for value, label in decision.choices
     ]

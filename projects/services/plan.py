@@ -20,6 +20,7 @@ from projects.models import (
     Phase,
     PhaseKind,
     Project,
+    Theme,
     WorkStatus,
 )
 
@@ -29,6 +30,7 @@ KINDS: dict[type[models.Model], str] = {
     OutcomeTask: "outcome_task",
     Milestone: "milestone",
     Phase: "phase",
+    Theme: "theme",
 }
 
 
