@@ -170,6 +170,7 @@ def olus_erasure_request(demo: Demo) -> dict[str, Any]:
 RECIPES: dict[str, Recipe] = {
     "home": Recipe(),
     "accessibility": Recipe(),
+    "join": Recipe(),
     "healthz": Recipe(),
     # The demo has no logo, so this is the page for an upload that is not there.
     "organisation_logo": Recipe(lambda demo: {"name": "logo.png"}),

@@ -222,6 +222,7 @@ def olus_erasure_request(cast: Cast) -> dict[str, Any]:
 GRID: dict[str, Rule] = {
     "home": Rule(everyone(OK)),
     "accessibility": Rule(everyone(OK)),
+    "join": Rule(everyone(OK)),
     "healthz": Rule(everyone(OK)),
     # The logo is in the header of every page, the sign-in page too.
     "organisation_logo": Rule(everyone(OK), kwargs=the_logo),
