@@ -18,6 +18,7 @@ from accounts.models import User
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from meetings import policy
+from meetings.access_plan import access_plan
 from meetings.forms.planning import (
     CancelForm,
     DateAnswersForm,
@@ -142,6 +143,8 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         sent=Count("pk", filter=Q(invited_at__isnull=False)),
     )
     total = sum(item.minutes for item in items)
+    # One plan for the status line and the person's own needs, so they agree.
+    plan = access_plan(meeting) if meeting.is_open else None
     venue = meeting.venue if meeting.meets_in_person else None
     is_cancelled = meeting.status == MeetingStatus.CANCELLED
     return render(
@@ -161,6 +164,12 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "is_cancelled": is_cancelled,
             "cancel_reason": meeting.cancel_reason if is_cancelled else "",
             "can_change": access.can_manage and meeting.is_open,
+            "plan": plan,
+            "my_needs": (
+                plan.needs_of(access.invitee)
+                if plan is not None and access.invitee is not None
+                else []
+            ),
         },
     )
 
