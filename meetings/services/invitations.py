@@ -129,7 +129,7 @@ def _tell_invitees(
 # Who is invited
 
 
-def _paused_members(meeting: Meeting) -> QuerySet[Membership, int]:
+def paused_members(meeting: Meeting) -> QuerySet[Membership, int]:
     """The people in the meeting's group who have paused: no invitations or reminders."""
     return (
         Membership.objects.paused()
@@ -193,7 +193,7 @@ def invitations_send(*, meeting: Meeting, actor: User, base_url: str | None) -> 
     # Members who have paused are left on the list, not invited, until they come back.
     waiting = list(
         meeting.invitees.filter(invited_at__isnull=True)
-        .exclude(user__in=_paused_members(meeting))
+        .exclude(user__in=paused_members(meeting))
         .select_related("user")
     )
     if not waiting:
@@ -339,7 +339,7 @@ def reminders_send(
     candidates = (
         meeting.invitees.filter(invited_at__isnull=False)
         .exclude(reply=Reply.APOLOGIES)
-        .exclude(user__in=_paused_members(meeting))
+        .exclude(user__in=paused_members(meeting))
         .select_related("user")
     )
     for invitee in candidates:

@@ -83,6 +83,11 @@ def _tell_by_other_means(request: AuthenticatedHttpRequest, to_contact: list[Use
         )
 
 
+def _warn_about_notice(request: AuthenticatedHttpRequest, meeting: Meeting) -> None:
+    if warning := services.papers_notice_warning(meeting.starts_at):
+        messages.warning(request, warning)
+
+
 # ---------------------------------------------------------------------------------------------
 # The project's meetings and the meeting page
 
@@ -196,6 +201,7 @@ def meeting_create(request: AuthenticatedHttpRequest, project_pk: int) -> HttpRe
                 _("“%(title)s” is planned. Next, add the agenda and invite people.")
                 % {"title": form.instance.title},
             )
+            _warn_about_notice(request, form.instance)
             return redirect("meetings:detail", pk=form.instance.pk)
     return render(
         request,
@@ -244,6 +250,8 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             form.add_error("venue", str(problem))
         else:
             messages.success(request, _("The meeting is saved."))
+            if "starts_at" in changes:
+                _warn_about_notice(request, meeting)
             _tell_by_other_means(request, to_contact)
             return redirect("meetings:detail", pk=pk)
     return render(
@@ -579,6 +587,7 @@ def date_choose(request: AuthenticatedHttpRequest, pk: int, option_pk: int) -> H
             error = str(problem)
         else:
             messages.success(request, _("The meeting is on %(when)s.") % {"when": when})
+            _warn_about_notice(request, access.meeting)
             _tell_by_other_means(request, to_contact)
             return redirect("meetings:detail", pk=pk)
     results = services.poll_results(
@@ -596,6 +605,7 @@ def date_choose(request: AuthenticatedHttpRequest, pk: int, option_pk: int) -> H
             "when": when,
             "error": error,
             "invited": access.meeting.invitees.filter(invited_at__isnull=False).exists(),
+            "notice_warning": services.papers_notice_warning(option.starts_at),
         },
         status=400 if error else 200,
     )
