@@ -93,8 +93,10 @@ def test_it_tells_everyone_invited_about_a_late_paper_each_the_way_they_asked(
         "tom@example.org": (NoticeWay.DIGEST, False),
         "priya@example.org": (NoticeWay.BY_HAND, False),
     }
-    assert "Everyone invited is told: 1 by email now, 2 in their daily or weekly message." in page
-    assert "Phone or write to 1 person: they are listed with the paper." in page
+    assert (
+        "Everyone invited is told about it: 1 by email now; 2 in their daily or weekly "
+        "message; 1 for you to phone or write to, listed with the paper." in page
+    )
     assert "To phone or write to" in page
     assert "Dr Priya Natarajan (Phone call: 07700 900123)" in page
     assert "By email: Amira Haddad" in page

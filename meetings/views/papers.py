@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
@@ -100,20 +99,17 @@ def _reach_words(user: User, can_see_contacts: bool) -> str:
 
 def _told_words(notices: list[PaperNotice]) -> str:
     ways = Counter(notice.way for notice in notices)
-    told = _(
-        "Everyone invited is told: %(email)s by email now, "
-        "%(digest)s in their daily or weekly message."
-    ) % {
-        "email": ways[NoticeWay.EMAIL],
-        "digest": ways[NoticeWay.DIGEST],
-    }
+    parts = []
+    if ways[NoticeWay.EMAIL]:
+        parts.append(_("%(n)s by email now") % {"n": ways[NoticeWay.EMAIL]})
+    if ways[NoticeWay.DIGEST]:
+        parts.append(_("%(n)s in their daily or weekly message") % {"n": ways[NoticeWay.DIGEST]})
     if ways[NoticeWay.BY_HAND]:
-        told += " " + ngettext(
-            "Phone or write to %(n)s person: they are listed with the paper.",
-            "Phone or write to %(n)s people: they are listed with the paper.",
-            ways[NoticeWay.BY_HAND],
-        ) % {"n": ways[NoticeWay.BY_HAND]}
-    return told
+        parts.append(
+            _("%(n)s for you to phone or write to, listed with the paper")
+            % {"n": ways[NoticeWay.BY_HAND]}
+        )
+    return _("Everyone invited is told about it: %(ways)s.") % {"ways": "; ".join(parts)}
 
 
 def _file_name(form_title: str, paper_format: str, upload_name: str) -> str:
