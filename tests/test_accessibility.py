@@ -442,6 +442,8 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
     "the page of a meeting still finding its date": plan_pages.spring_meeting_page,
     "the page of a meeting already held": plan_pages.held_meeting_page,
     "venues searched by name": plan_pages.venue_search,
+    "choosing a date too soon for papers": plan_pages.a_spring_date_too_soon_for_papers,
+    "papers with who was told about a late paper": prep_pages.papers_with_people_told,
     "the record of a meeting three weeks ago": lambda demo: reverse(
         "meetings:record", kwargs=pages_record.planning_meeting(demo)
     ),
