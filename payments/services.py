@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
 from meetings.models import Invitee, Meeting
+from payments import notify
 from payments.models import (
     ActivityKind,
     ChoiceKind,
@@ -451,7 +452,7 @@ def _move(claim: Claim, *, expected: str, **changes: object) -> None:
 
 
 @transaction.atomic
-def claim_approve(*, claim: Claim, actor: User) -> Claim:
+def claim_approve(*, claim: Claim, actor: User, base_url: str = "") -> Claim:
     if claim.user_id == actor.pk:
         raise PaymentError(_("You cannot approve your own claim. Someone else must approve it."))
     _move(
@@ -470,11 +471,12 @@ def claim_approve(*, claim: Claim, actor: User) -> Claim:
         subject=claim.user,
         data={"claim": claim.pk},
     )
+    notify.claimant_tell(claim=claim, template="claim_approved", base_url=base_url)
     return claim
 
 
 @transaction.atomic
-def claim_query(*, claim: Claim, actor: User, question: str) -> Claim:
+def claim_query(*, claim: Claim, actor: User, question: str, base_url: str = "") -> Claim:
     """Send the claim back to the person with a question; they answer and it comes back."""
     if claim.user_id == actor.pk:
         raise PaymentError(_("You cannot send back your own claim."))
@@ -495,6 +497,7 @@ def claim_query(*, claim: Claim, actor: User, question: str) -> Claim:
         subject=claim.user,
         data={"claim": claim.pk},
     )
+    notify.claimant_tell(claim=claim, template="claim_queried", base_url=base_url)
     return claim
 
 
@@ -563,7 +566,7 @@ def payment_run_create(
 
 
 @transaction.atomic
-def payment_run_mark_paid(*, run: PaymentRun, actor: User) -> PaymentRun:
+def payment_run_mark_paid(*, run: PaymentRun, actor: User, base_url: str = "") -> PaymentRun:
     """Mark the run and every claim in it paid, once, however many press the button."""
     now = timezone.now()
     updated = PaymentRun.objects.filter(pk=run.pk, status=RunStatus.OPEN).update(
@@ -582,4 +585,6 @@ def payment_run_mark_paid(*, run: PaymentRun, actor: User) -> PaymentRun:
         % {"n": paid, "total": run.total},
         data={"run": run.pk},
     )
+    # Queued in this transaction: if marking paid fails, nobody is told they were paid.
+    notify.run_paid_tell_task.enqueue(run_id=run.pk, base_url=base_url)
     return run

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organisation, User
 from coproduce.lib.pagination import paginate
-from payments import pdf, policy, services
+from payments import notify, pdf, policy, services
 from payments.forms import (
     AnswerForm,
     ClaimForm,
@@ -69,6 +69,19 @@ def _my_projects(user: User) -> QuerySet[Project]:
 
 def _status(request: AuthenticatedHttpRequest, form: Any) -> int:
     return 400 if request.method == "POST" and form.errors else 200
+
+
+def _base_url(request: AuthenticatedHttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _say_if_not_emailed(request: AuthenticatedHttpRequest, person: User) -> None:
+    if not notify.takes_email(person):
+        messages.info(
+            request,
+            _("%(person)s does not take email. Tell them by phone, text or post.")
+            % {"person": person.full_name},
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,11 +373,12 @@ def claim_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("payments:claim_detail", pk=pk)
         raise PermissionDenied
     try:
-        services.claim_approve(claim=access.claim, actor=request.user)
+        services.claim_approve(claim=access.claim, actor=request.user, base_url=_base_url(request))
     except services.PaymentError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The claim is approved. Finance will pay it."))
+        _say_if_not_emailed(request, access.claim.user)
     return redirect("payments:claim_detail", pk=pk)
 
 
@@ -378,12 +392,16 @@ def claim_query(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_query(
-                claim=access.claim, actor=request.user, question=form.cleaned_data["question"]
+                claim=access.claim,
+                actor=request.user,
+                question=form.cleaned_data["question"],
+                base_url=_base_url(request),
             )
         except services.PaymentError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The claim is sent back with your question."))
+            _say_if_not_emailed(request, access.claim.user)
             return redirect("payments:claim_detail", pk=pk)
     return render(
         request,
@@ -752,7 +770,7 @@ def run_paid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run = get_run_for_finance(request, pk)
     if request.method == "POST":
         try:
-            services.payment_run_mark_paid(run=run, actor=request.user)
+            services.payment_run_mark_paid(run=run, actor=request.user, base_url=_base_url(request))
         except services.PaymentError as error:
             messages.error(request, str(error))
         else:
