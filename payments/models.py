@@ -178,6 +178,8 @@ class InvolvementEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The person may change it until its claim is approved; a stale change is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -236,6 +238,8 @@ class Expense(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The person may change it until its claim is approved; a stale change is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-date", "-pk"]
