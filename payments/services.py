@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -769,3 +769,97 @@ def payment_run_mark_paid(*, run: PaymentRun, actor: User, base_url: str = "") -
     # Queued in this transaction: if marking paid fails, nobody is told they were paid.
     notify.run_paid_tell_task.enqueue(run_id=run.pk, base_url=base_url)
     return run
+
+
+# ---------------------------------------------------------------------------------------------
+# How long payment records are kept
+
+# HMRC expects records of payments to be kept for six years from the end of the tax year
+# they were made in (the README says so too). A tax year ends on 5 April.
+RETENTION_YEARS = 6
+TAX_YEAR_LAST_DAY = (4, 5)
+
+
+def retention_cutoff(today: datetime.date) -> datetime.date:
+    """The last day whose payment records may now be deleted: the end of the latest tax
+    year that ended more than six years ago."""
+    month, day = TAX_YEAR_LAST_DAY
+    ended_this_year = today > datetime.date(today.year, month, day)
+    return datetime.date(today.year - RETENTION_YEARS - (0 if ended_this_year else 1), month, day)
+
+
+@dataclass(frozen=True)
+class Expired:
+    cutoff: datetime.date
+    claims: int
+    entries: int
+    expenses: int
+    runs: int
+
+
+@transaction.atomic
+def payment_records_expire(*, today: datetime.date | None = None, dry_run: bool = False) -> Expired:
+    """Delete paid claims (with their lines, activities, expenses and receipt files) and paid
+    runs once the tax year they were paid in ended more than six years ago, and activities
+    and expenses never claimed from as long ago.
+
+    Claims not yet paid stay, whatever their age: they are still owed or still being
+    looked at. Running it again deletes nothing more.
+    """
+    cutoff = retention_cutoff(today or timezone.localdate())
+    claims = Claim.objects.filter(status=ClaimStatus.PAID, paid_at__date__lte=cutoff)
+    lines = ClaimLine.objects.filter(claim__in=claims)
+    entries = InvolvementEntry.objects.filter(
+        Q(pk__in=lines.exclude(entry=None).values("entry_id"))
+        | Q(claim_line__isnull=True, date__lte=cutoff)
+    )
+    expenses = Expense.objects.filter(
+        Q(pk__in=lines.exclude(expense=None).values("expense_id"))
+        | Q(claim_line__isnull=True, date__lte=cutoff)
+    )
+    runs = PaymentRun.objects.filter(status=RunStatus.PAID, paid_at__date__lte=cutoff).exclude(
+        claims__in=Claim.objects.exclude(pk__in=claims.values("pk"))
+    )
+    entry_ids = list(entries.values_list("pk", flat=True))
+    expense_ids = list(expenses.values_list("pk", flat=True))
+    claim_ids = list(claims.values_list("pk", flat=True))
+    run_ids = list(runs.values_list("pk", flat=True))
+    expired = Expired(
+        cutoff=cutoff,
+        claims=len(claim_ids),
+        entries=len(entry_ids),
+        expenses=len(expense_ids),
+        runs=len(run_ids),
+    )
+    if dry_run or not (claim_ids or entry_ids or expense_ids or run_ids):
+        return expired
+    storage = Expense._meta.get_field("receipt").storage
+    for name in (
+        Expense.objects.filter(pk__in=expense_ids)
+        .exclude(receipt="")
+        .values_list("receipt", flat=True)
+    ):
+        receipt_delete_after_commit(storage, name)
+    ClaimLine.objects.filter(claim_id__in=claim_ids).delete()
+    Claim.objects.filter(pk__in=claim_ids).delete()
+    InvolvementEntry.objects.filter(pk__in=entry_ids).delete()
+    Expense.objects.filter(pk__in=expense_ids).delete()
+    PaymentRun.objects.filter(pk__in=run_ids).delete()
+    AuditEvent.record(
+        actor=None,
+        action="payments.records_expired",
+        summary=_(
+            "Deleted payment records from before %(cutoff)s, kept six years from the end of "
+            "their tax year: %(claims)s claims, %(runs)s payment runs, %(entries)s activities "
+            "and %(expenses)s expenses"
+        )
+        % {
+            "cutoff": cutoff.isoformat(),
+            "claims": expired.claims,
+            "runs": expired.runs,
+            "entries": expired.entries,
+            "expenses": expired.expenses,
+        },
+        data={"cutoff": cutoff.isoformat(), "claims": claim_ids, "runs": run_ids},
+    )
+    return expired
