@@ -470,10 +470,11 @@ def _submit_by_project(form: ClaimForm, user: User) -> list[Claim]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    choices = _claim_choices(request.user)
     form = ClaimForm(
         request.POST if request.method == "POST" else None,
-        choices=_claim_choices(request.user),
-        initial={"items": [value for value, _label in _claim_choices(request.user)]},
+        choices=choices,
+        initial={"items": [value for value, _label in choices]},
     )
     if request.method == "POST" and form.is_valid():
         try:
