@@ -213,6 +213,14 @@ class InvolvementEntry(models.Model):
             return self.meeting.title
         return self.description or str(self.get_activity_display())
 
+    @property
+    def neutral_title(self) -> str:
+        """The meeting, or the kind of activity: never the person's own words, so it can go
+        where erasure would not reach (the audit log)."""
+        if self.meeting_id is not None and self.meeting is not None:
+            return self.meeting.title
+        return str(self.get_activity_display())
+
 
 class ExpenseKind(models.TextChoices):
     TRAVEL = "travel", _("Travel")

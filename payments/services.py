@@ -238,7 +238,7 @@ def involvement_record(
         actor=actor,
         action="payments.involvement_recorded",
         summary=_("Logged involvement for %(person)s: %(what)s on %(date)s")
-        % {"person": user.full_name, "what": entry.title, "date": date.isoformat()},
+        % {"person": user.full_name, "what": entry.neutral_title, "date": date.isoformat()},
         project=project,
         subject=user,
         data={"entry": entry.pk},
@@ -622,7 +622,11 @@ def involvement_update(
         actor=actor,
         action="payments.involvement_changed",
         summary=_("Changed the involvement of %(person)s on %(date)s: %(what)s")
-        % {"person": entry.user.full_name, "date": entry.date.isoformat(), "what": entry.title},
+        % {
+            "person": entry.user.full_name,
+            "date": entry.date.isoformat(),
+            "what": entry.neutral_title,
+        },
         project=entry.project,
         subject=entry.user,
         data={"entry": entry.pk, "changed": changed, "claim": claim.pk if claim else None},
@@ -653,7 +657,11 @@ def involvement_remove(*, entry: InvolvementEntry, actor: User) -> None:
         entry,
         actor=actor,
         summary=_("Removed the involvement of %(person)s on %(date)s: %(what)s")
-        % {"person": entry.user.full_name, "date": entry.date.isoformat(), "what": entry.title},
+        % {
+            "person": entry.user.full_name,
+            "date": entry.date.isoformat(),
+            "what": entry.neutral_title,
+        },
     )
 
 
