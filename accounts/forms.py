@@ -3,12 +3,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policy, two_factor
 from accounts.models import Organisation, OrgRole, User
 from coproduce.lib.email import email_send
-from coproduce.lib.forms import SpecificErrorsMixin
+from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 
 LOGO_MAX_BYTES = 1024 * 1024
 
@@ -98,7 +99,10 @@ class PasswordChangeForm(SetPasswordForm, auth_forms.PasswordChangeForm):
 
 
 class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
-    required_messages = {"name": _("Enter the name of the organisation")}
+    required_messages = {
+        "name": _("Enter the name of the organisation"),
+        "accessibility_compliance": _("Choose how far this service meets the standard"),
+    }
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -111,6 +115,10 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
             "contact_phone",
             "accessibility_contact_email",
             "accessibility_contact_phone",
+            "accessibility_compliance",
+            "accessibility_known_issues",
+            "accessibility_prepared_on",
+            "accessibility_reviewed_on",
             "papers_notice_days",
             "cooling_off_hours",
             "invitation_valid_days",
@@ -125,6 +133,12 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
             "contact_phone": forms.TextInput(attrs={"autocomplete": "off", "type": "tel"}),
             "accessibility_contact_phone": forms.TextInput(attrs={"type": "tel"}),
             "coproduction_meaning": forms.Textarea(attrs={"rows": 8}),
+            "accessibility_compliance": forms.RadioSelect,
+            "accessibility_known_issues": forms.Textarea(attrs={"rows": 5}),
+        }
+        field_classes = {
+            "accessibility_prepared_on": GovukDateField,
+            "accessibility_reviewed_on": GovukDateField,
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -148,6 +162,33 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
         self.fields["two_factor_required"].help_text = _(
             "People in these roles then set up an authenticator app before they can carry on."
         )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        today = timezone.localdate()
+        for name, message in (
+            (
+                "accessibility_prepared_on",
+                _("The date the statement was prepared cannot be in the future"),
+            ),
+            (
+                "accessibility_reviewed_on",
+                _("The date the statement was reviewed cannot be in the future"),
+            ),
+        ):
+            day = cleaned.get(name)
+            if day and day > today:
+                self.add_error(name, message)
+        prepared, reviewed = (
+            cleaned.get("accessibility_prepared_on"),
+            cleaned.get("accessibility_reviewed_on"),
+        )
+        if prepared and reviewed and reviewed < prepared:
+            self.add_error(
+                "accessibility_reviewed_on",
+                _("The review date must be on or after the date the statement was prepared"),
+            )
+        return cleaned
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")

@@ -111,6 +111,14 @@ class User(CachedChoiceLabels, AbstractBaseUser):
         return self.is_administrator
 
 
+class AccessibilityCompliance(models.TextChoices):
+    """How far the service meets WCAG 2.2 AA, as an accessibility statement must say."""
+
+    FULL = "full", _("fully compliant")
+    PARTIAL = "partial", _("partially compliant")
+    NOT = "not", _("not compliant")
+
+
 class Organisation(models.Model):
     """The one organisation this installation serves, and the defaults its projects use."""
 
@@ -139,6 +147,29 @@ class Organisation(models.Model):
     )
     accessibility_contact_phone = models.CharField(
         _("accessibility contact phone number"), max_length=40, blank=True
+    )
+    # The parts of the accessibility statement only the organisation can know. Papers that
+    # groups upload are outside the software's control, so "partially" is the honest default.
+    accessibility_compliance = models.CharField(
+        _("how far this service meets the accessibility standard"),
+        max_length=10,
+        choices=AccessibilityCompliance.choices,
+        default=AccessibilityCompliance.PARTIAL,
+    )
+    accessibility_known_issues = models.TextField(
+        _("content that is not accessible, and why"),
+        max_length=3000,
+        blank=True,
+        help_text=_(
+            "One problem a line: what it is, why, and when you plan to fix it. Shown on the "
+            "accessibility statement."
+        ),
+    )
+    accessibility_prepared_on = models.DateField(
+        _("date the accessibility statement was prepared"), null=True, blank=True
+    )
+    accessibility_reviewed_on = models.DateField(
+        _("date the accessibility statement was last reviewed"), null=True, blank=True
     )
     papers_notice_days = models.PositiveSmallIntegerField(
         _("days' notice for meeting papers"),
@@ -226,6 +257,16 @@ class Organisation(models.Model):
                 condition=models.Q(session_idle_minutes__gte=5, session_idle_minutes__lte=1440),
                 name="organisation_session_idle_sane",
             ),
+            models.CheckConstraint(
+                condition=models.Q(accessibility_compliance__in=AccessibilityCompliance.values),
+                name="organisation_accessibility_compliance_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accessibility_reviewed_on__isnull=True)
+                | models.Q(accessibility_prepared_on__isnull=True)
+                | models.Q(accessibility_reviewed_on__gte=models.F("accessibility_prepared_on")),
+                name="organisation_accessibility_reviewed_after_prepared",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -240,6 +281,12 @@ class Organisation(models.Model):
             return ""
         name = str(self.logo.name).removeprefix(self.LOGO_FOLDER)
         return reverse("organisation_logo", kwargs={"name": name})
+
+    @property
+    def accessibility_known_issue_lines(self) -> list[str]:
+        return [
+            line.strip() for line in self.accessibility_known_issues.splitlines() if line.strip()
+        ]
 
     @classmethod
     def current(cls) -> Organisation:

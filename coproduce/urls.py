@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from accounts import views as account_views
 from coproduce import views
 from projects import views as project_views
+from recruitment import views as recruitment_views
 
 admin.site.site_header = "Coproduce administration"
 admin.site.site_title = "Coproduce administration"
@@ -13,6 +14,7 @@ admin.site.site_title = "Coproduce administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("join/", recruitment_views.join, name="join"),
     path("healthz", views.healthz, name="healthz"),
     # The link in an invitation email, kept beside the other account pages.
     path(

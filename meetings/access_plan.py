@@ -184,6 +184,29 @@ class AccessPlan:
     def reason_for(self, need_type_pk: int) -> UnmetNeedReason | None:
         return next((r for r in self.reasons if r.need_type_id == need_type_pk), None)
 
+    @cached_property
+    def _rows_by_invitee(self) -> dict[int, list[NeedRow]]:
+        by_invitee: dict[int, list[NeedRow]] = defaultdict(list)
+        for row in self.rows:
+            for invitee in row.invitees:
+                by_invitee[invitee.pk].append(row)
+        return by_invitee
+
+    def needs_of(self, invitee: Invitee) -> list[PersonalNeed]:
+        """One person's own requirements at this meeting and how each is met, from the same
+        rows the organisers see, so the two never disagree. Nobody else's needs are in it."""
+        return [
+            personal_need(self.facts, row)
+            for row in sorted(
+                self._rows_by_invitee.get(invitee.pk, []),
+                key=lambda row: (
+                    row.need_type.category,
+                    row.need_type.position,
+                    row.need_type.name,
+                ),
+            )
+        ]
+
 
 # ---------------------------------------------------------------------------------------------
 # The rules: one per catalogue code
@@ -481,4 +504,71 @@ def build_plan(
     )
     return AccessPlan(
         meeting=meeting, facts=facts, rows=ordered, taking_part=taking_part, with_needs=with_needs
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One person's own needs, in words for them
+
+
+# Needs met by booking someone or something: “booked” says more to the person than “met”.
+BOOKED_NEEDS = {
+    "bsl-interpreter",
+    "lipspeaker",
+    "note-taker",
+    "spoken-language-interpreter",
+    "support-worker",
+    "travel-support",
+    "dietary",
+}
+
+
+@dataclass(frozen=True)
+class PersonalNeed:
+    """A person's requirement at one meeting: what it is, how it stands, in words for them."""
+
+    need_type: AccessNeedType
+    status: Status
+    words: str
+    # For papers in a format: how many of the meeting's papers are ready in it, of how many.
+    papers_ready: tuple[int, int] | None = None
+
+
+def personal_need(facts: Facts, row: NeedRow) -> PersonalNeed:
+    code = row.need_type.code
+    booked = code in BOOKED_NEEDS
+    papers_ready = None
+    if code in FORMAT_FOR_NEED and row.status != Status.NOT_APPLICABLE:
+        paper_formats, _titles = facts.papers
+        wanted = FORMAT_FOR_NEED[code]
+        ready = sum(1 for formats in paper_formats.values() if wanted in formats)
+        papers_ready = (ready, len(paper_formats))
+    words = {
+        Status.MET: _("booked") if booked else _("arranged: %(how)s") % {"how": row.how},
+        Status.UNCONFIRMED: _("asked for, not confirmed yet"),
+        Status.UNMET: (
+            _("not booked yet: the organisers have been told")
+            if booked
+            else _("not arranged yet: the organisers have been told")
+        ),
+        Status.REASON: _("cannot be arranged for this meeting. Instead we offer: %(offer)s")
+        % {"offer": row.reason.offered_instead if row.reason else ""},
+        Status.CHECK: _("the organisers will check this with you"),
+        Status.NOT_APPLICABLE: row.how,
+    }[row.status]
+    if papers_ready is not None:
+        ready, total = papers_ready
+        label = str(PaperFormat(FORMAT_FOR_NEED[code]).label).lower()
+        words = (
+            _("no papers yet")
+            if not total
+            else ngettext(
+                "%(ready)s of %(total)s paper is ready in %(format)s",
+                "%(ready)s of %(total)s papers are ready in %(format)s",
+                total,
+            )
+            % {"ready": ready, "total": total, "format": label}
+        )
+    return PersonalNeed(
+        need_type=row.need_type, status=row.status, words=words, papers_ready=papers_ready
     )

@@ -735,6 +735,42 @@ class PaperVersion(CachedChoiceLabels, models.Model):
         return f"{self.paper} ({PaperFormat(self.format).label})"
 
 
+class NoticeWay(models.TextChoices):
+    EMAIL = "email", _("Emailed")
+    DIGEST = "digest", _("Held for their daily or weekly message")
+    BY_HAND = "by_hand", _("To phone or write to")
+
+
+class PaperNotice(CachedChoiceLabels, models.Model):
+    """That one person invited is told about a paper published after invitations went out.
+
+    One per person per paper, so publishing again never tells anyone twice. An email goes at
+    once (`sent_at` set); for people who asked for one message a day or a week at most it is
+    held, `sent_at` empty, for their digest to carry and stamp; people who take no email are
+    listed on the papers page for the organisers to phone or write to.
+    """
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="paper_notices"
+    )
+    way = models.CharField(max_length=10, choices=NoticeWay.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["paper", "user__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "user"], name="paper_notice_once"),
+            models.CheckConstraint(
+                condition=models.Q(way__in=NoticeWay.values), name="paper_notice_way_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper} to {self.user}"
+
+
 # ---------------------------------------------------------------------------------------------
 # Written input: before the meeting from those who cannot come, and after it, while cooling off
 

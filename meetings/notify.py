@@ -65,13 +65,15 @@ def members_tell(
     context: Mapping[str, Any],
     essential: bool = True,
     ics: Callable[[User], str] | None = None,
+    personal: Callable[[User], Mapping[str, Any]] | None = None,
 ) -> list[User]:
     """Email each person who takes email; return those to contact by text, phone or post.
 
     `template` names `templates/emails/<template>.*`; each person's context adds `person`,
     `name` (what they like to be called), `formats` (the labels of the paper formats they
     need) and `large_print`. `ics` makes the calendar file for a person, attached with the
-    method (REQUEST or CANCEL) the file states.
+    method (REQUEST or CANCEL) the file states. `personal` adds what is for that person
+    alone (their own access requirements at a meeting, say).
     """
     people = [user for user in users if user.is_active]
     profiles = {
@@ -112,6 +114,7 @@ def members_tell(
                     if value in formats.get(person.pk, set())
                 ],
                 "large_print": PaperFormat.LARGE_PRINT in formats.get(person.pk, set()),
+                **(personal(person) if personal is not None else {}),
             },
             attachments=attachments,
         )

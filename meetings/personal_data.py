@@ -24,12 +24,21 @@ from meetings.models import (
     Meeting,
     MinutesVersion,
     Paper,
+    PaperNotice,
     PaperVersion,
     UnmetNeedReason,
     WrittenInput,
 )
 
-MODELS = (Invitee, DateAnswer, WrittenInput, ActionPoint, Contribution, AfterMeetingCheck)
+MODELS = (
+    Invitee,
+    DateAnswer,
+    WrittenInput,
+    ActionPoint,
+    Contribution,
+    AfterMeetingCheck,
+    PaperNotice,
+)
 # Rows that keep pointing at the account after erasure, because they are the group's record.
 KEPT = {
     Meeting: _("who set up a meeting and who approved its minutes"),
@@ -58,6 +67,7 @@ def export(user: User) -> list[Section]:
         "meeting__project", "agenda_item"
     )
     checks = AfterMeetingCheck.objects.filter(respondent=user).select_related("meeting__project")
+    notices = PaperNotice.objects.filter(user=user).select_related("paper__meeting__project")
     meeting_columns = [("meeting", _("Meeting")), ("project", _("Group"))]
     return [
         Section(
@@ -186,10 +196,31 @@ def export(user: User) -> list[Section]:
                 for check in checks
             ],
         ),
+        Section(
+            key="paper_notices",
+            title=_("Papers we told you about after your invitation"),
+            columns=[
+                *meeting_columns,
+                ("paper", _("Paper")),
+                ("way", _("How")),
+                ("sent_at", _("Sent")),
+            ],
+            rows=[
+                {
+                    **_meeting(notice.paper.meeting),
+                    "paper": notice.paper.title,
+                    "way": notice.get_way_display(),
+                    "sent_at": notice.sent_at,
+                }
+                for notice in notices
+            ],
+        ),
     ]
 
 
 def erase(user: User) -> None:
     DateAnswer.objects.filter(user=user).delete()
+    # Only who was told what: nothing the group needs to keep, and nothing more to send.
+    PaperNotice.objects.filter(user=user).delete()
     AfterMeetingCheck.objects.filter(respondent=user).update(respondent=None)
     ActionPoint.objects.filter(owner=user, done_at__isnull=True).update(owner=None)

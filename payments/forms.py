@@ -20,7 +20,9 @@ from payments.models import (
     MAX_AMOUNT,
     ActivityKind,
     ChoiceKind,
+    Expense,
     ExpenseKind,
+    InvolvementEntry,
     RateUnit,
 )
 from projects.models import Project
@@ -204,16 +206,20 @@ class InvolvementForm(ProjectChoiceMixin, SpecificErrorsMixin, forms.Form):
     def __init__(self, *args: Any, projects: QuerySet[Project], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_projects(projects)
-        for name in ("minutes", "preparation_minutes"):
-            field = self.fields[name]
-            field.error_messages["min_value"] = _("Enter a number of minutes above 0")
-            field.error_messages["max_value"] = _("That is more than a day: enter the minutes")
-            field.error_messages["invalid"] = _("Enter the minutes as a number, like 90")
+        _minutes_messages(self.fields)
 
     def clean_date(self) -> datetime.date | None:
         value = self.cleaned_data.get("date")
         _not_future(value, str(_("The date")))
         return value
+
+
+def _minutes_messages(fields: dict[str, forms.Field]) -> None:
+    for name in ("minutes", "preparation_minutes"):
+        field = fields[name]
+        field.error_messages["min_value"] = _("Enter a number of minutes above 0")
+        field.error_messages["max_value"] = _("That is more than a day: enter the minutes")
+        field.error_messages["invalid"] = _("Enter the minutes as a number, like 90")
 
 
 class ExpenseForm(ProjectChoiceMixin, SpecificErrorsMixin, forms.Form):
@@ -263,6 +269,57 @@ class ExpenseForm(ProjectChoiceMixin, SpecificErrorsMixin, forms.Form):
             if problem:
                 raise forms.ValidationError(problem)
         return upload
+
+
+class OwnItemForm(SpecificErrorsMixin, forms.ModelForm[Any]):
+    """Changing one's own entry or expense: it carries the version the person started from,
+    so a save on a stale copy (say, from another tab) is refused (coproduce.lib.concurrency).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def clean_date(self) -> datetime.date | None:
+        value = self.cleaned_data.get("date")
+        _not_future(value, str(_("The date")))
+        return value
+
+
+class InvolvementEditForm(OwnItemForm):
+    # The same questions, wording and limits as when the entry was added.
+    activity = InvolvementForm.base_fields["activity"]
+    description = InvolvementForm.base_fields["description"]
+    date = InvolvementForm.base_fields["date"]
+    minutes = InvolvementForm.base_fields["minutes"]
+    preparation_minutes = InvolvementForm.base_fields["preparation_minutes"]
+    way = InvolvementForm.base_fields["way"]
+    required_messages = InvolvementForm.required_messages
+
+    class Meta:
+        model = InvolvementEntry
+        fields = ["activity", "description", "date", "minutes", "preparation_minutes", "way"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _minutes_messages(self.fields)
+
+    def clean_preparation_minutes(self) -> int:
+        return int(self.cleaned_data.get("preparation_minutes") or 0)
+
+
+class ExpenseEditForm(OwnItemForm):
+    kind = ExpenseForm.base_fields["kind"]
+    description = ExpenseForm.base_fields["description"]
+    date = ExpenseForm.base_fields["date"]
+    amount = ExpenseForm.base_fields["amount"]
+    required_messages = ExpenseForm.required_messages
+
+    class Meta:
+        model = Expense
+        fields = ["kind", "description", "date", "amount"]
 
 
 class ClaimForm(SpecificErrorsMixin, forms.Form):

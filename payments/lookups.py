@@ -15,7 +15,7 @@ from django.http import Http404
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from payments import policy
-from payments.models import Claim, Expense, PaymentRun
+from payments.models import Claim, Expense, InvolvementEntry, PaymentRun
 from projects.lookups import ProjectAccess, get_project_for_user
 from projects.models import Membership
 
@@ -61,6 +61,31 @@ def get_expense_for_user(request: AuthenticatedHttpRequest, pk: int) -> Expense:
         return expense
     claim = Claim.objects.filter(lines__expense=expense).select_related("project").first()
     if claim is None or not _approves(user, claim):
+        raise Http404
+    return expense
+
+
+def get_entry_for_owner(request: AuthenticatedHttpRequest, pk: int) -> InvolvementEntry:
+    """One of the person's own involvement entries, to change or remove; anyone else's is
+    "Page not found", even for those who approve it."""
+    entry = (
+        InvolvementEntry.objects.select_related("project", "meeting", "user", "claim_line__claim")
+        .filter(pk=pk, user=request.user)
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def get_expense_for_owner(request: AuthenticatedHttpRequest, pk: int) -> Expense:
+    """One of the person's own expenses, to change or remove."""
+    expense = (
+        Expense.objects.select_related("project", "user", "claim_line__claim")
+        .filter(pk=pk, user=request.user)
+        .first()
+    )
+    if expense is None:
         raise Http404
     return expense
 

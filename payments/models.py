@@ -178,6 +178,8 @@ class InvolvementEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The person may change it until its claim is approved; a stale change is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -211,6 +213,14 @@ class InvolvementEntry(models.Model):
             return self.meeting.title
         return self.description or str(self.get_activity_display())
 
+    @property
+    def neutral_title(self) -> str:
+        """The meeting, or the kind of activity: never the person's own words, so it can go
+        where erasure would not reach (the audit log)."""
+        if self.meeting_id is not None and self.meeting is not None:
+            return self.meeting.title
+        return str(self.get_activity_display())
+
 
 class ExpenseKind(models.TextChoices):
     TRAVEL = "travel", _("Travel")
@@ -236,6 +246,8 @@ class Expense(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The person may change it until its claim is approved; a stale change is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-date", "-pk"]

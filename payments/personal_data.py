@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from coproduce.lib.personal_data import Section
 from payments.models import (
+    ActivityKind,
     Claim,
     ClaimLine,
     Expense,
@@ -166,4 +167,9 @@ def erase(user: User) -> None:
     ClaimLine.objects.filter(claim__user=user, expense__isnull=False).update(
         description=_("Expense")
     )
+    # A line for an activity other than a meeting is named in the person's own words.
+    for activity, label in ActivityKind.choices:
+        ClaimLine.objects.filter(
+            claim__user=user, entry__meeting__isnull=True, entry__activity=activity
+        ).update(description=str(label))
     Claim.objects.filter(user=user).update(question="", answer="")

@@ -14,14 +14,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
+from coproduce.lib.concurrency import save_if_unchanged
 from meetings.models import Invitee, Meeting
+from payments import notify
 from payments.models import (
     ActivityKind,
     ChoiceKind,
@@ -235,7 +238,7 @@ def involvement_record(
         actor=actor,
         action="payments.involvement_recorded",
         summary=_("Logged involvement for %(person)s: %(what)s on %(date)s")
-        % {"person": user.full_name, "what": entry.title, "date": date.isoformat()},
+        % {"person": user.full_name, "what": entry.neutral_title, "date": date.isoformat()},
         project=project,
         subject=user,
         data={"entry": entry.pk},
@@ -345,6 +348,10 @@ def _entry_line(entry: InvolvementEntry, book: RateBook, takes_fees: bool) -> Cl
     )
 
 
+def _expense_line_description(expense: Expense) -> str:
+    return f"{expense.get_kind_display()}: {expense.description}"[:250]
+
+
 def _lock_unclaimed(
     user: User, project: Project, entry_ids: Sequence[int], expense_ids: Sequence[int]
 ) -> tuple[list[InvolvementEntry], list[Expense]]:
@@ -396,7 +403,7 @@ def claim_submit(
         ClaimLine(
             expense=expense,
             date=expense.date,
-            description=f"{expense.get_kind_display()}: {expense.description}"[:250],
+            description=_expense_line_description(expense),
             amount=expense.amount,
         )
         for expense in expenses
@@ -451,7 +458,7 @@ def _move(claim: Claim, *, expected: str, **changes: object) -> None:
 
 
 @transaction.atomic
-def claim_approve(*, claim: Claim, actor: User) -> Claim:
+def claim_approve(*, claim: Claim, actor: User, base_url: str = "") -> Claim:
     if claim.user_id == actor.pk:
         raise PaymentError(_("You cannot approve your own claim. Someone else must approve it."))
     _move(
@@ -470,11 +477,12 @@ def claim_approve(*, claim: Claim, actor: User) -> Claim:
         subject=claim.user,
         data={"claim": claim.pk},
     )
+    notify.claimant_tell(claim=claim, template="claim_approved", base_url=base_url)
     return claim
 
 
 @transaction.atomic
-def claim_query(*, claim: Claim, actor: User, question: str) -> Claim:
+def claim_query(*, claim: Claim, actor: User, question: str, base_url: str = "") -> Claim:
     """Send the claim back to the person with a question; they answer and it comes back."""
     if claim.user_id == actor.pk:
         raise PaymentError(_("You cannot send back your own claim."))
@@ -495,6 +503,7 @@ def claim_query(*, claim: Claim, actor: User, question: str) -> Claim:
         subject=claim.user,
         data={"claim": claim.pk},
     )
+    notify.claimant_tell(claim=claim, template="claim_queried", base_url=base_url)
     return claim
 
 
@@ -515,6 +524,189 @@ def claim_answer(*, claim: Claim, actor: User, answer: str) -> Claim:
 def claims_with_lines(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     return claims.select_related("user", "project", "submitted_by", "approved_by").prefetch_related(
         Prefetch("lines", queryset=ClaimLine.objects.order_by("date", "pk"))
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Changing one's mind before a claim is approved
+
+OPEN_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.QUERIED)
+
+
+def claim_open_of(item: InvolvementEntry | Expense) -> Claim | None:
+    """The claim the item is in, or None; raises if that claim is approved or paid."""
+    line = ClaimLine.objects.filter(
+        **{"entry" if isinstance(item, InvolvementEntry) else "expense": item}
+    ).first()
+    if line is None:
+        return None
+    # Locked, so an approver pressing "Approve" now waits for this change, or wins first.
+    claim = Claim.objects.select_for_update().filter(pk=line.claim_id).first()
+    if claim is None or claim.status not in OPEN_STATUSES:
+        raise PaymentError(
+            _("This is in a claim that is already approved, so it can no longer be changed.")
+        )
+    return claim
+
+
+def _claim_rework(claim: Claim, actor: User) -> bool:
+    """Add the claim up again from its lines; a claim left with none is withdrawn.
+
+    Returns whether the claim still stands.
+    """
+    lines = list(ClaimLine.objects.filter(claim=claim))
+    if not lines:
+        AuditEvent.record(
+            actor=actor,
+            action="payments.claim_withdrawn",
+            summary=_("Withdrew claim %(ref)s: nothing was left in it") % {"ref": claim.reference},
+            project=claim.project,
+            subject=claim.user,
+            data={"claim": claim.pk},
+        )
+        claim.delete()
+        return False
+    fees = sum((line.amount for line in lines if line.entry_id is not None), Decimal("0.00"))
+    spent = sum((line.amount for line in lines if line.expense_id is not None), Decimal("0.00"))
+    Claim.objects.filter(pk=claim.pk).update(
+        fees=fees, expenses_total=spent, total=fees + spent, version=F("version") + 1
+    )
+    return True
+
+
+def editable(item: InvolvementEntry | Expense) -> bool:
+    """Whether its owner may still change or remove it: in no claim, or an open one."""
+    line = getattr(item, "claim_line", None)
+    return line is None or line.claim.status in OPEN_STATUSES
+
+
+@transaction.atomic
+def claim_withdraw(*, claim: Claim, actor: User) -> None:
+    """Take back a claim not yet approved: what it claimed for is unclaimed again."""
+    locked = Claim.objects.select_for_update().filter(pk=claim.pk, status__in=OPEN_STATUSES).first()
+    if locked is None:
+        raise PaymentError(_("This claim is already approved, so it can no longer be withdrawn."))
+    AuditEvent.record(
+        actor=actor,
+        action="payments.claim_withdrawn",
+        summary=_("Withdrew claim %(ref)s of £%(total)s")
+        % {"ref": locked.reference, "total": locked.total},
+        project=claim.project,
+        subject=claim.user,
+        data={"claim": claim.pk},
+    )
+    ClaimLine.objects.filter(claim=locked).delete()
+    locked.delete()
+
+
+@transaction.atomic
+def involvement_update(
+    *, entry: InvolvementEntry, actor: User, changed: list[str], expected_version: int
+) -> None:
+    """Save the changed fields (StaleEdit if someone saved first), and rework its claim."""
+    if not changed:
+        return
+    claim = claim_open_of(entry)
+    _check_date(entry.date)
+    save_if_unchanged(entry, expected_version=expected_version, fields=changed)
+    if claim is not None:
+        line = _entry_line(entry, RateBook(), claim.choice != ChoiceKind.NONE)
+        ClaimLine.objects.filter(entry=entry).update(
+            date=line.date,
+            description=line.description,
+            worked_out=line.worked_out,
+            amount=line.amount,
+        )
+        _claim_rework(claim, actor)
+    AuditEvent.record(
+        actor=actor,
+        action="payments.involvement_changed",
+        summary=_("Changed the involvement of %(person)s on %(date)s: %(what)s")
+        % {
+            "person": entry.user.full_name,
+            "date": entry.date.isoformat(),
+            "what": entry.neutral_title,
+        },
+        project=entry.project,
+        subject=entry.user,
+        data={"entry": entry.pk, "changed": changed, "claim": claim.pk if claim else None},
+    )
+
+
+def _own_item_remove(item: InvolvementEntry | Expense, *, actor: User, summary: str) -> None:
+    """Delete the entry or expense, take it out of its open claim and add the claim up again."""
+    noun = "entry" if isinstance(item, InvolvementEntry) else "expense"
+    claim = claim_open_of(item)
+    AuditEvent.record(
+        actor=actor,
+        action=f"payments.{'involvement' if noun == 'entry' else noun}_removed",
+        summary=summary,
+        project=item.project,
+        subject=item.user,
+        data={noun: item.pk, "claim": claim.pk if claim else None},
+    )
+    ClaimLine.objects.filter(**{noun: item}).delete()
+    item.delete()
+    if claim is not None:
+        _claim_rework(claim, actor)
+
+
+@transaction.atomic
+def involvement_remove(*, entry: InvolvementEntry, actor: User) -> None:
+    _own_item_remove(
+        entry,
+        actor=actor,
+        summary=_("Removed the involvement of %(person)s on %(date)s: %(what)s")
+        % {
+            "person": entry.user.full_name,
+            "date": entry.date.isoformat(),
+            "what": entry.neutral_title,
+        },
+    )
+
+
+@transaction.atomic
+def expense_update(
+    *, expense: Expense, actor: User, changed: list[str], expected_version: int
+) -> None:
+    """Save the changed fields (StaleEdit if someone saved first), and rework its claim."""
+    if not changed:
+        return
+    claim = claim_open_of(expense)
+    _check_date(expense.date)
+    save_if_unchanged(expense, expected_version=expected_version, fields=changed)
+    if claim is not None:
+        ClaimLine.objects.filter(expense=expense).update(
+            date=expense.date,
+            description=_expense_line_description(expense),
+            amount=expense.amount,
+        )
+        _claim_rework(claim, actor)
+    AuditEvent.record(
+        actor=actor,
+        action="payments.expense_changed",
+        summary=_("Changed an expense of %(person)s, now £%(amount)s")
+        % {"person": expense.user.full_name, "amount": expense.amount},
+        project=expense.project,
+        subject=expense.user,
+        data={"expense": expense.pk, "changed": changed, "claim": claim.pk if claim else None},
+    )
+
+
+def receipt_delete_after_commit(storage: Storage, name: str) -> None:
+    """Delete a stored file once the change that dropped it is saved, never before."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def expense_remove(*, expense: Expense, actor: User) -> None:
+    receipt_delete_after_commit(expense.receipt.storage, expense.receipt.name or "")
+    _own_item_remove(
+        expense,
+        actor=actor,
+        summary=_("Removed an expense of £%(amount)s of %(person)s")
+        % {"amount": expense.amount, "person": expense.user.full_name},
     )
 
 
@@ -563,7 +755,7 @@ def payment_run_create(
 
 
 @transaction.atomic
-def payment_run_mark_paid(*, run: PaymentRun, actor: User) -> PaymentRun:
+def payment_run_mark_paid(*, run: PaymentRun, actor: User, base_url: str = "") -> PaymentRun:
     """Mark the run and every claim in it paid, once, however many press the button."""
     now = timezone.now()
     updated = PaymentRun.objects.filter(pk=run.pk, status=RunStatus.OPEN).update(
@@ -582,4 +774,100 @@ def payment_run_mark_paid(*, run: PaymentRun, actor: User) -> PaymentRun:
         % {"n": paid, "total": run.total},
         data={"run": run.pk},
     )
+    # Queued in this transaction: if marking paid fails, nobody is told they were paid.
+    notify.run_paid_tell_task.enqueue(run_id=run.pk, base_url=base_url)
     return run
+
+
+# ---------------------------------------------------------------------------------------------
+# How long payment records are kept
+
+# HMRC expects records of payments to be kept for six years from the end of the tax year
+# they were made in (the README says so too). A tax year ends on 5 April.
+RETENTION_YEARS = 6
+TAX_YEAR_LAST_DAY = (4, 5)
+
+
+def retention_cutoff(today: datetime.date) -> datetime.date:
+    """The last day whose payment records may now be deleted: the end of the latest tax
+    year that ended more than six years ago."""
+    month, day = TAX_YEAR_LAST_DAY
+    ended_this_year = today > datetime.date(today.year, month, day)
+    return datetime.date(today.year - RETENTION_YEARS - (0 if ended_this_year else 1), month, day)
+
+
+@dataclass(frozen=True)
+class Expired:
+    cutoff: datetime.date
+    claims: int
+    entries: int
+    expenses: int
+    runs: int
+
+
+@transaction.atomic
+def payment_records_expire(*, today: datetime.date | None = None, dry_run: bool = False) -> Expired:
+    """Delete paid claims (with their lines, activities, expenses and receipt files) and paid
+    runs once the tax year they were paid in ended more than six years ago, and activities
+    and expenses never claimed from as long ago.
+
+    Claims not yet paid stay, whatever their age: they are still owed or still being
+    looked at. Running it again deletes nothing more.
+    """
+    cutoff = retention_cutoff(today or timezone.localdate())
+    claims = Claim.objects.filter(status=ClaimStatus.PAID, paid_at__date__lte=cutoff)
+    lines = ClaimLine.objects.filter(claim__in=claims)
+    entries = InvolvementEntry.objects.filter(
+        Q(pk__in=lines.exclude(entry=None).values("entry_id"))
+        | Q(claim_line__isnull=True, date__lte=cutoff)
+    )
+    expenses = Expense.objects.filter(
+        Q(pk__in=lines.exclude(expense=None).values("expense_id"))
+        | Q(claim_line__isnull=True, date__lte=cutoff)
+    )
+    runs = PaymentRun.objects.filter(status=RunStatus.PAID, paid_at__date__lte=cutoff).exclude(
+        claims__in=Claim.objects.exclude(pk__in=claims.values("pk"))
+    )
+    entry_ids = list(entries.values_list("pk", flat=True))
+    expense_ids = list(expenses.values_list("pk", flat=True))
+    claim_ids = list(claims.values_list("pk", flat=True))
+    run_ids = list(runs.values_list("pk", flat=True))
+    expired = Expired(
+        cutoff=cutoff,
+        claims=len(claim_ids),
+        entries=len(entry_ids),
+        expenses=len(expense_ids),
+        runs=len(run_ids),
+    )
+    if dry_run or not (claim_ids or entry_ids or expense_ids or run_ids):
+        return expired
+    storage = Expense._meta.get_field("receipt").storage
+    for name in (
+        Expense.objects.filter(pk__in=expense_ids)
+        .exclude(receipt="")
+        .values_list("receipt", flat=True)
+    ):
+        receipt_delete_after_commit(storage, name)
+    ClaimLine.objects.filter(claim_id__in=claim_ids).delete()
+    Claim.objects.filter(pk__in=claim_ids).delete()
+    InvolvementEntry.objects.filter(pk__in=entry_ids).delete()
+    Expense.objects.filter(pk__in=expense_ids).delete()
+    PaymentRun.objects.filter(pk__in=run_ids).delete()
+    AuditEvent.record(
+        actor=None,
+        action="payments.records_expired",
+        summary=_(
+            "Deleted payment records from before %(cutoff)s, kept six years from the end of "
+            "their tax year: %(claims)s claims, %(runs)s payment runs, %(entries)s activities "
+            "and %(expenses)s expenses"
+        )
+        % {
+            "cutoff": cutoff.isoformat(),
+            "claims": expired.claims,
+            "runs": expired.runs,
+            "entries": expired.entries,
+            "expenses": expired.expenses,
+        },
+        data={"cutoff": cutoff.isoformat(), "claims": claim_ids, "runs": run_ids},
+    )
+    return expired

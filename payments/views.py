@@ -8,6 +8,7 @@ first, and each look is recorded in the audit log, as access requirements are.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -24,13 +25,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organisation, User
+from coproduce.lib.concurrency import versioned_form_submit
 from coproduce.lib.pagination import paginate
-from payments import pdf, policy, services
+from payments import notify, pdf, policy, services
 from payments.forms import (
     AnswerForm,
     ClaimForm,
     DetailsPurposeForm,
+    ExpenseEditForm,
     ExpenseForm,
+    InvolvementEditForm,
     InvolvementForm,
     OnBehalfForm,
     PaymentChoiceForm,
@@ -41,6 +45,8 @@ from payments.forms import (
 )
 from payments.lookups import (
     get_claim_for_user,
+    get_entry_for_owner,
+    get_expense_for_owner,
     get_expense_for_user,
     get_person_for_finance,
     get_project_for_approver,
@@ -53,6 +59,8 @@ from payments.models import (
     Claim,
     ClaimLine,
     ClaimStatus,
+    Expense,
+    InvolvementEntry,
     PaymentChoice,
     PaymentRun,
     Rate,
@@ -69,6 +77,19 @@ def _my_projects(user: User) -> QuerySet[Project]:
 
 def _status(request: AuthenticatedHttpRequest, form: Any) -> int:
     return 400 if request.method == "POST" and form.errors else 200
+
+
+def _base_url(request: AuthenticatedHttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _say_if_not_emailed(request: AuthenticatedHttpRequest, person: User) -> None:
+    if not notify.takes_email(person):
+        messages.info(
+            request,
+            _("%(person)s does not take email. Tell them by phone, text or post.")
+            % {"person": person.full_name},
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,8 +109,15 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "choice": services.payment_choice_of(user),
             "proposals": services.involvement_proposals(user),
-            "entries": list(services.unclaimed_entries(user)),
-            "expenses": list(services.unclaimed_expenses(user)),
+            "entries": paginate(
+                request, services.unclaimed_entries(user), param="time", anchor="unclaimed-time"
+            ),
+            "expenses": paginate(
+                request,
+                services.unclaimed_expenses(user),
+                param="expenses",
+                anchor="unclaimed-expenses",
+            ),
             "page": paginate(request, claims),
         },
     )
@@ -245,6 +273,139 @@ def expense_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Changing or removing one's own entries and expenses, until their claim is approved
+
+
+def _claim_id_of(item: InvolvementEntry | Expense) -> int | None:
+    line = getattr(item, "claim_line", None)
+    return line.claim_id if line is not None else None
+
+
+def _after_change(item: InvolvementEntry | Expense) -> HttpResponse:
+    """Back to the claim the item is in, or to the person's payments."""
+    claim_id = _claim_id_of(item)
+    if claim_id is not None:
+        return redirect("payments:claim_detail", pk=claim_id)
+    return redirect("payments:mine")
+
+
+def _not_editable(
+    request: AuthenticatedHttpRequest, item: InvolvementEntry | Expense
+) -> HttpResponse:
+    messages.error(
+        request, _("This is in a claim that is already approved, so it can no longer be changed.")
+    )
+    return _after_change(item)
+
+
+def _own_item_edit(
+    request: AuthenticatedHttpRequest,
+    item: InvolvementEntry | Expense,
+    form_class: type[InvolvementEditForm] | type[ExpenseEditForm],
+    *,
+    update: Callable[[Any, list[str], int], None],
+    template: str,
+) -> HttpResponse:
+    if not services.editable(item):
+        return _not_editable(request, item)
+    claim_id = _claim_id_of(item)
+    try:
+        form, done = versioned_form_submit(
+            request,
+            form_class,
+            item,
+            add=lambda _item: None,  # never called: the item is saved already
+            update=update,
+        )
+    except services.PaymentError as error:
+        # Nothing was saved: show what was typed against what is stored, with the reason.
+        stored = type(item)._default_manager.get(pk=item.pk)
+        form = form_class(request.POST, instance=stored)
+        form.is_valid()
+        form.add_error(None, str(error))
+        done = False
+    if done:
+        messages.success(request, _("Your change is saved."))
+        if claim_id is not None:
+            return redirect("payments:claim_detail", pk=claim_id)
+        return redirect("payments:mine")
+    return render(
+        request, template, {"form": form, "item": item}, status=400 if form.errors else 200
+    )
+
+
+def _own_item_remove(
+    request: AuthenticatedHttpRequest, item: InvolvementEntry | Expense, *, template: str
+) -> HttpResponse:
+    if not services.editable(item):
+        return _not_editable(request, item)
+    line = getattr(item, "claim_line", None)
+    if request.method == "POST":
+        try:
+            if isinstance(item, InvolvementEntry):
+                services.involvement_remove(entry=item, actor=request.user)
+            else:
+                services.expense_remove(expense=item, actor=request.user)
+        except services.PaymentError as error:
+            messages.error(request, str(error))
+            return _after_change(item)
+        messages.success(request, _("It is removed."))
+        if line is not None and Claim.objects.filter(pk=line.claim_id).exists():
+            return redirect("payments:claim_detail", pk=line.claim_id)
+        return redirect("payments:mine")
+    last_in_claim = line is not None and line.claim.lines.count() == 1
+    return render(
+        request,
+        template,
+        {"item": item, "claim": line.claim if line else None, "last_in_claim": last_in_claim},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def involvement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _own_item_edit(
+        request,
+        get_entry_for_owner(request, pk),
+        InvolvementEditForm,
+        update=lambda entry, changed, version: services.involvement_update(
+            entry=entry, actor=request.user, changed=changed, expected_version=version
+        ),
+        template="payments/involvement_edit.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def involvement_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _own_item_remove(
+        request, get_entry_for_owner(request, pk), template="payments/involvement_remove.html"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expense_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _own_item_edit(
+        request,
+        get_expense_for_owner(request, pk),
+        ExpenseEditForm,
+        update=lambda expense, changed, version: services.expense_update(
+            expense=expense, actor=request.user, changed=changed, expected_version=version
+        ),
+        template="payments/expense_edit.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expense_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _own_item_remove(
+        request, get_expense_for_owner(request, pk), template="payments/expense_remove.html"
+    )
+
+
 @login_required
 @require_GET
 def receipt(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
@@ -309,10 +470,11 @@ def _submit_by_project(form: ClaimForm, user: User) -> list[Claim]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    choices = _claim_choices(request.user)
     form = ClaimForm(
         request.POST if request.method == "POST" else None,
-        choices=_claim_choices(request.user),
-        initial={"items": [value for value, _label in _claim_choices(request.user)]},
+        choices=choices,
+        initial={"items": [value for value, _label in choices]},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -346,7 +508,12 @@ def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "payments/claim_detail.html",
-        {"access": access, "claim": access.claim, "lines": lines},
+        {
+            "access": access,
+            "claim": access.claim,
+            "lines": lines,
+            "can_change": access.is_claimant and access.claim.status in services.OPEN_STATUSES,
+        },
     )
 
 
@@ -360,11 +527,12 @@ def claim_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("payments:claim_detail", pk=pk)
         raise PermissionDenied
     try:
-        services.claim_approve(claim=access.claim, actor=request.user)
+        services.claim_approve(claim=access.claim, actor=request.user, base_url=_base_url(request))
     except services.PaymentError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The claim is approved. Finance will pay it."))
+        _say_if_not_emailed(request, access.claim.user)
     return redirect("payments:claim_detail", pk=pk)
 
 
@@ -378,12 +546,16 @@ def claim_query(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_query(
-                claim=access.claim, actor=request.user, question=form.cleaned_data["question"]
+                claim=access.claim,
+                actor=request.user,
+                question=form.cleaned_data["question"],
+                base_url=_base_url(request),
             )
         except services.PaymentError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The claim is sent back with your question."))
+            _say_if_not_emailed(request, access.claim.user)
             return redirect("payments:claim_detail", pk=pk)
     return render(
         request,
@@ -416,6 +588,34 @@ def claim_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {"form": form, "claim": access.claim},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The claimant takes back a claim not yet approved, after confirming."""
+    access = get_claim_for_user(request, pk)
+    if not access.is_claimant:
+        raise PermissionDenied
+    claim = access.claim
+    if claim.status not in services.OPEN_STATUSES:
+        messages.error(
+            request, _("This claim is already approved, so it can no longer be withdrawn.")
+        )
+        return redirect("payments:claim_detail", pk=pk)
+    if request.method == "POST":
+        try:
+            services.claim_withdraw(claim=claim, actor=request.user)
+        except services.PaymentError as error:
+            messages.error(request, str(error))
+            return redirect("payments:claim_detail", pk=pk)
+        messages.success(
+            request,
+            _("Claim %(ref)s is withdrawn. What it was for is back in your list, to claim again.")
+            % {"ref": claim.reference},
+        )
+        return redirect("payments:mine")
+    return render(request, "payments/claim_withdraw.html", {"claim": claim})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -752,7 +952,7 @@ def run_paid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run = get_run_for_finance(request, pk)
     if request.method == "POST":
         try:
-            services.payment_run_mark_paid(run=run, actor=request.user)
+            services.payment_run_mark_paid(run=run, actor=request.user, base_url=_base_url(request))
         except services.PaymentError as error:
             messages.error(request, str(error))
         else:

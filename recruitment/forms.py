@@ -235,13 +235,25 @@ ALREADY_APPLIED = _(
 class ApplicationForm(SpecificErrorsMixin, forms.Form):
     """The public form for applying to a call, with the call's own questions."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    # autocomplete lets browsers and assistive tools fill in the applicant's own details
+    # (WCAG 1.3.5, identify input purpose).
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
     email = forms.EmailField(
         label=_("Email address"),
         help_text=_("We will use this to tell you what happens next."),
         error_messages={"invalid": _("Enter an email address like name@example.org")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
-    phone = forms.CharField(label=_("Phone number (optional)"), max_length=40, required=False)
+    phone = forms.CharField(
+        label=_("Phone number (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
 
     required_messages = {
         "full_name": _("Enter your full name"),
@@ -307,3 +319,6 @@ class EnteredApplicationForm(ApplicationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.order_fields(["channel"])
+        # These are someone else's details: the browser must not offer the staff member's own.
+        for name in ("full_name", "email", "phone"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"

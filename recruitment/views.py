@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -48,6 +49,7 @@ from recruitment.models import (
     Assessment,
     Call,
     CallQuestion,
+    CallStatus,
 )
 
 
@@ -624,6 +626,17 @@ def application_enter(request: AuthenticatedHttpRequest, pk: int, call_pk: int) 
 
 
 @require_http_methods(["GET", "POST"])
+@require_GET
+def join(request: HttpRequest) -> HttpResponse:
+    """The public front door: every call open today, closing soonest first."""
+    calls = (
+        Call.objects.filter(status=CallStatus.OPEN, closes_on__gte=timezone.localdate())
+        .select_related("project")
+        .order_by("closes_on", "title", "pk")
+    )
+    return render(request, "recruitment/join.html", {"page": paginate(request, calls)})
+
+
 def apply(request: HttpRequest, call_pk: int) -> HttpResponse:
     """The public page where anyone, signed in or not, applies to an open call."""
     call = get_object_or_404(Call.objects.select_related("project"), pk=call_pk)

@@ -177,6 +177,7 @@ def olus_erasure_request(demo: Demo) -> dict[str, Any]:
 RECIPES: dict[str, Recipe] = {
     "home": Recipe(),
     "accessibility": Recipe(),
+    "join": Recipe(),
     "healthz": Recipe(),
     # The demo has no logo, so this is the page for an upload that is not there.
     "organisation_logo": Recipe(lambda demo: {"name": "logo.png"}),
@@ -397,13 +398,18 @@ RECIPES: dict[str, Recipe] = {
     "payments:choice": Recipe(),
     "payments:involvement_add": Recipe(),
     "payments:involvement_confirm": Recipe(pay_pages.amiras_next_meeting_to_log),
+    "payments:involvement_edit": Recipe(pay_pages.deborahs_entry),
+    "payments:involvement_remove": Recipe(pay_pages.deborahs_entry),
     "payments:expense_add": Recipe(),
+    "payments:expense_edit": Recipe(pay_pages.deborahs_expense),
+    "payments:expense_remove": Recipe(pay_pages.deborahs_expense),
     "payments:receipt": Recipe(pay_pages.colins_receipt),
     "payments:claim_new": Recipe(),
     "payments:claim_detail": Recipe(pay_pages.colins_claim),
     "payments:claim_approve": Recipe(pay_pages.colins_claim),
     "payments:claim_query": Recipe(pay_pages.colins_claim),
     "payments:claim_answer": Recipe(pay_pages.deborahs_queried_claim),
+    "payments:claim_withdraw": Recipe(pay_pages.deborahs_queried_claim),
     "payments:statement": Recipe(),
     "payments:statement_pdf": Recipe(),
     "payments:project_claims": Recipe(website),
@@ -456,6 +462,8 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
     "the page of a meeting still finding its date": plan_pages.spring_meeting_page,
     "the page of a meeting already held": plan_pages.held_meeting_page,
     "venues searched by name": plan_pages.venue_search,
+    "choosing a date too soon for papers": plan_pages.a_spring_date_too_soon_for_papers,
+    "papers with who was told about a late paper": prep_pages.papers_with_people_told,
     "the record of a meeting three weeks ago": lambda demo: reverse(
         "meetings:record", kwargs=pages_record.planning_meeting(demo)
     ),

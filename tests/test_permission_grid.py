@@ -233,6 +233,7 @@ def olus_erasure_request(cast: Cast) -> dict[str, Any]:
 GRID: dict[str, Rule] = {
     "home": Rule(everyone(OK)),
     "accessibility": Rule(everyone(OK)),
+    "join": Rule(everyone(OK)),
     "healthz": Rule(everyone(OK)),
     # The logo is in the header of every page, the sign-in page too.
     "organisation_logo": Rule(everyone(OK), kwargs=the_logo),
@@ -558,7 +559,20 @@ GRID: dict[str, Rule] = {
         kwargs=payments.a_meeting_amira_came_to,
         method="post",
     ),
+    # Only the person changes or removes what they logged (in no claim, or an open one).
+    "payments:involvement_edit": Rule(
+        signed_in(NOT_FOUND) | {"member": OK}, kwargs=payments.amiras_entry
+    ),
+    "payments:involvement_remove": Rule(
+        signed_in(NOT_FOUND) | {"member": OK}, kwargs=payments.amiras_entry
+    ),
     "payments:expense_add": Rule(signed_in(OK)),
+    "payments:expense_edit": Rule(
+        signed_in(NOT_FOUND) | {"member": OK}, kwargs=payments.amiras_expense
+    ),
+    "payments:expense_remove": Rule(
+        signed_in(NOT_FOUND) | {"member": OK}, kwargs=payments.amiras_expense
+    ),
     # Amira's receipt, in no claim yet: hers, and finance's to check.
     "payments:receipt": Rule(
         signed_in(NOT_FOUND) | {"member": OK, "finance": OK}, kwargs=payments.amiras_receipt
@@ -578,6 +592,10 @@ GRID: dict[str, Rule] = {
     ),
     "payments:claim_answer": Rule(
         claim_viewers(FORBIDDEN) | {"member": OK}, kwargs=payments.amiras_queried_claim
+    ),
+    # Only the claimant withdraws; those who may see the claim are refused, others told nothing.
+    "payments:claim_withdraw": Rule(
+        claim_viewers(FORBIDDEN) | {"member": OK}, kwargs=payments.amiras_claim
     ),
     "payments:statement": Rule(signed_in(OK)),
     "payments:statement_pdf": Rule(signed_in(OK)),

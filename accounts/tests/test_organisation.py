@@ -24,6 +24,7 @@ def settings_form(**changes: Any) -> dict[str, Any]:
         "contact_phone": "",
         "accessibility_contact_email": "access@example.org",
         "accessibility_contact_phone": "",
+        "accessibility_compliance": "partial",
         "papers_notice_days": 7,
         "cooling_off_hours": 48,
         "invitation_valid_days": 14,
@@ -155,3 +156,66 @@ def test_it_lets_sam_search_the_audit_log(cast: Cast) -> None:
 def test_it_lets_administrators_into_data_administration_only(cast: Cast) -> None:
     assert client_for(cast.administrator).get("/admin/").status_code == 200
     assert client_for(cast.coordinator).get("/admin/").status_code == 302
+
+
+def test_it_completes_the_accessibility_statement_from_the_settings(cast: Cast) -> None:
+    sam = client_for(cast.administrator)
+    response = sam.post(
+        URL,
+        settings_form(
+            accessibility_compliance="partial",
+            accessibility_known_issues="Maps of venues have no text version.\n\nSome old PDFs.",
+            accessibility_prepared_on_day="3",
+            accessibility_prepared_on_month="9",
+            accessibility_prepared_on_year="2026",
+            accessibility_reviewed_on_day="1",
+            accessibility_reviewed_on_month="12",
+            accessibility_reviewed_on_year="2026",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    statement = client_for(None).get(reverse("accessibility")).content.decode()
+
+    assert "This service is partially compliant with the Web Content" in statement
+    assert "<li>Maps of venues have no text version.</li>" in statement
+    assert "<li>Some old PDFs.</li>" in statement
+    assert "Equality and Human Rights Commission" in statement
+    assert "This statement was prepared on 3 September 2026." in statement
+    assert "It was last reviewed on 1 December 2026." in statement
+    assert "contact us" in statement
+
+
+def test_it_refuses_a_review_before_the_statement_was_prepared_or_in_the_future(
+    cast: Cast,
+) -> None:
+    response = client_for(cast.administrator).post(
+        URL,
+        settings_form(
+            name="Typed name",
+            accessibility_prepared_on_day="3",
+            accessibility_prepared_on_month="9",
+            accessibility_prepared_on_year="2026",
+            accessibility_reviewed_on_day="1",
+            accessibility_reviewed_on_month="8",
+            accessibility_reviewed_on_year="2026",
+        ),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The review date must be on or after the date the statement was prepared" in html
+    assert 'value="Typed name"' in html
+
+    response = client_for(cast.administrator).post(
+        URL,
+        settings_form(
+            accessibility_prepared_on_day="1",
+            accessibility_prepared_on_month="1",
+            accessibility_prepared_on_year="2099",
+            accessibility_compliance="nearly",
+        ),
+    )
+    html = response.content.decode()
+    assert "The date the statement was prepared cannot be in the future" in html
+    assert "accessibility" in html.lower()
+    assert Organisation.current().accessibility_prepared_on is None

@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Organisation
+from accounts.tests.test_organisation import settings_form
 from conftest import PASSWORD, Cast, client_for
 
 SIGN_IN = reverse("accounts:sign_in")
@@ -65,32 +66,10 @@ def test_it_lets_sam_change_the_idle_time(cast: Cast) -> None:
     sam = client_for(cast.administrator)
     page = sam.get(reverse("accounts:organisation")).content.decode()
     assert 'name="session_idle_minutes"' in page
-    organisation = Organisation.current()
-    response = sam.post(
-        reverse("accounts:organisation"),
-        {
-            "version": organisation.version,
-            "name": organisation.name,
-            "papers_notice_days": 7,
-            "cooling_off_hours": 48,
-            "invitation_valid_days": 14,
-            "implementation_share_percent": 30,
-            "session_idle_minutes": 45,
-        },
-    )
+    response = sam.post(reverse("accounts:organisation"), settings_form(session_idle_minutes=45))
     assert response.status_code == 302
     assert Organisation.current().session_idle_minutes == 45
-    too_short = sam.post(
-        reverse("accounts:organisation"),
-        {
-            "version": Organisation.current().version,
-            "name": organisation.name,
-            "papers_notice_days": 7,
-            "cooling_off_hours": 48,
-            "invitation_valid_days": 14,
-            "session_idle_minutes": 1,
-        },
-    )
+    too_short = sam.post(reverse("accounts:organisation"), settings_form(session_idle_minutes=1))
     assert too_short.status_code == 400
 
 

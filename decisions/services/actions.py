@@ -16,10 +16,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEvent, User
 from coproduce.lib.urls import site_root
@@ -180,11 +181,15 @@ def action_move(
         return False
     action.status = status
     action.barrier = barrier
+    fields = ["status", "barrier", "done_at"]
     if status == ActionStatus.DONE:
         action.done_at = action.done_at or timezone.now()
+        # Done ends the overdue spell: if it is ever opened again, its owner hears again.
+        action.reminded_on = None
+        fields.append("reminded_on")
     else:
         action.done_at = None
-    action.save(update_fields=["status", "barrier", "done_at"])
+    action.save(update_fields=fields)
     AuditEvent.record(
         actor=actor,
         action="action.moved",
@@ -262,46 +267,98 @@ def barriers_to_agenda(*, project: Project, actor: User) -> tuple[Meeting, Agend
 
 
 # ---------------------------------------------------------------------------------------------
-# Overdue actions: their owners are reminded, once a day at most
+# Overdue actions: their owners are reminded once each time an action becomes overdue
+
+# The daily run goes at this local hour, before most people start their day.
+DAILY_REMINDER_HOUR = 7
+
+
+def _not_reminded_this_spell() -> Q:
+    # A reminder sent on or before the due date belongs to an earlier spell (the date has
+    # since moved on), so the action is due a reminder again once its new date passes. Moving
+    # the date, or marking the action done, also clears reminded_on (see action_move).
+    return Q(reminded_on__isnull=True) | Q(reminded_on__lte=F("due_on"))
 
 
 def overdue_remind(
     *, project_id: int | None = None, base_url: str = "", today: datetime.date | None = None
 ) -> int:
-    """Remind each owner of their overdue actions, in one message, as they asked to be told.
+    """Remind each owner of their overdue actions, one message per project, as they asked to
+    be told; each action once per overdue spell, not every day it stays overdue.
 
     Each action is claimed with one UPDATE (reminded_on moves to today), so a task run twice
     reminds nobody twice. Returns how many people were reminded.
     """
     today = today or timezone.localdate()
-    overdue = Q(due_on__lt=today, owner__isnull=False) & ~Q(status=ActionStatus.DONE)
-    not_today = Q(reminded_on__isnull=True) | Q(reminded_on__lt=today)
-    by_owner: dict[int, list[str]] = defaultdict(list)
+    due = Q(due_on__lt=today, owner__isnull=False) & ~Q(status=ActionStatus.DONE)
+    due &= _not_reminded_this_spell()
+    by_owner: dict[tuple[int, int], list[str]] = defaultdict(list)
     owners: dict[int, User] = {}
     for model, project_field in ((ActionPoint, "meeting__project_id"), (Action, "project_id")):
-        rows: QuerySet[Any] = model._default_manager.filter(overdue & not_today)
+        rows: QuerySet[Any] = model._default_manager.filter(due)
         if project_id is not None:
             rows = rows.filter(**{project_field: project_id})
-        for action in rows.select_related("owner"):
-            claimed = model._default_manager.filter(Q(pk=action.pk) & not_today).update(
-                reminded_on=today
-            )
+        for action in rows.select_related("owner").annotate(in_project=F(project_field)):
+            claimed = model._default_manager.filter(Q(pk=action.pk) & due).update(reminded_on=today)
             if claimed and action.owner is not None:
-                by_owner[action.owner_id].append(action.text)
+                by_owner[(action.owner_id, action.in_project)].append(action.text)
                 owners[action.owner_id] = action.owner
-    log_url = ""
-    if project_id is not None:
-        log_url = site_root(base_url) + reverse("decisions:actions", args=[project_id])
-    for owner_id, texts in by_owner.items():
+    root = site_root(base_url)
+    for (owner_id, in_project), texts in by_owner.items():
         members_tell(
             users=[owners[owner_id]],
             template="actions_overdue",
-            context={"actions": texts, "log_url": log_url},
+            context={
+                "actions": texts,
+                "log_url": root
+                + reverse("decisions:actions", args=[in_project])
+                + "?mine=yes&overdue=yes",
+            },
             essential=False,
         )
-    return len(by_owner)
+    return len(owners)
 
 
 @task()
 def overdue_remind_task(project_id: int | None = None, base_url: str = "") -> int:
     return overdue_remind(project_id=project_id, base_url=base_url)
+
+
+def next_daily_run(now: datetime.datetime | None = None) -> datetime.datetime:
+    """The next DAILY_REMINDER_HOUR o'clock, local time, after `now`."""
+    local = timezone.localtime(now or timezone.now())
+    run = local.replace(hour=DAILY_REMINDER_HOUR, minute=0, second=0, microsecond=0)
+    if run <= local:
+        run = timezone.make_aware(
+            datetime.datetime.combine(run.date() + datetime.timedelta(days=1), run.time())
+        )
+    return run
+
+
+def overdue_reminders_schedule(*, now: datetime.datetime | None = None) -> bool:
+    """Queue tomorrow's (or today's, if it is early) run of the daily reminders, unless one
+    is queued already. Returns whether one was queued.
+
+    Called at each deployment (the `overdue_reminders_schedule` command) and by each run for
+    the next, so the chain keeps going and a second deployment does not start a second one.
+    A backend that cannot wait (the immediate one in tests) would run it at once: nothing is
+    queued there.
+    """
+    if not overdue_reminders_daily.get_backend().supports_defer:
+        return False
+    waiting = DBTaskResult.objects.filter(
+        task_path=overdue_reminders_daily.module_path, status=TaskResultStatus.READY
+    )
+    if waiting.exists():
+        return False
+    overdue_reminders_daily.using(run_after=next_daily_run(now)).enqueue()
+    return True
+
+
+@task()
+def overdue_reminders_daily() -> int:
+    """Once a day: remind owners of every project's newly overdue actions, then queue the
+    next day's run."""
+    reminded = overdue_remind()
+    overdue_reminders_schedule()
+    return reminded

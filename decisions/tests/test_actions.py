@@ -119,7 +119,7 @@ def test_it_says_when_there_is_no_meeting_to_add_barriers_to(cast: Cast) -> None
     assert "No meeting is planned" in response.text
 
 
-def test_it_reminds_owners_of_overdue_actions_once_a_day(cast: Cast) -> None:
+def test_it_reminds_owners_of_overdue_actions_once(cast: Cast) -> None:
     some_actions(cast)
     mail.outbox.clear()
     assert actions.overdue_remind(project_id=cast.website.pk) == 1

@@ -115,7 +115,11 @@ def actions_remind(request: AuthenticatedHttpRequest, project_pk: int) -> HttpRe
         )
     else:
         messages.info(
-            request, _("Nobody needed a reminder: no overdue action, or reminded today already.")
+            request,
+            _(
+                "Nobody needed a reminder: no action is overdue, or its owner has been"
+                " reminded since it became overdue."
+            ),
         )
     return redirect("decisions:actions", access.project.pk)
 

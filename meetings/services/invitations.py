@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
 from coproduce.lib.urls import site_root
+from meetings.access_plan import PersonalNeed, access_plan
 from meetings.calendar import meeting_ics
 from meetings.models import (
     AgendaItem,
@@ -99,8 +100,17 @@ def _tell_invitees(
     cancelled: bool = False,
     essential: bool = True,
     extra: Mapping[str, Any] | None = None,
+    invitees: Iterable[Invitee] = (),
 ) -> list[User]:
+    """Tell these people about the meeting. Each of `invitees` (people being invited or
+    reminded) also reads their own access requirements and whether each is met, from one
+    access plan built for them all."""
     root = site_root(base_url)
+    root_access = root + reverse("people:access")
+    needs: dict[int, list[PersonalNeed]] = {}
+    if invitees:
+        plan = access_plan(meeting)
+        needs = {invitee.user_id: plan.needs_of(invitee) for invitee in invitees}
 
     def ics(person: User) -> str:
         return meeting_ics(meeting=meeting, base_url=root, attendee=person, cancelled=cancelled)
@@ -111,6 +121,7 @@ def _tell_invitees(
         context={"meeting": meeting, **meeting_urls(meeting, base_url), **(extra or {})},
         essential=essential,
         ics=ics if meeting.starts_at is not None else None,
+        personal=lambda person: {"my_needs": needs.get(person.pk), "access_url": root_access},
     )
 
 
@@ -118,7 +129,7 @@ def _tell_invitees(
 # Who is invited
 
 
-def _paused_members(meeting: Meeting) -> QuerySet[Membership, int]:
+def paused_members(meeting: Meeting) -> QuerySet[Membership, int]:
     """The people in the meeting's group who have paused: no invitations or reminders."""
     return (
         Membership.objects.paused()
@@ -182,7 +193,7 @@ def invitations_send(*, meeting: Meeting, actor: User, base_url: str | None) -> 
     # Members who have paused are left on the list, not invited, until they come back.
     waiting = list(
         meeting.invitees.filter(invited_at__isnull=True)
-        .exclude(user__in=_paused_members(meeting))
+        .exclude(user__in=paused_members(meeting))
         .select_related("user")
     )
     if not waiting:
@@ -193,6 +204,7 @@ def invitations_send(*, meeting: Meeting, actor: User, base_url: str | None) -> 
         users=[invitee.user for invitee in waiting],
         template="meeting_invitation",
         base_url=base_url,
+        invitees=waiting,
     )
     Invitee.objects.filter(pk__in=[invitee.pk for invitee in waiting]).update(
         invited_at=timezone.now()
@@ -216,7 +228,11 @@ def invitation_resend(*, invitee: Invitee, actor: User, base_url: str | None) ->
     if problem := meeting.invitation_problem():
         raise InvitationError(problem)
     to_contact = _tell_invitees(
-        meeting=meeting, users=[invitee.user], template="meeting_invitation", base_url=base_url
+        meeting=meeting,
+        users=[invitee.user],
+        template="meeting_invitation",
+        base_url=base_url,
+        invitees=[invitee],
     )
     invitee.invited_at = timezone.now()
     invitee.save(update_fields=["invited_at"])
@@ -323,7 +339,7 @@ def reminders_send(
     candidates = (
         meeting.invitees.filter(invited_at__isnull=False)
         .exclude(reply=Reply.APOLOGIES)
-        .exclude(user__in=_paused_members(meeting))
+        .exclude(user__in=paused_members(meeting))
         .select_related("user")
     )
     for invitee in candidates:
@@ -342,6 +358,7 @@ def reminders_send(
         template="meeting_reminder",
         base_url=base_url,
         essential=last,
+        invitees=reminded,
         extra={"days_to_go": max(1, round((meeting.starts_at - now).total_seconds() / 86400))},
     )
     return len(reminded)

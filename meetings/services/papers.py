@@ -18,8 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation, User
-from meetings.models import FORMAT_FOR_NEED, Meeting, Paper, PaperFormat, PaperVersion
-from people.models import AccessNeed
+from meetings.models import (
+    FORMAT_FOR_NEED,
+    Meeting,
+    NoticeWay,
+    Paper,
+    PaperFormat,
+    PaperNotice,
+    PaperVersion,
+)
+from meetings.notify import accepts_email, members_tell
+from meetings.services.invitations import meeting_urls, paused_members
+from people.models import AccessNeed, ContactFrequency, Profile
 from projects.models import Membership
 
 
@@ -64,8 +74,19 @@ def _store(version: PaperVersion, upload: UploadedFile[bytes], name: str) -> Non
 
 
 @transaction.atomic
-def paper_add(*, paper: Paper, upload: UploadedFile[bytes], stored_name: str, actor: User) -> None:
-    """Publish a paper with its standard file. After the notice period it is marked late."""
+def paper_add(
+    *,
+    paper: Paper,
+    upload: UploadedFile[bytes],
+    stored_name: str,
+    actor: User,
+    base_url: str | None = None,
+) -> list[PaperNotice]:
+    """Publish a paper with its standard file. After the notice period it is marked late.
+
+    When invitations have gone out, everyone invited is told (see `paper_notices_send`);
+    returns their notices.
+    """
     now = timezone.now()
     due = papers_due_at(paper.meeting)
     paper.added_by = actor
@@ -86,6 +107,71 @@ def paper_add(*, paper: Paper, upload: UploadedFile[bytes], stored_name: str, ac
         },
         project=paper.meeting.project,
     )
+    return paper_notices_send(paper=paper, base_url=base_url)
+
+
+def _notice_way(user: User, profile: Profile | None) -> str:
+    if not accepts_email(user, profile):
+        return NoticeWay.BY_HAND
+    if profile is not None and profile.frequency in (
+        ContactFrequency.DAILY,
+        ContactFrequency.WEEKLY,
+    ):
+        return NoticeWay.DIGEST
+    return NoticeWay.EMAIL
+
+
+def paper_notices_send(*, paper: Paper, base_url: str | None = None) -> list[PaperNotice]:
+    """Tell everyone already invited that the paper is there, each the way they asked.
+
+    People who take email as each thing happens get it at once, with the formats they need
+    and whether this paper is in them yet. The rest of those who take email have it held for
+    their daily or weekly message; people who take no email are left for the organisers to
+    phone or write to (the papers page lists them). Nobody is told twice about one paper:
+    the notices say who was told, and the database keeps one per person per paper. Call it
+    inside the transaction that publishes the paper, so the emails (queued tasks) and the
+    notices are kept or lost together.
+    """
+    meeting = paper.meeting
+    already = PaperNotice.objects.filter(paper=paper).values_list("user_id", flat=True)
+    invitees = list(
+        meeting.invitees.filter(invited_at__isnull=False, user__is_active=True)
+        .exclude(user__in=paused_members(meeting))
+        .exclude(user__in=already)
+        .select_related("user")
+    )
+    if not invitees:
+        return []
+    profiles = {
+        profile.user_id: profile
+        for profile in Profile.objects.filter(user__in=[invitee.user_id for invitee in invitees])
+    }
+    now = timezone.now()
+    notices = []
+    for invitee in invitees:
+        way = _notice_way(invitee.user, profiles.get(invitee.user_id))
+        notices.append(
+            PaperNotice(
+                paper=paper,
+                user=invitee.user,
+                way=way,
+                created_at=now,
+                sent_at=now if way == NoticeWay.EMAIL else None,
+            )
+        )
+    PaperNotice.objects.bulk_create(notices)
+    have = set(paper.versions.values_list("format", flat=True))
+    members_tell(
+        users=[notice.user for notice in notices if notice.way == NoticeWay.EMAIL],
+        template="paper_published",
+        context={
+            "meeting": meeting,
+            "paper": paper,
+            "have": [str(label) for value, label in PaperFormat.choices if value in have],
+            **meeting_urls(meeting, base_url),
+        },
+    )
+    return notices
 
 
 @transaction.atomic

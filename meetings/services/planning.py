@@ -16,8 +16,9 @@ from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.concurrency import save_if_unchanged
 from meetings.models import (
     OPEN_STATUSES,
@@ -47,6 +48,30 @@ def venue_feature_labels(venue: Venue) -> list[str]:
         if getattr(venue, name) and isinstance(field, models.Field):
             labels.append(capfirst(str(field.verbose_name)))
     return labels
+
+
+def papers_notice_warning(
+    starts_at: datetime.datetime | None, *, now: datetime.datetime | None = None
+) -> str | None:
+    """What planning a meeting to start at `starts_at` means for its papers, when that is
+    too soon for the organisation's notice period. A warning, never a refusal: an urgent
+    meeting may be right, but the leader should know the cost before people do."""
+    if starts_at is None:
+        return None
+    days = Organisation.current().papers_notice_days
+    if starts_at - datetime.timedelta(days=days) > (now or timezone.now()):
+        return None
+    return ngettext(
+        "This meeting is less than %(n)s day away, so papers cannot be sent %(n)s day "
+        "before, as people are promised. Every paper will show as late, and people who "
+        "need easy read, large print or other formats will have less time. Send papers as "
+        "soon as you can.",
+        "This meeting is less than %(n)s days away, so papers cannot be sent %(n)s days "
+        "before, as people are promised. Every paper will show as late, and people who "
+        "need easy read, large print or other formats will have less time. Send papers as "
+        "soon as you can.",
+        days,
+    ) % {"n": days}
 
 
 # ---------------------------------------------------------------------------------------------

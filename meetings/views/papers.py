@@ -1,5 +1,7 @@
 """A meeting's papers, in every format people need, and when they went out."""
 
+from collections import Counter, defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Prefetch, Q
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from coproduce.lib.pagination import paginate
 from meetings import paper_files
 from meetings.forms.papers import PaperEditForm, PaperForm, PaperVersionForm
@@ -19,8 +22,9 @@ from meetings.lookups import (
     get_paper_for_user,
     get_paper_version_for_user,
 )
-from meetings.models import Meeting, Paper, PaperFormat, PaperVersion
+from meetings.models import Meeting, NoticeWay, Paper, PaperFormat, PaperNotice, PaperVersion
 from meetings.services import papers as services
+from people.models import ContactChannel
 from projects.lookups import get_project_for_user
 
 
@@ -40,6 +44,13 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(Prefetch("versions", queryset=PaperVersion.objects.order_by("format"))),
     )
     needed = services.formats_needed(meeting) if access.can_manage else {}
+    # Who was told about each paper on this page, in one query; only organisers see it.
+    notices: dict[int, list[PaperNotice]] = defaultdict(list)
+    if access.can_manage:
+        for notice in PaperNotice.objects.filter(
+            paper__in=[paper.pk for paper in page]
+        ).select_related("user__profile"):
+            notices[notice.paper_id].append(notice)
     labels = dict(PaperFormat.choices)
     order = {value: index for index, value in enumerate(PaperFormat.values)}
     for paper in page:
@@ -48,6 +59,14 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         # For the template only: the versions in the order of the formats, and the gaps.
         paper.sorted_versions = versions
         paper.missing_formats = [(fmt, labels[fmt]) for fmt in needed if fmt not in have]
+        told = notices[paper.pk]
+        paper.told_by_email = [n.user for n in told if n.way == NoticeWay.EMAIL]
+        paper.told_in_digest = [n.user for n in told if n.way == NoticeWay.DIGEST]
+        paper.to_reach = [
+            (n.user, _reach_words(n.user, access.project_access.can_see_contacts))
+            for n in told
+            if n.way == NoticeWay.BY_HAND
+        ]
     return render(
         request,
         "meetings/papers.html",
@@ -58,8 +77,39 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             needed=[(labels[fmt], count) for fmt, count in needed.items()],
             # Across every page of papers, not only this one.
             missing_any=services.papers_missing_formats(meeting, list(needed)),
+            can_see_contacts=access.project_access.can_see_contacts,
         ),
     )
+
+
+def _reach_words(user: User, can_see_contacts: bool) -> str:
+    """How to reach someone who takes no email: the ways they chose, and their number or
+    address for those who may see contact details."""
+    profile = getattr(user, "profile", None)
+    channels = list(profile.channels) if profile is not None else []
+    ways = [str(ContactChannel(c).label) for c in channels if c != ContactChannel.EMAIL]
+    words = ", ".join(ways) if ways else _("no email address")
+    if can_see_contacts and profile is not None:
+        if ContactChannel.PHONE in channels or ContactChannel.TEXT in channels:
+            words += f": {profile.phone}" if profile.phone else ""
+        elif ContactChannel.POST in channels and profile.postal_address:
+            words += ": " + ", ".join(profile.postal_address.splitlines())
+    return words
+
+
+def _told_words(notices: list[PaperNotice]) -> str:
+    ways = Counter(notice.way for notice in notices)
+    parts = []
+    if ways[NoticeWay.EMAIL]:
+        parts.append(_("%(n)s by email now") % {"n": ways[NoticeWay.EMAIL]})
+    if ways[NoticeWay.DIGEST]:
+        parts.append(_("%(n)s in their daily or weekly message") % {"n": ways[NoticeWay.DIGEST]})
+    if ways[NoticeWay.BY_HAND]:
+        parts.append(
+            _("%(n)s for you to phone or write to, listed with the paper")
+            % {"n": ways[NoticeWay.BY_HAND]}
+        )
+    return _("Everyone invited is told about it: %(ways)s.") % {"ways": "; ".join(parts)}
 
 
 def _file_name(form_title: str, paper_format: str, upload_name: str) -> str:
@@ -78,25 +128,19 @@ def paper_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        services.paper_add(
+        notices = services.paper_add(
             paper=form.instance,
             upload=upload,
             stored_name=_file_name(form.instance.title, PaperFormat.STANDARD, upload.name),
             actor=request.user,
+            base_url=request.build_absolute_uri("/"),
         )
+        published = _("“%(title)s” is published.") % {"title": form.instance.title}
         if form.instance.late:
-            messages.success(
-                request,
-                _(
-                    "“%(title)s” is published. Papers were due earlier, so it shows as late. "
-                    "Tell people it is there."
-                )
-                % {"title": form.instance.title},
-            )
-        else:
-            messages.success(
-                request, _("“%(title)s” is published.") % {"title": form.instance.title}
-            )
+            published += " " + _("Papers were due earlier, so it shows as late.")
+        messages.success(request, published)
+        if notices:
+            messages.info(request, _told_words(notices))
         url = reverse("meetings:papers", args=[pk])
         return redirect(f"{url}#paper-{form.instance.pk}")
     return render(

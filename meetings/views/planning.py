@@ -18,6 +18,7 @@ from accounts.models import User
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from meetings import policy
+from meetings.access_plan import access_plan
 from meetings.forms.planning import (
     CancelForm,
     DateAnswersForm,
@@ -82,6 +83,11 @@ def _tell_by_other_means(request: AuthenticatedHttpRequest, to_contact: list[Use
         )
 
 
+def _warn_about_notice(request: AuthenticatedHttpRequest, meeting: Meeting) -> None:
+    if warning := services.papers_notice_warning(meeting.starts_at):
+        messages.warning(request, warning)
+
+
 # ---------------------------------------------------------------------------------------------
 # The project's meetings and the meeting page
 
@@ -142,6 +148,8 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         sent=Count("pk", filter=Q(invited_at__isnull=False)),
     )
     total = sum(item.minutes for item in items)
+    # One plan for the status line and the person's own needs, so they agree.
+    plan = access_plan(meeting) if meeting.is_open else None
     venue = meeting.venue if meeting.meets_in_person else None
     is_cancelled = meeting.status == MeetingStatus.CANCELLED
     return render(
@@ -161,6 +169,12 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "is_cancelled": is_cancelled,
             "cancel_reason": meeting.cancel_reason if is_cancelled else "",
             "can_change": access.can_manage and meeting.is_open,
+            "plan": plan,
+            "my_needs": (
+                plan.needs_of(access.invitee)
+                if plan is not None and access.invitee is not None
+                else []
+            ),
         },
     )
 
@@ -187,6 +201,7 @@ def meeting_create(request: AuthenticatedHttpRequest, project_pk: int) -> HttpRe
                 _("“%(title)s” is planned. Next, add the agenda and invite people.")
                 % {"title": form.instance.title},
             )
+            _warn_about_notice(request, form.instance)
             return redirect("meetings:detail", pk=form.instance.pk)
     return render(
         request,
@@ -235,6 +250,8 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             form.add_error("venue", str(problem))
         else:
             messages.success(request, _("The meeting is saved."))
+            if "starts_at" in changes:
+                _warn_about_notice(request, meeting)
             _tell_by_other_means(request, to_contact)
             return redirect("meetings:detail", pk=pk)
     return render(
@@ -570,6 +587,7 @@ def date_choose(request: AuthenticatedHttpRequest, pk: int, option_pk: int) -> H
             error = str(problem)
         else:
             messages.success(request, _("The meeting is on %(when)s.") % {"when": when})
+            _warn_about_notice(request, access.meeting)
             _tell_by_other_means(request, to_contact)
             return redirect("meetings:detail", pk=pk)
     results = services.poll_results(
@@ -587,6 +605,7 @@ def date_choose(request: AuthenticatedHttpRequest, pk: int, option_pk: int) -> H
             "when": when,
             "error": error,
             "invited": access.meeting.invitees.filter(invited_at__isnull=False).exists(),
+            "notice_warning": services.papers_notice_warning(option.starts_at),
         },
         status=400 if error else 200,
     )

@@ -10,7 +10,14 @@ from django.utils import timezone
 from conftest import Cast
 from payments import services
 from payments.models import Expense, ExpenseKind
-from payments.tests.helpers import a_claim, attended, held_meeting, set_rates
+from payments.tests.helpers import (
+    a_claim,
+    an_entry,
+    an_expense,
+    attended,
+    held_meeting,
+    set_rates,
+)
 
 # A valid one-pixel PNG, written once at a fixed name so grid runs do not fill the folder.
 PIXEL = bytes.fromhex(
@@ -30,6 +37,14 @@ def amiras_queried_claim(cast: Cast) -> dict[str, Any]:
     claim = a_claim(cast)
     services.claim_query(claim=claim, actor=cast.chair, question="Which bus did you take?")
     return {"pk": claim.pk}
+
+
+def amiras_entry(cast: Cast) -> dict[str, Any]:
+    return {"pk": an_entry(cast).pk}
+
+
+def amiras_expense(cast: Cast) -> dict[str, Any]:
+    return {"pk": an_expense(cast).pk}
 
 
 def amiras_receipt(cast: Cast) -> dict[str, Any]:

@@ -14,12 +14,14 @@ from recruitment.models import Application, ApplicationChannel, Call, CallStatus
 
 def open_call(cast: Cast, **fields: Any) -> Call:
     call = Call(
-        project=cast.website,
-        title="Join our website group",
-        description="We rebuild the website with the people who use it.",
-        closes_on=timezone.localdate() + timedelta(days=30),
-        places=4,
-        **fields,
+        **{
+            "project": cast.website,
+            "title": "Join our website group",
+            "description": "We rebuild the website with the people who use it.",
+            "closes_on": timezone.localdate() + timedelta(days=30),
+            "places": 4,
+        }
+        | fields
     )
     services.call_open(call=call, actor=cast.coordinator)
     return call

@@ -2,9 +2,11 @@
 meeting "Testing the crisis pages with users" in ten days at the Old Library meeting room,
 and "Spring planning day", which is finding its date from three options."""
 
+import datetime
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import DateOption, Meeting, Venue
 from tests.conftest import Demo
@@ -46,3 +48,16 @@ def held_meeting_page(demo: Demo) -> str:
 
 def venue_search(demo: Demo) -> str:
     return reverse("meetings:venues") + "?q=library"
+
+
+def a_spring_date_too_soon_for_papers(demo: Demo) -> str:
+    """A date offered three days away: choosing it warns that papers cannot go in time."""
+    meeting = Meeting.objects.get(project=demo.website, title=SPRING)
+    day = timezone.localdate() + datetime.timedelta(days=3)
+    starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    option, _created = DateOption.objects.get_or_create(
+        meeting=meeting,
+        starts_at=starts,
+        defaults={"ends_at": starts + datetime.timedelta(hours=2)},
+    )
+    return reverse("meetings:date_choose", kwargs={"pk": meeting.pk, "option_pk": option.pk})

@@ -4,7 +4,18 @@ days, to which everyone in the group is invited (Amira is coming)."""
 
 from typing import Any
 
-from meetings.models import AgendaItem, Invitee, Meeting, Paper, PaperFormat, PaperVersion
+from django.urls import reverse
+
+from meetings.models import (
+    AgendaItem,
+    Invitee,
+    Meeting,
+    NoticeWay,
+    Paper,
+    PaperFormat,
+    PaperNotice,
+    PaperVersion,
+)
 from tests.conftest import Demo
 
 UPCOMING = "Testing the crisis pages with users"
@@ -38,3 +49,16 @@ def colins_invitation(demo: Demo) -> dict[str, Any]:
 
 def website_project(demo: Demo) -> dict[str, Any]:
     return {"project_pk": demo.website.pk}
+
+
+def papers_with_people_told(demo: Demo) -> str:
+    """The papers page once a paper came after the invitations: some people emailed, some
+    waiting for their daily or weekly message, some to phone or write to."""
+    paper = Paper.objects.get(meeting__title=UPCOMING, title="Payment for taking part in testing")
+    ways = list(NoticeWay.values)
+    invitees = Invitee.objects.filter(meeting=paper.meeting).order_by("pk")
+    for n, invitee in enumerate(invitees):
+        PaperNotice.objects.get_or_create(
+            paper=paper, user_id=invitee.user_id, defaults={"way": ways[n % len(ways)]}
+        )
+    return reverse("meetings:papers", kwargs={"pk": paper.meeting_id})

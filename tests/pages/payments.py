@@ -4,12 +4,15 @@ Colin's claim (made for him by Grace) waits for approval, with a photo of his bu
 Deborah's was sent back with a question; Amira's is paid, in the demo's one payment run.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import Meeting
-from payments.models import Claim, Expense, PaymentRun
+from payments import services
+from payments.models import Claim, Expense, ExpenseKind, InvolvementEntry, PaymentRun
 from tests.conftest import Demo
 
 
@@ -23,6 +26,26 @@ def colins_claim(demo: Demo) -> dict[str, Any]:
 
 def deborahs_queried_claim(demo: Demo) -> dict[str, Any]:
     return claim_of(demo, "deborah@example.org")
+
+
+def deborahs_entry(demo: Demo) -> dict[str, Any]:
+    """In her claim that was sent back with a question, so she may still change it."""
+    return {"pk": InvolvementEntry.objects.get(user__email="deborah@example.org").pk}
+
+
+def deborahs_expense(demo: Demo) -> dict[str, Any]:
+    """An expense of hers not claimed yet, made the first time a page asks for it."""
+    deborah = demo.person("chair")
+    expense = Expense.objects.filter(user=deborah).first() or services.expense_record(
+        user=deborah,
+        project=demo.website,
+        kind=ExpenseKind.TRAVEL,
+        date=timezone.localdate(),
+        description="Parking at the community centre",
+        amount=Decimal("3.50"),
+        actor=deborah,
+    )
+    return {"pk": expense.pk}
 
 
 def colins_receipt(demo: Demo) -> dict[str, Any]:

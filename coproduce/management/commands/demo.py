@@ -369,6 +369,13 @@ def _organisation() -> None:
         organisation.contact_phone = "01632 960 000"
         organisation.accessibility_contact_email = "access@example.org"
         organisation.benefits_advice_url = "https://www.gov.uk/benefits-calculators"
+        today = timezone.localdate()
+        organisation.accessibility_prepared_on = today - timedelta(days=120)
+        organisation.accessibility_reviewed_on = today - timedelta(days=14)
+        organisation.accessibility_known_issues = (
+            "The map on each venue's page has no text version yet: the address and "
+            "directions are written beside it."
+        )
         organisation.save()
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0006_two_factor"),
+        ("accounts", "0007_accessibility_statement"),
     ]
 
     operations = [

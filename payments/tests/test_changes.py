@@ -1,0 +1,214 @@
+"""Changing one's mind before a claim is approved: withdrawing it, and changing or removing
+what was logged, with a stale change refused and every change in the audit log."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from conftest import Cast, client_for
+from payments import services
+from payments.models import Claim, ClaimLine, ClaimStatus, Expense, ExpenseKind, InvolvementEntry
+from payments.tests.helpers import a_claim, an_entry, an_expense, set_rates
+
+
+def day_fields(day: datetime.date) -> dict[str, str]:
+    return {"date_day": str(day.day), "date_month": str(day.month), "date_year": str(day.year)}
+
+
+def entry_data(entry: InvolvementEntry, **changes: object) -> dict[str, object]:
+    return {
+        "version": entry.version,
+        "activity": entry.activity,
+        "description": entry.description,
+        "minutes": entry.minutes,
+        "preparation_minutes": entry.preparation_minutes,
+        "way": entry.way,
+        **day_fields(entry.date),
+        **changes,
+    }
+
+
+def test_it_lets_amira_withdraw_a_claim_after_confirming(cast: Cast) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    url = reverse("payments:claim_withdraw", kwargs={"pk": claim.pk})
+    amira = client_for(cast.member)
+    page = amira.get(url).content.decode()
+    assert f"Are you sure you want to withdraw claim {claim.reference}" in page
+    response = amira.post(url)
+    assert response["Location"] == reverse("payments:mine")
+    assert not Claim.objects.exists()
+    assert not ClaimLine.objects.exists()
+    # What it claimed for is back in her list, to claim again.
+    assert services.unclaimed_entries(cast.member).count() == 1
+    assert services.unclaimed_expenses(cast.member).count() == 1
+    event = AuditEvent.objects.get(action="payments.claim_withdrawn")
+    assert (event.actor, event.subject) == (cast.member, cast.member)
+
+
+def test_it_refuses_to_withdraw_an_approved_claim_or_someone_elses(cast: Cast) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    url = reverse("payments:claim_withdraw", kwargs={"pk": claim.pk})
+    assert client_for(cast.chair).post(url).status_code == 403
+    assert client_for(cast.carer).post(url).status_code == 404
+    services.claim_approve(claim=claim, actor=cast.chair)
+    response = client_for(cast.member).post(url, follow=True)
+    assert "already approved" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPROVED
+
+
+def test_it_lets_amira_correct_an_entry_and_records_it(cast: Cast) -> None:
+    entry = an_entry(cast, minutes=90)
+    url = reverse("payments:involvement_edit", kwargs={"pk": entry.pk})
+    amira = client_for(cast.member)
+    assert amira.get(url).context["form"]["minutes"].value() == 90
+    response = amira.post(url, entry_data(entry, minutes="120"))
+    assert response["Location"] == reverse("payments:mine")
+    entry.refresh_from_db()
+    assert (entry.minutes, entry.version) == (120, 2)
+    event = AuditEvent.objects.get(action="payments.involvement_changed")
+    assert event.data["changed"] == ["minutes"]
+
+
+def test_it_refuses_a_stale_change_and_keeps_what_was_typed(cast: Cast) -> None:
+    entry = an_entry(cast, minutes=90)
+    url = reverse("payments:involvement_edit", kwargs={"pk": entry.pk})
+    amira = client_for(cast.member)
+    stale = entry_data(entry, minutes="75")
+    # Meanwhile, in another tab, she changed the description.
+    amira.post(url, entry_data(entry, description="Read the new crisis pages"))
+    response = amira.post(url, stale)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Someone else saved changes" in page
+    assert response.context["form"]["minutes"].value() == "75"
+    entry.refresh_from_db()
+    assert (entry.minutes, entry.description) == (90, "Read the new crisis pages")
+    # Saving again from the warning page replaces the newer version, knowingly.
+    again = amira.post(url, response.context["form"].data)
+    assert again.status_code == 302
+    entry.refresh_from_db()
+    assert entry.minutes == 75
+
+
+def test_it_works_out_an_open_claim_again_when_an_entry_in_it_changes(cast: Cast) -> None:
+    set_rates(meeting="25.00", preparation="20.00")
+    claim = a_claim(cast)  # 90 minutes of reading at £20 an hour, and a £4.60 bus fare
+    assert claim.total == Decimal("34.60")
+    entry = InvolvementEntry.objects.get(user=cast.member)
+    response = client_for(cast.member).post(
+        reverse("payments:involvement_edit", kwargs={"pk": entry.pk}),
+        entry_data(entry, minutes="60"),
+    )
+    assert response["Location"] == reverse("payments:claim_detail", kwargs={"pk": claim.pk})
+    claim.refresh_from_db()
+    assert (claim.fees, claim.expenses_total, claim.total) == (
+        Decimal("20.00"),
+        Decimal("4.60"),
+        Decimal("24.60"),
+    )
+    assert claim.lines.get(entry=entry).amount == Decimal("20.00")
+
+
+def test_it_changes_nothing_in_an_approved_claim(cast: Cast) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    services.claim_approve(claim=claim, actor=cast.chair)
+    entry = InvolvementEntry.objects.get(user=cast.member)
+    expense = Expense.objects.get(user=cast.member)
+    amira = client_for(cast.member)
+    for url, data in [
+        (reverse("payments:involvement_edit", kwargs={"pk": entry.pk}), entry_data(entry)),
+        (reverse("payments:involvement_remove", kwargs={"pk": entry.pk}), {}),
+        (reverse("payments:expense_edit", kwargs={"pk": expense.pk}), {"amount": "400"}),
+        (reverse("payments:expense_remove", kwargs={"pk": expense.pk}), {}),
+    ]:
+        response = amira.post(url, data, follow=True)
+        assert "already approved" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.lines.count() == 2
+    assert Expense.objects.get().amount == Decimal("4.60")
+
+
+def test_it_removes_an_expense_with_its_receipt_after_confirming(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    expense = services.expense_record(
+        user=cast.member,
+        project=cast.website,
+        kind=ExpenseKind.TRAVEL,
+        date=timezone.localdate(),
+        description="Taxi",
+        amount=Decimal("18.40"),
+        actor=cast.member,
+        receipt=SimpleUploadedFile("taxi.pdf", b"%PDF-1.4 receipt"),
+        receipt_type="application/pdf",
+    )
+    stored = expense.receipt.name or ""
+    url = reverse("payments:expense_remove", kwargs={"pk": expense.pk})
+    amira = client_for(cast.member)
+    page = amira.get(url).content.decode()
+    assert "Are you sure you want to remove this expense?" in page
+    assert "Its receipt is deleted too." in page
+    assert client_for(cast.carer).post(url).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        response = amira.post(url)
+    assert response["Location"] == reverse("payments:mine")
+    assert not Expense.objects.exists()
+    assert not expense.receipt.storage.exists(stored)
+    assert AuditEvent.objects.filter(action="payments.expense_removed").count() == 1
+
+
+def test_it_takes_a_removed_item_out_of_its_claim_and_withdraws_an_empty_claim(
+    cast: Cast,
+) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    expense = Expense.objects.get(user=cast.member)
+    entry = InvolvementEntry.objects.get(user=cast.member)
+    amira = client_for(cast.member)
+    page = amira.get(reverse("payments:expense_remove", kwargs={"pk": expense.pk}))
+    assert "It comes out of claim" in page.content.decode()
+    amira.post(reverse("payments:expense_remove", kwargs={"pk": expense.pk}))
+    claim.refresh_from_db()
+    assert (claim.expenses_total, claim.total) == (Decimal("0.00"), claim.fees)
+    page = amira.get(reverse("payments:involvement_remove", kwargs={"pk": entry.pk}))
+    assert "so the claim is withdrawn too" in page.content.decode()
+    amira.post(reverse("payments:involvement_remove", kwargs={"pk": entry.pk}))
+    assert not Claim.objects.exists()
+    assert not InvolvementEntry.objects.exists()
+
+
+def test_it_names_the_field_when_a_change_is_wrong(cast: Cast) -> None:
+    expense = an_expense(cast)
+    url = reverse("payments:expense_edit", kwargs={"pk": expense.pk})
+    response = client_for(cast.member).post(
+        url,
+        {
+            "version": expense.version,
+            "kind": "travel",
+            "description": "Bus",
+            "amount": "-1",
+            **day_fields(timezone.localdate() + datetime.timedelta(days=2)),
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The amount must be more than £0" in page
+    assert "cannot be in the future" in page
+    expense.refresh_from_db()
+    assert expense.amount == Decimal("4.60")
+
+
+def test_it_lets_nobody_else_change_amiras_entry(cast: Cast) -> None:
+    entry = an_entry(cast)
+    url = reverse("payments:involvement_edit", kwargs={"pk": entry.pk})
+    for person in (cast.carer, cast.chair, cast.finance):
+        assert client_for(person).get(url).status_code == 404
