@@ -23,8 +23,10 @@ from projects.models import (
     OutcomeTask,
     Phase,
     Project,
+    Theme,
     default_phases,
 )
+from projects.services.themes import theme_ranking_save
 
 RULES_V1 = [
     "Everyone's experience counts the same.",
@@ -89,6 +91,7 @@ def load(website: Project, employment: Project, coordinator: User) -> None:
     _outcomes(website)
     _milestones(website)
     _phases([website, employment])
+    _themes(website)
 
 
 def _outcomes(website: Project) -> None:
@@ -182,3 +185,35 @@ def _ground_rules(website: Project) -> None:
     GroundRulesAnswer.objects.create(
         version=current, user=people[email], agrees=False, cannot_agree_with=reservation
     )
+
+
+THEMES = [
+    ("Finding help in a crisis", "What someone sees first when they need help now."),
+    ("Plain words everywhere", "Pages anyone can read, with no jargon."),
+    ("Easy to use on a phone", "Most people visit on their phone."),
+    ("Stories from people who use services", "Real experiences beside the facts."),
+]
+
+# How three members ranked the themes: the place of each theme above, 1 mattering most.
+RANKINGS = {
+    "amira@example.org": [1, 2, 3, 4],
+    "colin@example.org": [2, 1, 4, 3],
+    "priya@example.org": [1, 3, 2, 4],
+}
+
+
+def _themes(website: Project) -> None:
+    if Theme.objects.filter(project=website).exists():
+        return
+    themes = [
+        Theme.objects.create(project=website, name=name, description=description)
+        for name, description in THEMES
+    ]
+    for email, places in RANKINGS.items():
+        membership = Membership.objects.filter(project=website, user__email=email).first()
+        if membership is None:
+            continue
+        theme_ranking_save(
+            membership=membership,
+            positions={theme.pk: place for theme, place in zip(themes, places, strict=True)},
+        )

@@ -26,6 +26,7 @@ from projects.models import (
     Project,
     SkillOffer,
     Stakeholder,
+    ThemeRank,
 )
 
 MODELS = (
@@ -64,6 +65,7 @@ def export(user: User) -> list[Section]:
                 ("member_type", _("Taking part as")),
                 ("joined_at", _("Joined")),
                 ("left_at", _("Left")),
+                ("meaning_read_at", _("Read what co-production means here")),
             ],
             rows=[
                 {
@@ -72,6 +74,7 @@ def export(user: User) -> list[Section]:
                     "member_type": membership.get_member_type_display(),
                     "joined_at": membership.joined_at,
                     "left_at": membership.left_at,
+                    "meaning_read_at": membership.meaning_read_at,
                 }
                 for membership in memberships
             ],
@@ -137,6 +140,7 @@ def _shape_sections(user: User) -> list[Section]:
     """What a person said about how their groups work, when they paused, and what in their
     groups' plans they look after."""
     rules = GroundRulesAnswer.objects.filter(user=user).select_related("version__project")
+    ranks = ThemeRank.objects.filter(user=user).select_related("project", "theme")
     pauses = MembershipPause.objects.filter(membership__user=user).select_related(
         "membership__project"
     )
@@ -214,6 +218,25 @@ def _shape_sections(user: User) -> list[Section]:
                 for answer in rules
             ],
         ),
+        Section(
+            key="theme_ranks",
+            title=_("How you ranked your groups' themes"),
+            columns=[
+                ("project", _("Group")),
+                ("theme", _("Theme")),
+                ("position", _("Your place for it")),
+                ("ranked_at", _("Ranked")),
+            ],
+            rows=[
+                {
+                    "project": rank.project.name,
+                    "theme": rank.theme.name,
+                    "position": rank.position,
+                    "ranked_at": rank.ranked_at,
+                }
+                for rank in ranks
+            ],
+        ),
     ]
 
 
@@ -227,6 +250,8 @@ def erase(user: User) -> None:
     SkillOffer.objects.filter(user=user).delete()
     # That they answered only stopped them answering twice; the answers stay, unlinked.
     EqualityReceipt.objects.filter(user=user).delete()
+    # A ranking holds no words of theirs and counted in the group's order: it stays, linked
+    # only to "Former member", so the order the group agreed does not change afterwards.
     # Their answers to the ground rules are their own words; they leave with them.
     GroundRulesAnswer.objects.filter(user=user).delete()
     # The plan stays the group's; it just no longer names them as looking after anything.
