@@ -46,6 +46,7 @@ KEPT = {
     Project: _("who set up a group"),
     GroundRulesDraft: _("who last changed a group's draft ground rules"),
     GroundRulesVersion: _("who adopted a version of a group's ground rules"),
+    ThemeRank: _("how someone ranked a group's themes, which counted in the group's order"),
 }
 
 

@@ -46,6 +46,7 @@ NOT_ABOUT_A_PERSON = {
     "people.AccessNeedType": "the name of a kind of access requirement",
     "projects.Skill": "the name of a skill a group needs",
     "projects.Phase": "the name of a phase of a group's work",
+    "projects.Theme": "the name of a theme a group ranks",
     "meetings.Venue": "the name of a place",
 }
 PERSONAL_FIELD = re.compile(r"(^|_)(name|email|phone)$")
