@@ -17,6 +17,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -53,6 +54,7 @@ pytestmark = [
 ]
 
 WAIT_SECONDS = 30
+RESET_PATH = "/account/password/reset/"
 UPCOMING = "Testing the crisis pages with users"
 STALE_EDIT = "Someone else saved changes to this page while you were editing."
 
@@ -193,7 +195,15 @@ def check_it_sends_an_email_queued_by_one_server_once_and_its_link_works_on_the_
     )
     assert response.status == 302
 
-    eventually("the reset email", lambda: deployment.inbox.to("colin@example.org"))
+    # The demo's own emails to Colin (about his claim) may arrive too: only the reset counts.
+    def reset_emails() -> list[EmailMessage]:
+        return [
+            message
+            for message in deployment.inbox.to("colin@example.org")
+            if RESET_PATH in str(message.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+        ]
+
+    eventually("the reset email", reset_emails)
     # The worker has finished with it; give it time to send it twice, if it were to.
     eventually(
         "the task to finish",
@@ -205,12 +215,13 @@ def check_it_sends_an_email_queued_by_one_server_once_and_its_link_works_on_the_
         ),
     )
     time.sleep(1.5)
-    (message,) = deployment.inbox.to("colin@example.org")
+    (message,) = reset_emails()
     tasks = deployment.query(
         "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult "
-        "WHERE task_path LIKE %s AND args_kwargs::text LIKE %s",
+        "WHERE task_path LIKE %s AND args_kwargs::text LIKE %s AND args_kwargs::text LIKE %s",
         "%send_email",
         "%colin@example.org%",
+        f"%{RESET_PATH}%",
     )
     assert [(status, len(workers)) for status, workers in tasks] == [("SUCCESSFUL", 1)]
 
