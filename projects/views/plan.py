@@ -35,7 +35,7 @@ from projects.models import Milestone, MilestoneStatus, Outcome, OutcomeTask, Ph
 from projects.services import plan as services
 
 
-def _plan_form_page(
+def plan_form_page(
     request: AuthenticatedHttpRequest,
     access: ProjectAccess,
     form_class: type[VersionedForm],
@@ -96,7 +96,7 @@ def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def outcome_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
-    return _plan_form_page(
+    return plan_form_page(
         request,
         access,
         OutcomeForm,
@@ -111,7 +111,7 @@ def outcome_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def outcome_edit(request: AuthenticatedHttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
     access, outcome = get_outcome_for_user(request, pk, outcome_pk)
-    return _plan_form_page(
+    return plan_form_page(
         request,
         access,
         OutcomeForm,
@@ -126,7 +126,7 @@ def outcome_edit(request: AuthenticatedHttpRequest, pk: int, outcome_pk: int) ->
 @require_http_methods(["GET", "POST"])
 def outcome_task_add(request: AuthenticatedHttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
     access, outcome = get_outcome_for_user(request, pk, outcome_pk)
-    return _plan_form_page(
+    return plan_form_page(
         request,
         access,
         OutcomeTaskForm,
@@ -141,7 +141,7 @@ def outcome_task_add(request: AuthenticatedHttpRequest, pk: int, outcome_pk: int
 @require_http_methods(["GET", "POST"])
 def outcome_task_edit(request: AuthenticatedHttpRequest, pk: int, task_pk: int) -> HttpResponse:
     access, task = get_outcome_task_for_user(request, pk, task_pk)
-    return _plan_form_page(
+    return plan_form_page(
         request,
         access,
         OutcomeTaskForm,
@@ -203,7 +203,7 @@ def work_plan_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def milestone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
-    return _plan_form_page(
+    return plan_form_page(
         request,
         access,
         MilestoneForm,
@@ -218,7 +218,7 @@ def milestone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request: AuthenticatedHttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
     access, milestone = get_milestone_for_user(request, pk, milestone_pk)
-    return _plan_form_page(
+    return plan_form_page(
         request,
         access,
         MilestoneForm,
@@ -251,7 +251,7 @@ def phases(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def phase_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
     last = Phase.objects.filter(project=access.project).order_by("-position").first()
-    return _plan_form_page(
+    return plan_form_page(
         request,
         access,
         PhaseForm,
@@ -266,7 +266,7 @@ def phase_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def phase_edit(request: AuthenticatedHttpRequest, pk: int, phase_pk: int) -> HttpResponse:
     access, phase = get_phase_for_user(request, pk, phase_pk)
-    return _plan_form_page(
+    return plan_form_page(
         request,
         access,
         PhaseForm,

@@ -14,7 +14,7 @@ from projects.forms.themes import ThemeForm, ThemeRankingForm
 from projects.lookups import get_project_for_user, get_theme_for_user
 from projects.models import Membership, Theme, ThemeRank
 from projects.services import themes as services
-from projects.views.plan import _plan_form_page
+from projects.views.plan import plan_form_page
 
 
 @login_required
@@ -50,7 +50,7 @@ def themes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def theme_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk, manage=True)
-    return _plan_form_page(
+    return plan_form_page(
         request,
         access,
         ThemeForm,
@@ -65,7 +65,7 @@ def theme_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def theme_edit(request: AuthenticatedHttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     access, theme = get_theme_for_user(request, pk, theme_pk)
-    return _plan_form_page(
+    return plan_form_page(
         request,
         access,
         ThemeForm,
