@@ -6,6 +6,7 @@ account but belongs to no project. Colin (carer), Priya (clinician) and Tom (com
 are members too. Fatima works in finance: she pays people and belongs to no project.
 """
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -88,6 +89,17 @@ def cast(db: None) -> Cast:
         role=ProjectRole.COORDINATOR,
     )
     return people
+
+
+def date_fields(name: str, day: datetime.date | None) -> dict[str, str]:
+    """What a person types in a date field's day, month and year boxes (empty for None)."""
+    if day is None:
+        return {f"{name}_day": "", f"{name}_month": "", f"{name}_year": ""}
+    return {
+        f"{name}_day": str(day.day),
+        f"{name}_month": str(day.month),
+        f"{name}_year": str(day.year),
+    }
 
 
 def client_for(user: User | None) -> Client:

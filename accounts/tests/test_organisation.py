@@ -1,3 +1,4 @@
+import datetime
 import io
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from PIL import Image
 from pytest_django.fixtures import Settings
 
 from accounts.models import AuditEvent, Organisation
-from conftest import Cast, client_for
+from conftest import Cast, client_for, date_fields
 
 URL = reverse("accounts:organisation")
 
@@ -165,12 +166,8 @@ def test_it_completes_the_accessibility_statement_from_the_settings(cast: Cast) 
         settings_form(
             accessibility_compliance="partial",
             accessibility_known_issues="Maps of venues have no text version.\n\nSome old PDFs.",
-            accessibility_prepared_on_day="3",
-            accessibility_prepared_on_month="9",
-            accessibility_prepared_on_year="2026",
-            accessibility_reviewed_on_day="1",
-            accessibility_reviewed_on_month="12",
-            accessibility_reviewed_on_year="2026",
+            **date_fields("accessibility_prepared_on", datetime.date(2026, 9, 3)),
+            **date_fields("accessibility_reviewed_on", datetime.date(2026, 12, 1)),
         ),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -193,12 +190,8 @@ def test_it_refuses_a_review_before_the_statement_was_prepared_or_in_the_future(
         URL,
         settings_form(
             name="Typed name",
-            accessibility_prepared_on_day="3",
-            accessibility_prepared_on_month="9",
-            accessibility_prepared_on_year="2026",
-            accessibility_reviewed_on_day="1",
-            accessibility_reviewed_on_month="8",
-            accessibility_reviewed_on_year="2026",
+            **date_fields("accessibility_prepared_on", datetime.date(2026, 9, 3)),
+            **date_fields("accessibility_reviewed_on", datetime.date(2026, 8, 1)),
         ),
     )
     assert response.status_code == 400
@@ -209,9 +202,7 @@ def test_it_refuses_a_review_before_the_statement_was_prepared_or_in_the_future(
     response = client_for(cast.administrator).post(
         URL,
         settings_form(
-            accessibility_prepared_on_day="1",
-            accessibility_prepared_on_month="1",
-            accessibility_prepared_on_year="2099",
+            **date_fields("accessibility_prepared_on", datetime.date(2099, 1, 1)),
             accessibility_compliance="nearly",
         ),
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import AuditEvent, User
-from conftest import Cast, client_for
+from conftest import Cast, client_for, date_fields
 from payments import services
 from payments.models import (
     ChoiceKind,
@@ -37,14 +37,6 @@ def png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "white").save(buffer, "PNG")
     return buffer.getvalue()
-
-
-def date_fields(name: str, day: datetime.date) -> dict[str, str]:
-    return {
-        f"{name}_day": str(day.day),
-        f"{name}_month": str(day.month),
-        f"{name}_year": str(day.year),
-    }
 
 
 def expense_data(cast: Cast, **changes: object) -> dict[str, object]:

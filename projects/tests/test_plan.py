@@ -5,22 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from conftest import Cast, client_for
+from conftest import Cast, client_for, date_fields
 from projects.models import Milestone, MilestoneStatus, Outcome, OutcomeTask
 
 
 def url(name: str, cast: Cast, **kwargs: Any) -> str:
     return reverse(f"projects:{name}", kwargs={"pk": cast.website.pk, **kwargs})
-
-
-def date_fields(name: str, day: datetime.date | None) -> dict[str, str]:
-    if day is None:
-        return {f"{name}_day": "", f"{name}_month": "", f"{name}_year": ""}
-    return {
-        f"{name}_day": str(day.day),
-        f"{name}_month": str(day.month),
-        f"{name}_year": str(day.year),
-    }
 
 
 def milestone_data(**fields: Any) -> dict[str, Any]:
