@@ -25,29 +25,10 @@ from typing import Any
 from accounts.models import Organisation, User
 from coproduce.lib.email import Attachment, email_send
 from meetings.models import FORMAT_FOR_NEED, PaperFormat
-from people.models import AccessNeed, ContactChannel, ContactFrequency, Profile
-
-# Erasure replaces an address with one at this reserved domain, which never receives mail.
-UNUSABLE_EMAIL_DOMAIN = "@invalid"
-
-
-def _has_working_email(user: User) -> bool:
-    return bool(user.email) and not user.email.lower().endswith(UNUSABLE_EMAIL_DOMAIN)
-
-
-def accepts_email(user: User, profile: Profile | None) -> bool:
-    channels = list(profile.channels) if profile is not None else []
-    return _has_working_email(user) and (not channels or ContactChannel.EMAIL in channels)
-
-
-def wants_message(profile: Profile | None, *, essential: bool) -> bool:
-    if essential or profile is None:
-        return True
-    return profile.frequency != ContactFrequency.WEEKLY
-
-
-def display_name(user: User, profile: Profile | None) -> str:
-    return profile.display_name if profile is not None else user.full_name
+from people.contact import accepts_email as accepts_email
+from people.contact import display_name as display_name
+from people.contact import wants_message as wants_message
+from people.models import AccessNeed, Profile
 
 
 def calendar_method(ics: str) -> str:

@@ -2,7 +2,8 @@
 
 Ground rules in two versions, with most members agreeing; Jenny paused in the employment
 group; outcomes with tasks, a work plan with one milestone overdue, and phases whose
-resources leave too little for putting things into practice. Running it twice changes nothing.
+resources leave too little for putting things into practice; what members expect, and
+frustrations, one answered and one anonymous. Running it twice changes nothing.
 Each part of the project's shape adds its rows in its own function below, called from `load`.
 """
 
@@ -13,6 +14,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from projects.models import (
+    Expectation,
+    Frustration,
     GroundRulesAnswer,
     GroundRulesDraft,
     GroundRulesVersion,
@@ -92,6 +95,7 @@ def load(website: Project, employment: Project, coordinator: User) -> None:
     _milestones(website)
     _phases([website, employment])
     _themes(website)
+    _expectations(website)
 
 
 def _outcomes(website: Project) -> None:
@@ -216,4 +220,56 @@ def _themes(website: Project) -> None:
         theme_ranking_save(
             membership=membership,
             positions={theme.pk: place for theme, place in zip(themes, places, strict=True)},
+        )
+
+
+EXPECTATIONS = {
+    "amira@example.org": "That people who use the website decide what the crisis pages say, and "
+    "that the pages work with a screen reader and in BSL video.",
+    "colin@example.org": "To get carers' information in one place, and meetings I can leave early "
+    "when I need to.",
+    "priya@example.org": "To hear directly what gets in the way when people look for help, and to "
+    "check the clinical facts are right.",
+}
+# (who, hidden from the group, what frustrates them, the response or "" if none yet)
+FRUSTRATIONS = [
+    (
+        "colin@example.org",
+        False,
+        "Papers arrived the evening before the last meeting, so I could not read them in large "
+        "print in time.",
+        "You are right, and we are sorry. Papers now go out a week before, and the large-print "
+        "copies are posted the same day.",
+    ),
+    (
+        "amira@example.org",
+        True,
+        "In the last meeting the professionals talked among themselves and the rest of us "
+        "could not follow.",
+        "",
+    ),
+]
+
+
+def _expectations(website: Project) -> None:
+    if Frustration.objects.filter(project=website).exists():
+        return
+    people = _people(website)
+    for email, text in EXPECTATIONS.items():
+        Expectation.objects.get_or_create(
+            project=website, user=people[email], defaults={"text": text}
+        )
+    chair = people["deborah@example.org"]
+    now = timezone.now()
+    for days_ago, (email, anonymous, text, response) in zip((20, 3), FRUSTRATIONS, strict=True):
+        raised_at = now - datetime.timedelta(days=days_ago)
+        Frustration.objects.create(
+            project=website,
+            raised_by=people[email],
+            anonymous=anonymous,
+            text=text,
+            raised_at=raised_at,
+            response=response,
+            responded_by=chair if response else None,
+            responded_at=raised_at + datetime.timedelta(days=2) if response else None,
         )

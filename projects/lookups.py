@@ -13,6 +13,7 @@ from django.http import Http404
 from accounts.http import AuthenticatedHttpRequest
 from projects import policy
 from projects.models import (
+    Frustration,
     Invitation,
     Membership,
     Milestone,
@@ -81,7 +82,7 @@ def get_invitation_for_user(
     return access, invitation
 
 
-def _get_project_item[Item: (Skill, Stakeholder, Theme)](
+def _get_project_item[Item: (Skill, Stakeholder, Theme, Frustration)](
     request: AuthenticatedHttpRequest, project_pk: int, model: type[Item], pk: int
 ) -> tuple[ProjectAccess, Item]:
     access = get_project_for_user(request, project_pk, manage=True)
@@ -158,3 +159,10 @@ def get_theme_for_user(
 ) -> tuple[ProjectAccess, Theme]:
     """A theme the group ranks, for the people who lead the project."""
     return _get_project_item(request, project_pk, Theme, pk)
+
+
+def get_frustration_for_user(
+    request: AuthenticatedHttpRequest, project_pk: int, pk: int
+) -> tuple[ProjectAccess, Frustration]:
+    """A frustration noted in the project, for the people who lead it (they respond)."""
+    return _get_project_item(request, project_pk, Frustration, pk)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.lib.choices import CachedChoiceLabels
+from people.contact import ContactWay
 from people.models import MemberType
 
 if TYPE_CHECKING:
@@ -735,6 +736,37 @@ class GroundRulesAnswer(models.Model):
         return f"{self.user} on ground rules {self.version_id}"
 
 
+class GroundRulesNotice(CachedChoiceLabels, models.Model):
+    """That one member was told a new version of the ground rules needs their answer.
+
+    One per person per version. An email goes at once (`sent_at` set); for people who asked
+    for one message a day or a week at most it is held, `sent_at` empty, for their digest to
+    carry and stamp; people who take no email are listed for the leaders to phone or write to.
+    """
+
+    version = models.ForeignKey(
+        GroundRulesVersion, on_delete=models.CASCADE, related_name="notices"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ground_rules_notices"
+    )
+    way = models.CharField(max_length=10, choices=ContactWay.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "user__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="ground_rules_notice_once"),
+            models.CheckConstraint(
+                condition=models.Q(way__in=ContactWay.values), name="ground_rules_notice_way_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ground rules {self.version_id} to {self.user_id}"
+
+
 # ---------------------------------------------------------------------------------------------
 # Outcomes, tasks and the work plan
 
@@ -1011,3 +1043,96 @@ class ThemeRank(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ranks {self.theme} {self.position}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Expectations and frustrations
+
+
+class Expectation(models.Model):
+    """What a member expects from the group, said when they join; they can change it later."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="expectations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expectations"
+    )
+    text = models.TextField(
+        _("what you expect from the group"),
+        max_length=2000,
+        help_text=_(
+            "For example, what you hope will change, what you want to learn or bring, or how "
+            "you hope the group will work together."
+        ),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="expectation_once_per_member"),
+            models.CheckConstraint(condition=~models.Q(text=""), name="expectation_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Expectation of {self.user_id} in project {self.project_id}"
+
+
+class FrustrationState(models.TextChoices):
+    OPEN = "open", _("Waiting for a response")
+    ANSWERED = "answered", _("Answered")
+
+
+class FrustrationQuerySet(models.QuerySet["Frustration"]):
+    def in_state(self, state: str) -> FrustrationQuerySet:
+        """Frustrations waiting for a response, or answered; any other value keeps them all."""
+        if state == FrustrationState.OPEN:
+            return self.filter(responded_at__isnull=True)
+        if state == FrustrationState.ANSWERED:
+            return self.filter(responded_at__isnull=False)
+        return self
+
+
+class Frustration(models.Model):
+    """Something frustrating a member, noted as it comes up, and the leaders' response.
+
+    Whoever notes it can hide their name from the group; the row and the audit log still
+    know who it was, so they see their own and an administrator can follow it up.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="frustrations")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="frustrations",
+    )
+    text = models.TextField(_("what is frustrating you"), max_length=2000)
+    anonymous = models.BooleanField(_("do not show my name to the group"), default=False)
+    raised_at = models.DateTimeField(default=timezone.now)
+    response = models.TextField(_("the group's response"), max_length=2000, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = FrustrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="frustration_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(responded_at__isnull=True) | ~models.Q(response=""),
+                name="frustration_answered_has_a_response",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Frustration {self.pk} in project {self.project_id}"
+
+    @property
+    def state(self) -> FrustrationState:
+        return FrustrationState.OPEN if self.responded_at is None else FrustrationState.ANSWERED

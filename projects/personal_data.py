@@ -1,5 +1,5 @@
 """What projects keeps about a person: the groups they belong to, how they joined, the skills
-they offered, and where a group names them as a contact.
+they offered, where a group names them as a contact, what they expect and what frustrates them.
 
 Erasure ends their current memberships but keeps the rows, so a group's history (who was a
 member, and when) still adds up, with "Former member" for their name.
@@ -14,8 +14,11 @@ from accounts.models import User
 from coproduce.lib.personal_data import FORMER_MEMBER, Section, anonymous_email
 from projects.models import (
     EqualityReceipt,
+    Expectation,
+    Frustration,
     GroundRulesAnswer,
     GroundRulesDraft,
+    GroundRulesNotice,
     GroundRulesVersion,
     Invitation,
     Membership,
@@ -40,6 +43,9 @@ MODELS = (
     Outcome,
     OutcomeTask,
     Milestone,
+    Expectation,
+    Frustration,
+    GroundRulesNotice,
 )
 # Rows that keep pointing at the account after erasure, because they are the group's record.
 KEPT = {
@@ -134,7 +140,7 @@ def export(user: User) -> list[Section]:
             ],
         ),
     ]
-    return [*sections, *_shape_sections(user)]
+    return [*sections, *_shape_sections(user), *_voice_sections(user)]
 
 
 def _shape_sections(user: User) -> list[Section]:
@@ -241,6 +247,67 @@ def _shape_sections(user: User) -> list[Section]:
     ]
 
 
+def _voice_sections(user: User) -> list[Section]:
+    """What a person said they expect from their groups, the frustrations they noted, and
+    when they were told about new ground rules."""
+    expectations = Expectation.objects.filter(user=user).select_related("project")
+    frustrations = Frustration.objects.filter(raised_by=user).select_related("project")
+    notices = GroundRulesNotice.objects.filter(user=user).select_related("version__project")
+    return [
+        Section(
+            key="expectations",
+            title=_("What you expect from your groups"),
+            columns=[("project", _("Group")), ("text", _("What you expect")), ("at", _("Said"))],
+            rows=[
+                {"project": e.project.name, "text": e.text, "at": e.created_at}
+                for e in expectations
+            ],
+        ),
+        Section(
+            key="frustrations",
+            title=_("Frustrations you noted"),
+            columns=[
+                ("project", _("Group")),
+                ("text", _("Frustration")),
+                ("anonymous", _("Your name hidden from the group")),
+                ("raised_at", _("Noted")),
+                ("response", _("Response")),
+                ("responded_at", _("Answered")),
+            ],
+            rows=[
+                {
+                    "project": f.project.name,
+                    "text": f.text,
+                    "anonymous": f.anonymous,
+                    "raised_at": f.raised_at,
+                    "response": f.response,
+                    "responded_at": f.responded_at,
+                }
+                for f in frustrations
+            ],
+        ),
+        Section(
+            key="ground_rules_notices",
+            title=_("When we told you about new ground rules"),
+            columns=[
+                ("project", _("Group")),
+                ("version", _("Version")),
+                ("way", _("How")),
+                ("at", _("When")),
+            ],
+            rows=[
+                {
+                    "project": n.version.project.name,
+                    "version": n.version.number,
+                    "way": n.get_way_display(),
+                    "at": n.created_at,
+                }
+                for n in notices
+            ],
+        ),
+    ]
+
+
 def erase(user: User) -> None:
     former = str(FORMER_MEMBER)
     Invitation.objects.pending().filter(email__iexact=user.email).delete()
@@ -262,3 +329,10 @@ def erase(user: User) -> None:
         Stakeholder.objects.filter(contact__contains=old).update(
             contact=Replace("contact", Value(old), Value(former))
         )
+    # What they expect is their own words about themselves: it leaves with them. A
+    # frustration and its response are the group's record, which its reviews look back on:
+    # the words stay, no longer linked to anyone.
+    Expectation.objects.filter(user=user).delete()
+    Frustration.objects.filter(raised_by=user).update(raised_by=None)
+    Frustration.objects.filter(responded_by=user).update(responded_by=None)
+    GroundRulesNotice.objects.filter(user=user).delete()

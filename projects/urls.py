@@ -1,7 +1,7 @@
 from django.urls import path
 
 from projects import views
-from projects.views import meaning, pausing, plan, rules, themes
+from projects.views import expectations, meaning, pausing, plan, rules, themes
 
 app_name = "projects"
 
@@ -99,6 +99,22 @@ urlpatterns = [
     path("<int:pk>/ground-rules/agree/", rules.ground_rules_agree, name="ground_rules_agree"),
     path(
         "<int:pk>/ground-rules/versions/", rules.ground_rules_versions, name="ground_rules_versions"
+    ),
+    path("<int:pk>/expectations/", expectations.expectations, name="expectations"),
+    path(
+        "<int:pk>/expectations/mine/",
+        expectations.expectation_record,
+        name="expectation_record",
+    ),
+    path(
+        "<int:pk>/expectations/frustrations/add/",
+        expectations.frustration_add,
+        name="frustration_add",
+    ),
+    path(
+        "<int:pk>/expectations/frustrations/<int:frustration_pk>/respond/",
+        expectations.frustration_respond,
+        name="frustration_respond",
     ),
     path(
         "<int:pk>/invitations/<int:invitation_pk>/resend/",

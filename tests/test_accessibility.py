@@ -22,6 +22,7 @@ from coproduce.management.commands.demo import DEMO_PASSWORD
 from people.models import MemberType
 from privacy.models import ErasureRequest, ErasureStatus
 from projects.models import (
+    Frustration,
     Invitation,
     Milestone,
     Outcome,
@@ -153,6 +154,12 @@ def the_websites_first_phase(demo: Demo) -> dict[str, Any]:
     return {"pk": demo.website.pk, "phase_pk": phase.pk}
 
 
+def the_websites_first_frustration(demo: Demo) -> dict[str, Any]:
+    frustration = Frustration.objects.filter(project=demo.website).order_by("pk").first()
+    assert frustration is not None, "The demo has no frustrations"
+    return {"pk": demo.website.pk, "frustration_pk": frustration.pk}
+
+
 def the_websites_first_theme(demo: Demo) -> dict[str, Any]:
     theme = Theme.objects.filter(project=demo.website).order_by("pk").first()
     assert theme is not None, "The demo has no themes"
@@ -259,6 +266,10 @@ RECIPES: dict[str, Recipe] = {
     "projects:ground_rules_adopt": Recipe(website),
     "projects:ground_rules_agree": Recipe(website),
     "projects:ground_rules_versions": Recipe(website),
+    "projects:expectations": Recipe(website),
+    "projects:expectation_record": Recipe(website),
+    "projects:frustration_add": Recipe(website),
+    "projects:frustration_respond": Recipe(the_websites_first_frustration),
     "projects:invitation_resend": Recipe(nadia_invited_to_the_employment_group),
     "projects:invitation_withdraw": Recipe(nadia_invited_to_the_employment_group),
     # Recruitment
@@ -729,6 +740,18 @@ FORMS: dict[str, FormCheck] = {
     ),
     "suggest a ground rule": FormCheck(
         "member", lambda demo: reverse("projects:ground_rules_draft", kwargs=website(demo))
+    ),
+    "say what you expect": FormCheck(
+        "member", lambda demo: reverse("projects:expectation_record", kwargs=website(demo))
+    ),
+    "note a frustration": FormCheck(
+        "member", lambda demo: reverse("projects:frustration_add", kwargs=website(demo))
+    ),
+    "respond to a frustration": FormCheck(
+        "chair",
+        lambda demo: reverse(
+            "projects:frustration_respond", kwargs=the_websites_first_frustration(demo)
+        ),
     ),
     "how you are paid": FormCheck("member", lambda demo: reverse("payments:choice")),
     "log something you did": FormCheck("member", lambda demo: reverse("payments:involvement_add")),

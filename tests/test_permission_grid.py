@@ -27,6 +27,7 @@ from payments.tests import grid as payments
 from people.models import MemberType
 from privacy.models import ErasureRequest
 from projects.models import (
+    Frustration,
     GroundRulesDraft,
     Invitation,
     Milestone,
@@ -155,6 +156,13 @@ def a_theme(cast: Cast) -> dict[str, Any]:
 def website_with_a_theme(cast: Cast) -> dict[str, Any]:
     a_theme(cast)
     return {"pk": cast.website.pk}
+
+
+def a_frustration(cast: Cast) -> dict[str, Any]:
+    frustration = Frustration.objects.create(
+        project=cast.website, raised_by=cast.member, text="Papers come too late to read"
+    )
+    return {"pk": cast.website.pk, "frustration_pk": frustration.pk}
 
 
 def a_skill(cast: Cast) -> dict[str, Any]:
@@ -353,6 +361,15 @@ GRID: dict[str, Rule] = {
         project_members() | {"administrator": FORBIDDEN}, kwargs=website_with_rules
     ),
     "projects:ground_rules_versions": Rule(project_members(), kwargs=website),
+    # Expectations and frustrations: the group reads them, members write them, leaders respond.
+    "projects:expectations": Rule(project_members(), kwargs=website),
+    "projects:expectation_record": Rule(
+        project_members() | {"administrator": FORBIDDEN}, kwargs=website
+    ),
+    "projects:frustration_add": Rule(
+        project_members() | {"administrator": FORBIDDEN}, kwargs=website
+    ),
+    "projects:frustration_respond": Rule(project_leaders(), kwargs=a_frustration),
     "projects:invitation_resend": Rule(
         project_leaders(REDIRECT), kwargs=pending_invitation, method="post"
     ),

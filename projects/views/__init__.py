@@ -48,6 +48,9 @@ from projects.models import (
     LEADING_ROLES,
     EqualityReceipt,
     EqualityResponse,
+    Expectation,
+    Frustration,
+    FrustrationState,
     GroundRulesAnswer,
     Invitation,
     Involvement,
@@ -152,6 +155,9 @@ def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         "projects/project_detail.html",
         {
+            "frustrations_open": Frustration.objects.filter(project=access.project)
+            .in_state(FrustrationState.OPEN)
+            .count(),
             "can_answer_equality": can_answer_equality,
             "access": access,
             "project": access.project,
@@ -520,6 +526,11 @@ def onboarding(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         Membership.objects.current()
         .filter(project=access.project)
         .select_related("user__profile")
+        .annotate(
+            expects=Exists(
+                Expectation.objects.filter(project=access.project, user=OuterRef("user_id"))
+            )
+        )
         .order_by("-joined_at", "user__full_name")
     )
     # Members agree to the ground rules themselves: the step is done by their own answer.
@@ -574,6 +585,9 @@ def onboarding_member(
             "membership": membership,
             "access_recorded_at": getattr(profile, "access_recorded_at", None),
             "rules_agreed_at": rules_services.member_agreed_at(membership),
+            "expectation": Expectation.objects.filter(
+                project=access.project, user=membership.user_id
+            ).first(),
         },
     )
 

@@ -1,0 +1,56 @@
+"""How a person is told about something, as they asked: the rules every app shares.
+
+People record how we contact them (email, text, phone, post) and how often
+(`Profile.channels` and `frequency`). Someone takes email when they accept it and have a
+working address; people who have not chosen any way yet take email too, since it is how they
+joined. Everyone else is for an organiser to phone or write to. Essential messages go to
+everyone; the rest only to people who want to hear more often than once a week.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from people.models import ContactChannel, ContactFrequency, Profile
+
+# Erasure replaces an address with one at this reserved domain, which never receives mail.
+UNUSABLE_EMAIL_DOMAIN = "@invalid"
+
+
+def _has_working_email(user: User) -> bool:
+    return bool(user.email) and not user.email.lower().endswith(UNUSABLE_EMAIL_DOMAIN)
+
+
+def accepts_email(user: User, profile: Profile | None) -> bool:
+    channels = list(profile.channels) if profile is not None else []
+    return _has_working_email(user) and (not channels or ContactChannel.EMAIL in channels)
+
+
+def wants_message(profile: Profile | None, *, essential: bool) -> bool:
+    if essential or profile is None:
+        return True
+    return profile.frequency != ContactFrequency.WEEKLY
+
+
+def display_name(user: User, profile: Profile | None) -> str:
+    return profile.display_name if profile is not None else user.full_name
+
+
+class ContactWay(models.TextChoices):
+    """How one person is told about one thing."""
+
+    EMAIL = "email", _("Emailed")
+    DIGEST = "digest", _("Held for their daily or weekly message")
+    BY_HAND = "by_hand", _("To phone or write to")
+
+
+def contact_way(user: User, profile: Profile | None) -> ContactWay:
+    """An email now, one held for their daily or weekly message, or a call or letter by hand."""
+    if not accepts_email(user, profile):
+        return ContactWay.BY_HAND
+    if profile is not None and profile.frequency in (
+        ContactFrequency.DAILY,
+        ContactFrequency.WEEKLY,
+    ):
+        return ContactWay.DIGEST
+    return ContactWay.EMAIL
