@@ -3,13 +3,19 @@
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.concurrency import StaleEdit, save_if_unchanged
+from coproduce.lib.email import email_send
+from coproduce.lib.urls import site_root
+from people.contact import ContactWay, contact_way, display_name, profiles_of
 from projects.models import (
     GroundRulesAnswer,
     GroundRulesDraft,
+    GroundRulesNotice,
     GroundRulesVersion,
     Membership,
     Project,
@@ -54,9 +60,15 @@ def ground_rules_draft_save(*, draft: GroundRulesDraft, actor: User, expected_ve
 
 @transaction.atomic
 def ground_rules_adopt(
-    *, project: Project, actor: User, change_note: str, discussed: str
+    *,
+    project: Project,
+    actor: User,
+    change_note: str,
+    discussed: str,
+    base_url: str | None = None,
 ) -> GroundRulesVersion:
-    """Make the draft the group's current ground rules, as a new numbered version."""
+    """Make the draft the group's current ground rules, as a new numbered version, and tell
+    every member who now has to agree to it (`ground_rules_notices_send`)."""
     # Locking the project keeps version numbers in order when two leaders adopt at once.
     Project.objects.select_for_update().filter(pk=project.pk).first()
     draft = GroundRulesDraft.objects.filter(project=project).first()
@@ -80,7 +92,61 @@ def ground_rules_adopt(
         project=project,
         data={"version": version.number},
     )
+    ground_rules_notices_send(version=version, actor=actor, base_url=base_url)
     return version
+
+
+def ground_rules_notices_send(
+    *, version: GroundRulesVersion, actor: User, base_url: str | None = None
+) -> list[GroundRulesNotice]:
+    """Tell each member who has to agree to this version, the way they asked to be told.
+
+    Everyone's earlier answer was to an earlier version, so every current member has to agree
+    again, except the leader adopting it, who knows, and members who have paused, who get
+    nothing until they come back (the ground rules page still lists them as not agreed).
+    People who take email as each thing happens get it at once; it is held for the daily or
+    weekly message of those who asked for one; people who take no email are listed on the
+    ground rules page for the leaders to phone or write to. Called inside the transaction
+    that adopts the version, so the emails (queued tasks) and the notices stand or fall
+    together.
+    """
+    project = version.project
+    members = list(
+        Membership.objects.active()
+        .filter(project=project, user__is_active=True)
+        .exclude(user=actor)
+        .exclude(user__in=GroundRulesNotice.objects.filter(version=version).values("user_id"))
+        .select_related("user")
+    )
+    profiles = profiles_of(member.user for member in members)
+    now = timezone.now()
+    notices = []
+    for member in members:
+        way = contact_way(member.user, profiles.get(member.user_id))
+        sent_at = now if way == ContactWay.EMAIL else None
+        notices.append(
+            GroundRulesNotice(
+                version=version, user=member.user, way=way, created_at=now, sent_at=sent_at
+            )
+        )
+    GroundRulesNotice.objects.bulk_create(notices)
+    root = site_root(base_url)
+    organisation = Organisation.current()
+    for notice in notices:
+        if notice.way != ContactWay.EMAIL:
+            continue
+        email_send(
+            to=[notice.user.email],
+            template="ground_rules_adopted",
+            context={
+                "organisation": organisation,
+                "project": project,
+                "version": version,
+                "name": display_name(notice.user, profiles.get(notice.user.pk)),
+                "agree_url": root + reverse("projects:ground_rules_agree", args=[project.pk]),
+            },
+        )
+    return notices
 
 
 @transaction.atomic

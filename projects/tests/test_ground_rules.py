@@ -1,8 +1,17 @@
+from django.core import mail
 from django.urls import reverse
 
 from accounts.models import AuditEvent
 from conftest import Cast, client_for
-from projects.models import GroundRulesAnswer, GroundRulesDraft, GroundRulesVersion
+from people.contact import ContactWay
+from people.models import ContactChannel, ContactFrequency, Profile
+from projects.models import (
+    GroundRulesAnswer,
+    GroundRulesDraft,
+    GroundRulesNotice,
+    GroundRulesVersion,
+    MembershipPause,
+)
 from projects.services import rules as services
 
 
@@ -119,3 +128,57 @@ def test_it_makes_the_onboarding_step_the_members_own_agreement(cast: Cast) -> N
     )
     html = client_for(cast.chair).get(url("onboarding", cast)).content.decode()
     assert "Agreed" in html
+
+
+def test_it_tells_each_member_who_has_to_agree_again_the_way_they_asked(cast: Cast) -> None:
+    """Amira and Grace take email as things happen; Colin wants a message a week at most;
+    Priya takes phone calls only; Tom has paused; Deborah adopts the rules herself."""
+    adopted(cast)
+    GroundRulesAnswer.objects.create(
+        version=GroundRulesVersion.objects.get(), user=cast.member, agrees=True
+    )
+    Profile.objects.create(user=cast.carer, frequency=ContactFrequency.WEEKLY)
+    Profile.objects.create(user=cast.clinician, channels=[ContactChannel.PHONE])
+    MembershipPause.objects.create(membership=cast.membership(cast.commissioner))
+    GroundRulesNotice.objects.all().delete()
+    mail.outbox.clear()
+    GroundRulesDraft.objects.update(text="Listen to each other\nWe take a break every hour")
+
+    response = client_for(cast.chair).post(
+        url("ground_rules_adopt", cast),
+        {"change_note": "Added breaks", "discussed": "between_meetings"},
+        follow=True,
+    )
+
+    version = GroundRulesVersion.objects.get(number=2)
+    ways = dict(GroundRulesNotice.objects.filter(version=version).values_list("user__email", "way"))
+    assert ways == {
+        "amira@example.org": ContactWay.EMAIL,
+        "grace@example.org": ContactWay.EMAIL,
+        "colin@example.org": ContactWay.DIGEST,
+        "priya@example.org": ContactWay.BY_HAND,
+    }
+    held = GroundRulesNotice.objects.get(version=version, user=cast.carer)
+    assert held.sent_at is None  # for his weekly message to carry
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "amira@example.org",
+        "grace@example.org",
+    ]
+    assert "We take a break every hour" in mail.outbox[0].body
+    assert "/ground-rules/agree/" in mail.outbox[0].body
+    # The leader is told who to phone or write to, until they have answered.
+    assert "Members to phone or write to" in response.text
+    assert "Dr Priya Natarajan" in response.text
+    GroundRulesAnswer.objects.create(version=version, user=cast.clinician, agrees=True)
+    page = client_for(cast.chair).get(url("ground_rules", cast)).text
+    assert "Members to phone or write to" not in page
+    services.ground_rules_notices_send(version=version, actor=cast.chair)
+    assert GroundRulesNotice.objects.filter(version=version).count() == 4  # nobody told twice
+
+
+def test_it_shows_the_phone_list_only_to_leaders(cast: Cast) -> None:
+    Profile.objects.create(user=cast.clinician, channels=[ContactChannel.PHONE])
+    adopted(cast)
+    assert "Dr Priya Natarajan" in client_for(cast.coordinator).get(url("ground_rules", cast)).text
+    member_view = client_for(cast.member).get(url("ground_rules", cast)).text
+    assert "Members to phone or write to" not in member_view

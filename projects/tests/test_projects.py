@@ -1,12 +1,23 @@
+import datetime
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from conftest import Cast, client_for, make_user
 from people.models import MemberType
-from projects.models import Membership, Project, ProjectRole
+from projects.models import (
+    Membership,
+    MembershipPause,
+    Milestone,
+    Outcome,
+    OutcomeTask,
+    Project,
+    ProjectRole,
+)
 
 # What the edit page sends back unchanged for the group's make-up targets and meeting settings.
 TARGETS = {
@@ -192,3 +203,66 @@ def test_it_lets_the_chair_change_the_targets_but_not_backwards(cast: Cast) -> N
     assert deborah.post(url, form | {"target_max_members": "16"}).status_code == 302
     cast.website.refresh_from_db()
     assert (cast.website.target_min_members, cast.website.target_max_members) == (12, 16)
+
+
+def add_to_the_website(cast: Cast, n: int, start: int = 0) -> None:
+    """`n` more members, outcomes (each with a task) and milestones, some looked after by
+    the new members, some leading, some paused, some overdue."""
+    people = User.objects.bulk_create(
+        User(email=f"person{i}@example.org", full_name=f"Person {i}")
+        for i in range(start, start + n)
+    )
+    memberships = Membership.objects.bulk_create(
+        Membership(
+            project=cast.website,
+            user=person,
+            member_type=[MemberType.CARER, MemberType.PROFESSIONAL][i % 2],
+            role=ProjectRole.CO_CHAIR if i % 50 == 0 else ProjectRole.MEMBER,
+        )
+        for i, person in enumerate(people)
+    )
+    MembershipPause.objects.bulk_create(MembershipPause(membership=m) for m in memberships[::10])
+    outcomes = Outcome.objects.bulk_create(
+        Outcome(project=cast.website, title=f"Outcome {i}", owner=people[i - start])
+        for i in range(start, start + n)
+    )
+    OutcomeTask.objects.bulk_create(
+        OutcomeTask(outcome=outcome, title="A task", owner=outcome.owner) for outcome in outcomes
+    )
+    today = timezone.localdate()
+    Milestone.objects.bulk_create(
+        Milestone(
+            project=cast.website,
+            title=f"Milestone {i}",
+            outcome=outcomes[i - start],
+            due_on=today + datetime.timedelta(days=i - start - n // 2),
+            owner=people[i - start],
+        )
+        for i in range(start, start + n)
+    )
+
+
+def test_it_shows_the_overview_in_the_same_queries_with_3_or_300_of_everything(
+    cast: Cast,
+) -> None:
+    url = reverse("projects:detail", kwargs={"pk": cast.website.pk})
+    viewers = [client_for(cast.coordinator), client_for(cast.member)]
+
+    def counts() -> list[int]:
+        found = []
+        for viewer in viewers:
+            with CaptureQueriesContext(connection) as queries:
+                assert viewer.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    add_to_the_website(cast, 3)
+    few = counts()
+    add_to_the_website(cast, 297, start=3)
+    many = counts()
+
+    assert Outcome.objects.filter(project=cast.website).count() == 300
+    assert Milestone.objects.filter(project=cast.website).count() == 300
+    assert Membership.objects.current().filter(project=cast.website).count() == 306
+    assert few == many
+    assert max(many) <= 15

@@ -11,9 +11,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import AuthenticatedHttpRequest
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
+from people.contact import ContactWay
 from projects.forms.rules import Agreement, GroundRulesAdoptForm, GroundRulesDraftForm
 from projects.lookups import get_project_for_user
-from projects.models import GroundRulesAnswer, GroundRulesDraft, GroundRulesVersion, Membership
+from projects.models import (
+    GroundRulesAnswer,
+    GroundRulesDraft,
+    GroundRulesNotice,
+    GroundRulesVersion,
+    Membership,
+)
 from projects.services import rules as services
 
 
@@ -49,6 +56,17 @@ def ground_rules(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "mine": mine,
             "not_yet": paginate(request, not_yet),
             "reservations": [a for a in answers if not a.agrees],
+            # Members who take no email, for the leaders to tell about the new version.
+            "by_hand": paginate(
+                request,
+                GroundRulesNotice.objects.filter(version=current, way=ContactWay.BY_HAND)
+                .exclude(user__in=agreed)
+                .select_related("user")
+                if current and access.can_manage
+                else GroundRulesNotice.objects.none(),
+                param="by_hand",
+                anchor="tell-by-hand",
+            ),
             "agreed_count": len(agreed),
         },
     )
@@ -99,7 +117,10 @@ def ground_rules_adopt(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             version = services.ground_rules_adopt(
-                project=project, actor=request.user, **form.cleaned_data
+                project=project,
+                actor=request.user,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
             )
         except services.RulesError as error:
             form.add_error(None, str(error))
@@ -109,6 +130,11 @@ def ground_rules_adopt(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                 _("Version %(n)s of the ground rules is adopted. Members are asked to agree.")
                 % {"n": version.number},
             )
+            if GroundRulesNotice.objects.filter(version=version, way=ContactWay.BY_HAND).exists():
+                messages.info(
+                    request,
+                    _("Some members take no email: the list below says who to phone or write to."),
+                )
             return redirect("projects:ground_rules", pk=pk)
     return render(
         request,
