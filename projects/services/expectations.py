@@ -58,9 +58,9 @@ def frustration_respond(
     if not changed:
         return
     first = frustration.responded_at is None
+    # The response is signed by whoever wrote its words last, and dated then.
     frustration.responded_by = actor
-    if first:
-        frustration.responded_at = timezone.now()
+    frustration.responded_at = timezone.now()
     save_if_unchanged(
         frustration,
         expected_version=expected_version,

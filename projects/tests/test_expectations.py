@@ -167,6 +167,13 @@ def test_it_refuses_a_stale_response_and_keeps_what_the_second_leader_typed(cast
     assert frustration.response == "We will post papers a week before."
     assert frustration.responded_by == cast.chair
 
+    # From the page as it is now, Grace changes the response, and it is signed by her.
+    fresh = {"response": "Papers go out a week before, by post too.", "version": "2"}
+    assert client_for(cast.coordinator).post(url, fresh).status_code == 302
+    frustration.refresh_from_db()
+    assert (frustration.response, frustration.responded_by) == (fresh["response"], cast.coordinator)
+    assert AuditEvent.objects.filter(action="frustration.response_changed").count() == 1
+
 
 def test_it_shows_an_empty_state_and_pages_through_a_long_log(
     cast: Cast, settings: Settings
