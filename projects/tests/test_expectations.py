@@ -25,6 +25,7 @@ def respond_page(cast: Cast, frustration: Frustration) -> str:
 
 def test_it_lets_amira_say_what_she_expects_as_a_step_of_joining(cast: Cast) -> None:
     amira = client_for(cast.member)
+    assert page(cast, "expectation_record") in amira.get(page(cast, "detail")).text
     response = amira.post(page(cast, "expectation_record"), {"text": HOPE})
 
     assert response["Location"] == page(cast, "expectations")
@@ -36,6 +37,8 @@ def test_it_lets_amira_say_what_she_expects_as_a_step_of_joining(cast: Cast) -> 
     )
     assert "They said what they expect" in client_for(cast.chair).get(amira_onboarding).text
 
+    assert page(cast, "expectation_record") not in amira.get(page(cast, "detail")).text
+    assert page(cast, "expectations") in amira.get(page(cast, "detail")).text
     amira.post(page(cast, "expectation_record"), {"text": "Crisis pages that work in BSL."})
     (expectation,) = Expectation.objects.filter(project=cast.website)
     assert expectation.text == "Crisis pages that work in BSL."

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -145,20 +145,34 @@ def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if access.can_manage
         else []
     )
-    can_answer_equality = (
-        access.membership is not None
-        and not EqualityReceipt.objects.filter(
-            project=access.project, user=access.membership.user_id
-        ).exists()
+    # One query for what the overview asks of the viewer and how many frustrations wait.
+    viewer = access.membership.user_id if access.membership else None
+    asks = (
+        Project.objects.filter(pk=access.project.pk)
+        .annotate(
+            frustrations_open=Subquery(
+                Frustration.objects.filter(project=OuterRef("pk"))
+                .in_state(FrustrationState.OPEN)
+                .values("project")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            answered_equality=Exists(
+                EqualityReceipt.objects.filter(project=OuterRef("pk"), user=viewer)
+            ),
+            expects=Exists(Expectation.objects.filter(project=OuterRef("pk"), user=viewer)),
+        )
+        .values("frustrations_open", "answered_equality", "expects")
+        .get()
     )
     return render(
         request,
         "projects/project_detail.html",
         {
-            "frustrations_open": Frustration.objects.filter(project=access.project)
-            .in_state(FrustrationState.OPEN)
-            .count(),
-            "can_answer_equality": can_answer_equality,
+            "frustrations_open": asks["frustrations_open"] or 0,
+            # Saying what they expect is a member's own first step, so the overview asks.
+            "expectation_missing": viewer is not None and not asks["expects"],
+            "can_answer_equality": viewer is not None and not asks["answered_equality"],
             "access": access,
             "project": access.project,
             "composition": composition,
