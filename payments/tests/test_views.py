@@ -248,7 +248,9 @@ def test_it_walks_a_claim_from_submission_through_a_run_to_the_statement(
     claim = a_claim(cast)
     deborah = client_for(cast.chair)
     # Amira cannot approve her own claim.
-    own = client_for(cast.member).post(reverse("payments:claim_approve", kwargs={"pk": claim.pk}))
+    own = client_for(cast.member).post(
+        reverse("payments:claim_approve", kwargs={"pk": claim.pk}), {"version": claim.version}
+    )
     assert own.status_code == 302
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED
@@ -259,9 +261,11 @@ def test_it_walks_a_claim_from_submission_through_a_run_to_the_statement(
     client_for(cast.member).post(
         reverse("payments:claim_answer", kwargs={"pk": claim.pk}), {"answer": "The 12."}
     )
-    assert (
-        deborah.post(reverse("payments:claim_approve", kwargs={"pk": claim.pk})).status_code == 302
+    claim.refresh_from_db()
+    approve = deborah.post(
+        reverse("payments:claim_approve", kwargs={"pk": claim.pk}), {"version": claim.version}
     )
+    assert approve.status_code == 302
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED
 
@@ -439,3 +443,92 @@ def test_it_uses_the_same_number_of_queries_for_10_and_1000_claims(
     Claim.objects.filter(run__isnull=True).update(run=run)
     assert run.claims.count() == 1000
     assert [count_queries(client, url) for client, url in run_pages] == run_before
+
+
+def unclaimed(cast: Cast, n: int) -> None:
+    """`n` more activities and `n` more expenses of Amira's, none claimed, in two queries."""
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    InvolvementEntry.objects.bulk_create(
+        InvolvementEntry(
+            user=cast.member, project=cast.website, activity="reading", date=day, minutes=60
+        )
+        for _ in range(n)
+    )
+    Expense.objects.bulk_create(
+        Expense(
+            user=cast.member,
+            project=cast.website,
+            kind="travel",
+            date=day,
+            description="Bus",
+            amount=Decimal("4.60"),
+        )
+        for _ in range(n)
+    )
+
+
+def test_it_offers_a_page_at_a_time_to_claim_with_the_same_queries_for_3_and_1000(
+    cast: Cast,
+) -> None:
+    set_rates()
+    amira = client_for(cast.member)
+    url = reverse("payments:claim_new")
+    unclaimed(cast, 3)
+    small = count_queries(amira, url)
+    page = amira.get(url)
+    assert len(page.context["form"].fields["items"].choices) == 6
+    assert "Activities not claimed yet: 3. Expenses not claimed yet: 3." in page.content.decode()
+    assert "up to 25 of each" not in page.content.decode()
+
+    unclaimed(cast, 997)
+    assert count_queries(amira, url) == small
+    page = amira.get(url)
+    html = page.content.decode()
+    assert len(page.context["form"].fields["items"].choices) == 50
+    assert html.count('type="checkbox"') == 50
+    assert "Activities not claimed yet: 1000. Expenses not claimed yet: 1000." in html
+    assert "This page shows up to 25 of each, newest first" in html
+    assert 'aria-label="Pages of activities not claimed yet"' in html
+    assert "?time=2" in html
+    assert "?expenses=2" in html
+
+    # Claiming what is on the second pages claims just those 50, from that page.
+    second = f"{url}?time=2&expenses=2"
+    offered = [v for v, _l in amira.get(second).context["form"].fields["items"].choices]
+    response = amira.post(second, {"items": offered})
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assert claim.lines.count() == 50
+    assert {f"e-{pk}" for pk in claim.lines.values_list("entry_id", flat=True) if pk} | {
+        f"x-{pk}" for pk in claim.lines.values_list("expense_id", flat=True) if pk
+    } == set(offered)
+    assert services.unclaimed_entries(cast.member).count() == 975
+
+
+def test_it_still_claims_what_was_ticked_when_the_pages_moved_on(cast: Cast) -> None:
+    """Amira ticked items on page 2, then claimed page 1 in another tab: page 2's items are
+    now on page 1, and what she ticked still counts."""
+    set_rates()
+    unclaimed(cast, 30)
+    amira = client_for(cast.member)
+    url = reverse("payments:claim_new")
+    second = [v for v, _l in amira.get(f"{url}?time=2").context["form"].fields["items"].choices]
+    second = [value for value in second if value.startswith("e-")]
+    assert len(second) == 5
+    first = [v for v, _l in amira.get(url).context["form"].fields["items"].choices]
+    assert amira.post(url, {"items": [v for v in first if v.startswith("e-")]}).status_code == 302
+    assert amira.post(f"{url}?time=2", {"items": second}).status_code == 302
+    assert Claim.objects.count() == 2
+    assert Claim.objects.order_by("pk").last().lines.count() == 5  # type: ignore[union-attr]
+
+
+def test_it_says_clearly_when_something_ticked_was_claimed_already(cast: Cast) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    entry_id = claim.lines.exclude(entry=None).get().entry_id
+    response = client_for(cast.member).post(
+        reverse("payments:claim_new"), {"items": [f"e-{entry_id}"]}
+    )
+    assert response.status_code == 400
+    assert "Something you chose is already in a claim or was removed" in response.content.decode()
+    assert Claim.objects.count() == 1
