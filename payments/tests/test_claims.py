@@ -8,7 +8,13 @@ from django.utils import timezone
 from conftest import Cast, client_for
 from payments import services
 from payments.models import Claim, ClaimStatus
-from payments.tests.helpers import a_claim, an_entry, an_expense, set_rates
+from payments.tests.helpers import (
+    a_claim,
+    an_entry,
+    an_expense,
+    colins_claim_made_by_grace,
+    set_rates,
+)
 
 
 @pytest.fixture
@@ -75,16 +81,6 @@ def test_it_refuses_to_claim_someone_elses_activity(cast: Cast, rates: None) -> 
             expense_ids=[],
             actor=cast.member,
         )
-
-
-def colins_claim_made_by_grace(cast: Cast) -> Claim:
-    return services.claim_submit(
-        user=cast.carer,
-        project=cast.website,
-        entry_ids=[an_entry(cast, cast.carer).pk],
-        expense_ids=[],
-        actor=cast.coordinator,
-    )
 
 
 def test_it_records_a_claim_made_on_someones_behalf(cast: Cast, rates: None) -> None:

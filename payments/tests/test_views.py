@@ -17,15 +17,15 @@ from accounts.models import AuditEvent, User
 from conftest import Cast, client_for, date_fields
 from payments import services
 from payments.models import (
-    ChoiceKind,
     Claim,
     ClaimLine,
     ClaimStatus,
     Expense,
     InvolvementEntry,
     PaymentRun,
+    Rate,
 )
-from payments.tests.helpers import a_claim, attended, held_meeting, set_rates
+from payments.tests.helpers import a_claim, amira_is_paid_by_bank, attended, held_meeting, set_rates
 
 
 @pytest.fixture
@@ -295,11 +295,7 @@ def test_it_makes_finance_say_why_before_exporting_payment_details_and_records_i
     cast: Cast, finance: User
 ) -> None:
     set_rates()
-    services.payment_choice_save(
-        user=cast.member,
-        choice=ChoiceKind.BANK,
-        details={"account_name": "A Haddad", "sort_code": "30-94-57", "account_number": "12345678"},
-    )
+    amira_is_paid_by_bank(cast)
     claim = a_claim(cast)
     services.claim_approve(claim=claim, actor=cast.chair)
     run = services.payment_run_create(
@@ -532,3 +528,114 @@ def test_it_says_clearly_when_something_ticked_was_claimed_already(cast: Cast) -
     assert response.status_code == 400
     assert "Something you chose is already in a claim or was removed" in response.content.decode()
     assert Claim.objects.count() == 1
+
+
+def test_it_refuses_an_expense_dated_in_the_future(cast: Cast) -> None:
+    response = client_for(cast.member).post(
+        reverse("payments:expense_add"),
+        expense_data(
+            cast, **date_fields("date", timezone.localdate() + datetime.timedelta(days=1))
+        ),
+    )
+    assert response.status_code == 400
+    assert "The date cannot be in the future" in response.content.decode()
+    assert not Expense.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("minutes", "message"),
+    [
+        ("0", "above 0"),
+        ("-30", "above 0"),
+        ("1441", "more than a day"),
+        ("lots", "as a number"),
+    ],
+)
+def test_it_refuses_absurd_lengths_of_time(cast: Cast, minutes: str, message: str) -> None:
+    response = client_for(cast.member).post(
+        reverse("payments:involvement_add"),
+        {
+            "project": cast.website.pk,
+            "activity": "reading",
+            "minutes": minutes,
+            **date_fields("date", timezone.localdate()),
+        },
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not InvolvementEntry.objects.exists()
+
+
+def test_it_judges_a_receipt_by_what_it_holds_not_its_name(cast: Cast) -> None:
+    """A photo named like a PDF is kept and served as the photo it is."""
+    amira = client_for(cast.member)
+    upload = SimpleUploadedFile("receipt.pdf", png(), "application/pdf")
+    response = amira.post(reverse("payments:expense_add"), expense_data(cast, receipt=upload))
+    assert response.status_code == 302
+    expense = Expense.objects.get()
+    assert expense.receipt_type == "image/png"
+    served = amira.get(reverse("payments:receipt", kwargs={"pk": expense.pk}))
+    assert served["Content-Type"] == "image/png"
+    assert served["X-Content-Type-Options"] == "nosniff"
+
+
+def test_it_never_shows_a_member_another_members_payments_anywhere(
+    cast: Cast, finance: User
+) -> None:
+    set_rates()
+    amira_is_paid_by_bank(cast)
+    claim = a_claim(cast)
+    colin = client_for(cast.carer)
+    for url in (
+        reverse("payments:mine"),
+        reverse("payments:statement") + "?period=everything",
+        reverse("payments:claim_new"),
+    ):
+        page = colin.get(url).content.decode()
+        assert claim.reference not in page
+        assert "Bus to the town hall" not in page
+        assert "12345678" not in page
+    assert colin.get(reverse("payments:statement_pdf")).status_code == 200
+    expense = Expense.objects.get(user=cast.member)
+    for url in (
+        reverse("payments:claim_detail", kwargs={"pk": claim.pk}),
+        reverse("payments:receipt", kwargs={"pk": expense.pk}),
+        reverse("payments:expense_edit", kwargs={"pk": expense.pk}),
+    ):
+        assert colin.get(url).status_code == 404
+    assert (
+        colin.get(reverse("payments:person_details", kwargs={"pk": cast.member.pk})).status_code
+        == 403
+    )
+    # Those who approve it, and finance, see the claim but never the bank details on it.
+    for person in (cast.chair, finance):
+        seen = client_for(person).get(reverse("payments:claim_detail", kwargs={"pk": claim.pk}))
+        assert claim.reference in seen.content.decode()
+        assert "12345678" not in seen.content.decode()
+    assert not AuditEvent.objects.filter(action="payments.details_viewed").exists()
+
+
+def test_it_lets_finance_set_a_rate_from_a_date_and_refuses_a_second_for_that_date(
+    finance: User,
+) -> None:
+    fatima = client_for(finance)
+    data = {
+        "activity": "meeting",
+        "unit": "hour",
+        "amount": "25.00",
+        **date_fields("effective_from", datetime.date(2026, 4, 6)),
+    }
+    assert fatima.post(reverse("payments:rates"), data).status_code == 302
+    again = fatima.post(reverse("payments:rates"), {**data, "amount": "27.00"})
+    assert again.status_code == 400
+    assert "There is already a rate for this activity from that date" in again.content.decode()
+    for amount, message in [("-5", "more than £0"), ("2500", "£1,000 or less")]:
+        wrong = fatima.post(
+            reverse("payments:rates"),
+            {**data, "amount": amount, **date_fields("effective_from", datetime.date(2026, 5, 1))},
+        )
+        assert message in wrong.content.decode()
+    assert [(r.amount, r.effective_from) for r in Rate.objects.all()] == [
+        (Decimal("25.00"), datetime.date(2026, 4, 6))
+    ]
+    assert AuditEvent.objects.filter(action="payments.rate_added").count() == 1
