@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -234,7 +235,9 @@ def test_it_refuses_to_approve_a_claim_changed_since_deborah_opened_it(cast: Cas
         reverse("payments:involvement_edit", kwargs={"pk": entry.pk}),
         entry_data(entry, minutes="60"),
     )
+    mail.outbox.clear()
     response = approve_from(deborah, claim, seen, follow=True)
+    assert mail.outbox == []  # nobody is told it was approved
     assert response.redirect_chain[-1][0] == reverse(
         "payments:claim_detail", kwargs={"pk": claim.pk}
     )
