@@ -515,13 +515,24 @@ def claim_approve(
 
 
 @transaction.atomic
-def claim_query(*, claim: Claim, actor: User, question: str, base_url: str = "") -> Claim:
-    """Send the claim back to the person with a question; they answer and it comes back."""
+def claim_query(
+    *,
+    claim: Claim,
+    actor: User,
+    question: str,
+    expected_version: int | None = None,
+    base_url: str = "",
+) -> Claim:
+    """Send the claim back to the person with a question; they answer and it comes back.
+    Like approval, it acts on the version the approver saw."""
     if claim.user_id == actor.pk:
         raise PaymentError(_("You cannot send back your own claim."))
+    if claim.submitted_by_id == actor.pk:
+        raise PaymentError(_("You made this claim on their behalf, so someone else must check it."))
     _move(
         claim,
         expected=ClaimStatus.SUBMITTED,
+        expected_version=expected_version,
         status=ClaimStatus.QUERIED,
         question=question,
         queried_by=actor,

@@ -591,14 +591,23 @@ def claim_query(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not access.can_approve:
         raise PermissionDenied
     form = QuestionForm(request.POST if request.method == "POST" else None)
+    # The version the approver read when they opened the question page: a claim changed
+    # since is not sent back with a question about what it used to say.
+    seen = (
+        request.POST.get("version", "") if request.method == "POST" else str(access.claim.version)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_query(
                 claim=access.claim,
                 actor=request.user,
                 question=form.cleaned_data["question"],
+                expected_version=int(seen) if seen.isdigit() else 0,
                 base_url=_base_url(request),
             )
+        except services.ClaimGone as error:
+            messages.error(request, str(error))
+            return redirect("payments:project_claims", pk=access.claim.project_id)
         except services.PaymentError as error:
             form.add_error(None, str(error))
         else:
@@ -608,7 +617,7 @@ def claim_query(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "payments/claim_query.html",
-        {"form": form, "claim": access.claim},
+        {"form": form, "claim": access.claim, "seen_version": seen},
         status=400 if form.errors else 200,
     )
 

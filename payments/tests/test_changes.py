@@ -319,3 +319,34 @@ def test_it_tells_only_those_who_lead_the_group_that_a_claim_was_withdrawn(cast:
         .status_code
         == 404
     )
+
+
+def test_it_refuses_to_send_back_a_claim_changed_since_deborah_opened_the_question(
+    cast: Cast,
+) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    deborah = client_for(cast.chair)
+    url = reverse("payments:claim_query", kwargs={"pk": claim.pk})
+    page = deborah.get(url)
+    assert f'name="version" value="{claim.version}"' in page.content.decode()
+    seen = claim.version
+    entry = InvolvementEntry.objects.get(user=cast.member)
+    client_for(cast.member).post(
+        reverse("payments:involvement_edit", kwargs={"pk": entry.pk}),
+        entry_data(entry, minutes="60"),
+    )
+    mail.outbox.clear()
+    response = deborah.post(url, {"question": "Which bus did you take?", "version": seen})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "This claim was changed after you opened it" in content
+    assert "Which bus did you take?" in content  # what she typed is kept
+    assert f'name="version" value="{seen}"' in content
+    assert mail.outbox == []
+    claim.refresh_from_db()
+    assert (claim.status, claim.question) == (ClaimStatus.SUBMITTED, "")
+    # Having read the claim again, she asks.
+    deborah.post(url, {"question": "Which bus did you take?", "version": claim.version})
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.QUERIED

@@ -136,3 +136,13 @@ def test_it_lets_nobody_approve_a_claim_they_made_on_someones_behalf(
         )
     services.claim_approve(claim=claim, actor=cast.chair)
     assert claim.approved_by == cast.chair
+
+
+def test_it_lets_nobody_send_back_a_claim_they_made_on_someones_behalf(
+    cast: Cast, rates: None
+) -> None:
+    claim = colins_claim_made_by_grace(cast)
+    with pytest.raises(services.PaymentError, match="on their behalf"):
+        services.claim_query(claim=claim, actor=cast.coordinator, question="Which bus?")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED

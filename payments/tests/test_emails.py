@@ -32,7 +32,7 @@ def test_it_emails_the_question_and_a_link_to_answer_it(cast: Cast) -> None:
     mail.outbox.clear()
     client_for(cast.chair).post(
         reverse("payments:claim_query", kwargs={"pk": claim.pk}),
-        {"question": "Which bus did you take from Mill Road?"},
+        {"question": "Which bus did you take from Mill Road?", "version": claim.version},
     )
     [message] = mail.outbox
     assert message.to == ["amira@example.org"]

@@ -256,7 +256,8 @@ def test_it_walks_a_claim_from_submission_through_a_run_to_the_statement(
     assert claim.status == ClaimStatus.SUBMITTED
 
     deborah.post(
-        reverse("payments:claim_query", kwargs={"pk": claim.pk}), {"question": "Which bus?"}
+        reverse("payments:claim_query", kwargs={"pk": claim.pk}),
+        {"question": "Which bus?", "version": claim.version},
     )
     client_for(cast.member).post(
         reverse("payments:claim_answer", kwargs={"pk": claim.pk}), {"answer": "The 12."}
