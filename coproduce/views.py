@@ -1,7 +1,9 @@
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,13 +12,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from coproduce.lib.history import Event, HistoryFilterForm, HistorySource, Row, union_of
 from coproduce.lib.pagination import paginate
 from coproduce.lib.todo import Todo
+from decisions import history as decisions_history
 from decisions import todo as decision_todos
+from meetings import history as meetings_history
 from meetings import todo as meeting_todos
 from payments import todo as payment_todos
+from projects import history as projects_history
 from projects import todo as project_todos
+from projects.lookups import get_project_for_user
 from recruitment import todo as recruitment_todos
 
 # Each app says what needs the person; the home page only merges, groups and sorts.
@@ -84,6 +92,61 @@ def home(request: HttpRequest) -> HttpResponse:
             request, "home_group.html", {"group": shown, "page": paginate(request, shown.todos)}
         )
     return render(request, "home_todo.html", {"groups": groups})
+
+
+# Each app says what happened in a project from its own rows; the history page only unions,
+# pages and words them. `projects` sits below `meetings` and `decisions`, so it is here,
+# above them all, that they meet.
+HISTORY_SOURCES: tuple[HistorySource, ...] = (
+    projects_history.SOURCE,
+    meetings_history.SOURCE,
+    decisions_history.SOURCE,
+)
+
+
+def _describe(row: Row, project: Any) -> Event | None:
+    for source in HISTORY_SOURCES:
+        if (event := source.describe(row, project)) is not None:
+            return event
+    return None
+
+
+@login_required
+@require_GET
+def project_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """What happened in the group, newest first and by month, for everyone in it."""
+    access = get_project_for_user(request, pk)
+    project = access.project
+    kinds = {key: label for source in HISTORY_SOURCES for key, label in source.kinds.items()}
+    form = HistoryFilterForm(request.GET or None, kinds=kinds)
+    chosen, since, until = form.choice
+    events = union_of(
+        rows
+        for source in HISTORY_SOURCES
+        for rows in source.rows(project, kinds=chosen, since=since, until=until)
+    )
+    page = paginate(request, events if events is not None else [])
+    lines = [
+        event
+        for values in page.object_list
+        if (event := _describe(Row.from_values(values), project)) is not None
+    ]
+    months = [
+        (month, list(items)) for month, items in itertools.groupby(lines, key=lambda e: e.month)
+    ]
+    return render(
+        request,
+        "history/project_history.html",
+        {
+            "access": access,
+            "project": project,
+            "form": form,
+            "page": page,
+            "months": months,
+            "filtered": bool(chosen or since or until),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET
