@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
-from coproduce.lib.history import Event, HistoryFilterForm, HistorySource, Row, union_of
+from coproduce.lib.history import HistoryFilterForm, HistorySource, events_of, history_of
 from coproduce.lib.pagination import paginate
 from coproduce.lib.todo import Todo
 from decisions import history as decisions_history
@@ -104,13 +104,6 @@ HISTORY_SOURCES: tuple[HistorySource, ...] = (
 )
 
 
-def _describe(row: Row, project: Any) -> Event | None:
-    for source in HISTORY_SOURCES:
-        if (event := source.describe(row, project)) is not None:
-            return event
-    return None
-
-
 @login_required
 @require_GET
 def project_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -120,17 +113,10 @@ def project_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     kinds = {key: label for source in HISTORY_SOURCES for key, label in source.kinds.items()}
     form = HistoryFilterForm(request.GET or None, kinds=kinds)
     chosen, since, until = form.choice
-    events = union_of(
-        rows
-        for source in HISTORY_SOURCES
-        for rows in source.rows(project, kinds=chosen, since=since, until=until)
-    )
+    # One UNION across the sources, paged by the database: see `union_of` for why.
+    events = history_of(HISTORY_SOURCES, project, kinds=chosen, since=since, until=until)
     page = paginate(request, events if events is not None else [])
-    lines = [
-        event
-        for values in page.object_list
-        if (event := _describe(Row.from_values(values), project)) is not None
-    ]
+    lines = events_of(HISTORY_SOURCES, page.object_list, project)
     months = [
         (month, list(items)) for month, items in itertools.groupby(lines, key=lambda e: e.month)
     ]

@@ -11,7 +11,7 @@ and slice them, so no app keeps a second log by hand and no page reads more than
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -171,6 +171,36 @@ def union_of(sources: Iterable[QuerySet[Any]]) -> QuerySet[Any] | None:
     combined = first.union(*others, all=True) if others else first
     ordered: QuerySet[Any] = combined.order_by("-history_at", "history_event", "-history_id")
     return ordered
+
+
+def history_of(
+    sources: Sequence[HistorySource],
+    project: Any,
+    *,
+    kinds: Collection[str] = (),
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[Any] | None:
+    """The events of `sources` in one project, of the kinds and days asked for, unrun."""
+    return union_of(
+        rows
+        for source in sources
+        for rows in source.rows(project, kinds=kinds, since=since, until=until)
+    )
+
+
+def events_of(
+    sources: Sequence[HistorySource], values: Iterable[dict[str, Any]], project: Any
+) -> list[Event]:
+    """The rows, in the words of the source each came from."""
+    found = []
+    for value in values:
+        row = Row.from_values(value)
+        for source in sources:
+            if (event := source.describe(row, project)) is not None:
+                found.append(event)
+                break
+    return found
 
 
 class HistoryFilterForm(forms.Form):
