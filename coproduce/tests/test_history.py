@@ -41,6 +41,17 @@ def a_milestone_met(cast: Cast, day: datetime.date, title: str = "Crisis pages t
     )
 
 
+def rules_adopted(cast: Cast, number: int, at: datetime.datetime, note: str) -> None:
+    GroundRulesVersion.objects.create(
+        project=cast.website,
+        number=number,
+        text="Listen to each other",
+        change_note=note,
+        discussed="at_meeting",
+        adopted_at=at,
+    )
+
+
 def a_year_of_history(cast: Cast) -> None:
     """One of each kind of event in the website group, a month apart through 2026."""
     Membership.objects.filter(project=cast.website).update(joined_at=moment(1, 5))
@@ -58,14 +69,7 @@ def a_year_of_history(cast: Cast) -> None:
         member_type=cast.membership(cast.carer).member_type,
     )
     AuditEvent.objects.filter(action="membership.changed").update(created_at=moment(4, 10))
-    GroundRulesVersion.objects.create(
-        project=cast.website,
-        number=1,
-        text="Listen to each other",
-        change_note="Our first rules",
-        discussed="at_meeting",
-        adopted_at=moment(5, 1),
-    )
+    rules_adopted(cast, 1, moment(5, 1), "Our first rules")
     a_milestone_met(cast, datetime.date(2026, 6, 15))
     meeting = a_meeting(
         cast,
@@ -244,14 +248,7 @@ def test_it_pages_through_every_source_with_nothing_missed_or_shown_twice(cast: 
     Membership.objects.filter(project=cast.website).update(joined_at=moment(1, 5))
     for day in range(1, 31):
         a_milestone_met(cast, datetime.date(2026, 3, day), title=f"Milestone {day}")
-    GroundRulesVersion.objects.create(
-        project=cast.website,
-        number=1,
-        text="Listen",
-        change_note="First",
-        discussed="at_meeting",
-        adopted_at=moment(3, 15, hour=12),
-    )
+    rules_adopted(cast, 1, moment(3, 15, hour=12), "First")
     client = client_for(cast.member)
     first = lines(client.get(url(cast)))
     second = lines(client.get(url(cast), {"page": 2}))
@@ -284,14 +281,7 @@ def test_it_reads_the_same_number_of_queries_for_5_events_as_for_200(cast: Cast)
         client.get(url(cast))
     a_year_of_history(cast)
     for number in range(2, 200):
-        GroundRulesVersion.objects.create(
-            project=cast.website,
-            number=number,
-            text="Listen",
-            change_note=f"Change {number}",
-            discussed="between_meetings",
-            adopted_at=moment(9, 1),
-        )
+        rules_adopted(cast, number, moment(9, 1), f"Change {number}")
     with CaptureQueriesContext(connection) as many:
         response = client.get(url(cast))
     assert response.status_code == 200
