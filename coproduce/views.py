@@ -25,6 +25,7 @@ from payments import todo as payment_todos
 from projects import history as projects_history
 from projects import todo as project_todos
 from projects.lookups import get_project_for_user
+from recruitment import history as recruitment_history
 from recruitment import todo as recruitment_todos
 
 # Each app says what needs the person; the home page only merges, groups and sorts.
@@ -99,6 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
 # above them all, that they meet.
 HISTORY_SOURCES: tuple[HistorySource, ...] = (
     projects_history.SOURCE,
+    recruitment_history.SOURCE,
     meetings_history.SOURCE,
     decisions_history.SOURCE,
 )

@@ -25,6 +25,8 @@ from projects.models import (
     ProjectRole,
 )
 from projects.services import membership_change
+from recruitment.models import Call
+from recruitment.tests.grid import a_call
 
 
 def moment(month: int, day: int, hour: int = 10) -> datetime.datetime:
@@ -71,6 +73,8 @@ def a_year_of_history(cast: Cast) -> None:
     AuditEvent.objects.filter(action="membership.changed").update(created_at=moment(4, 10))
     rules_adopted(cast, 1, moment(5, 1), "Our first rules")
     a_milestone_met(cast, datetime.date(2026, 6, 15))
+    call = a_call(cast)
+    Call.objects.filter(pk=call.pk).update(created_at=moment(6, 20))
     meeting = a_meeting(
         cast,
         title="Testing the crisis pages",
@@ -119,20 +123,20 @@ def test_it_shows_every_kind_of_event_newest_first_by_month(cast: Cast) -> None:
         "January 2026",
     ]
     shown = lines(response)
-    assert shown[:8] == [
+    assert shown[:9] == [
         "20 August 2026 Agreed: Do we put the crisis line at the top?",
         "7 July 2026 The meeting “Testing the crisis pages” was held",
         "7 July 2026 Decided at “Testing the crisis pages”: Test the pages with a screen reader",
+        "20 June 2026 A call for new members opened: “Join our group”",
         "15 June 2026 The milestone “Crisis pages tested” was met",
         "1 May 2026 Version 1 of the ground rules was adopted. What changed: Our first rules",
         "10 April 2026 Changed Colin Price from Member to Co-chair, Carer",
         "2 April 2026 Tom Gallagher left the group",
         "1 March 2026 Amira Haddad came back from a pause",
     ]
-    assert shown[8] == "10 February 2026 Amira Haddad paused their membership"
+    assert shown[9] == "10 February 2026 Amira Haddad paused their membership"
     assert len([line for line in shown if line.endswith("joined the group")]) == 6
-    assert "10 events, showing 1 to 10" not in response.content.decode()
-    assert "15 events, showing 1 to 15" in response.content.decode()
+    assert "16 events, showing 1 to 16" in response.content.decode()
 
 
 def test_it_links_each_event_to_where_it_can_be_read_in_full(cast: Cast) -> None:
