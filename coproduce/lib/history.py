@@ -42,7 +42,7 @@ COLUMNS = (
 @dataclass(frozen=True)
 class Row:
     """One event as the database returns it: what happened, when, the row it comes from (`id`),
-    what it links to (`ref`), and two words."""
+    what it links to (`ref`), and two pieces of text to word it with."""
 
     event: str
     at: datetime.datetime
