@@ -13,15 +13,15 @@ import functools
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import DateTimeField, Q, QuerySet
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditEvent
-from coproduce.lib.history import Event, HistorySource, Row, history_rows, wanted
+from coproduce.lib.history import Event, HistorySource, Row, as_day, history_rows, wanted
 from projects.models import GroundRulesVersion, Membership, MembershipPause, Milestone, Project
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def rows(
             shaped(
                 pauses.filter(Q(ended_at__isnull=False) | Q(return_on__lte=timezone.localdate())),
                 event="came_back",
-                at=Coalesce("ended_at", Cast("return_on", DateTimeField())),
+                at=Coalesce("ended_at", as_day("return_on")),
                 name="membership__user__full_name",
             ),
             # The audit log's own words: it alone keeps the role someone had before.
@@ -88,7 +88,7 @@ def rows(
             shaped(
                 Milestone.objects.filter(project=project, met_on__isnull=False),
                 event="milestone_met",
-                at="met_on",
+                at=as_day("met_on"),
                 name="title",
             )
         )

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django import forms
-from django.db.models import CharField, DateTimeField, Expression, F, IntegerField, QuerySet, Value
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -54,7 +63,7 @@ class Row:
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> Row:
         at = values["history_at"]
-        # A day (a milestone met) comes back as midnight; SQLite may hand back a naive one.
+        # SQLite may hand back a computed moment (a day's noon) without its time zone.
         if timezone.is_naive(at):
             at = timezone.make_aware(at, datetime.UTC)
         return cls(
@@ -111,8 +120,20 @@ def as_text(expression: str | Expression) -> Expression:
 
 
 def as_moment(expression: str | Expression) -> Expression:
-    """A date or a datetime as a datetime (a day as its start), so sources sort together."""
+    """A datetime column as it is, typed the same in every source, so sources sort together."""
     return Cast(F(expression) if isinstance(expression, str) else expression, DateTimeField())
+
+
+# A day kept without a time is placed at its noon in UTC: that moment falls on the same day in
+# every time zone from UTC-11 to UTC+11, so the history shows it on the day it was kept.
+NOON = datetime.timedelta(hours=12)
+
+
+def as_day(field: str) -> Expression:
+    """A date column as a moment on that day, to sort among the sources that keep times."""
+    return ExpressionWrapper(
+        Cast(F(field), DateTimeField()) + Value(NOON), output_field=DateTimeField()
+    )
 
 
 def history_rows(

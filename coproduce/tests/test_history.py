@@ -252,15 +252,15 @@ def test_it_pages_through_every_source_with_nothing_missed_or_shown_twice(cast: 
     Membership.objects.filter(project=cast.website).update(joined_at=moment(1, 5))
     for day in range(1, 31):
         a_milestone_met(cast, datetime.date(2026, 3, day), title=f"Milestone {day}")
-    rules_adopted(cast, 1, moment(3, 15, hour=12), "First")
+    rules_adopted(cast, 1, moment(3, 15, hour=15), "First")
     client = client_for(cast.member)
     first = lines(client.get(url(cast)))
     second = lines(client.get(url(cast), {"page": 2}))
     assert len(first) == 25
     assert len(second) == 37 - 25
     assert not set(first) & set(second)
-    # The rules adopted at noon on 15 March come before that day's milestone, wherever the
-    # page breaks.
+    # The rules adopted in the afternoon of 15 March come before that day's milestone,
+    # wherever the page breaks.
     both = first + second
     rules = next(i for i, line in enumerate(both) if "ground rules" in line)
     assert both[rules + 1] == "15 March 2026 The milestone “Milestone 15” was met"

@@ -100,3 +100,17 @@ def test_it_shows_nothing_of_another_group_and_runs_no_query_of_its_own(cast: Ca
         )
     ]
     assert shown == ["Grace Whitfield joined the group"]
+
+
+def test_it_shows_a_milestone_on_the_day_it_was_met_whatever_the_time_zone(
+    cast: Cast, settings: Any
+) -> None:
+    met = datetime.date(2026, 6, 15)
+    Milestone.objects.create(
+        project=cast.website, title="Site map agreed", due_on=met, status="met", met_on=met
+    )
+    for zone in ["Europe/London", "America/New_York", "Asia/Kolkata"]:
+        settings.TIME_ZONE = zone
+        rows = history_of([history.SOURCE], cast.website, kinds=[history.MILESTONES], since=met)
+        [event] = events_of([history.SOURCE], rows or [], cast.website)
+        assert event.day == met, zone
