@@ -262,6 +262,7 @@ GRID: dict[str, Rule] = {
         signed_in(FORBIDDEN) | {"coordinator": OK, "administrator": OK},
     ),
     "projects:detail": Rule(project_members(), kwargs=website),
+    "project_history": Rule(project_members(), kwargs=website),
     "projects:edit": Rule(project_leaders(), kwargs=website),
     "projects:members": Rule(project_members(), kwargs=website),
     "projects:member_invite": Rule(project_leaders(), kwargs=website),
@@ -663,7 +664,9 @@ def test_it_gives_each_persona_the_expected_outcome(cast: Cast, name: str, perso
     )
 
 
-@pytest.mark.parametrize("name", ["projects:detail", "projects:members", "projects:edit"])
+@pytest.mark.parametrize(
+    "name", ["projects:detail", "projects:members", "projects:edit", "project_history"]
+)
 def test_it_tells_outsiders_nothing_about_whether_a_project_exists(cast: Cast, name: str) -> None:
     olu = client_for(cast.outsider)
     real = olu.get(reverse(name, kwargs={"pk": cast.website.pk}))
