@@ -6,6 +6,7 @@ minutes can be approved; easy-read emails for the people who need them."""
 import datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -338,3 +339,20 @@ def test_it_sends_the_easy_read_email_opening_the_window(cast: Cast) -> None:
     assert "- Meet again in April." in body
     # Short lines: one idea each.
     assert all(len(line) <= 80 for line in body.splitlines() if not line.startswith("http"))
+
+
+def test_it_tells_the_chair_when_the_window_closes_with_nothing_else_in_the_way(
+    cast: Cast,
+) -> None:
+    meeting = closed_meeting(cast)
+    MinutesVersion.objects.create(meeting=meeting, number=1, saved_by=cast.coordinator)
+    answered = a_thought(meeting, cast.member)
+    after.written_input_consider(written=answered, actor=cast.chair, response="Thank you.")
+    assert ready_emails() == []  # the window is still open
+    assert meeting.cooling_off_ends_at is not None
+    ends_at = meeting.cooling_off_ends_at
+
+    with time_machine.travel(ends_at + datetime.timedelta(minutes=1)):
+        assert after.cooling_off_close(meeting_id=meeting.pk, ends_at_iso=ends_at.isoformat())
+
+    assert [m.to for m in ready_emails()] == [["deborah@example.org"]]
