@@ -327,6 +327,7 @@ RECIPES: dict[str, Recipe] = {
     "meetings:paper_version_add": Recipe(prep_pages.an_upcoming_paper),
     "meetings:paper_version_remove": Recipe(prep_pages.an_easy_read_version),
     "meetings:paper_download": Recipe(prep_pages.an_easy_read_version),
+    "meetings:paper_notice_told": Recipe(prep_pages.a_notice_to_phone),
     "meetings:papers_report": Recipe(prep_pages.website_project),
     "meetings:calendar": Recipe(prep_pages.upcoming_meeting),
     "meetings:invitations": Recipe(prep_pages.upcoming_meeting),

@@ -443,6 +443,9 @@ GRID: dict[str, Rule] = {
     "meetings:paper_version_remove": Rule(project_leaders(), kwargs=prep.prep_easy_read),
     # Papers are never at a public address: only the group downloads them.
     "meetings:paper_download": Rule(project_members(), kwargs=prep.prep_easy_read),
+    "meetings:paper_notice_told": Rule(
+        project_leaders(REDIRECT), kwargs=prep.prep_paper_notice, method="post"
+    ),
     "meetings:papers_report": Rule(project_members(), kwargs=prep.prep_project),
     "meetings:calendar": Rule(project_members(), kwargs=prep.prep_meeting),
     "meetings:invitations": Rule(project_leaders(), kwargs=prep.prep_meeting),
