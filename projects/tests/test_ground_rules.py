@@ -169,7 +169,9 @@ def test_it_tells_each_member_who_has_to_agree_again_the_way_they_asked(cast: Ca
     # The leader is told who to phone or write to, until they have answered.
     assert "Members to phone or write to" in response.text
     assert "Dr Priya Natarajan" in response.text
-    GroundRulesAnswer.objects.create(version=version, user=cast.clinician, agrees=True)
+    GroundRulesAnswer.objects.create(
+        version=version, user=cast.clinician, agrees=False, cannot_agree_with="Breaks"
+    )
     page = client_for(cast.chair).get(url("ground_rules", cast)).text
     assert "Members to phone or write to" not in page
     services.ground_rules_notices_send(version=version, actor=cast.chair)

@@ -56,11 +56,11 @@ def ground_rules(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "mine": mine,
             "not_yet": paginate(request, not_yet),
             "reservations": [a for a in answers if not a.agrees],
-            # Members who take no email, for the leaders to tell about the new version.
+            # Members who take no email and have not answered, for the leaders to tell.
             "by_hand": paginate(
                 request,
                 GroundRulesNotice.objects.filter(version=current, way=ContactWay.BY_HAND)
-                .exclude(user__in=agreed)
+                .exclude(user__in=[answer.user_id for answer in answers])
                 .select_related("user")
                 if current and access.can_manage
                 else GroundRulesNotice.objects.none(),
