@@ -47,7 +47,7 @@ def expectations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "access": access,
             "project": project,
-            "filter": shown,
+            "shown": shown,
             "state": state,
             "counts": counts,
             "frustrations": paginate(request, frustrations, anchor="frustrations"),
