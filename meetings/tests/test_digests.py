@@ -14,8 +14,9 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -25,7 +26,15 @@ from conftest import Cast, client_for
 from coproduce.lib.email import send_email
 from meetings import personal_data
 from meetings.digest import digest_due, digests_send
-from meetings.models import Digest, HeldMessage, Meeting, NoticeWay, Paper, PaperNotice
+from meetings.models import (
+    Digest,
+    HeldMessage,
+    Invitee,
+    Meeting,
+    NoticeWay,
+    Paper,
+    PaperNotice,
+)
 from meetings.notify import message_way
 from meetings.services import invitations, planning
 from meetings.services import papers as paper_services
@@ -310,6 +319,51 @@ def test_it_lets_a_held_item_belong_to_one_digest_and_a_digest_go_once_per_time(
         PaperNotice.objects.filter(user=cast.carer).update(sent_at=None)
     with pytest.raises(IntegrityError), transaction.atomic():
         PaperNotice.objects.filter(user=cast.member).update(digest=digest)
+
+
+def test_it_sends_nothing_when_another_run_wrote_the_digest_for_that_time_first(
+    cast: Cast, sunday_evening: time_machine.Traveller
+) -> None:
+    meeting = everyone_invited(cast)
+    late_paper(meeting)
+    mail.outbox.clear()
+    sunday_evening.move_to(local(7, 8, 30))
+
+    # This run is a moment behind another: after it read who had a digest, the other wrote
+    # one for each person's time (its emails queued, as `digests_send` does).
+    def another_run_first(profile: Profile | None, now: datetime.datetime) -> tuple[str, object]:
+        kind, due = digest_due(profile, now)
+        if profile is not None:
+            Digest.objects.get_or_create(user_id=profile.user_id, due_at=due, kind=kind)
+        return kind, due
+
+    with mock.patch("meetings.digest.digest_due", side_effect=another_run_first):
+        assert digests_send() == 0
+
+    assert mail.outbox == []
+    assert Digest.objects.count() == 2  # The first run's, one each.
+
+
+def test_it_sends_a_digest_in_the_same_queries_however_much_was_held(
+    cast: Cast, sunday_evening: time_machine.Traveller
+) -> None:
+    def queries_for_monday(papers: int) -> int:
+        Digest.objects.all().delete()
+        PaperNotice.objects.all().delete()
+        Paper.objects.all().delete()
+        meeting = Meeting.objects.get()
+        sunday_evening.move_to(local(6, 20))
+        for n in range(papers):
+            late_paper(meeting, f"Paper {n}")
+            remind(meeting)
+            Invitee.objects.update(reminded_at=None)
+        sunday_evening.move_to(local(7, 8, 30))
+        with CaptureQueriesContext(connection) as queries:
+            assert digests_send() == 2
+        return len(queries)
+
+    everyone_invited(cast, days=3)
+    assert queries_for_monday(1) == queries_for_monday(4)
 
 
 def test_it_works_out_when_each_message_is_due() -> None:
