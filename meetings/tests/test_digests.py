@@ -400,7 +400,7 @@ def test_it_sends_one_digest_never_two_and_loses_none_when_the_worker_restarts(
         mail.outbox.clear()
 
         clock.move_to(local(7, 8, 2))
-        call_command("digests_send", verbosity=0)
+        call_command("digests_send", site_url=BASE_URL, verbosity=0)
         # Queued with the digests, in the same transaction; no worker has run yet.
         queued = DBTaskResult.objects.filter(task_path=send_email.module_path, status="READY")
         assert queued.count() == 2
@@ -420,6 +420,7 @@ def test_it_sends_one_digest_never_two_and_loses_none_when_the_worker_restarts(
             "colin@example.org",
             "tom@example.org",
         ]
+        assert f"{BASE_URL}/meetings/{meeting.pk}/papers/" in str(mail.outbox[0].body)
         assert not PaperNotice.objects.filter(way=NoticeWay.DIGEST, sent_at__isnull=True).exists()
 
         # The next day there is nothing new for Tom: nothing more goes.
