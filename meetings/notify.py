@@ -7,12 +7,15 @@ Everyone records how we contact them (email, text, phone, post) and how often
   not chosen any way yet get email too: it is how they joined, and their address is known.
 - Everyone else (text, phone or post only, or no working address) is handed back to the
   caller, so an organiser can contact them by hand: their pages list these people.
-- Essential messages (invitations, changes, cancellations, the reminder the day before) go
-  to everyone, whatever how often they asked to hear from us.
-- Non-essential messages (earlier reminders, notices) go to people who want to hear as each
-  thing happens or at most daily: ours about any one meeting come at least a day apart.
-  People who want one message a week at most do not get them; the day-before reminder is
-  essential, so they still get that one.
+- Essential messages (invitations, changes of date, time, place or format, cancellations,
+  the reminder the day before, anything about their own money) go at once to everyone,
+  whatever how often they asked to hear from us: a cancellation or a change within 48 hours
+  is always urgent, and a change further ahead carries the calendar update.
+- Other messages (earlier reminders, late papers, reminders to answer, news of proposals)
+  go at once to people who want to hear as each thing happens. For people who want one
+  message a day or a week at most they are held (`HeldMessage`, or a `PaperNotice` held for
+  the digest) and their next daily or weekly message carries them all (`meetings.digest`).
+  `message_way` is that rule, for every message.
 - People whose account is switched off get nothing.
 - Format: each email knows which paper formats the person needs (from their access
   requirements), so it can point them to those versions, and it is set in larger type for
@@ -23,10 +26,18 @@ Everyone records how we contact them (email, text, phone, post) and how often
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django.template.loader import render_to_string
+from django.utils import timezone
+
 from accounts.models import Organisation, User
 from coproduce.lib.email import Attachment, email_send
-from meetings.models import FORMAT_FOR_NEED, PaperFormat
+from meetings.models import FORMAT_FOR_NEED, HeldMessage, NoticeWay, PaperFormat
 from people.models import AccessNeed, ContactChannel, ContactFrequency, Profile
+
+# People who asked for one message a day or a week at most.
+DIGEST_FREQUENCIES = (ContactFrequency.DAILY, ContactFrequency.WEEKLY)
+# Where a held message's line in the digest points: the first of these its email had.
+DIGEST_LINKS = ("proposal_url", "decision_url", "log_url", "cooling_off_url", "meeting_url")
 
 # Erasure replaces an address with one at this reserved domain, which never receives mail.
 UNUSABLE_EMAIL_DOMAIN = "@invalid"
@@ -41,10 +52,27 @@ def accepts_email(user: User, profile: Profile | None) -> bool:
     return _has_working_email(user) and (not channels or ContactChannel.EMAIL in channels)
 
 
-def wants_message(profile: Profile | None, *, essential: bool) -> bool:
-    if essential or profile is None:
-        return True
-    return profile.frequency != ContactFrequency.WEEKLY
+def message_way(user: User, profile: Profile | None, *, essential: bool) -> NoticeWay:
+    """How one message reaches this person: by email now, held for their digest, or by hand."""
+    if not accepts_email(user, profile):
+        return NoticeWay.BY_HAND
+    if not essential and profile is not None and profile.frequency in DIGEST_FREQUENCIES:
+        return NoticeWay.DIGEST
+    return NoticeWay.EMAIL
+
+
+def formats_of(users: Iterable[User]) -> dict[int, set[str]]:
+    """The paper formats each person needs, from their access requirements, in one query."""
+    formats: dict[int, set[str]] = {}
+    for user_id, code in AccessNeed.objects.filter(
+        user__in=[user.pk for user in users], need_type__code__in=list(FORMAT_FOR_NEED)
+    ).values_list("user_id", "need_type__code"):
+        formats.setdefault(user_id, set()).add(FORMAT_FOR_NEED[code])
+    return formats
+
+
+def format_labels(formats: set[str]) -> list[str]:
+    return [str(label) for value, label in PaperFormat.choices if value in formats]
 
 
 def display_name(user: User, profile: Profile | None) -> str:
@@ -70,6 +98,9 @@ def members_tell(
 ) -> list[User]:
     """Email each person who takes email; return those to contact by text, phone or post.
 
+    A message that is not `essential` is held instead for people who want a daily or weekly
+    message (see `message_way`): its subject and link wait for their digest.
+
     `template` names `templates/emails/<template>.*`; each person's context adds `person`,
     `name` (what they like to be called), `formats` (the labels of the paper formats they
     need) and `large_print`. `ics` makes the calendar file for a person, attached with the
@@ -81,19 +112,27 @@ def members_tell(
         profile.user_id: profile
         for profile in Profile.objects.filter(user__in=[user.pk for user in people])
     }
-    formats: dict[int, set[str]] = {}
-    for user_id, code in AccessNeed.objects.filter(
-        user__in=[user.pk for user in people], need_type__code__in=list(FORMAT_FOR_NEED)
-    ).values_list("user_id", "need_type__code"):
-        formats.setdefault(user_id, set()).add(FORMAT_FOR_NEED[code])
+    formats = formats_of(people)
     organisation = Organisation.current()
     by_other_means: list[User] = []
+    held: list[HeldMessage] = []
     for person in people:
         profile = profiles.get(person.pk)
-        if not wants_message(profile, essential=essential):
-            continue
-        if not accepts_email(person, profile):
+        way = message_way(person, profile, essential=essential)
+        if way == NoticeWay.BY_HAND:
             by_other_means.append(person)
+            continue
+        own = {
+            "organisation": organisation,
+            **context,
+            "person": person,
+            "name": display_name(person, profile),
+            "formats": format_labels(formats.get(person.pk, set())),
+            "large_print": PaperFormat.LARGE_PRINT in formats.get(person.pk, set()),
+            **(personal(person) if personal is not None else {}),
+        }
+        if way == NoticeWay.DIGEST:
+            held.append(_held(person, template, own))
             continue
         attachments: list[Attachment] = []
         if ics is not None:
@@ -104,20 +143,17 @@ def members_tell(
         email_send(
             to=[person.email],
             template=template,
-            context={
-                "organisation": organisation,
-                **context,
-                "person": person,
-                "name": display_name(person, profile),
-                "formats": [
-                    str(label)
-                    for value, label in PaperFormat.choices
-                    if value in formats.get(person.pk, set())
-                ],
-                "large_print": PaperFormat.LARGE_PRINT in formats.get(person.pk, set()),
-                **(personal(person) if personal is not None else {}),
-            },
+            context=own,
             attachments=attachments,
             easy_read=PaperFormat.EASY_READ in formats.get(person.pk, set()),
         )
+    HeldMessage.objects.bulk_create(held)
     return by_other_means
+
+
+def _held(person: User, template: str, context: Mapping[str, Any]) -> HeldMessage:
+    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
+    link = next((str(context[key]) for key in DIGEST_LINKS if context.get(key)), "")
+    return HeldMessage(
+        user=person, subject=subject[:300], link=link[:500], created_at=timezone.now()
+    )

@@ -358,7 +358,7 @@ def reminders_send(
     now: datetime.datetime | None = None,
 ) -> int:
     """Remind the members who have not answered, each as they asked to be told (a
-    reminder is not essential: people who want one message a week at most are spared it).
+    reminder is not essential: people who want a daily or weekly message get it there).
     Does nothing for a decision that has closed or whose closing date has moved."""
     now = now or timezone.now()
     decision = GroupDecision.objects.select_related("project").filter(pk=decision_id).first()
