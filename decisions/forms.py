@@ -397,6 +397,17 @@ class ActionForm(SpecificErrorsMixin, forms.ModelForm[Action]):
         self.fields["decision"].empty_label = _("No decision in particular")  # type: ignore[attr-defined]
 
 
+class ActionEditForm(ActionForm):
+    """Changing an action agreed between meetings. It carries the version the person started
+    from, so a save on a stale copy (say, from another tab) is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, project=project, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+
 class ActionStatusForm(SpecificErrorsMixin, forms.Form):
     required_messages = {"status": _("Choose where the action has got to")}
     status = forms.ChoiceField(

@@ -383,6 +383,8 @@ RECIPES: dict[str, Recipe] = {
     "decisions:barriers_to_agenda": Recipe(dec.website),
     "decisions:actions_remind": Recipe(dec.website),
     "decisions:action_status": Recipe(dec.blocked_action),
+    "decisions:action_edit": Recipe(dec.blocked_action),
+    "decisions:action_remove": Recipe(dec.blocked_action),
     "decisions:action_point_status": Recipe(dec.an_action_point),
     "decisions:public_page": Recipe(dec.website),
     "decisions:public_manage": Recipe(dec.website),
