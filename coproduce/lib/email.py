@@ -63,8 +63,9 @@ def send_email(
     text: str,
     html: str,
     attachments: list[list[str]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> None:
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
     message.attach_alternative(html, "text/html")
     for filename, content, content_type in attachments or []:
         message.attach(_attachment_part(filename, content, content_type))
@@ -89,10 +90,12 @@ def email_send(
     template: str,
     context: Mapping[str, Any],
     attachments: Sequence[Attachment] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """Queue the email `templates/emails/<template>.{subject.txt,txt,html}` for `to`.
 
-    `attachments` are text files sent with it, such as a calendar invitation.
+    `attachments` are text files sent with it, such as a calendar invitation; `headers` are
+    extra message headers, such as a mailing list's List-Unsubscribe.
     """
     subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
     text = render_to_string(f"emails/{template}.txt", context)
@@ -101,4 +104,6 @@ def email_send(
     if attachments:
         # Lists, not tuples: task arguments travel as JSON.
         extra["attachments"] = [list(attachment) for attachment in attachments]
+    if headers:
+        extra["headers"] = dict(headers)
     send_email.enqueue(to=list(to), subject=subject, text=text, html=html, **extra)
