@@ -305,13 +305,42 @@ class RecordResponseForm(ResponseForm):
         self.order_fields(["person", "way", "choice", "reason"])
 
 
-class CloseForm(forms.Form):
+class CloseForm(SpecificErrorsMixin, forms.Form):
+    """Recording the outcome. A decision on a proposal moves the proposal on too, so the
+    form asks what that step needs: by when, if agreed; why not, if not agreed."""
+
+    required_messages = {
+        "timescale": _("Say by when it will be done"),
+        "reasons": _("Say why it was not agreed"),
+    }
+    timescale = forms.CharField(
+        label=_("By when will it be done?"),
+        help_text=_("For example, “by the end of June”."),
+        max_length=200,
+    )
+    reasons = forms.CharField(
+        label=_("Why it was not agreed"),
+        help_text=_("What those who blocked or objected said is here to start from."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
     note = forms.CharField(
         label=_("Anything to add to the outcome (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+    def __init__(
+        self, *args: Any, proposal_step: str | None = None, reasons: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if proposal_step != Stage.AGREED:
+            del self.fields["timescale"]
+        if proposal_step != Stage.NOT_AGREED:
+            del self.fields["reasons"]
+        else:
+            self.fields["reasons"].initial = reasons
 
 
 class LogFilterForm(forms.Form):
