@@ -360,15 +360,21 @@ class LogFilterForm(forms.Form):
     method = forms.ChoiceField(
         label=_("Method"), required=False, choices=[("", _("Any")), *Method.choices]
     )
-    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    theme = forms.MultipleChoiceField(
+        label=_("Themes"),
+        help_text=_("Tick one or more, or none for every theme."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     since = GovukDateField(label=_("Opened on or after"), required=False)
     until = GovukDateField(label=_("Opened on or before"), required=False)
 
     def __init__(self, *args: Any, themes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", _("Any"))] + [  # type: ignore[attr-defined]
-            (theme, theme) for theme in themes
-        ]
+        if themes:
+            self.fields["theme"].choices = [(theme, theme) for theme in themes]  # type: ignore[attr-defined]
+        else:
+            del self.fields["theme"]
 
     def filter(self, rows: Any) -> Any:
         if not self.is_valid():
@@ -386,12 +392,28 @@ class LogFilterForm(forms.Form):
             rows = rows.filter(outcome=data["status"])
         if data["method"]:
             rows = rows.filter(method=data["method"])
-        if data["theme"]:
-            rows = rows.filter(theme=data["theme"])
+        if data.get("theme"):
+            rows = rows.filter(theme__in=data["theme"])
         if data["since"]:
             rows = rows.filter(created_at__date__gte=data["since"])
         if data["until"]:
             rows = rows.filter(created_at__date__lte=data["until"])
+        return rows
+
+    def filter_recorded(self, rows: Any) -> Any:
+        """The same search on decisions written into a meeting's record as free text. They
+        have no status, method or theme, so choosing any of those leaves them out."""
+        if not self.is_valid():
+            return rows
+        data = self.cleaned_data
+        if data["status"] or data["method"] or data.get("theme"):
+            return rows.none()
+        if data["q"]:
+            rows = rows.filter(text__icontains=data["q"])
+        if data["since"]:
+            rows = rows.filter(recorded_at__date__gte=data["since"])
+        if data["until"]:
+            rows = rows.filter(recorded_at__date__lte=data["until"])
         return rows
 
 
