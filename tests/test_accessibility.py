@@ -514,6 +514,7 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
     "recording an outcome already recorded": lambda demo: reverse(
         "decisions:decision_close", kwargs=dec.the_vote(demo)
     ),
+    "the decision log filtered by two themes": dec.log_by_two_themes,
     "the decision log filtered": lambda demo: (
         reverse("decisions:decision_log", kwargs=dec.website(demo))
         + "?method=consent&status=open&q=easy"
@@ -716,6 +717,12 @@ FORMS: dict[str, FormCheck] = {
     ),
     "add an action between meetings": FormCheck(
         "chair", lambda demo: reverse("decisions:action_add", kwargs=dec.website(demo))
+    ),
+    "change an action between meetings": FormCheck(
+        "chair", lambda demo: reverse("decisions:action_edit", kwargs=dec.blocked_action(demo))
+    ),
+    "record the outcome of a decision on a proposal": FormCheck(
+        "chair", dec.closing_a_decision_on_a_responded_proposal
     ),
     "add a you said, we did entry": FormCheck(
         "chair", lambda demo: reverse("decisions:entry_add", kwargs=dec.website(demo))
