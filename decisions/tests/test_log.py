@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from conftest import Cast, client_for
 from decisions.models import (
+    Action,
     Choice,
     DecisionStatus,
     Entry,
@@ -19,8 +20,9 @@ from decisions.models import (
     Outcome,
     PublicPage,
     Response,
+    Stage,
 )
-from decisions.tests.helpers import a_decision, held_meeting
+from decisions.tests.helpers import a_decision, a_proposal, held_meeting
 from meetings.models import ActionPoint, Decision
 from people.models import MemberType
 
@@ -180,3 +182,23 @@ def test_it_lists_written_decisions_in_the_same_number_of_queries_however_many(
     recorded_decisions(cast, 990)
     assert Decision.objects.count() == 1000
     assert queries(client, url) == few
+
+
+def test_it_links_each_decision_to_its_meeting_proposal_and_actions(cast: Cast) -> None:
+    proposal = a_proposal(cast, Stage.RESPONDED)
+    decision = a_decision(cast, Method.CONSENT, at_meeting=True, proposal=proposal)
+    Action.objects.create(project=cast.website, decision=decision, text="Tell the web team")
+    ActionPoint.objects.create(
+        meeting_id=decision.meeting_id, agenda_item=decision.agenda_item, text="Draft the banner"
+    )
+    page = (
+        client_for(cast.member).get(reverse("decisions:decision_log", args=[cast.website.pk])).text
+    )
+    assert reverse("decisions:decision_detail", args=[decision.pk]) in page
+    assert reverse("meetings:detail", args=[decision.meeting_id]) in page
+    assert reverse("decisions:proposal_detail", args=[proposal.pk]) in page
+    actions = reverse("decisions:actions", args=[cast.website.pk]) + f"?decision={decision.pk}"
+    assert f'href="{actions}">2 actions' in page
+    listed = client_for(cast.member).get(actions).text
+    assert "Tell the web team" in listed
+    assert "Draft the banner" in listed
