@@ -188,8 +188,9 @@ def test_it_links_each_decision_to_its_meeting_proposal_and_actions(cast: Cast) 
     proposal = a_proposal(cast, Stage.RESPONDED)
     decision = a_decision(cast, Method.CONSENT, at_meeting=True, proposal=proposal)
     Action.objects.create(project=cast.website, decision=decision, text="Tell the web team")
+    assert decision.meeting is not None
     ActionPoint.objects.create(
-        meeting_id=decision.meeting_id, agenda_item=decision.agenda_item, text="Draft the banner"
+        meeting=decision.meeting, agenda_item=decision.agenda_item, text="Draft the banner"
     )
     page = (
         client_for(cast.member).get(reverse("decisions:decision_log", args=[cast.website.pk])).text
