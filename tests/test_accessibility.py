@@ -385,6 +385,8 @@ RECIPES: dict[str, Recipe] = {
     "decisions:barriers_to_agenda": Recipe(dec.website),
     "decisions:actions_remind": Recipe(dec.website),
     "decisions:action_status": Recipe(dec.blocked_action),
+    "decisions:action_edit": Recipe(dec.blocked_action),
+    "decisions:action_remove": Recipe(dec.blocked_action),
     "decisions:action_point_status": Recipe(dec.an_action_point),
     "decisions:public_page": Recipe(dec.website),
     "decisions:public_manage": Recipe(dec.website),
@@ -514,6 +516,7 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
     "recording an outcome already recorded": lambda demo: reverse(
         "decisions:decision_close", kwargs=dec.the_vote(demo)
     ),
+    "the decision log filtered by two themes": dec.log_by_two_themes,
     "the decision log filtered": lambda demo: (
         reverse("decisions:decision_log", kwargs=dec.website(demo))
         + "?method=consent&status=open&q=easy"
@@ -716,6 +719,12 @@ FORMS: dict[str, FormCheck] = {
     ),
     "add an action between meetings": FormCheck(
         "chair", lambda demo: reverse("decisions:action_add", kwargs=dec.website(demo))
+    ),
+    "change an action between meetings": FormCheck(
+        "chair", lambda demo: reverse("decisions:action_edit", kwargs=dec.blocked_action(demo))
+    ),
+    "record the outcome of a decision on a proposal": FormCheck(
+        "chair", dec.closing_a_decision_on_a_responded_proposal
     ),
     "add a you said, we did entry": FormCheck(
         "chair", lambda demo: reverse("decisions:entry_add", kwargs=dec.website(demo))

@@ -536,6 +536,8 @@ GRID: dict[str, Rule] = {
     "decisions:actions_remind": Rule(project_leaders(REDIRECT), kwargs=dec.website, method="post"),
     # Amira owns this action, so she moves it on; Colin owns the action point, not her.
     "decisions:action_status": Rule(project_members(), kwargs=dec.amiras_action),
+    "decisions:action_edit": Rule(project_leaders(), kwargs=dec.amiras_action),
+    "decisions:action_remove": Rule(project_leaders(), kwargs=dec.amiras_action),
     "decisions:action_point_status": Rule(project_leaders(), kwargs=dec.colins_action_point),
     # You said, we did: public once published (see the test below for before that).
     "decisions:public_page": Rule(everyone(OK), kwargs=dec.published),
