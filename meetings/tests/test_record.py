@@ -642,6 +642,10 @@ def test_it_renders_the_record_pages_in_a_fixed_number_of_queries(cast: Cast) ->
             "meetings:contributions_item",
             kwargs={"pk": meeting.pk, "item_pk": first_item(meeting).pk},
         ),
+        reverse(
+            "meetings:contributions_live",
+            kwargs={"pk": meeting.pk, "item_pk": first_item(meeting).pk},
+        ),
         reverse("meetings:minutes_edit", kwargs={"pk": meeting.pk}),
         reverse("meetings:attendance", kwargs={"pk": meeting.pk}),
         reverse("meetings:project_equal_voice", kwargs={"project_pk": cast.website.pk}),
