@@ -2,16 +2,14 @@
 a button per person present, with and without JavaScript, and what it refuses."""
 
 import re
-import threading
-from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent, User
-from conftest import Cast, client_for
+from conftest import Cast, at_the_same_moment, client_for
 from meetings import personal_data
 from meetings.models import (
     AgendaItem,
@@ -24,7 +22,6 @@ from meetings.models import (
 )
 from meetings.services import record
 from meetings.tests.grid_record import first_item, held_meeting
-from payments.services import involvement_proposals
 
 
 def invitee(meeting: Meeting, user: User) -> Invitee:
@@ -133,14 +130,6 @@ def test_it_refuses_an_answer_that_is_not_on_the_register(cast: Cast) -> None:
     assert "Choose how Amira Haddad took part, or that they did not" in response.content.decode()
     amira.refresh_from_db()
     assert amira.attended is None
-
-
-def test_it_proposes_involvement_the_way_the_register_says(cast: Cast) -> None:
-    meeting = held_meeting(cast)
-    Invitee.objects.filter(meeting=meeting, user=cast.member).update(way=AttendanceWay.IN_PERSON)
-    register(meeting, amira=AttendanceWay.VIDEO)
-    (proposal,) = involvement_proposals(cast.member)
-    assert proposal.way == AttendanceWay.VIDEO
 
 
 def test_it_puts_how_they_took_part_in_their_data_export(cast: Cast) -> None:
@@ -319,28 +308,6 @@ def test_it_answers_a_press_in_a_fixed_number_of_queries(cast: Cast) -> None:
 # Two facilitators pressing at once (PostgreSQL: SQLite lets only one connection write)
 
 
-def at_the_same_moment(*steps: Callable[[], object]) -> list[str]:
-    start = threading.Barrier(len(steps))
-    outcomes: list[str] = []
-
-    def run(step: Callable[[], object]) -> None:
-        start.wait()
-        try:
-            step()
-            outcomes.append("done")
-        except record.RecordError:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(step,)) for step in steps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
-
-
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs PostgreSQL: SQLite lets only one connection write at a time",
@@ -355,6 +322,7 @@ def test_it_counts_both_when_two_press_at_once(cast: Cast) -> None:
     item = first_item(meeting)
     item.meeting = meeting
     outcomes = at_the_same_moment(
+        record.RecordError,
         lambda: record.contribution_add(item=item, person_id=cast.member.pk, actor=cast.chair),
         lambda: record.contribution_add(
             item=item, person_id=cast.member.pk, actor=cast.coordinator
@@ -363,12 +331,13 @@ def test_it_counts_both_when_two_press_at_once(cast: Cast) -> None:
     assert outcomes == ["done", "done"]
     assert counted(meeting, cast.member) == 2
     outcomes = at_the_same_moment(
+        record.RecordError,
         *[
             lambda: record.contribution_take_back(
                 item=item, person_id=cast.member.pk, actor=cast.chair
             )
         ]
-        * 3
+        * 3,
     )
     # Two to take back: both go, and the third finds none left.
     assert outcomes == ["done", "done", "refused"]

@@ -4,14 +4,11 @@ SQLite takes one writer at a time for the whole database, so the race cannot hap
 on PostgreSQL both updates really run at once and the row lock decides.
 """
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from accounts.models import AuditEvent
-from conftest import Cast
+from conftest import Cast, at_the_same_moment
 from payments import services
 from payments.models import ClaimStatus, PaymentRun
 from payments.tests.helpers import a_claim, set_rates
@@ -25,29 +22,6 @@ pytestmark = [
 ]
 
 
-def at_the_same_moment(*steps: Callable[[], object]) -> list[str]:
-    """Run each step in its own thread (so its own connection), started together."""
-    start = threading.Barrier(len(steps))
-    outcomes: list[str] = []
-
-    def run(step: Callable[[], object]) -> None:
-        start.wait()
-        try:
-            step()
-            outcomes.append("done")
-        except services.PaymentError:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(step,)) for step in steps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
-
-
 def fresh(run: PaymentRun) -> PaymentRun:
     return PaymentRun.objects.get(pk=run.pk)
 
@@ -56,6 +30,7 @@ def test_it_approves_a_claim_once_when_two_approve_together(cast: Cast) -> None:
     set_rates()
     claim = a_claim(cast)
     outcomes = at_the_same_moment(
+        services.PaymentError,
         lambda: services.claim_approve(claim=claim, actor=cast.chair),
         lambda: services.claim_approve(claim=claim, actor=cast.coordinator),
     )
@@ -72,6 +47,7 @@ def test_it_pays_a_run_once_when_two_mark_it_paid_together(cast: Cast) -> None:
     day = claim.approved_at.date()
     run = services.payment_run_create(period_start=day, period_end=day, actor=cast.administrator)
     outcomes = at_the_same_moment(
+        services.PaymentError,
         lambda: services.payment_run_mark_paid(
             run=PaymentRun.objects.get(pk=run.pk), actor=cast.administrator
         ),
@@ -93,6 +69,7 @@ def test_it_puts_a_claim_in_one_run_when_two_runs_are_made_together(cast: Cast) 
     assert claim.approved_at is not None
     day = claim.approved_at.date()
     outcomes = at_the_same_moment(
+        services.PaymentError,
         lambda: services.payment_run_create(
             period_start=day, period_end=day, actor=cast.administrator
         ),
