@@ -493,15 +493,13 @@ def _invitee_at_meeting(meeting: Meeting, person_id: int) -> Invitee:
     return invitee
 
 
-def contributions_of(item: AgendaItem, person_ids: Iterable[int]) -> dict[int, int]:
-    """How many contributions each person has on the item, in one query."""
-    rows = (
-        Contribution.objects.filter(agenda_item=item, user_id__in=list(person_ids))
-        .values_list("user_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return dict(rows)
+def contributions_of(item: AgendaItem, person_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """How many contributions each person (everyone, by default) has on the item: one query."""
+    contributions = Contribution.objects.filter(agenda_item=item)
+    if person_ids is not None:
+        contributions = contributions.filter(user_id__in=list(person_ids))
+    rows = contributions.values("user_id").annotate(n=Count("pk")).order_by()
+    return {row["user_id"]: row["n"] for row in rows}
 
 
 @transaction.atomic

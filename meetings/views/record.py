@@ -578,7 +578,7 @@ def _live_page(
     meeting = access.meeting
     invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
     present = [invitee for invitee in invitees if invitee.attended is True]
-    counts = services.contributions_of(item, [invitee.user_id for invitee in present])
+    counts = services.contributions_of(item)
     items = services.items_for_minutes(meeting)
     place = next(index for index, each in enumerate(items) if each.pk == item.pk)
     return render(
