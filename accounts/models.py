@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from email.utils import formataddr, parseaddr
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.lib.choices import CachedChoiceLabels
+from coproduce.lib.email import Sender
 
 
 class OrgRole(models.TextChoices):
@@ -292,6 +295,20 @@ class Organisation(models.Model):
     def current(cls) -> Organisation:
         organisation, _created = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
         return organisation
+
+    def email_sender(self) -> Sender:
+        """Emails carry the organisation's name; replies go to its contact address.
+
+        The sending address stays the configured one: mail servers refuse mail sent from a
+        domain that has not authorised this one, and the organisation's may not have.
+        """
+        address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        return Sender(from_email=formataddr((self.name, address)), reply_to=self.contact_email)
+
+
+def organisation_email_sender() -> Sender:
+    """What the EMAIL_SENDER setting names, for the email helper below the organisation."""
+    return Organisation.current().email_sender()
 
 
 class TwoFactorDevice(models.Model):

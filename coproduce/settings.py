@@ -227,6 +227,8 @@ if uploads_storage := object_storage(os.environ, memory_limit=FILE_UPLOAD_MAX_ME
 # Email: console in development, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coproduce <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Emails go out in the organisation's name with a Reply-To of its contact address.
+EMAIL_SENDER = "accounts.models.organisation_email_sender"
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {

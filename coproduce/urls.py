@@ -22,6 +22,8 @@ urlpatterns = [
         project_views.invitation_accept,
         name="invitation_accept",
     ),
+    # A project's history gathers every app's events, so it lives here, above them all.
+    path("projects/<int:pk>/history/", views.project_history, name="project_history"),
     path("account/", include("accounts.urls")),
     path("", include("people.urls")),
     path("projects/", include("projects.urls")),

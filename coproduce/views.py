@@ -1,7 +1,9 @@
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,13 +12,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from coproduce.lib.history import HistoryFilterForm, HistorySource, events_of, history_of
 from coproduce.lib.pagination import paginate
 from coproduce.lib.todo import Todo
+from decisions import history as decisions_history
 from decisions import todo as decision_todos
+from meetings import history as meetings_history
 from meetings import todo as meeting_todos
 from payments import todo as payment_todos
+from projects import history as projects_history
 from projects import todo as project_todos
+from projects.lookups import get_project_for_user
+from recruitment import history as recruitment_history
 from recruitment import todo as recruitment_todos
 
 # Each app says what needs the person; the home page only merges, groups and sorts.
@@ -84,6 +93,48 @@ def home(request: HttpRequest) -> HttpResponse:
             request, "home_group.html", {"group": shown, "page": paginate(request, shown.todos)}
         )
     return render(request, "home_todo.html", {"groups": groups})
+
+
+# Each app says what happened in a project from its own rows; the history page only unions,
+# pages and words them. `projects` sits below `meetings` and `decisions`, so it is here,
+# above them all, that they meet.
+HISTORY_SOURCES: tuple[HistorySource, ...] = (
+    projects_history.SOURCE,
+    recruitment_history.SOURCE,
+    meetings_history.SOURCE,
+    decisions_history.SOURCE,
+)
+
+
+@login_required
+@require_GET
+def project_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """What happened in the group, newest first and by month, for everyone in it."""
+    access = get_project_for_user(request, pk)
+    project = access.project
+    kinds = {key: label for source in HISTORY_SOURCES for key, label in source.kinds.items()}
+    form = HistoryFilterForm(request.GET or None, kinds=kinds)
+    chosen, since, until = form.choice
+    # One UNION across the sources, paged by the database: see `union_of` for why.
+    events = history_of(HISTORY_SOURCES, project, kinds=chosen, since=since, until=until)
+    page = paginate(request, events if events is not None else [])
+    lines = events_of(HISTORY_SOURCES, page.object_list, project)
+    months = [
+        (month, list(items)) for month, items in itertools.groupby(lines, key=lambda e: e.month)
+    ]
+    return render(
+        request,
+        "history/project_history.html",
+        {
+            "access": access,
+            "project": project,
+            "form": form,
+            "page": page,
+            "months": months,
+            "filtered": bool(chosen or since or until),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET

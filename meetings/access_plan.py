@@ -156,6 +156,22 @@ class AccessPlan:
         return [row for row in self.rows if row.status == Status.UNMET]
 
     @property
+    def unmet_links(self) -> list[tuple[str, str]]:
+        """(row id, words) for each unmet need, so an error summary can link to its row.
+
+        The ids are the rows' places in `rows`, as the access plan page numbers them.
+        """
+        return [
+            (
+                f"need-row-{number}",
+                _("%(need)s, needed by %(who)s: arrange it, or record why it cannot be met")
+                % {"need": row.need_type.name, "who": row.who_words},
+            )
+            for number, row in enumerate(self.rows, start=1)
+            if row.status == Status.UNMET
+        ]
+
+    @property
     def to_check(self) -> list[NeedRow]:
         return [row for row in self.rows if row.status == Status.CHECK]
 

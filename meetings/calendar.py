@@ -93,6 +93,9 @@ def meeting_ics(
             f"Video call: {meeting.video_link}"
             if meeting.meets_online and meeting.video_link
             else "",
+            f"By phone: call {meeting.phone_dial_in}"
+            if meeting.meets_online and meeting.phone_dial_in
+            else "",
         )
         if part
     )

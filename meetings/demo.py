@@ -114,6 +114,8 @@ def load(website: Project, coordinator: User) -> None:
         format=MeetingFormat.HYBRID,
         venue=centre,
         video_link="https://meet.example.org/riverside-website",
+        # A number from the range Ofcom keeps for drama and examples: it rings nobody.
+        phone_dial_in="020 7946 0123",
         video_captions=True,
         status=MeetingStatus.CLOSED,
         ready_at=timezone.now() - datetime.timedelta(days=30),

@@ -22,6 +22,7 @@ from meetings.models import (
     Invitee,
     Meeting,
     Paper,
+    PaperNotice,
     PaperVersion,
     UnmetNeedReason,
     Venue,
@@ -145,6 +146,18 @@ def get_paper_version_for_user(
         raise Http404
     version.paper = paper
     return access, version
+
+
+def get_paper_notice_for_user(
+    request: AuthenticatedHttpRequest, pk: int, paper_pk: int, notice_pk: int
+) -> tuple[MeetingAccess, PaperNotice]:
+    """That one person is to be told about a paper, for the meeting's organisers."""
+    access, paper = get_paper_for_user(request, pk, paper_pk, manage=True)
+    notice = PaperNotice.objects.filter(paper=paper, pk=notice_pk).select_related("user").first()
+    if notice is None:
+        raise Http404
+    notice.paper = paper
+    return access, notice
 
 
 def get_invitee_for_user(

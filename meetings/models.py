@@ -138,6 +138,16 @@ class Meeting(CachedChoiceLabels, models.Model):
         related_name="meetings",
     )
     video_link = models.URLField(_("video call link"), blank=True)
+    # People who take part by phone dial into the video call: only meetings online offer it.
+    phone_dial_in = models.CharField(
+        _("phone dial-in number"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "For online and hybrid meetings, so people can join by phone. For example, "
+            "020 7946 0000. Add any meeting code in the purpose."
+        ),
+    )
     video_captions = models.BooleanField(
         _("the video call shows live captions"),
         default=False,
@@ -161,6 +171,8 @@ class Meeting(CachedChoiceLabels, models.Model):
         null=True, blank=True, help_text=_("When members were told the window had closed.")
     )
     minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    # When the chair was told nothing stands in the way of approving the minutes: once only.
+    minutes_ready_told_at = models.DateTimeField(null=True, blank=True)
     minutes_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -206,6 +218,11 @@ class Meeting(CachedChoiceLabels, models.Model):
                 condition=models.Q(minutes_approved_at__isnull=True)
                 | models.Q(status=MeetingStatus.CLOSED),
                 name="meeting_minutes_approved_after_closing",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(phone_dial_in="")
+                | models.Q(format__in=[MeetingFormat.ONLINE, MeetingFormat.HYBRID]),
+                name="meeting_dial_in_only_online",
             ),
         ]
 

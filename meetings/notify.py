@@ -16,7 +16,8 @@ Everyone records how we contact them (email, text, phone, post) and how often
 - People whose account is switched off get nothing.
 - Format: each email knows which paper formats the person needs (from their access
   requirements), so it can point them to those versions, and it is set in larger type for
-  people who need large print.
+  people who need large print. People who need easy read get the easy-read version of the
+  email where there is one (`<template>_easy_read.*`): short sentences, one idea a line.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -117,5 +118,6 @@ def members_tell(
                 **(personal(person) if personal is not None else {}),
             },
             attachments=attachments,
+            easy_read=PaperFormat.EASY_READ in formats.get(person.pk, set()),
         )
     return by_other_means

@@ -101,6 +101,11 @@ urlpatterns: list[URLPattern] = [
         papers.paper_download,
         name="paper_download",
     ),
+    path(
+        "meetings/<int:pk>/papers/<int:paper_pk>/told/<int:notice_pk>/",
+        papers.paper_notice_told,
+        name="paper_notice_told",
+    ),
     path("projects/<int:project_pk>/meetings/papers/", papers.papers_report, name="papers_report"),
     path("meetings/<int:pk>/calendar.ics", invitations.calendar, name="calendar"),
     path("meetings/<int:pk>/invitations/", invitations.invitations, name="invitations"),

@@ -335,6 +335,10 @@ class ClaimForm(SpecificErrorsMixin, forms.Form):
         items = self.fields["items"]
         assert isinstance(items, forms.MultipleChoiceField)
         items.choices = choices
+        items.error_messages["invalid_choice"] = _(
+            "Something you chose is already in a claim or was removed. Check what is ticked, "
+            "then send the claim again"
+        )
 
     def chosen(self, prefix: str) -> list[int]:
         return [int(value[2:]) for value in self.cleaned_data["items"] if value[:2] == prefix]

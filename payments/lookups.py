@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import User
+from accounts.models import AuditEvent, User
 from payments import policy
 from payments.models import Claim, Expense, InvolvementEntry, PaymentRun
 from projects.lookups import ProjectAccess, get_project_for_user
@@ -119,3 +119,22 @@ def get_person_for_finance(request: AuthenticatedHttpRequest, pk: int) -> User:
 def get_project_for_approver(request: AuthenticatedHttpRequest, pk: int) -> ProjectAccess:
     """A project's claims, for the people who lead it."""
     return get_project_for_user(request, pk, manage=True)
+
+
+def get_withdrawn_claim_project_for_approver(
+    request: AuthenticatedHttpRequest, pk: int
+) -> ProjectAccess:
+    """The project of a claim withdrawn since, for someone who leads it, so an approver who
+    pressed "Approve" on an old page is told what happened; anyone else gets "Page not
+    found", as for a claim that never was."""
+    project_id = (
+        AuditEvent.objects.filter(action="payments.claim_withdrawn", data__claim=pk)
+        .values_list("project_id", flat=True)
+        .first()
+    )
+    if project_id is None or Claim.objects.filter(pk=pk).exists():
+        raise Http404
+    try:
+        return get_project_for_user(request, project_id, manage=True)
+    except PermissionDenied as refused:
+        raise Http404 from refused

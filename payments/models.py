@@ -344,6 +344,8 @@ class Claim(models.Model):
         PaymentRun, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
     )
     paid_at = models.DateTimeField(null=True, blank=True)
+    # Every change to the claim or what is in it moves this on, so an approval made from an
+    # older page is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -363,6 +365,13 @@ class Claim(models.Model):
                 condition=models.Q(approved_by__isnull=True)
                 | ~models.Q(approved_by=models.F("user")),
                 name="claim_not_approved_by_claimant",
+            ),
+            # Nor does the person who made it on someone's behalf: a second pair of eyes.
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True)
+                | models.Q(submitted_by__isnull=True)
+                | ~models.Q(approved_by=models.F("submitted_by")),
+                name="claim_not_approved_by_submitter",
             ),
             # A claim is in a run only once approved, and paid only through a run.
             models.CheckConstraint(

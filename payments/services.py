@@ -446,25 +446,58 @@ def claim_submit(
     return claim
 
 
-def _move(claim: Claim, *, expected: str, **changes: object) -> None:
-    """Change the claim's state only if it is still `expected`; otherwise someone was first."""
-    updated = Claim.objects.filter(pk=claim.pk, status=expected).update(
+class ClaimGone(PaymentError):
+    """The claim was withdrawn (or emptied) after the person acting on it opened it."""
+
+
+def _move(
+    claim: Claim, *, expected: str, expected_version: int | None = None, **changes: object
+) -> None:
+    """Change the claim's state only if it is still `expected` and still the version the
+    person saw (by default the one in hand); otherwise someone was first, or it changed."""
+    seen = claim.version if expected_version is None else expected_version
+    updated = Claim.objects.filter(pk=claim.pk, status=expected, version=seen).update(
         version=F("version") + 1, **changes
     )
     if not updated:
-        raise PaymentError(
-            _("Someone else has already dealt with this claim. Here is where it is now.")
-        )
+        raise _why_not_moved(claim, expected=expected)
     claim.refresh_from_db()
 
 
+def _why_not_moved(claim: Claim, *, expected: str) -> PaymentError:
+    now = Claim.objects.filter(pk=claim.pk).values_list("status", flat=True).first()
+    if now is None:
+        return ClaimGone(
+            _("This claim was withdrawn after you opened it, so there is nothing to do.")
+        )
+    if now != expected:
+        return PaymentError(
+            _("Someone else has already dealt with this claim. Here is where it is now.")
+        )
+    return PaymentError(
+        _(
+            "This claim was changed after you opened it, so nothing was done. Check what is "
+            "in it now, then try again."
+        )
+    )
+
+
 @transaction.atomic
-def claim_approve(*, claim: Claim, actor: User, base_url: str = "") -> Claim:
+def claim_approve(
+    *, claim: Claim, actor: User, expected_version: int | None = None, base_url: str = ""
+) -> Claim:
+    """Approve the claim as the approver saw it: `expected_version` is the version on their
+    page, so a claim changed or withdrawn since is refused, and nothing changes."""
     if claim.user_id == actor.pk:
         raise PaymentError(_("You cannot approve your own claim. Someone else must approve it."))
+    if claim.submitted_by_id == actor.pk:
+        raise PaymentError(
+            _("You made this claim on their behalf, so someone else must approve it.")
+        )
     _move(
         claim,
         expected=ClaimStatus.SUBMITTED,
+        expected_version=expected_version,
         status=ClaimStatus.APPROVED,
         approved_by=actor,
         approved_at=timezone.now(),
@@ -476,20 +509,31 @@ def claim_approve(*, claim: Claim, actor: User, base_url: str = "") -> Claim:
         % {"ref": claim.reference, "total": claim.total, "person": claim.user.full_name},
         project=claim.project,
         subject=claim.user,
-        data={"claim": claim.pk},
+        data={"claim": claim.pk, "version": claim.version - 1},
     )
     notify.claimant_tell(claim=claim, template="claim_approved", base_url=base_url)
     return claim
 
 
 @transaction.atomic
-def claim_query(*, claim: Claim, actor: User, question: str, base_url: str = "") -> Claim:
-    """Send the claim back to the person with a question; they answer and it comes back."""
+def claim_query(
+    *,
+    claim: Claim,
+    actor: User,
+    question: str,
+    expected_version: int | None = None,
+    base_url: str = "",
+) -> Claim:
+    """Send the claim back to the person with a question; they answer and it comes back.
+    Like approval, it acts on the version the approver saw."""
     if claim.user_id == actor.pk:
         raise PaymentError(_("You cannot send back your own claim."))
+    if claim.submitted_by_id == actor.pk:
+        raise PaymentError(_("You made this claim on their behalf, so someone else must check it."))
     _move(
         claim,
         expected=ClaimStatus.SUBMITTED,
+        expected_version=expected_version,
         status=ClaimStatus.QUERIED,
         question=question,
         queried_by=actor,

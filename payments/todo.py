@@ -43,8 +43,9 @@ def todos_for(user: User) -> list[Todo]:
             urgency=Urgency.SOON,
         )
         for claim in claims
-        # Leaders approve others' claims, never their own.
-        if claim.status == ClaimStatus.QUERIED or claim.user_id != user.pk
+        # Leaders approve others' claims, never their own nor one they made for someone.
+        if claim.status == ClaimStatus.QUERIED
+        or user.pk not in (claim.user_id, claim.submitted_by_id)
     ]
     if user.is_finance:
         waiting = Claim.objects.filter(status=ClaimStatus.APPROVED, run__isnull=True).aggregate(

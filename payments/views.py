@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organisation, User
 from coproduce.lib.concurrency import versioned_form_submit
-from coproduce.lib.pagination import paginate
+from coproduce.lib.pagination import LinkedPage, paginate
 from payments import notify, pdf, policy, services
 from payments.forms import (
     AnswerForm,
@@ -51,6 +51,7 @@ from payments.lookups import (
     get_person_for_finance,
     get_project_for_approver,
     get_run_for_finance,
+    get_withdrawn_claim_project_for_approver,
     require_finance,
     require_rate_setter,
 )
@@ -429,20 +430,40 @@ def receipt(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     return response
 
 
-def _claim_choices(user: User) -> list[tuple[str, str]]:
-    entries = [
-        (f"e-{entry.pk}", f"{entry.date:%-d %B %Y}: {entry.title} ({entry.project.name})")
-        for entry in services.unclaimed_entries(user)
-    ]
-    expenses = [
-        (
-            f"x-{expense.pk}",
-            f"{expense.date:%-d %B %Y}: {expense.description}, £{expense.amount} "
-            f"({expense.project.name})",
+def _entry_choice(entry: InvolvementEntry) -> tuple[str, str]:
+    return (f"e-{entry.pk}", f"{entry.date:%-d %B %Y}: {entry.title} ({entry.project.name})")
+
+
+def _expense_choice(expense: Expense) -> tuple[str, str]:
+    return (
+        f"x-{expense.pk}",
+        f"{expense.date:%-d %B %Y}: {expense.description}, £{expense.amount} "
+        f"({expense.project.name})",
+    )
+
+
+def _claim_choices(
+    request: AuthenticatedHttpRequest, entries: LinkedPage, expenses: LinkedPage
+) -> list[tuple[str, str]]:
+    """The activities and expenses on this page of each list, and any ticked on the page the
+    person sent that are still unclaimed: the lists move on when they claim in another tab,
+    and what they ticked must still count."""
+    choices = [_entry_choice(e) for e in entries] + [_expense_choice(x) for x in expenses]
+    offered = {value for value, _label in choices}
+    ticked = [value for value in request.POST.getlist("items") if value not in offered]
+    ids = {
+        prefix: [int(value[2:]) for value in ticked if value[:2] == prefix and value[2:].isdigit()]
+        for prefix in ("e-", "x-")
+    }
+    if ids["e-"]:
+        choices += map(
+            _entry_choice, services.unclaimed_entries(request.user).filter(pk__in=ids["e-"])
         )
-        for expense in services.unclaimed_expenses(user)
-    ]
-    return entries + expenses
+    if ids["x-"]:
+        choices += map(
+            _expense_choice, services.unclaimed_expenses(request.user).filter(pk__in=ids["x-"])
+        )
+    return choices
 
 
 def _submit_by_project(form: ClaimForm, user: User) -> list[Claim]:
@@ -470,7 +491,11 @@ def _submit_by_project(form: ClaimForm, user: User) -> list[Claim]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    choices = _claim_choices(request.user)
+    """Claim for what is not claimed yet, a page of each list at a time (newest first), so
+    the form stays a size a person can check however much is waiting."""
+    entries = paginate(request, services.unclaimed_entries(request.user), param="time")
+    expenses = paginate(request, services.unclaimed_expenses(request.user), param="expenses")
+    choices = _claim_choices(request, entries, expenses)
     form = ClaimForm(
         request.POST if request.method == "POST" else None,
         choices=choices,
@@ -491,7 +516,12 @@ def claim_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "payments/claim_new.html",
-        {"form": form, "choice": services.payment_choice_of(request.user)},
+        {
+            "form": form,
+            "choice": services.payment_choice_of(request.user),
+            "entries": entries,
+            "expenses": expenses,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -520,14 +550,32 @@ def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def claim_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    access = get_claim_for_user(request, pk)
+    try:
+        access = get_claim_for_user(request, pk)
+    except Http404:
+        # Withdrawn since the approver opened it: say so, rather than "Page not found".
+        project = get_withdrawn_claim_project_for_approver(request, pk).project
+        messages.error(
+            request, _("This claim was withdrawn after you opened it, so there is nothing to do.")
+        )
+        return redirect("payments:project_claims", pk=project.pk)
     if not access.can_approve:
         if access.is_claimant:
             messages.error(request, _("You cannot approve your own claim."))
             return redirect("payments:claim_detail", pk=pk)
         raise PermissionDenied
+    # The version on the approver's page: a claim changed or withdrawn since is refused.
+    seen = request.POST.get("version", "")
     try:
-        services.claim_approve(claim=access.claim, actor=request.user, base_url=_base_url(request))
+        services.claim_approve(
+            claim=access.claim,
+            actor=request.user,
+            expected_version=int(seen) if seen.isdigit() else 0,
+            base_url=_base_url(request),
+        )
+    except services.ClaimGone as error:
+        messages.error(request, str(error))
+        return redirect("payments:project_claims", pk=access.claim.project_id)
     except services.PaymentError as error:
         messages.error(request, str(error))
     else:
@@ -543,14 +591,23 @@ def claim_query(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not access.can_approve:
         raise PermissionDenied
     form = QuestionForm(request.POST if request.method == "POST" else None)
+    # The version the approver read when they opened the question page: a claim changed
+    # since is not sent back with a question about what it used to say.
+    seen = (
+        request.POST.get("version", "") if request.method == "POST" else str(access.claim.version)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_query(
                 claim=access.claim,
                 actor=request.user,
                 question=form.cleaned_data["question"],
+                expected_version=int(seen) if seen.isdigit() else 0,
                 base_url=_base_url(request),
             )
+        except services.ClaimGone as error:
+            messages.error(request, str(error))
+            return redirect("payments:project_claims", pk=access.claim.project_id)
         except services.PaymentError as error:
             form.add_error(None, str(error))
         else:
@@ -560,7 +617,7 @@ def claim_query(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "payments/claim_query.html",
-        {"form": form, "claim": access.claim},
+        {"form": form, "claim": access.claim, "seen_version": seen},
         status=400 if form.errors else 200,
     )
 

@@ -201,6 +201,7 @@ RECIPES: dict[str, Recipe] = {
     "projects:list": Recipe(),
     "projects:create": Recipe(),
     "projects:detail": Recipe(website),
+    "project_history": Recipe(website),
     "projects:edit": Recipe(website),
     "projects:members": Recipe(website),
     "projects:member_invite": Recipe(website),
@@ -326,6 +327,7 @@ RECIPES: dict[str, Recipe] = {
     "meetings:paper_version_add": Recipe(prep_pages.an_upcoming_paper),
     "meetings:paper_version_remove": Recipe(prep_pages.an_easy_read_version),
     "meetings:paper_download": Recipe(prep_pages.an_easy_read_version),
+    "meetings:paper_notice_told": Recipe(prep_pages.a_notice_to_phone),
     "meetings:papers_report": Recipe(prep_pages.website_project),
     "meetings:calendar": Recipe(prep_pages.upcoming_meeting),
     "meetings:invitations": Recipe(prep_pages.upcoming_meeting),
@@ -889,4 +891,27 @@ def test_it_has_no_axe_violations_for_a_selection_panel_member_who_does_not_lead
     submit_empty(page)
     assert page.locator(".govuk-error-summary").count() == 1
     findings.check(page, "panel member", "score an application, submitted empty")
+    assert not findings.problems, "\n\n".join(findings.problems)
+
+
+def test_it_has_no_axe_violations_on_the_history_page_in_each_of_its_states(
+    demo: Demo, open_page: OpenPage
+) -> None:
+    """The walk above sees the history as it first opens; here it is filtered, refused and
+    empty too, at full width and on a narrow screen."""
+    findings = Findings()
+    history = reverse("project_history", kwargs=website(demo))
+    states = {
+        "as it opens": history,
+        "filtered to meetings and decisions": f"{history}?kind=meetings&kind=decisions",
+        "with a date that is not real": f"{history}?from_day=31&from_month=2&from_year=2026",
+        "with nothing matching": f"{history}?from_day=1&from_month=1&from_year=1990"
+        "&to_day=2&to_month=1&to_year=1990",
+    }
+    for viewport in [None, NARROW]:
+        page = open_page("member", with_axe=True, **({"viewport": viewport} if viewport else {}))
+        for what, path in states.items():
+            page.goto(path)
+            findings.check(page, "member", f"the group's history, {what}")
+    assert findings.pages_checked == 8
     assert not findings.problems, "\n\n".join(findings.problems)

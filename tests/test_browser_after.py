@@ -1,13 +1,15 @@
 """After the meeting, in a real browser: every page passes axe at full width and on a
 320 pixel screen, and a member sends further thoughts and answers the check by keyboard."""
 
+import datetime
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from meetings.models import AfterMeetingCheck, InputKind, WrittenInput
+from meetings.models import AfterMeetingCheck, InputKind, Meeting, WrittenInput
 from tests.browser import axe_violations, describe_violations, focused, tab_to
 from tests.conftest import Demo, OpenPage
 from tests.pages import meetings_after as pages_after
@@ -124,3 +126,31 @@ def test_it_lets_a_member_send_thoughts_and_answer_the_check_by_keyboard(
     assert (check.co_producing, check.ground_rules, check.work_plan) == (4, 5, 3)
     assert check.respondent is None
     assert check.worried == ""
+
+
+@pytest.mark.parametrize("viewport", [None, NARROW], ids=["full width", "320 px"])
+def test_it_keeps_thoughts_sent_too_late_on_screen_accessibly(
+    demo: Demo, open_page: OpenPage, viewport: dict[str, int] | None
+) -> None:
+    """The window closes while Amira is writing: what she wrote stays, with how to reach the
+    chair, and the page passes axe."""
+    kwargs = pages_after.cooling_off(demo)
+    amira = open_page("member", with_axe=True, **({"viewport": viewport} if viewport else {}))
+    amira.goto(reverse("meetings:cooling_off", kwargs=kwargs))
+    amira.get_by_label("Your further thoughts").fill("Evening meetings would help carers.")
+    Meeting.objects.filter(pk=kwargs["pk"]).update(
+        cooling_off_ends_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+    with amira.expect_navigation():
+        amira.get_by_role("button", name="Send my thoughts").click()
+
+    expect(amira.locator(".govuk-error-summary")).to_contain_text(
+        "The window for further thoughts closed"
+    )
+    expect(amira.get_by_label("Your thoughts were not sent")).to_have_value(
+        "Evening meetings would help carers."
+    )
+    expect(amira.get_by_text("You can still send them to the chair")).to_be_visible()
+    problems = problems_on(amira, f"thoughts sent too late at {viewport or 'full width'}")
+    assert not problems, "\n\n".join(problems)

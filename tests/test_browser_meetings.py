@@ -115,3 +115,66 @@ def test_it_explains_problems_accessibly_when_preparing_a_meeting(
     check("invitations sent")
 
     assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without"])
+def test_it_ticks_everyone_to_invite_with_one_button(
+    demo: Demo, open_page: OpenPage, javascript: bool
+) -> None:
+    """ "Add people to invite" starts with nobody ticked; "Select everyone" ticks them all, in
+    place with JavaScript and by showing the page again without it. Both states pass axe
+    (run where JavaScript runs: axe is a script itself)."""
+    meeting = Meeting.objects.get(title="Testing the crisis pages with users")
+    Invitee.objects.filter(
+        meeting=meeting, user__email__in=["colin@example.org", "tom@example.org"]
+    ).delete()
+    page = open_page("chair", with_axe=javascript, java_script_enabled=javascript)
+    url = reverse("meetings:invitee_add", args=[meeting.pk])
+    page.goto(url)
+    boxes = page.locator("input[name=people]")
+    expect(boxes).to_have_count(2)
+    for index in range(2):
+        expect(boxes.nth(index)).not_to_be_checked()
+    problems = []
+    if javascript and (violations := axe_violations(page)):
+        problems.append(f"nobody ticked:\n{describe_violations(violations)}")
+
+    button = page.get_by_role("button", name="Select everyone")
+    if javascript:
+        button.click()
+        expect(page.get_by_role("status")).to_contain_text("Everyone is ticked.")
+    else:
+        with page.expect_navigation():
+            button.click()
+    for index in range(2):
+        expect(boxes.nth(index)).to_be_checked()
+    expect(page.get_by_role("status")).to_contain_text("Everyone is ticked.")
+    if javascript and (violations := axe_violations(page)):
+        problems.append(f"everyone ticked:\n{describe_violations(violations)}")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add to the list").click()
+    expect(page.get_by_role("alert")).to_contain_text("2 added to the list.")
+    assert not problems, "\n\n".join(problems)
+
+
+def test_it_explains_a_dial_in_that_is_not_a_phone_number_accessibly(
+    demo: Demo, open_page: OpenPage
+) -> None:
+    meeting = Meeting.objects.get(title="Planning the new website")
+    page = open_page("chair", with_axe=True)
+    page.goto(reverse("meetings:create", args=[meeting.project_id]))
+    page.get_by_label("Title").fill("Reading the drafts")
+    page.get_by_label("Online, by video call").check()
+    page.get_by_label("Video call link").fill("https://meet.example.org/drafts")
+    page.get_by_label("Phone dial-in number").fill("ring Deborah")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Plan the meeting").click()
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter the phone dial-in number as digits")
+    summary.get_by_role("link", name="Enter the phone dial-in number as digits").click()
+    assert focused(page, "#id_phone_dial_in")
+    expect(page.get_by_label("Phone dial-in number")).to_have_value("ring Deborah")
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)

@@ -15,8 +15,9 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from payments.models import Claim, ClaimStatus, Expense, InvolvementEntry
-from tests.browser import tab_to
+from payments import services
+from payments.models import ActivityKind, Claim, ClaimStatus, Expense, InvolvementEntry
+from tests.browser import axe_violations, describe_violations, tab_to
 from tests.conftest import Demo, OpenPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -109,3 +110,59 @@ def test_it_takes_amira_from_the_register_to_a_paid_claim_on_her_statement(
     expect(page.get_by_role("row", name=claim.reference)).to_contain_text(
         claim.paid_at.strftime("%-d %b %Y") if claim.paid_at else "Paid"
     )
+
+
+def test_it_pages_a_long_claim_and_tells_an_approver_when_a_claim_changed(
+    demo: Demo, open_page: OpenPage
+) -> None:
+    """Amira has more to claim than one page holds: she pages on by keyboard and claims the
+    second page. Deborah opens Colin's claim; Colin corrects his time before she presses
+    Approve, so she is told the claim changed and nothing is approved. Axe checks each."""
+    amira = demo.person("member")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    InvolvementEntry.objects.bulk_create(
+        InvolvementEntry(
+            user=amira,
+            project=demo.website,
+            activity=ActivityKind.READING,
+            date=yesterday,
+            minutes=30,
+            description=f"Read page {n} of the crisis plan",
+        )
+        for n in range(30)
+    )
+    page = open_page("member", with_axe=True)
+    page.goto(reverse("payments:claim_new"))
+    waiting = services.unclaimed_entries(amira).count()
+    expect(page.locator("#not-claimed-count")).to_contain_text(
+        f"Activities not claimed yet: {waiting}."
+    )
+    assert page.locator("main input[type=checkbox]").count() <= 50
+    assert not (found := axe_violations(page)), describe_violations(found)
+    tab_to(page, "nav[aria-label='Pages of activities not claimed yet'] a[rel=next]", limit=150)
+    press_enter_and_wait(page)
+    assert "time=2" in page.url
+    ticked = page.locator("main input[type=checkbox][value^='e-']:checked").count()
+    assert ticked > 0
+    assert not (found := axe_violations(page)), describe_violations(found)
+    tab_to(page, "main button[type=submit]", limit=150)
+    press_enter_and_wait(page)
+    expect(page.get_by_role("alert")).to_contain_text("Your claim is sent")
+    assert services.unclaimed_entries(amira).count() == waiting - ticked
+
+    colins = Claim.objects.get(user__email="colin@example.org")
+    chair = open_page("chair", with_axe=True)
+    chair.goto(reverse("payments:claim_detail", kwargs={"pk": colins.pk}))
+    entry = InvolvementEntry.objects.get(claim_line__claim=colins)
+    entry.minutes += 15
+    services.involvement_update(
+        entry=entry, actor=colins.user, changed=["minutes"], expected_version=entry.version
+    )
+    tab_to(chair, "form[action$='/approve/'] button")
+    press_enter_and_wait(chair)
+    expect(chair.get_by_role("region", name="Important")).to_contain_text(
+        "This claim was changed after you opened it"
+    )
+    assert not (found := axe_violations(chair)), describe_violations(found)
+    colins.refresh_from_db()
+    assert colins.status == ClaimStatus.SUBMITTED

@@ -1,11 +1,12 @@
-"""Ranking a group's themes in a real browser: by keyboard with the move buttons, and with
-JavaScript off through the numbered choices."""
+"""The project's shape in a real browser: ranking themes by keyboard with the move buttons
+and, with JavaScript off, through the numbered choices; the work plan's timeline without
+JavaScript."""
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from projects.models import Theme, ThemeRank
+from projects.models import Milestone, Theme, ThemeRank
 from tests.browser import tab_to
 from tests.conftest import Demo, OpenPage
 
@@ -82,3 +83,20 @@ def test_it_ranks_with_numbers_when_javascript_is_off(demo: Demo, open_page: Ope
 
     expect(amira.get_by_text("Your ranking is saved.")).to_be_visible()
     assert amiras_order(demo) == [theme.name for theme in reversed(themes)]
+
+
+def test_it_shows_the_work_plan_timeline_month_by_month_with_javascript_off(
+    demo: Demo, open_page: OpenPage
+) -> None:
+    amira = open_page("member", java_script_enabled=False)
+    amira.goto(reverse("projects:plan", kwargs={"pk": demo.website.pk}))
+    amira.get_by_role("link", name="Timeline").click()
+
+    expect(amira.get_by_role("heading", level=1)).to_have_text("Timeline of the work plan")
+    months = amira.locator("ol.app-timeline > li")
+    first = Milestone.objects.filter(project=demo.website).order_by("due_on").first()
+    assert first is not None
+    expect(months.first.get_by_role("heading", level=2)).to_have_text(
+        first.due_on.strftime("%B %Y")
+    )
+    expect(amira.get_by_role("heading", level=3, name=first.title)).to_be_visible()

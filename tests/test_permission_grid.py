@@ -263,6 +263,7 @@ GRID: dict[str, Rule] = {
         signed_in(FORBIDDEN) | {"coordinator": OK, "administrator": OK},
     ),
     "projects:detail": Rule(project_members(), kwargs=website),
+    "project_history": Rule(project_members(), kwargs=website),
     "projects:edit": Rule(project_leaders(), kwargs=website),
     "projects:members": Rule(project_members(), kwargs=website),
     "projects:member_invite": Rule(project_leaders(), kwargs=website),
@@ -443,6 +444,9 @@ GRID: dict[str, Rule] = {
     "meetings:paper_version_remove": Rule(project_leaders(), kwargs=prep.prep_easy_read),
     # Papers are never at a public address: only the group downloads them.
     "meetings:paper_download": Rule(project_members(), kwargs=prep.prep_easy_read),
+    "meetings:paper_notice_told": Rule(
+        project_leaders(REDIRECT), kwargs=prep.prep_paper_notice, method="post"
+    ),
     "meetings:papers_report": Rule(project_members(), kwargs=prep.prep_project),
     "meetings:calendar": Rule(project_members(), kwargs=prep.prep_meeting),
     "meetings:invitations": Rule(project_leaders(), kwargs=prep.prep_meeting),
@@ -672,7 +676,9 @@ def test_it_gives_each_persona_the_expected_outcome(cast: Cast, name: str, perso
     )
 
 
-@pytest.mark.parametrize("name", ["projects:detail", "projects:members", "projects:edit"])
+@pytest.mark.parametrize(
+    "name", ["projects:detail", "projects:members", "projects:edit", "project_history"]
+)
 def test_it_tells_outsiders_nothing_about_whether_a_project_exists(cast: Cast, name: str) -> None:
     olu = client_for(cast.outsider)
     real = olu.get(reverse(name, kwargs={"pk": cast.website.pk}))

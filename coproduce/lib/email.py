@@ -8,16 +8,39 @@ never sent.
 
 from collections.abc import Mapping, Sequence
 from email.message import MIMEPart
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import TaskResultStatus, task
-from django.template.loader import render_to_string
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
 # A text attachment: (file name, content, content type with any parameters), for example
 # ("meeting.ics", "BEGIN:VCALENDAR...", "text/calendar; method=REQUEST").
 Attachment = tuple[str, str, str]
+
+
+class Sender(NamedTuple):
+    """Whose name an email goes out in, and where a reply to it goes (empty: nowhere)."""
+
+    from_email: str
+    reply_to: str
+
+
+def email_sender() -> Sender:
+    """The sender named by the EMAIL_SENDER setting: a dotted path to a function.
+
+    The organisation whose name emails carry lives in an app above this helper, so the
+    helper asks for it by name (as Django asks for the user model) rather than importing it.
+    """
+    path = getattr(settings, "EMAIL_SENDER", "")
+    if not path:
+        return Sender(from_email=settings.DEFAULT_FROM_EMAIL, reply_to="")
+    sender: Sender = import_string(path)()
+    return sender
 
 
 def _attachment_part(filename: str, content: str, content_type: str) -> MIMEPart:
@@ -63,8 +86,16 @@ def send_email(
     text: str,
     html: str,
     attachments: list[list[str]] | None = None,
+    from_email: str | None = None,
+    reply_to: str = "",
 ) -> None:
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=to,
+        from_email=from_email,
+        reply_to=[reply_to] if reply_to else None,
+    )
     message.attach_alternative(html, "text/html")
     for filename, content, content_type in attachments or []:
         message.attach(_attachment_part(filename, content, content_type))
@@ -89,16 +120,31 @@ def email_send(
     template: str,
     context: Mapping[str, Any],
     attachments: Sequence[Attachment] = (),
+    easy_read: bool = False,
 ) -> None:
     """Queue the email `templates/emails/<template>.{subject.txt,txt,html}` for `to`.
 
-    `attachments` are text files sent with it, such as a calendar invitation.
+    It goes out in the organisation's name with a Reply-To of its contact address (see
+    `email_sender`), so a reply reaches a person rather than an unread mailbox.
+    `attachments` are text files sent with it, such as a calendar invitation. `easy_read`
+    picks the template's easy-read variant, `<template>_easy_read.*`, when there is one.
     """
+    if easy_read and _has_template(f"emails/{template}_easy_read.txt"):
+        template = f"{template}_easy_read"
     subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
     text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
-    extra: dict[str, Any] = {}
+    sender = email_sender()
+    extra: dict[str, Any] = {"from_email": sender.from_email, "reply_to": sender.reply_to}
     if attachments:
         # Lists, not tuples: task arguments travel as JSON.
         extra["attachments"] = [list(attachment) for attachment in attachments]
     send_email.enqueue(to=list(to), subject=subject, text=text, html=html, **extra)
+
+
+def _has_template(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True

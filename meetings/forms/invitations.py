@@ -32,15 +32,17 @@ class InviteesForm(forms.Form):
         error_messages={"required": _("Choose at least one person to invite")},
     )
 
-    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, meeting: Meeting, select_all: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["people"]
         field.queryset = members_not_invited(meeting)  # type: ignore[attr-defined]
         field.label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
-        # Everyone is ticked to begin with: meetings are for the whole group unless the
-        # organiser decides otherwise.
-        if not self.is_bound:
-            self.initial.setdefault("people", [user.pk for user in field.queryset])  # type: ignore[attr-defined]
+        # Nobody is ticked to begin with, so nobody is invited by mistake: "Select everyone"
+        # ticks them all when the whole group should come.
+        if select_all:
+            self.initial["people"] = [user.pk for user in field.queryset]  # type: ignore[attr-defined]
 
 
 REPLY_CHOICES = [

@@ -21,6 +21,15 @@ TIME_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
+# A phone number as people write it: digits with spaces, dashes, dots or brackets, and an
+# optional + for the country code. UK numbers have 10 or 11 digits, international ones up to 15.
+PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]+$")
+
+
+def is_phone_number(text: str) -> bool:
+    digits = sum(character.isdigit() for character in text)
+    return bool(PHONE_PATTERN.match(text)) and 7 <= digits <= 15
+
 
 def parse_time(text: str) -> datetime.time | None:
     """14:00, 14.30, 2pm and 2:30pm all work; anything else is None."""
@@ -118,11 +127,13 @@ class MeetingForm(SpecificErrorsMixin, forms.ModelForm[Meeting]):
             "format",
             "venue",
             "video_link",
+            "phone_dial_in",
             "video_captions",
             "agenda_shows_ground_rules",
         ]
         widgets = {
             "format": forms.RadioSelect,
+            "phone_dial_in": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "purpose": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {"venue": gettext_lazy("Venue (for meetings in person or hybrid)")}
@@ -147,6 +158,9 @@ class MeetingForm(SpecificErrorsMixin, forms.ModelForm[Meeting]):
         venue_field.required = False
         self.fields["video_link"].error_messages["invalid"] = _(
             "Enter the video call link as a full web address, starting with https://"
+        )
+        self.fields["phone_dial_in"].error_messages["max_length"] = _(
+            "The phone dial-in number must be 40 characters or fewer"
         )
         if meeting.pk is not None:
             self.fields["version"] = forms.IntegerField(
@@ -228,6 +242,25 @@ class MeetingForm(SpecificErrorsMixin, forms.ModelForm[Meeting]):
         elif meeting_format == MeetingFormat.IN_PERSON:
             cleaned["video_link"] = ""
             cleaned["video_captions"] = False
+            if cleaned.get("phone_dial_in") and "phone_dial_in" not in self.errors:
+                self.add_error(
+                    "phone_dial_in",
+                    _(
+                        "Remove the phone dial-in number, or choose a format with a video call: "
+                        "people can only join by phone when the meeting is online or hybrid"
+                    ),
+                )
+
+    def clean_phone_dial_in(self) -> str:
+        number: str = " ".join(self.cleaned_data.get("phone_dial_in", "").split())
+        if number and not is_phone_number(number):
+            raise forms.ValidationError(
+                _(
+                    "Enter the phone dial-in number as digits, like 020 7946 0000 or "
+                    "+44 20 7946 0000"
+                )
+            )
+        return number
 
 
 class CancelForm(SpecificErrorsMixin, forms.Form):

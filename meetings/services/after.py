@@ -42,7 +42,7 @@ from meetings.models import (
 )
 from meetings.notify import members_tell
 from meetings.timing import time_on_day
-from projects.models import Membership
+from projects.models import Membership, ProjectRole
 
 # An average of fewer answers than this could point to one person's answers.
 CHECK_PRIVACY_MINIMUM = 3
@@ -60,6 +60,22 @@ def after_urls(meeting: Meeting, base_url: str | None) -> dict[str, str]:
         "cooling_off_url": root + reverse("meetings:cooling_off", args=[meeting.pk]),
         "check_url": root + reverse("meetings:check", args=[meeting.pk]),
     }
+
+
+def meeting_chairs(meeting: Meeting) -> list[User]:
+    """Who hears that thoughts arrived and minutes can be approved: the chair and co-chair,
+    or the project's coordinators when the group has no chair."""
+    leaders = list(
+        Membership.objects.current()
+        .filter(
+            project_id=meeting.project_id,
+            role__in=[ProjectRole.CHAIR, ProjectRole.CO_CHAIR, ProjectRole.COORDINATOR],
+        )
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+    chairs = [m.user for m in leaders if m.role != ProjectRole.COORDINATOR]
+    return chairs or [m.user for m in leaders]
 
 
 def _current_members(meeting: Meeting) -> list[User]:
@@ -129,6 +145,12 @@ def meeting_close(*, meeting: Meeting, actor: User, base_url: str | None = None)
             "meeting": meeting,
             "ends_at": ends_at,
             "ends_words": time_on_day(ends_at),
+            # Provisional until the window closes: what people's further thoughts could change.
+            "decisions": list(
+                meeting.decisions.select_related("agenda_item").order_by(
+                    "agenda_item__position", "recorded_at", "pk"
+                )
+            ),
             **after_urls(meeting, base_url),
         }
         to_contact = members_tell(
@@ -222,6 +244,7 @@ def cooling_off_close(
             },
             essential=False,
         )
+        minutes_ready_tell(meeting=meeting, base_url=base_url, now=now)
     return True
 
 
@@ -240,9 +263,15 @@ def cooling_off_close_task(meeting_id: int, ends_at_iso: str, base_url: str = ""
 
 @transaction.atomic
 def cooling_off_input_add(
-    *, meeting: Meeting, author: User, agenda_item: AgendaItem | None, text: str
+    *,
+    meeting: Meeting,
+    author: User,
+    agenda_item: AgendaItem | None,
+    text: str,
+    base_url: str | None = None,
 ) -> WrittenInput:
-    """Keep a member's further thought on an item (or on the meeting in general)."""
+    """Keep a member's further thought on an item (or on the meeting in general), and tell
+    the chair it has come, the way they asked to be told."""
     # Read the end again under a lock: the page may have been open since before it passed.
     try:
         meeting.refresh_from_db(
@@ -272,6 +301,20 @@ def cooling_off_input_add(
         % {"person": author.full_name, "title": meeting.title},
         project=meeting.project,
         subject=author,
+    )
+    members_tell(
+        users=[chair for chair in meeting_chairs(meeting) if chair.pk != author.pk],
+        template="meeting_cooling_off_arrived",
+        context={
+            "meeting": meeting,
+            "written": written,
+            "author_name": author.full_name,
+            "consider_url": site_root(base_url)
+            + reverse("meetings:cooling_off_consider", args=[meeting.pk, written.pk]),
+            **after_urls(meeting, base_url),
+        },
+        # The chair needs to answer it before the minutes are approved, but not at once.
+        essential=False,
     )
     return written
 
@@ -309,7 +352,7 @@ def written_input_consider(
             project=meeting.project,
             subject=written.author,
         )
-        return members_tell(
+        to_contact = members_tell(
             users=[written.author],
             template="meeting_cooling_off_response",
             context={
@@ -320,10 +363,46 @@ def written_input_consider(
             },
             essential=True,
         )
+        minutes_ready_tell(meeting=meeting, base_url=base_url)
+        return to_contact
 
 
 # ---------------------------------------------------------------------------------------------
 # Approving the minutes
+
+
+def minutes_ready_tell(
+    *, meeting: Meeting, base_url: str | None = None, now: datetime.datetime | None = None
+) -> bool:
+    """Tell the chair, once, that the minutes can be approved, when nothing is in the way.
+
+    Called after each step that can clear the way: the window closing, the last thought
+    answered, the minutes saved. Returns whether the chair was told just now.
+    """
+    if meeting.minutes_approval_problems():
+        return False
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = Meeting.objects.filter(
+            pk=meeting.pk,
+            status=MeetingStatus.CLOSED,
+            minutes_approved_at__isnull=True,
+            minutes_ready_told_at__isnull=True,
+        ).update(minutes_ready_told_at=now)
+        if not claimed:
+            return False
+        meeting.minutes_ready_told_at = now
+        members_tell(
+            users=meeting_chairs(meeting),
+            template="meeting_minutes_ready",
+            context={
+                "meeting": meeting,
+                "approve_url": site_root(base_url)
+                + reverse("meetings:minutes_approve", args=[meeting.pk]),
+            },
+            essential=False,
+        )
+    return True
 
 
 def minutes_approve(*, meeting: Meeting, actor: User) -> None:

@@ -174,6 +174,39 @@ def paper_notices_send(*, paper: Paper, base_url: str | None = None) -> list[Pap
     return notices
 
 
+class PaperNoticeError(Exception):
+    """A notice cannot be marked as told; the message says why."""
+
+
+@transaction.atomic
+def paper_notice_told(*, notice: PaperNotice, actor: User) -> None:
+    """Record that an organiser told someone who takes no email about a paper, by phone or
+    post. Once only: a second click (or two organisers at once) records nothing more."""
+    if notice.way != NoticeWay.BY_HAND:
+        raise PaperNoticeError(
+            _("%(person)s was told by email or in their digest.") % {"person": notice.user}
+        )
+    now = timezone.now()
+    claimed = PaperNotice.objects.filter(
+        pk=notice.pk, way=NoticeWay.BY_HAND, sent_at__isnull=True
+    ).update(sent_at=now)
+    if not claimed:
+        raise PaperNoticeError(
+            _("Someone has already recorded that %(person)s was told.") % {"person": notice.user}
+        )
+    notice.sent_at = now
+    paper = notice.paper
+    AuditEvent.record(
+        actor=actor,
+        action="meeting.paper_notice_told",
+        summary=_("Told %(person)s about “%(title)s” by phone or post")
+        % {"person": notice.user.full_name, "title": paper.title},
+        project=paper.meeting.project,
+        subject=notice.user,
+        data={"paper": paper.pk},
+    )
+
+
 @transaction.atomic
 def paper_update(
     *,

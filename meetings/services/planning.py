@@ -33,7 +33,9 @@ from meetings.services.invitations import meeting_changed
 from projects.models import Project
 
 # The changes invitees must hear about, with a new calendar file.
-MOVING_FIELDS = frozenset({"starts_at", "ends_at", "venue", "format", "video_link"})
+MOVING_FIELDS = frozenset(
+    {"starts_at", "ends_at", "venue", "format", "video_link", "phone_dial_in"}
+)
 
 
 class PlanningError(Exception):

@@ -34,6 +34,7 @@ from meetings.models import (
     MeetingStatus,
     MinutesVersion,
 )
+from meetings.services.after import minutes_ready_tell
 from people.models import MemberType
 from projects.models import Membership, Project
 
@@ -183,8 +184,12 @@ def minutes_save(
     summary: str,
     change_note: str,
     notes: Mapping[int, str],
+    base_url: str | None = None,
 ) -> MinutesVersion:
     """Save a new version of the minutes. Earlier versions stay as they were.
+
+    The first version saved after every further thought has its answer tells the chair the
+    minutes can be approved.
 
     `based_on` is the number of the version the person started from (0 for none). If a newer
     one has been saved since, StaleMinutes is raised and nothing is saved.
@@ -230,6 +235,7 @@ def minutes_save(
         project=meeting.project,
         data={"number": version.number},
     )
+    minutes_ready_tell(meeting=meeting, base_url=base_url)
     return version
 
 

@@ -17,8 +17,10 @@ from meetings.models import (
     Invitee,
     ItemPurpose,
     Meeting,
+    NoticeWay,
     Paper,
     PaperFormat,
+    PaperNotice,
     PaperVersion,
 )
 from projects.models import Membership
@@ -90,3 +92,10 @@ def prep_invitee(cast: Cast) -> dict[str, Any]:
 
 def prep_project(cast: Cast) -> dict[str, Any]:
     return {"project_pk": cast.website.pk}
+
+
+def prep_paper_notice(cast: Cast) -> dict[str, Any]:
+    """Tom takes no email: he is to be told about the paper by phone or post."""
+    paper = _paper(cast)
+    notice = PaperNotice.objects.create(paper=paper, user=cast.commissioner, way=NoticeWay.BY_HAND)
+    return {"pk": paper.meeting_id, "paper_pk": paper.pk, "notice_pk": notice.pk}

@@ -316,6 +316,13 @@ def test_it_shows_an_unmet_loop_and_will_not_mark_ready_until_a_reason_is_record
     assert "cannot be marked ready while these needs are not met: Hearing loop" in (
         refused.content.decode()
     )
+    # The error summary links to the unmet need's row in the table.
+    summary = refused.content.decode().split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    anchor = summary.split('<a href="#')[1].split('"')[0]
+    assert "Hearing loop, needed by 1 person with lived experience: arrange it" in summary
+    row = refused.content.decode().split(f'id="{anchor}"')[1].split("</tr>")[0]
+    assert "Hearing loop" in row
+    assert "Not met" in row
     meeting.refresh_from_db()
     assert (meeting.status, meeting.ready_at) == (MeetingStatus.PLANNING, None)
 

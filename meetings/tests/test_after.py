@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, Organisation
 from conftest import Cast, client_for
 from meetings.models import (
     AfterMeetingCheck,
@@ -270,6 +270,10 @@ def test_it_approves_the_minutes_once_nothing_is_outstanding(cast: Cast) -> None
     response = chair.post(reverse("meetings:minutes_approve", args=[meeting.pk]))
 
     assert page.status_code == 200
+    # The page keeps the meeting's tabs, with "After the meeting" as the current one.
+    after_tab = reverse("meetings:cooling_off", args=[meeting.pk])
+    assert 'aria-label="Meeting sections"' in page.text
+    assert f'href="{after_tab}" aria-current="true"' in page.text
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.minutes_approved_at is not None
@@ -366,6 +370,27 @@ def test_it_refuses_thoughts_once_the_window_has_closed(cast: Cast) -> None:
     assert "The window for further thoughts closed at 16:00 on 3 March." in response.text
     assert 'name="text"' not in response.text
     assert not WrittenInput.objects.exists()
+    # What she typed stays on screen, with how to get it to the chair.
+    assert "Your thoughts were not sent" in response.text
+    assert ">One more thing.</textarea>" in response.text
+    assert "You can still send them to the chair, Deborah Marsh." in response.text
+
+
+def test_it_says_how_to_reach_the_chair_when_thoughts_come_too_late(cast: Cast) -> None:
+    Organisation.objects.filter(pk=1).update(
+        contact_email="involve@riverside.example.org", contact_phone="01632 960 000"
+    )
+    meeting = closed_meeting(cast, closed_at=timezone.now() - datetime.timedelta(hours=50))
+
+    response = client_for(cast.member).post(
+        reverse("meetings:cooling_off", args=[meeting.pk]),
+        {"agenda_item": "", "text": "Too late, but <important>."},
+    )
+
+    assert response.status_code == 400
+    assert "Too late, but &lt;important&gt;.</textarea>" in response.text
+    assert 'href="mailto:involve@riverside.example.org"' in response.text
+    assert 'href="tel:01632960000"' in response.text
 
 
 def test_it_refuses_thoughts_before_the_meeting_is_closed(cast: Cast) -> None:

@@ -3,6 +3,7 @@ replies with the way of taking part; written thoughts sent before the meeting.""
 
 import datetime
 import email
+from typing import Any
 
 import pytest
 import time_machine
@@ -55,18 +56,23 @@ def prefers_phone(user: User) -> None:
     )
 
 
-def test_it_adds_current_members_with_everyone_ticked_to_begin_with(cast: Cast) -> None:
+def ticked(page: Any) -> list[int]:
+    """The people ticked on the page's form (a test client's response)."""
+    return [
+        choice.data["value"].value
+        for choice in page.context["form"]["people"].subwidgets
+        if choice.data["selected"]
+    ]
+
+
+def test_it_adds_current_members_with_nobody_ticked_to_begin_with(cast: Cast) -> None:
     meeting = a_meeting(cast)
     url = reverse("meetings:invitee_add", args=[meeting.pk])
     chair = client_for(cast.chair)
 
     page = chair.get(url)
-    ticked = [
-        choice.data["value"].value
-        for choice in page.context["form"]["people"].subwidgets
-        if choice.data["selected"]
-    ]
-    assert len(ticked) == 6
+    assert ticked(page) == []
+    assert "Select everyone" in page.text
 
     response = chair.post(url, {"people": [cast.member.pk, cast.carer.pk, cast.outsider.pk]})
 
@@ -79,6 +85,23 @@ def test_it_adds_current_members_with_everyone_ticked_to_begin_with(cast: Cast) 
         (cast.carer, "carer", None),
     ]
     assert AuditEvent.objects.filter(action="meeting.invitees_added").exists()
+
+
+def test_it_ticks_everyone_with_select_everyone_without_javascript(cast: Cast) -> None:
+    meeting = a_meeting(cast)
+    url = reverse("meetings:invitee_add", args=[meeting.pk])
+    chair = client_for(cast.chair)
+
+    # Pressed with one person ticked already: the page comes back with all six ticked.
+    page = chair.post(url, {"people": [cast.member.pk], "select_all": "1"})
+
+    assert page.status_code == 200
+    assert len(ticked(page)) == 6
+    assert "Everyone is ticked." in page.text
+    assert not Invitee.objects.exists()
+    # With JavaScript, HTMX posts the same button and swaps in only the list of people.
+    assert 'hx-select="#people-to-invite"' in page.text
+    assert 'id="people-to-invite"' in page.text
 
 
 def test_it_asks_for_at_least_one_person(cast: Cast) -> None:
@@ -125,6 +148,10 @@ def test_it_sends_invitations_with_a_calendar_request_and_lists_who_to_phone(
     html = colins.alternatives[0][0]
     assert "font-size:24px" in str(html)
     assert "font-size:24px" not in str(message.alternatives[0][0])
+    # The page keeps the meeting's tabs, with Invitations as the current one.
+    assert 'aria-label="Meeting sections"' in page
+    invitations_tab = reverse("meetings:invitations", args=[meeting.pk])
+    assert f'href="{invitations_tab}" aria-current="page"' in page
     # Everyone counts as invited, including Tom, whom the organiser phones.
     assert not meeting.invitees.filter(invited_at__isnull=True).exists()
     assert AuditEvent.objects.filter(action="meeting.invitations_sent").exists()

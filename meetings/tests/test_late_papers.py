@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AuditEvent, User
 from conftest import Cast, client_for
 from meetings import personal_data
 from meetings.models import (
@@ -126,6 +126,44 @@ def test_it_lists_the_people_to_phone_or_write_to_only_for_organisers(cast: Cast
 
     assert "To phone or write to" not in page.content.decode()
     assert "Dr Priya Natarajan" not in page.content.decode()
+
+
+def test_it_records_that_someone_was_told_by_phone_or_post(cast: Cast) -> None:
+    meeting = everyone_invited(cast)
+    publish(cast.chair, meeting)
+    notice = PaperNotice.objects.get(user=cast.clinician)
+    url = reverse("meetings:paper_notice_told", args=[meeting.pk, notice.paper_id, notice.pk])
+    chair = client_for(cast.chair)
+    assert f'action="{url}"' in chair.get(reverse("meetings:papers", args=[meeting.pk])).text
+
+    response = chair.post(url, follow=True)
+
+    assert response.status_code == 200
+    assert "Recorded that Dr Priya Natarajan has been told about “Testing plan”." in response.text
+    assert "By phone or post: Dr Priya Natarajan" in response.text
+    assert "To phone or write to" not in response.text
+    notice.refresh_from_db()
+    assert notice.way == NoticeWay.BY_HAND
+    assert notice.sent_at is not None
+    event = AuditEvent.objects.get(action="meeting.paper_notice_told")
+    assert (event.actor, event.subject) == (cast.chair, cast.clinician)
+    # Pressed again (or by a second organiser): nothing more is recorded.
+    again = chair.post(url, follow=True)
+    assert "Someone has already recorded that Dr Priya Natarajan was told." in again.text
+    assert AuditEvent.objects.filter(action="meeting.paper_notice_told").count() == 1
+
+
+def test_it_records_told_by_hand_only_for_people_left_to_phone_or_write_to(cast: Cast) -> None:
+    meeting = everyone_invited(cast)
+    publish(cast.chair, meeting)
+    emailed = PaperNotice.objects.get(user=cast.member)
+    url = reverse("meetings:paper_notice_told", args=[meeting.pk, emailed.paper_id, emailed.pk])
+
+    response = client_for(cast.chair).post(url, follow=True)
+    assert "Amira Haddad was told by email or in their digest." in response.text
+    assert client_for(cast.member).post(url).status_code == 403
+    emailed.refresh_from_db()
+    assert emailed.way == NoticeWay.EMAIL
 
 
 def test_it_tells_nobody_when_invitations_have_not_gone_out(cast: Cast) -> None:

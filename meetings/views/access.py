@@ -78,6 +78,7 @@ def _plan_page(
     plan: AccessPlan,
     ready_form: MarkReadyForm | None = None,
     status: int = 200,
+    summary_links: list[tuple[str, str]] | None = None,
 ) -> HttpResponse:
     meeting = access.meeting
     return render(
@@ -89,6 +90,7 @@ def _plan_page(
             form=ready_form or MarkReadyForm(needs_checking=bool(plan.to_check)),
             # A ready meeting whose plan has since gone wrong should go back to planning.
             ready_but_unmet=meeting.status == MeetingStatus.READY and not plan.complete,
+            summary_links=summary_links or [],
         ),
         status=status,
     )
@@ -139,7 +141,9 @@ def mark_ready(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     ),
                 )
             return redirect(_plan_url(access))
-    return _plan_page(request, access, access_plan(access.meeting), form, status=400)
+    # Each unmet need gets its own line in the error summary, linking to its row.
+    plan = access_plan(access.meeting)
+    return _plan_page(request, access, plan, form, status=400, summary_links=plan.unmet_links)
 
 
 @login_required

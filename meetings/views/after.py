@@ -121,6 +121,7 @@ def cooling_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     can_send = access.membership is not None
     form = CoolingOffForm(request.POST if request.method == "POST" else None, meeting=meeting)
     status = 200
+    refused_text = ""
     if request.method == "POST":
         if not can_send:
             raise PermissionDenied
@@ -131,10 +132,13 @@ def cooling_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     author=user,
                     agenda_item=form.cleaned_data["agenda_item"],
                     text=form.cleaned_data["text"],
+                    base_url=_base_url(request),
                 )
             except services.AfterMeetingError as error:
                 form.add_error(None, str(error))
                 problem = meeting.cooling_off_problem()
+                # Kept on screen, so nothing typed is lost, with the way to the chair.
+                refused_text = form.cleaned_data["text"]
             else:
                 messages.success(
                     request,
@@ -164,6 +168,8 @@ def cooling_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else "",
             close_problem=meeting.close_problem() if access.can_manage else None,
             has_minutes=MinutesVersion.objects.filter(meeting=meeting).exists(),
+            refused_text=refused_text,
+            chairs=services.meeting_chairs(meeting) if refused_text else [],
         ),
         status=status,
     )

@@ -88,8 +88,15 @@ def invitations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitee_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
-    form = InviteesForm(request.POST if request.method == "POST" else None, meeting=access.meeting)
-    if request.method == "POST" and form.is_valid():
+    # "Select everyone" posts the form back to be shown again with everyone ticked: it works
+    # without JavaScript, and with it HTMX swaps only the list of people.
+    select_all = request.method == "POST" and "select_all" in request.POST
+    form = InviteesForm(
+        request.POST if request.method == "POST" and not select_all else None,
+        meeting=access.meeting,
+        select_all=select_all,
+    )
+    if request.method == "POST" and not select_all and form.is_valid():
         added = services.invitees_add(
             meeting=access.meeting,
             users=form.cleaned_data["people"],
@@ -104,7 +111,12 @@ def invitee_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "meetings/invitation_add_people.html",
-        _context(access, form=form, anyone_left=form.fields["people"].queryset.exists()),  # type: ignore[attr-defined]
+        _context(
+            access,
+            form=form,
+            anyone_left=form.fields["people"].queryset.exists(),  # type: ignore[attr-defined]
+            select_all=select_all,
+        ),
         status=400 if form.errors else 200,
     )
 

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
@@ -20,6 +20,7 @@ from meetings.lookups import (
     MeetingAccess,
     get_meeting_for_user,
     get_paper_for_user,
+    get_paper_notice_for_user,
     get_paper_version_for_user,
 )
 from meetings.models import Meeting, NoticeWay, Paper, PaperFormat, PaperNotice, PaperVersion
@@ -63,10 +64,11 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         paper.told_by_email = [n.user for n in told if n.way == NoticeWay.EMAIL]
         paper.told_in_digest = [n.user for n in told if n.way == NoticeWay.DIGEST]
         paper.to_reach = [
-            (n.user, _reach_words(n.user, access.project_access.can_see_contacts))
+            (n, _reach_words(n.user, access.project_access.can_see_contacts))
             for n in told
-            if n.way == NoticeWay.BY_HAND
+            if n.way == NoticeWay.BY_HAND and n.sent_at is None
         ]
+        paper.told_by_hand = [n.user for n in told if n.way == NoticeWay.BY_HAND and n.sent_at]
     return render(
         request,
         "meetings/papers.html",
@@ -80,6 +82,27 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             can_see_contacts=access.project_access.can_see_contacts,
         ),
     )
+
+
+@login_required
+@require_POST
+def paper_notice_told(
+    request: AuthenticatedHttpRequest, pk: int, paper_pk: int, notice_pk: int
+) -> HttpResponse:
+    """An organiser has told someone who takes no email about a paper, by phone or post."""
+    _access, notice = get_paper_notice_for_user(request, pk, paper_pk, notice_pk)
+    try:
+        services.paper_notice_told(notice=notice, actor=request.user)
+    except services.PaperNoticeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Recorded that %(person)s has been told about “%(title)s”.")
+            % {"person": notice.user.full_name, "title": notice.paper.title},
+        )
+    url = reverse("meetings:papers", args=[pk])
+    return redirect(f"{url}#paper-{paper_pk}")
 
 
 def _reach_words(user: User, can_see_contacts: bool) -> str:

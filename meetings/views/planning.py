@@ -60,6 +60,7 @@ MEETING_FIELDS = [
     "format",
     "venue",
     "video_link",
+    "phone_dial_in",
     "video_captions",
     "agenda_shows_ground_rules",
     "starts_at",

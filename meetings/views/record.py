@@ -238,6 +238,7 @@ def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     summary=form.cleaned_data["summary"],
                     change_note=form.cleaned_data["change_note"],
                     notes=form.notes(),
+                    base_url=request.build_absolute_uri("/"),
                 )
             except services.StaleMinutes as error:
                 # Keep what was typed and start from the newest version, so saving again is

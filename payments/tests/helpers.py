@@ -11,6 +11,7 @@ from meetings.models import AttendanceWay, Invitee, Meeting, MeetingFormat, Meet
 from payments import services
 from payments.models import (
     ActivityKind,
+    ChoiceKind,
     Claim,
     Expense,
     ExpenseKind,
@@ -21,6 +22,7 @@ from payments.models import (
 from projects.models import Project
 
 LONG_AGO = datetime.date(2020, 1, 1)
+AMIRAS_ACCOUNT = "12345678"
 
 
 def set_rates(
@@ -108,4 +110,27 @@ def a_claim(cast: Cast, user: User | None = None) -> Claim:
         entry_ids=[entry.pk],
         expense_ids=[expense.pk],
         actor=person,
+    )
+
+
+def colins_claim_made_by_grace(cast: Cast) -> Claim:
+    """A claim made on someone's behalf: Grace, who coordinates, claims Colin's reading."""
+    return services.claim_submit(
+        user=cast.carer,
+        project=cast.website,
+        entry_ids=[an_entry(cast, cast.carer).pk],
+        expense_ids=[],
+        actor=cast.coordinator,
+    )
+
+
+def amira_is_paid_by_bank(cast: Cast) -> None:
+    services.payment_choice_save(
+        user=cast.member,
+        choice=ChoiceKind.BANK,
+        details={
+            "account_name": "A Haddad",
+            "sort_code": "30-94-57",
+            "account_number": AMIRAS_ACCOUNT,
+        },
     )

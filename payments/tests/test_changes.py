@@ -5,6 +5,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -212,3 +214,139 @@ def test_it_lets_nobody_else_change_amiras_entry(cast: Cast) -> None:
     url = reverse("payments:involvement_edit", kwargs={"pk": entry.pk})
     for person in (cast.carer, cast.chair, cast.finance):
         assert client_for(person).get(url).status_code == 404
+
+
+def approve_from(client: Any, claim: Claim, version: object, **kwargs: Any) -> Any:
+    return client.post(
+        reverse("payments:claim_approve", kwargs={"pk": claim.pk}), {"version": version}, **kwargs
+    )
+
+
+def test_it_refuses_to_approve_a_claim_changed_since_deborah_opened_it(cast: Cast) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    deborah = client_for(cast.chair)
+    page = deborah.get(reverse("payments:claim_detail", kwargs={"pk": claim.pk}))
+    assert f'name="version" value="{claim.version}"' in page.content.decode()
+    seen = page.context["claim"].version
+    # Meanwhile Amira corrects her time: the claim is worked out again.
+    entry = InvolvementEntry.objects.get(user=cast.member)
+    client_for(cast.member).post(
+        reverse("payments:involvement_edit", kwargs={"pk": entry.pk}),
+        entry_data(entry, minutes="60"),
+    )
+    mail.outbox.clear()
+    response = approve_from(deborah, claim, seen, follow=True)
+    assert mail.outbox == []  # nobody is told it was approved
+    assert response.redirect_chain[-1][0] == reverse(
+        "payments:claim_detail", kwargs={"pk": claim.pk}
+    )
+    assert "This claim was changed after you opened it" in response.content.decode()
+    claim.refresh_from_db()
+    assert (claim.status, claim.approved_by, claim.approved_at) == (
+        ClaimStatus.SUBMITTED,
+        None,
+        None,
+    )
+    assert not AuditEvent.objects.filter(action="payments.claim_approved").exists()
+    # Having seen the claim as it is now, she approves it.
+    approve_from(deborah, claim, claim.version)
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPROVED
+    event = AuditEvent.objects.get(action="payments.claim_approved")
+    assert event.data["version"] == seen + 1
+
+
+def test_it_refuses_to_approve_a_claim_withdrawn_since_deborah_opened_it(cast: Cast) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    deborah = client_for(cast.chair)
+    seen = deborah.get(reverse("payments:claim_detail", kwargs={"pk": claim.pk})).context["claim"]
+    client_for(cast.member).post(reverse("payments:claim_withdraw", kwargs={"pk": claim.pk}))
+    response = approve_from(deborah, seen, seen.version)
+    # The claim is gone, so she goes back to the group's claims, told why.
+    assert response["Location"] == reverse(
+        "payments:project_claims", kwargs={"pk": cast.website.pk}
+    )
+    page = deborah.get(response["Location"]).content.decode()
+    assert "This claim was withdrawn after you opened it" in page
+    assert not Claim.objects.exists()
+    assert not AuditEvent.objects.filter(action="payments.claim_approved").exists()
+    # What it claimed for is back in Amira's list, unclaimed.
+    assert services.unclaimed_entries(cast.member).count() == 1
+
+
+def test_it_refuses_an_approval_that_does_not_say_which_version_it_saw(cast: Cast) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    deborah = client_for(cast.chair)
+    for version in ("", "nonsense", "0"):
+        response = approve_from(deborah, claim, version, follow=True)
+        assert "This claim was changed after you opened it" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+
+
+def test_it_refuses_a_stale_approval_in_the_service_too(cast: Cast) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    held = Claim.objects.get(pk=claim.pk)
+    expense = Expense.objects.get(user=cast.member)
+    expense.amount = Decimal("5.20")
+    services.expense_update(
+        expense=expense, actor=cast.member, changed=["amount"], expected_version=1
+    )
+    with pytest.raises(services.PaymentError, match="changed after you opened it"):
+        services.claim_approve(claim=held, actor=cast.chair)
+    with pytest.raises(services.PaymentError, match="changed after you opened it"):
+        services.claim_approve(claim=held, actor=cast.chair, expected_version=held.version)
+    fresh = Claim.objects.get(pk=claim.pk)
+    assert (fresh.status, fresh.total) == (ClaimStatus.SUBMITTED, fresh.fees + Decimal("5.20"))
+    services.claim_approve(claim=fresh, actor=cast.chair, expected_version=fresh.version)
+    assert fresh.status == ClaimStatus.APPROVED
+
+
+def test_it_tells_only_those_who_lead_the_group_that_a_claim_was_withdrawn(cast: Cast) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    client_for(cast.member).post(reverse("payments:claim_withdraw", kwargs={"pk": claim.pk}))
+    for person in (cast.carer, cast.outsider, cast.finance):
+        assert approve_from(client_for(person), claim, 1).status_code == 404
+    # A claim that never was is "Page not found" too.
+    assert (
+        client_for(cast.chair)
+        .post(reverse("payments:claim_approve", kwargs={"pk": claim.pk + 100}), {"version": 1})
+        .status_code
+        == 404
+    )
+
+
+def test_it_refuses_to_send_back_a_claim_changed_since_deborah_opened_the_question(
+    cast: Cast,
+) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    deborah = client_for(cast.chair)
+    url = reverse("payments:claim_query", kwargs={"pk": claim.pk})
+    page = deborah.get(url)
+    assert f'name="version" value="{claim.version}"' in page.content.decode()
+    seen = claim.version
+    entry = InvolvementEntry.objects.get(user=cast.member)
+    client_for(cast.member).post(
+        reverse("payments:involvement_edit", kwargs={"pk": entry.pk}),
+        entry_data(entry, minutes="60"),
+    )
+    mail.outbox.clear()
+    response = deborah.post(url, {"question": "Which bus did you take?", "version": seen})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "This claim was changed after you opened it" in content
+    assert "Which bus did you take?" in content  # what she typed is kept
+    assert f'name="version" value="{seen}"' in content
+    assert mail.outbox == []
+    claim.refresh_from_db()
+    assert (claim.status, claim.question) == (ClaimStatus.SUBMITTED, "")
+    # Having read the claim again, she asks.
+    deborah.post(url, {"question": "Which bus did you take?", "version": claim.version})
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.QUERIED

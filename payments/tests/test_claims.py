@@ -1,11 +1,20 @@
 """Claims from submission to payment: the steps, who may take them, and what is refused."""
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 
-from conftest import Cast
+from conftest import Cast, client_for
 from payments import services
-from payments.models import ClaimStatus
-from payments.tests.helpers import a_claim, an_entry, an_expense, set_rates
+from payments.models import Claim, ClaimStatus
+from payments.tests.helpers import (
+    a_claim,
+    an_entry,
+    an_expense,
+    colins_claim_made_by_grace,
+    set_rates,
+)
 
 
 @pytest.fixture
@@ -75,14 +84,7 @@ def test_it_refuses_to_claim_someone_elses_activity(cast: Cast, rates: None) -> 
 
 
 def test_it_records_a_claim_made_on_someones_behalf(cast: Cast, rates: None) -> None:
-    entry = an_entry(cast, cast.carer)
-    claim = services.claim_submit(
-        user=cast.carer,
-        project=cast.website,
-        entry_ids=[entry.pk],
-        expense_ids=[],
-        actor=cast.coordinator,
-    )
+    claim = colins_claim_made_by_grace(cast)
     assert claim.on_behalf
     assert claim.submitted_by == cast.coordinator
 
@@ -105,3 +107,42 @@ def test_it_puts_approved_claims_in_one_run_and_pays_it_once(cast: Cast, rates: 
     first.refresh_from_db()
     assert first.status == ClaimStatus.PAID
     assert first.paid_at == run.paid_at
+
+
+def test_it_lets_nobody_approve_a_claim_they_made_on_someones_behalf(
+    cast: Cast, rates: None
+) -> None:
+    claim = colins_claim_made_by_grace(cast)
+    grace = client_for(cast.coordinator)
+    page = grace.get(reverse("payments:claim_detail", kwargs={"pk": claim.pk})).content.decode()
+    assert "someone else who leads the group must approve it" in page
+    assert "Approve the claim" not in page
+    response = grace.post(
+        reverse("payments:claim_approve", kwargs={"pk": claim.pk}),
+        {"version": claim.version},
+        follow=True,
+    )
+    assert "You made this claim on their behalf" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+    # The database refuses it too, whatever the code above it does.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.filter(pk=claim.pk).update(
+            status=ClaimStatus.APPROVED, approved_by=cast.coordinator, approved_at=timezone.now()
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.filter(pk=claim.pk).update(
+            status=ClaimStatus.APPROVED, approved_by=cast.carer, approved_at=timezone.now()
+        )
+    services.claim_approve(claim=claim, actor=cast.chair)
+    assert claim.approved_by == cast.chair
+
+
+def test_it_lets_nobody_send_back_a_claim_they_made_on_someones_behalf(
+    cast: Cast, rates: None
+) -> None:
+    claim = colins_claim_made_by_grace(cast)
+    with pytest.raises(services.PaymentError, match="on their behalf"):
+        services.claim_query(claim=claim, actor=cast.coordinator, question="Which bus?")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED

@@ -4,13 +4,16 @@ SQLite takes one writer at a time for the whole database, so the race cannot hap
 on PostgreSQL both updates really run at once and the row lock decides.
 """
 
+from decimal import Decimal
+from functools import partial
+
 import pytest
 from django.db import connection
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from conftest import Cast, at_the_same_moment
 from payments import services
-from payments.models import ClaimStatus, PaymentRun
+from payments.models import Claim, ClaimLine, ClaimStatus, InvolvementEntry, PaymentRun
 from payments.tests.helpers import a_claim, set_rates
 
 pytestmark = [
@@ -79,3 +82,76 @@ def test_it_puts_a_claim_in_one_run_when_two_runs_are_made_together(cast: Cast) 
     )
     assert outcomes == ["done", "refused"]
     assert PaymentRun.objects.count() == 1
+
+
+ROUNDS = 5
+
+
+def withdraw(pk: int, actor: User) -> None:
+    services.claim_withdraw(claim=Claim.objects.get(pk=pk), actor=actor)
+
+
+def approve(pk: int, actor: User) -> None:
+    """Approve the claim as first made (version 1), as from a page opened before."""
+    services.claim_approve(claim=Claim.objects.get(pk=pk), actor=actor, expected_version=1)
+
+
+def test_it_lets_a_withdrawal_or_an_approval_succeed_never_both(cast: Cast) -> None:
+    """Amira withdraws her claim as Deborah approves it, several times over so both orders
+    can happen: one is refused, and the claim is either gone (nothing approved) or approved
+    (nothing withdrawn)."""
+    set_rates()
+    for _ in range(ROUNDS):
+        claim = a_claim(cast)
+        outcomes = at_the_same_moment(
+            services.PaymentError,
+            partial(withdraw, claim.pk, cast.member),
+            partial(approve, claim.pk, cast.chair),
+        )
+        assert outcomes == ["done", "refused"]
+        stored = Claim.objects.filter(pk=claim.pk).first()
+        approved = AuditEvent.objects.filter(
+            action="payments.claim_approved", data__claim=claim.pk
+        ).exists()
+        withdrawn = AuditEvent.objects.filter(
+            action="payments.claim_withdrawn", data__claim=claim.pk
+        ).exists()
+        if stored is None:
+            assert (withdrawn, approved) == (True, False)
+            assert not ClaimLine.objects.filter(claim_id=claim.pk).exists()
+        else:
+            assert (withdrawn, approved) == (False, True)
+            assert stored.status == ClaimStatus.APPROVED
+            assert stored.lines.count() == 2
+        # Start the next round with nothing left to claim.
+        ClaimLine.objects.all().delete()
+        Claim.objects.all().delete()
+
+
+def test_it_refuses_an_approval_made_as_the_claim_changes(cast: Cast) -> None:
+    """Amira corrects her time as Deborah approves the claim she opened before: either the
+    approval is refused and the change is in, or the change is refused and the claim was
+    approved as Deborah saw it."""
+    set_rates()
+    claim = a_claim(cast)
+    entry = InvolvementEntry.objects.get(user=cast.member)
+
+    def correct() -> None:
+        fresh = InvolvementEntry.objects.get(pk=entry.pk)
+        fresh.minutes = 60
+        services.involvement_update(
+            entry=fresh, actor=cast.member, changed=["minutes"], expected_version=fresh.version
+        )
+
+    outcomes = at_the_same_moment(
+        services.PaymentError, correct, partial(approve, claim.pk, cast.chair)
+    )
+    assert outcomes == ["done", "refused"]
+    stored = Claim.objects.get(pk=claim.pk)
+    entry.refresh_from_db()
+    if stored.status == ClaimStatus.APPROVED:
+        assert (entry.minutes, stored.total) == (90, claim.total)
+    else:
+        assert stored.status == ClaimStatus.SUBMITTED
+        assert entry.minutes == 60
+        assert stored.total == claim.total - Decimal("10.00")

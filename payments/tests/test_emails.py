@@ -15,7 +15,7 @@ def test_it_emails_amira_when_her_claim_is_approved_with_a_link_to_it(cast: Cast
     claim = a_claim(cast)
     mail.outbox.clear()
     response = client_for(cast.chair).post(
-        reverse("payments:claim_approve", kwargs={"pk": claim.pk})
+        reverse("payments:claim_approve", kwargs={"pk": claim.pk}), {"version": claim.version}
     )
     assert response.status_code == 302
     [message] = mail.outbox
@@ -32,7 +32,7 @@ def test_it_emails_the_question_and_a_link_to_answer_it(cast: Cast) -> None:
     mail.outbox.clear()
     client_for(cast.chair).post(
         reverse("payments:claim_query", kwargs={"pk": claim.pk}),
-        {"question": "Which bus did you take from Mill Road?"},
+        {"question": "Which bus did you take from Mill Road?", "version": claim.version},
     )
     [message] = mail.outbox
     assert message.to == ["amira@example.org"]
@@ -81,7 +81,9 @@ def test_it_asks_the_approver_to_phone_someone_who_takes_no_email(cast: Cast) ->
     claim = a_claim(cast)
     mail.outbox.clear()
     response = client_for(cast.chair).post(
-        reverse("payments:claim_approve", kwargs={"pk": claim.pk}), follow=True
+        reverse("payments:claim_approve", kwargs={"pk": claim.pk}),
+        {"version": claim.version},
+        follow=True,
     )
     assert mail.outbox == []
     assert "Amira Haddad does not take email" in response.content.decode()
@@ -92,5 +94,7 @@ def test_it_emails_nobody_when_approval_fails(cast: Cast) -> None:
     claim = a_claim(cast)
     services.claim_approve(claim=claim, actor=cast.chair)
     mail.outbox.clear()
-    client_for(cast.coordinator).post(reverse("payments:claim_approve", kwargs={"pk": claim.pk}))
+    client_for(cast.coordinator).post(
+        reverse("payments:claim_approve", kwargs={"pk": claim.pk}), {"version": claim.version}
+    )
     assert mail.outbox == []

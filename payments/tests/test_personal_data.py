@@ -9,16 +9,12 @@ from accounts import personal_data as account_data
 from conftest import Cast
 from payments import personal_data, services
 from payments.models import ChoiceKind, ExpenseKind, PaymentChoice
-from payments.tests.helpers import a_claim, set_rates
+from payments.tests.helpers import a_claim, amira_is_paid_by_bank, set_rates
 
 
 def test_it_gives_amira_her_choice_claims_expenses_and_involvement(cast: Cast) -> None:
     set_rates()
-    services.payment_choice_save(
-        user=cast.member,
-        choice=ChoiceKind.BANK,
-        details={"account_name": "A Haddad", "sort_code": "12-34-56", "account_number": "12345678"},
-    )
+    amira_is_paid_by_bank(cast)
     claim = a_claim(cast)
     sections = {section.key: section for section in personal_data.export(cast.member)}
     assert sections["payment_choice"].rows[0]["account_number"] == "12345678"

@@ -4,7 +4,13 @@ approve, and approved claims for finance to pay."""
 from accounts.models import User
 from conftest import Cast
 from payments import services, todo
-from payments.tests.helpers import a_claim, attended, held_meeting, set_rates
+from payments.tests.helpers import (
+    a_claim,
+    attended,
+    colins_claim_made_by_grace,
+    held_meeting,
+    set_rates,
+)
 
 
 def texts(user: User) -> list[str]:
@@ -43,3 +49,10 @@ def test_it_never_asks_a_leader_to_approve_their_own_claim(cast: Cast) -> None:
     a_claim(cast, cast.chair)
     assert texts(cast.chair) == []
     assert texts(cast.coordinator) == ["Approve or send back a claim"]
+
+
+def test_it_never_asks_a_leader_to_approve_a_claim_they_made_for_someone(cast: Cast) -> None:
+    set_rates()
+    colins_claim_made_by_grace(cast)
+    assert texts(cast.coordinator) == []
+    assert texts(cast.chair) == ["Approve or send back a claim"]

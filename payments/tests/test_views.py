@@ -18,15 +18,15 @@ from conftest import Cast, client_for, date_fields
 from meetings.models import AttendanceWay
 from payments import services
 from payments.models import (
-    ChoiceKind,
     Claim,
     ClaimLine,
     ClaimStatus,
     Expense,
     InvolvementEntry,
     PaymentRun,
+    Rate,
 )
-from payments.tests.helpers import a_claim, attended, held_meeting, set_rates
+from payments.tests.helpers import a_claim, amira_is_paid_by_bank, attended, held_meeting, set_rates
 
 
 @pytest.fixture
@@ -261,20 +261,25 @@ def test_it_walks_a_claim_from_submission_through_a_run_to_the_statement(
     claim = a_claim(cast)
     deborah = client_for(cast.chair)
     # Amira cannot approve her own claim.
-    own = client_for(cast.member).post(reverse("payments:claim_approve", kwargs={"pk": claim.pk}))
+    own = client_for(cast.member).post(
+        reverse("payments:claim_approve", kwargs={"pk": claim.pk}), {"version": claim.version}
+    )
     assert own.status_code == 302
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED
 
     deborah.post(
-        reverse("payments:claim_query", kwargs={"pk": claim.pk}), {"question": "Which bus?"}
+        reverse("payments:claim_query", kwargs={"pk": claim.pk}),
+        {"question": "Which bus?", "version": claim.version},
     )
     client_for(cast.member).post(
         reverse("payments:claim_answer", kwargs={"pk": claim.pk}), {"answer": "The 12."}
     )
-    assert (
-        deborah.post(reverse("payments:claim_approve", kwargs={"pk": claim.pk})).status_code == 302
+    claim.refresh_from_db()
+    approve = deborah.post(
+        reverse("payments:claim_approve", kwargs={"pk": claim.pk}), {"version": claim.version}
     )
+    assert approve.status_code == 302
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED
 
@@ -304,11 +309,7 @@ def test_it_makes_finance_say_why_before_exporting_payment_details_and_records_i
     cast: Cast, finance: User
 ) -> None:
     set_rates()
-    services.payment_choice_save(
-        user=cast.member,
-        choice=ChoiceKind.BANK,
-        details={"account_name": "A Haddad", "sort_code": "30-94-57", "account_number": "12345678"},
-    )
+    amira_is_paid_by_bank(cast)
     claim = a_claim(cast)
     services.claim_approve(claim=claim, actor=cast.chair)
     run = services.payment_run_create(
@@ -452,3 +453,203 @@ def test_it_uses_the_same_number_of_queries_for_10_and_1000_claims(
     Claim.objects.filter(run__isnull=True).update(run=run)
     assert run.claims.count() == 1000
     assert [count_queries(client, url) for client, url in run_pages] == run_before
+
+
+def unclaimed(cast: Cast, n: int) -> None:
+    """`n` more activities and `n` more expenses of Amira's, none claimed, in two queries."""
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    InvolvementEntry.objects.bulk_create(
+        InvolvementEntry(
+            user=cast.member, project=cast.website, activity="reading", date=day, minutes=60
+        )
+        for _ in range(n)
+    )
+    Expense.objects.bulk_create(
+        Expense(
+            user=cast.member,
+            project=cast.website,
+            kind="travel",
+            date=day,
+            description="Bus",
+            amount=Decimal("4.60"),
+        )
+        for _ in range(n)
+    )
+
+
+def test_it_offers_a_page_at_a_time_to_claim_with_the_same_queries_for_3_and_1000(
+    cast: Cast,
+) -> None:
+    set_rates()
+    amira = client_for(cast.member)
+    url = reverse("payments:claim_new")
+    unclaimed(cast, 3)
+    small = count_queries(amira, url)
+    page = amira.get(url)
+    assert len(page.context["form"].fields["items"].choices) == 6
+    assert "Activities not claimed yet: 3. Expenses not claimed yet: 3." in page.content.decode()
+    assert "up to 25 of each" not in page.content.decode()
+
+    unclaimed(cast, 997)
+    assert count_queries(amira, url) == small
+    page = amira.get(url)
+    html = page.content.decode()
+    assert len(page.context["form"].fields["items"].choices) == 50
+    assert html.count('type="checkbox"') == 50
+    assert "Activities not claimed yet: 1000. Expenses not claimed yet: 1000." in html
+    assert "This page shows up to 25 of each, newest first" in html
+    assert 'aria-label="Pages of activities not claimed yet"' in html
+    assert "?time=2" in html
+    assert "?expenses=2" in html
+
+    # Claiming what is on the second pages claims just those 50, from that page.
+    second = f"{url}?time=2&expenses=2"
+    offered = [v for v, _l in amira.get(second).context["form"].fields["items"].choices]
+    response = amira.post(second, {"items": offered})
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assert claim.lines.count() == 50
+    assert {f"e-{pk}" for pk in claim.lines.values_list("entry_id", flat=True) if pk} | {
+        f"x-{pk}" for pk in claim.lines.values_list("expense_id", flat=True) if pk
+    } == set(offered)
+    assert services.unclaimed_entries(cast.member).count() == 975
+
+
+def test_it_still_claims_what_was_ticked_when_the_pages_moved_on(cast: Cast) -> None:
+    """Amira ticked items on page 2, then claimed page 1 in another tab: page 2's items are
+    now on page 1, and what she ticked still counts."""
+    set_rates()
+    unclaimed(cast, 30)
+    amira = client_for(cast.member)
+    url = reverse("payments:claim_new")
+    second = [v for v, _l in amira.get(f"{url}?time=2").context["form"].fields["items"].choices]
+    second = [value for value in second if value.startswith("e-")]
+    assert len(second) == 5
+    first = [v for v, _l in amira.get(url).context["form"].fields["items"].choices]
+    assert amira.post(url, {"items": [v for v in first if v.startswith("e-")]}).status_code == 302
+    assert amira.post(f"{url}?time=2", {"items": second}).status_code == 302
+    assert Claim.objects.count() == 2
+    assert Claim.objects.order_by("pk").last().lines.count() == 5  # type: ignore[union-attr]
+
+
+def test_it_says_clearly_when_something_ticked_was_claimed_already(cast: Cast) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    entry_id = claim.lines.exclude(entry=None).get().entry_id
+    response = client_for(cast.member).post(
+        reverse("payments:claim_new"), {"items": [f"e-{entry_id}"]}
+    )
+    assert response.status_code == 400
+    assert "Something you chose is already in a claim or was removed" in response.content.decode()
+    assert Claim.objects.count() == 1
+
+
+def test_it_refuses_an_expense_dated_in_the_future(cast: Cast) -> None:
+    response = client_for(cast.member).post(
+        reverse("payments:expense_add"),
+        expense_data(
+            cast, **date_fields("date", timezone.localdate() + datetime.timedelta(days=1))
+        ),
+    )
+    assert response.status_code == 400
+    assert "The date cannot be in the future" in response.content.decode()
+    assert not Expense.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("minutes", "message"),
+    [
+        ("0", "above 0"),
+        ("-30", "above 0"),
+        ("1441", "more than a day"),
+        ("lots", "as a number"),
+    ],
+)
+def test_it_refuses_absurd_lengths_of_time(cast: Cast, minutes: str, message: str) -> None:
+    response = client_for(cast.member).post(
+        reverse("payments:involvement_add"),
+        {
+            "project": cast.website.pk,
+            "activity": "reading",
+            "minutes": minutes,
+            **date_fields("date", timezone.localdate()),
+        },
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not InvolvementEntry.objects.exists()
+
+
+def test_it_judges_a_receipt_by_what_it_holds_not_its_name(cast: Cast) -> None:
+    """A photo named like a PDF is kept and served as the photo it is."""
+    amira = client_for(cast.member)
+    upload = SimpleUploadedFile("receipt.pdf", png(), "application/pdf")
+    response = amira.post(reverse("payments:expense_add"), expense_data(cast, receipt=upload))
+    assert response.status_code == 302
+    expense = Expense.objects.get()
+    assert expense.receipt_type == "image/png"
+    served = amira.get(reverse("payments:receipt", kwargs={"pk": expense.pk}))
+    assert served["Content-Type"] == "image/png"
+    assert served["X-Content-Type-Options"] == "nosniff"
+
+
+def test_it_never_shows_a_member_another_members_payments_anywhere(
+    cast: Cast, finance: User
+) -> None:
+    set_rates()
+    amira_is_paid_by_bank(cast)
+    claim = a_claim(cast)
+    colin = client_for(cast.carer)
+    for url in (
+        reverse("payments:mine"),
+        reverse("payments:statement") + "?period=everything",
+        reverse("payments:claim_new"),
+    ):
+        page = colin.get(url).content.decode()
+        assert claim.reference not in page
+        assert "Bus to the town hall" not in page
+        assert "12345678" not in page
+    assert colin.get(reverse("payments:statement_pdf")).status_code == 200
+    expense = Expense.objects.get(user=cast.member)
+    for url in (
+        reverse("payments:claim_detail", kwargs={"pk": claim.pk}),
+        reverse("payments:receipt", kwargs={"pk": expense.pk}),
+        reverse("payments:expense_edit", kwargs={"pk": expense.pk}),
+    ):
+        assert colin.get(url).status_code == 404
+    assert (
+        colin.get(reverse("payments:person_details", kwargs={"pk": cast.member.pk})).status_code
+        == 403
+    )
+    # Those who approve it, and finance, see the claim but never the bank details on it.
+    for person in (cast.chair, finance):
+        seen = client_for(person).get(reverse("payments:claim_detail", kwargs={"pk": claim.pk}))
+        assert claim.reference in seen.content.decode()
+        assert "12345678" not in seen.content.decode()
+    assert not AuditEvent.objects.filter(action="payments.details_viewed").exists()
+
+
+def test_it_lets_finance_set_a_rate_from_a_date_and_refuses_a_second_for_that_date(
+    finance: User,
+) -> None:
+    fatima = client_for(finance)
+    data = {
+        "activity": "meeting",
+        "unit": "hour",
+        "amount": "25.00",
+        **date_fields("effective_from", datetime.date(2026, 4, 6)),
+    }
+    assert fatima.post(reverse("payments:rates"), data).status_code == 302
+    again = fatima.post(reverse("payments:rates"), {**data, "amount": "27.00"})
+    assert again.status_code == 400
+    assert "There is already a rate for this activity from that date" in again.content.decode()
+    for amount, message in [("-5", "more than £0"), ("2500", "£1,000 or less")]:
+        wrong = fatima.post(
+            reverse("payments:rates"),
+            {**data, "amount": amount, **date_fields("effective_from", datetime.date(2026, 5, 1))},
+        )
+        assert message in wrong.content.decode()
+    assert [(r.amount, r.effective_from) for r in Rate.objects.all()] == [
+        (Decimal("25.00"), datetime.date(2026, 4, 6))
+    ]
+    assert AuditEvent.objects.filter(action="payments.rate_added").count() == 1

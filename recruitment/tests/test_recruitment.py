@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from accounts.models import Organisation
 from conftest import Cast, client_for
 from recruitment import services
 from recruitment.models import Application, ApplicationChannel, Call, CallStatus, QuestionKind
@@ -185,3 +186,20 @@ def test_it_pages_the_calls_newest_first(cast: Cast, settings: Settings) -> None
 
     assert [call.title for call in grace.get(url).context["calls"]] == ["Call 2", "Call 1"]
     assert [call.title for call in grace.get(url, {"page": 2}).context["calls"]] == ["Call 0"]
+
+
+def test_it_sends_the_applicant_email_in_the_organisations_name_with_a_reply_to(
+    cast: Cast,
+) -> None:
+    Organisation.objects.filter(pk=1).update(
+        name="Riverside Council", contact_email="involve@riverside.example.org"
+    )
+    call = open_call(cast)
+
+    client_for(None).post(apply_url(call), answers_for(call))
+
+    (message,) = mail.outbox
+    # A reply from the applicant reaches a person, not the address emails are sent from.
+    assert message.from_email == "Riverside Council <no-reply@example.org>"
+    assert message.reply_to == ["involve@riverside.example.org"]
+    assert message.message()["Reply-To"] == "involve@riverside.example.org"

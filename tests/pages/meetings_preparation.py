@@ -5,6 +5,7 @@ days, to which everyone in the group is invited (Amira is coming)."""
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import (
     AgendaItem,
@@ -61,4 +62,17 @@ def papers_with_people_told(demo: Demo) -> str:
         PaperNotice.objects.get_or_create(
             paper=paper, user_id=invitee.user_id, defaults={"way": ways[n % len(ways)]}
         )
+    # One of those to phone or write to has been told: their button gives way to a line.
+    told = PaperNotice.objects.filter(paper=paper, way=NoticeWay.BY_HAND).order_by("pk").first()
+    if told is not None:
+        PaperNotice.objects.filter(pk=told.pk).update(sent_at=timezone.now())
     return reverse("meetings:papers", kwargs={"pk": paper.meeting_id})
+
+
+def a_notice_to_phone(demo: Demo) -> dict[str, Any]:
+    """Someone to tell about the late paper by phone or post (recording it is a POST)."""
+    papers_with_people_told(demo)
+    notice = PaperNotice.objects.filter(
+        paper__meeting__title=UPCOMING, way=NoticeWay.BY_HAND
+    ).latest("pk")
+    return {"pk": notice.paper.meeting_id, "paper_pk": notice.paper_id, "notice_pk": notice.pk}

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0004_paper_notices"),
+        ("meetings", "0005_meeting_dial_in_minutes_ready"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
