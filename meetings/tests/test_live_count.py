@@ -342,3 +342,22 @@ def test_it_counts_both_when_two_press_at_once(cast: Cast) -> None:
     # Two to take back: both go, and the third finds none left.
     assert outcomes == ["done", "done", "refused"]
     assert counted(meeting, cast.member) == 0
+
+
+def test_it_keeps_typing_the_counts_with_how_each_person_took_part(cast: Cast) -> None:
+    meeting = held_meeting(cast)
+    register(meeting, amira=AttendanceWay.VIDEO, priya=AttendanceWay.WRITTEN)
+    deborah = client_for(cast.chair)
+    item_url = reverse("meetings:contributions_item", args=[meeting.pk, first_item(meeting).pk])
+    page = deborah.get(item_url).content.decode()
+    assert "By video call" in page
+    assert "took part in writing" in page
+    # Priya did not come, so writing is the only way she can be counted.
+    assert f"c_{cast.clinician.pk}_in_room" not in page
+    assert f"c_{cast.clinician.pk}_written" in page
+    # The typed counts and the live ones are the same contributions.
+    deborah.post(count_url(meeting), {"person": cast.member.pk, "change": "add"})
+    page = deborah.get(item_url).content.decode()
+    assert re.search(rf'name="c_{cast.member.pk}_remote"[^>]*value="1"', page) or re.search(
+        rf'value="1"[^>]*name="c_{cast.member.pk}_remote"', page
+    )
