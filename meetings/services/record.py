@@ -81,7 +81,7 @@ def attendance_save(
     """
     _check(meeting.record_problem())
     invitees = list(
-        Invitee.objects.select_for_update()
+        Invitee.objects.select_for_update(of=("self",))
         .filter(meeting=meeting, pk__in=list(attended))
         .select_related("user")
     )
@@ -92,7 +92,7 @@ def attendance_save(
         if not _way_fits(here, way):
             if ways is not None and invitee.pk in ways:
                 raise RecordError(
-                    _("Choose how %(name)s took part again: that way does not fit coming or not")
+                    _("How %(name)s took part does not match whether they came. Choose again")
                     % {"name": invitee.user.full_name}
                 )
             way = ""

@@ -97,7 +97,7 @@ def test_it_records_how_each_person_took_part(cast: Cast) -> None:
 def test_it_refuses_a_way_of_taking_part_that_does_not_fit(cast: Cast) -> None:
     meeting = held_meeting(cast)
     amira = invitee(meeting, cast.member)
-    with pytest.raises(record.RecordError, match="Choose how Amira Haddad took part"):
+    with pytest.raises(record.RecordError, match="How Amira Haddad took part does not match"):
         record.attendance_save(
             meeting=meeting, actor=cast.chair, attended={amira.pk: True}, ways={amira.pk: "written"}
         )
