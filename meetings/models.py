@@ -508,6 +508,10 @@ class AttendanceWay(models.TextChoices):
     WRITTEN = "written", _("Written input only")
 
 
+# The ways of being at the meeting itself; writing in is taking part without coming.
+PRESENT_WAYS = [AttendanceWay.IN_PERSON, AttendanceWay.VIDEO, AttendanceWay.PHONE]
+
+
 class Invitee(CachedChoiceLabels, models.Model):
     """Someone invited to a meeting: their reply, how they will take part, and if they came."""
 
@@ -528,6 +532,11 @@ class Invitee(CachedChoiceLabels, models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     # Recorded at the meeting: None until the register is taken.
     attended = models.BooleanField(_("attended"), null=True, blank=True)
+    # How they took part, from the register: in the room, by video or phone for those who
+    # came, in writing for those who did not. Blank when the register does not say.
+    attended_way = models.CharField(
+        _("how they took part"), max_length=10, choices=AttendanceWay.choices, blank=True
+    )
 
     class Meta:
         ordering = ["user__full_name", "pk"]
@@ -545,6 +554,12 @@ class Invitee(CachedChoiceLabels, models.Model):
                 name="invitee_coming_says_how",
             ),
             models.CheckConstraint(
+                condition=models.Q(attended_way="")
+                | models.Q(attended=True, attended_way__in=PRESENT_WAYS)
+                | models.Q(attended=False, attended_way=AttendanceWay.WRITTEN),
+                name="invitee_attended_way_fits",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(member_type__in=MemberType.values),
                 name="invitee_member_type_valid",
             ),
@@ -552,6 +567,16 @@ class Invitee(CachedChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.meeting}"
+
+    @property
+    def contribution_way(self) -> str:
+        """How what they say at the meeting is counted: from the register, or their reply."""
+        way = self.attended_way or self.way
+        if way in (AttendanceWay.VIDEO, AttendanceWay.PHONE):
+            return ContributionWay.REMOTE
+        if way == AttendanceWay.WRITTEN and not self.attended:
+            return ContributionWay.WRITTEN
+        return ContributionWay.IN_ROOM
 
 
 # ---------------------------------------------------------------------------------------------

@@ -86,6 +86,7 @@ def export(user: User) -> list[Section]:
                 ("reply", _("Your reply")),
                 ("way", _("How you would take part")),
                 ("attended", _("Came")),
+                ("attended_way", _("How you took part")),
             ],
             rows=[
                 {
@@ -95,6 +96,7 @@ def export(user: User) -> list[Section]:
                     "way": invitee.get_way_display(),
                     "replied_at": invitee.replied_at,
                     "attended": invitee.attended,
+                    "attended_way": invitee.get_attended_way_display(),
                 }
                 for invitee in replies
             ],

@@ -353,6 +353,8 @@ RECIPES: dict[str, Recipe] = {
     "meetings:action_done": Recipe(pages_record.action),
     "meetings:contributions": Recipe(pages_record.meeting),
     "meetings:contributions_item": Recipe(pages_record.item),
+    "meetings:contributions_live": Recipe(pages_record.item),
+    "meetings:contribution_count": Recipe(pages_record.item),
     "meetings:equal_voice": Recipe(pages_record.meeting),
     "meetings:project_equal_voice": Recipe(pages_record.project),
     # Meetings: after
@@ -476,6 +478,9 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
     ),
     "the first version of the minutes": lambda demo: reverse(
         "meetings:minutes_version", kwargs=pages_record.minutes_version(demo, 1)
+    ),
+    "counting who speaks at a meeting not yet held": lambda demo: reverse(
+        "meetings:contributions_live", kwargs=prep_pages.an_upcoming_item(demo)
     ),
     "equal voice at a meeting three weeks ago": lambda demo: reverse(
         "meetings:equal_voice", kwargs=pages_record.planning_meeting(demo)
