@@ -7,11 +7,13 @@ are members too. Fatima works in finance: she pays people and belongs to no proj
 """
 
 import datetime
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -100,6 +102,34 @@ def date_fields(name: str, day: datetime.date | None) -> dict[str, str]:
         f"{name}_month": str(day.month),
         f"{name}_year": str(day.year),
     }
+
+
+def at_the_same_moment(
+    refused: type[Exception] | tuple[type[Exception], ...], *steps: Callable[[], object]
+) -> list[str]:
+    """Run each step in its own thread (so its own database connection), started together.
+
+    Gives "done", or "refused" when the step raised `refused`, for each step, sorted.
+    """
+    start = threading.Barrier(len(steps))
+    outcomes: list[str] = []
+
+    def run(step: Callable[[], object]) -> None:
+        start.wait()
+        try:
+            step()
+            outcomes.append("done")
+        except refused:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(step,)) for step in steps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
 
 
 def client_for(user: User | None) -> Client:

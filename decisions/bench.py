@@ -68,15 +68,25 @@ def decision_data(*, project: Project, coordinator: User) -> dict[str, Any]:
     return {}
 
 
-def decision_pages() -> list[Page]:
-    def project_url(name: str) -> Any:
-        return lambda d: reverse(name, args=[d.project.pk])
+def _project_url(name: str) -> Any:
+    return lambda d: reverse(name, args=[d.project.pk])
 
-    def member(d: Data) -> User:
-        return d.member
 
+def _member(d: Data) -> User:
+    return d.member
+
+
+def decision_key_pages() -> list[Page]:
+    """The decisions pages timed over HTTP too (scripts/http_bench.py): the two that list
+    every decision, one for members and one for anonymous visitors."""
     return [
-        Page("Decision log", project_url("decisions:decision_log"), member),
-        Page("You said, we did (public)", project_url("decisions:public_page"), lambda d: None),
-        Page("Action log", project_url("decisions:actions"), member),
+        Page("Decision log", _project_url("decisions:decision_log"), _member),
+        Page("You said, we did (public)", _project_url("decisions:public_page"), lambda d: None),
+    ]
+
+
+def decision_pages() -> list[Page]:
+    return [
+        *decision_key_pages(),
+        Page("Action log", _project_url("decisions:actions"), _member),
     ]

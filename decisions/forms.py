@@ -305,13 +305,42 @@ class RecordResponseForm(ResponseForm):
         self.order_fields(["person", "way", "choice", "reason"])
 
 
-class CloseForm(forms.Form):
+class CloseForm(SpecificErrorsMixin, forms.Form):
+    """Recording the outcome. A decision on a proposal moves the proposal on too, so the
+    form asks what that step needs: by when, if agreed; why not, if not agreed."""
+
+    required_messages = {
+        "timescale": _("Say by when it will be done"),
+        "reasons": _("Say why it was not agreed"),
+    }
+    timescale = forms.CharField(
+        label=_("By when will it be done?"),
+        help_text=_("For example, “by the end of June”."),
+        max_length=200,
+    )
+    reasons = forms.CharField(
+        label=_("Why it was not agreed"),
+        help_text=_("What those who blocked or objected said is here to start from."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
     note = forms.CharField(
         label=_("Anything to add to the outcome (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+    def __init__(
+        self, *args: Any, proposal_step: str | None = None, reasons: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if proposal_step != Stage.AGREED:
+            del self.fields["timescale"]
+        if proposal_step != Stage.NOT_AGREED:
+            del self.fields["reasons"]
+        else:
+            self.fields["reasons"].initial = reasons
 
 
 class LogFilterForm(forms.Form):
@@ -331,15 +360,21 @@ class LogFilterForm(forms.Form):
     method = forms.ChoiceField(
         label=_("Method"), required=False, choices=[("", _("Any")), *Method.choices]
     )
-    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    theme = forms.MultipleChoiceField(
+        label=_("Themes"),
+        help_text=_("Tick one or more, or none for every theme."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     since = GovukDateField(label=_("Opened on or after"), required=False)
     until = GovukDateField(label=_("Opened on or before"), required=False)
 
     def __init__(self, *args: Any, themes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", _("Any"))] + [  # type: ignore[attr-defined]
-            (theme, theme) for theme in themes
-        ]
+        if themes:
+            self.fields["theme"].choices = [(theme, theme) for theme in themes]  # type: ignore[attr-defined]
+        else:
+            del self.fields["theme"]
 
     def filter(self, rows: Any) -> Any:
         if not self.is_valid():
@@ -357,12 +392,28 @@ class LogFilterForm(forms.Form):
             rows = rows.filter(outcome=data["status"])
         if data["method"]:
             rows = rows.filter(method=data["method"])
-        if data["theme"]:
-            rows = rows.filter(theme=data["theme"])
+        if data.get("theme"):
+            rows = rows.filter(theme__in=data["theme"])
         if data["since"]:
             rows = rows.filter(created_at__date__gte=data["since"])
         if data["until"]:
             rows = rows.filter(created_at__date__lte=data["until"])
+        return rows
+
+    def filter_recorded(self, rows: Any) -> Any:
+        """The same search on decisions written into a meeting's record as free text. They
+        have no status, method or theme, so choosing any of those leaves them out."""
+        if not self.is_valid():
+            return rows
+        data = self.cleaned_data
+        if data["status"] or data["method"] or data.get("theme"):
+            return rows.none()
+        if data["q"]:
+            rows = rows.filter(text__icontains=data["q"])
+        if data["since"]:
+            rows = rows.filter(recorded_at__date__gte=data["since"])
+        if data["until"]:
+            rows = rows.filter(recorded_at__date__lte=data["until"])
         return rows
 
 
@@ -395,6 +446,17 @@ class ActionForm(SpecificErrorsMixin, forms.ModelForm[Action]):
             project=project
         )
         self.fields["decision"].empty_label = _("No decision in particular")  # type: ignore[attr-defined]
+
+
+class ActionEditForm(ActionForm):
+    """Changing an action agreed between meetings. It carries the version the person started
+    from, so a save on a stale copy (say, from another tab) is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, project=project, **kwargs)
+        self.fields["version"].initial = self.instance.version
 
 
 class ActionStatusForm(SpecificErrorsMixin, forms.Form):

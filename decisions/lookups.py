@@ -117,11 +117,16 @@ def get_decision_for_user(
     return _check(access, decide=decide, take_part=take_part, record=record), decision
 
 
-def get_action_for_user(request: AuthenticatedHttpRequest, pk: int) -> tuple[GroupAccess, Action]:
-    """An action agreed between meetings, for its owner or the people who keep the record."""
+def get_action_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, change: bool = False
+) -> tuple[GroupAccess, Action]:
+    """An action agreed between meetings: moved on by its owner or the people who keep the
+    record; changed or removed (`change`) by the decision-makers, who add them."""
     action = Action.objects.select_related("project", "owner").filter(pk=pk).first()
     access = _access(request.user, action.project if action else None)
     assert action is not None
+    if change:
+        return _check(access, decide=True), action
     if not policy.can_move_action(request.user, access.membership, action.owner_id):
         raise PermissionDenied
     return access, action

@@ -401,6 +401,8 @@ class Action(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Changing what the action is, who does it or by when is refused on a stale copy.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

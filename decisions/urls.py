@@ -39,6 +39,8 @@ urlpatterns: list[URLPattern] = [
         "projects/<int:project_pk>/actions/remind/", actions.actions_remind, name="actions_remind"
     ),
     path("actions/<int:pk>/progress/", actions.action_status, name="action_status"),
+    path("actions/<int:pk>/change/", actions.action_edit, name="action_edit"),
+    path("actions/<int:pk>/remove/", actions.action_remove, name="action_remove"),
     path(
         "action-points/<int:pk>/progress/",
         actions.action_point_status,

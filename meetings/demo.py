@@ -628,9 +628,15 @@ def _record(website: Project) -> None:
         invitees = {
             invitee.user.email: invitee for invitee in meeting.invitees.select_related("user")
         }
+        # Tom wrote in instead of coming; Grace joined by video; the rest were in the room.
+        took_part = {
+            "tom@example.org": AttendanceWay.WRITTEN,
+            "grace@example.org": AttendanceWay.VIDEO,
+        }
         for email, invitee in invitees.items():
             invitee.attended = email != "tom@example.org"
-        Invitee.objects.bulk_update(invitees.values(), ["attended"])
+            invitee.attended_way = took_part.get(email, AttendanceWay.IN_PERSON)
+        Invitee.objects.bulk_update(invitees.values(), ["attended", "attended_way"])
         items = {item.title: item for item in AgendaItem.objects.filter(meeting=meeting)}
         assert meeting.ends_at is not None
         first = MinutesVersion.objects.create(

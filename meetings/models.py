@@ -508,6 +508,10 @@ class AttendanceWay(models.TextChoices):
     WRITTEN = "written", _("Written input only")
 
 
+# The ways of being at the meeting itself; writing in is taking part without coming.
+PRESENT_WAYS = [AttendanceWay.IN_PERSON, AttendanceWay.VIDEO, AttendanceWay.PHONE]
+
+
 class Invitee(CachedChoiceLabels, models.Model):
     """Someone invited to a meeting: their reply, how they will take part, and if they came."""
 
@@ -528,6 +532,11 @@ class Invitee(CachedChoiceLabels, models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     # Recorded at the meeting: None until the register is taken.
     attended = models.BooleanField(_("attended"), null=True, blank=True)
+    # How they took part, from the register: in the room, by video or phone for those who
+    # came, in writing for those who did not. Blank when the register does not say.
+    attended_way = models.CharField(
+        _("how they took part"), max_length=10, choices=AttendanceWay.choices, blank=True
+    )
 
     class Meta:
         ordering = ["user__full_name", "pk"]
@@ -545,6 +554,12 @@ class Invitee(CachedChoiceLabels, models.Model):
                 name="invitee_coming_says_how",
             ),
             models.CheckConstraint(
+                condition=models.Q(attended_way="")
+                | models.Q(attended=True, attended_way__in=PRESENT_WAYS)
+                | models.Q(attended=False, attended_way=AttendanceWay.WRITTEN),
+                name="invitee_attended_way_fits",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(member_type__in=MemberType.values),
                 name="invitee_member_type_valid",
             ),
@@ -552,6 +567,16 @@ class Invitee(CachedChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.meeting}"
+
+    @property
+    def contribution_way(self) -> str:
+        """How what they say at the meeting is counted: from the register, or their reply."""
+        way = self.attended_way or self.way
+        if way in (AttendanceWay.VIDEO, AttendanceWay.PHONE):
+            return ContributionWay.REMOTE
+        if way == AttendanceWay.WRITTEN and not self.attended:
+            return ContributionWay.WRITTEN
+        return ContributionWay.IN_ROOM
 
 
 # ---------------------------------------------------------------------------------------------
@@ -758,13 +783,48 @@ class NoticeWay(models.TextChoices):
     BY_HAND = "by_hand", _("To phone or write to")
 
 
+class DigestKind(models.TextChoices):
+    DAILY = "daily", _("Daily message")
+    WEEKLY = "weekly", _("Weekly message")
+
+
+class Digest(CachedChoiceLabels, models.Model):
+    """One daily or weekly message to one person, carrying everything held for them.
+
+    It is written, its held items claimed and its email queued in one transaction
+    (`meetings.digest.digests_send`), so an email is queued exactly when a digest exists.
+    One per person per time it was due, so running the hourly command twice sends nothing
+    more.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
+    )
+    kind = models.CharField(max_length=10, choices=DigestKind.choices)
+    # The person's chosen time this digest was for, and when its email was queued.
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["user", "-due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "due_at"], name="digest_once_per_time"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DigestKind.values), name="digest_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.user} for {self.due_at:%Y-%m-%d %H:%M}"
+
+
 class PaperNotice(CachedChoiceLabels, models.Model):
     """That one person invited is told about a paper published after invitations went out.
 
     One per person per paper, so publishing again never tells anyone twice. An email goes at
     once (`sent_at` set); for people who asked for one message a day or a week at most it is
-    held, `sent_at` empty, for their digest to carry and stamp; people who take no email are
-    listed on the papers page for the organisers to phone or write to.
+    held, `sent_at` and `digest` empty, until their digest carries it and sets both; people
+    who take no email are listed on the papers page for the organisers to phone or write to.
     """
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="notices")
@@ -774,6 +834,10 @@ class PaperNotice(CachedChoiceLabels, models.Model):
     way = models.CharField(max_length=10, choices=NoticeWay.choices)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The one digest that carried it: a foreign key, so never two.
+    digest = models.ForeignKey(
+        Digest, on_delete=models.CASCADE, null=True, blank=True, related_name="paper_notices"
+    )
 
     class Meta:
         ordering = ["paper", "user__full_name", "pk"]
@@ -782,10 +846,45 @@ class PaperNotice(CachedChoiceLabels, models.Model):
             models.CheckConstraint(
                 condition=models.Q(way__in=NoticeWay.values), name="paper_notice_way_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(digest__isnull=True)
+                | models.Q(way=NoticeWay.DIGEST, sent_at__isnull=False),
+                name="paper_notice_in_a_digest_is_held_and_sent",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.paper} to {self.user}"
+
+
+class HeldMessage(models.Model):
+    """A message that was not urgent, held for someone who asked for one a day or a week at
+    most (`meetings.notify.members_tell`). Their next digest lists it: its subject, when it
+    came and where to read more."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="held_messages"
+    )
+    subject = models.CharField(max_length=300)
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The one digest that carried it: a foreign key, so never two.
+    digest = models.ForeignKey(
+        Digest, on_delete=models.CASCADE, null=True, blank=True, related_name="held_messages"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["user"],
+                condition=models.Q(digest__isnull=True),
+                name="held_message_waiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} for {self.user}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 """What meetings keeps about a person: replies and attendance, date-poll answers, written
 thoughts, the action points they own, what they contributed, and after-meeting checks they
-answered under their name.
+answered under their name, and what we told them about or held for their daily or weekly
+message.
 
 Erasure keeps what the group's record needs (who came, what was said and decided, shown as
 "Former member"), drops their date-poll answers and unlinks named after-meeting checks, which
 then count as anonymous ones. Unfinished action points lose their owner, so the group sees
-they need someone new.
+they need someone new. What was held for them, and their daily and weekly messages, go.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,8 @@ from meetings.models import (
     Contribution,
     DateAnswer,
     Decision,
+    Digest,
+    HeldMessage,
     Invitee,
     Meeting,
     MinutesVersion,
@@ -38,6 +41,8 @@ MODELS = (
     Contribution,
     AfterMeetingCheck,
     PaperNotice,
+    HeldMessage,
+    Digest,
 )
 # Rows that keep pointing at the account after erasure, because they are the group's record.
 KEPT = {
@@ -68,6 +73,8 @@ def export(user: User) -> list[Section]:
     )
     checks = AfterMeetingCheck.objects.filter(respondent=user).select_related("meeting__project")
     notices = PaperNotice.objects.filter(user=user).select_related("paper__meeting__project")
+    held = HeldMessage.objects.filter(user=user).select_related("digest")
+    digests = Digest.objects.filter(user=user)
     meeting_columns = [("meeting", _("Meeting")), ("project", _("Group"))]
     return [
         Section(
@@ -79,6 +86,7 @@ def export(user: User) -> list[Section]:
                 ("reply", _("Your reply")),
                 ("way", _("How you would take part")),
                 ("attended", _("Came")),
+                ("attended_way", _("How you took part")),
             ],
             rows=[
                 {
@@ -88,6 +96,7 @@ def export(user: User) -> list[Section]:
                     "way": invitee.get_way_display(),
                     "replied_at": invitee.replied_at,
                     "attended": invitee.attended,
+                    "attended_way": invitee.get_attended_way_display(),
                 }
                 for invitee in replies
             ],
@@ -215,6 +224,33 @@ def export(user: User) -> list[Section]:
                 for notice in notices
             ],
         ),
+        Section(
+            key="held_messages",
+            title=_("Messages we held for your daily or weekly message"),
+            columns=[
+                ("subject", _("Message")),
+                ("link", _("Link")),
+                ("created_at", _("Held on")),
+                ("sent_at", _("Sent")),
+            ],
+            rows=[
+                {
+                    "subject": message.subject,
+                    "link": message.link,
+                    "created_at": message.created_at,
+                    "sent_at": message.digest.sent_at if message.digest else None,
+                }
+                for message in held
+            ],
+        ),
+        Section(
+            key="digests",
+            title=_("Daily and weekly messages we sent you"),
+            columns=[("kind", _("Message")), ("sent_at", _("Sent"))],
+            rows=[
+                {"kind": digest.get_kind_display(), "sent_at": digest.sent_at} for digest in digests
+            ],
+        ),
     ]
 
 
@@ -222,5 +258,7 @@ def erase(user: User) -> None:
     DateAnswer.objects.filter(user=user).delete()
     # Only who was told what: nothing the group needs to keep, and nothing more to send.
     PaperNotice.objects.filter(user=user).delete()
+    HeldMessage.objects.filter(user=user).delete()
+    Digest.objects.filter(user=user).delete()
     AfterMeetingCheck.objects.filter(respondent=user).update(respondent=None)
     ActionPoint.objects.filter(owner=user, done_at__isnull=True).update(owner=None)

@@ -175,6 +175,16 @@ urlpatterns: list[URLPattern] = [
         record.contributions_item,
         name="contributions_item",
     ),
+    path(
+        "meetings/<int:pk>/record/contributions/<int:item_pk>/live/",
+        record.contributions_live,
+        name="contributions_live",
+    ),
+    path(
+        "meetings/<int:pk>/record/contributions/<int:item_pk>/live/count/",
+        record.contribution_count,
+        name="contribution_count",
+    ),
     path("meetings/<int:pk>/equal-voice/", record.equal_voice, name="equal_voice"),
     path(
         "projects/<int:project_pk>/meetings/equal-voice/",

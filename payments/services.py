@@ -181,7 +181,8 @@ def involvement_proposals(user: User) -> list[Proposal]:
     return [
         Proposal(
             meeting=invitee.meeting,
-            way=invitee.way,
+            # How the register says they took part; else how they said they would.
+            way=invitee.attended_way or invitee.way,
             minutes=invitee.meeting.duration_minutes or 0,
             preparation_minutes=invitee.meeting.project.preparation_minutes,
         )

@@ -3,8 +3,9 @@
 People record how we contact them (email, text, phone, post) and how often
 (`Profile.channels` and `frequency`). Someone takes email when they accept it and have a
 working address; people who have not chosen any way yet take email too, since it is how they
-joined. Everyone else is for an organiser to phone or write to. Essential messages go to
-everyone; the rest only to people who want to hear more often than once a week.
+joined. Everyone else is for an organiser to phone or write to. Essential messages go by email
+at once to everyone who takes email; the rest are held for the daily or weekly message of
+people who asked for one at most.
 """
 
 from collections.abc import Iterable
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from people.models import ContactChannel, ContactFrequency, Profile
+
+# People who asked for one message a day or a week at most.
+DIGEST_FREQUENCIES = (ContactFrequency.DAILY, ContactFrequency.WEEKLY)
 
 # Erasure replaces an address with one at this reserved domain, which never receives mail.
 UNUSABLE_EMAIL_DOMAIN = "@invalid"
@@ -28,32 +32,23 @@ def accepts_email(user: User, profile: Profile | None) -> bool:
     return _has_working_email(user) and (not channels or ContactChannel.EMAIL in channels)
 
 
-def wants_message(profile: Profile | None, *, essential: bool) -> bool:
-    if essential or profile is None:
-        return True
-    return profile.frequency != ContactFrequency.WEEKLY
-
-
 def display_name(user: User, profile: Profile | None) -> str:
     return profile.display_name if profile is not None else user.full_name
 
 
 class ContactWay(models.TextChoices):
-    """How one person is told about one thing."""
+    """How one message reaches one person."""
 
     EMAIL = "email", _("Emailed")
     DIGEST = "digest", _("Held for their daily or weekly message")
     BY_HAND = "by_hand", _("To phone or write to")
 
 
-def contact_way(user: User, profile: Profile | None) -> ContactWay:
-    """An email now, one held for their daily or weekly message, or a call or letter by hand."""
+def contact_way(user: User, profile: Profile | None, *, essential: bool) -> ContactWay:
+    """By email now, held for their daily or weekly message, or by hand (phone or post)."""
     if not accepts_email(user, profile):
         return ContactWay.BY_HAND
-    if profile is not None and profile.frequency in (
-        ContactFrequency.DAILY,
-        ContactFrequency.WEEKLY,
-    ):
+    if not essential and profile is not None and profile.frequency in DIGEST_FREQUENCIES:
         return ContactWay.DIGEST
     return ContactWay.EMAIL
 

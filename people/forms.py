@@ -1,10 +1,13 @@
+import datetime
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.lib.forms import SpecificErrorsMixin
+from coproduce.lib.forms import SpecificErrorsMixin, TimeTextField
 from people.models import (
+    MESSAGE_TIME_EARLIEST,
+    MESSAGE_TIME_LATEST,
     AccessNeed,
     AccessNeedType,
     ContactChannel,
@@ -61,6 +64,14 @@ class PreferencesForm(SpecificErrorsMixin, forms.ModelForm[Profile]):
         choices=ContactFrequency.choices,
         widget=forms.RadioSelect,
     )
+    message_time = TimeTextField(
+        label=_("Best time for your daily or weekly message"),
+        required=False,
+        help_text=_(
+            "If you chose one message a day or a week, it comes at this time (weekly ones on "
+            "Mondays). Any time from 7am to 9pm, for example 9:00 or 6pm."
+        ),
+    )
     modes = forms.MultipleChoiceField(
         label=_("How can you take part in meetings?"),
         help_text=_("Choose all that work for you."),
@@ -75,15 +86,26 @@ class PreferencesForm(SpecificErrorsMixin, forms.ModelForm[Profile]):
 
     class Meta:
         model = Profile
-        fields = ["channels", "frequency", "best_times", "language"]
+        fields = ["channels", "frequency", "message_time", "best_times", "language"]
 
-    field_order = ["channels", "frequency", "best_times", "language", "modes"]
+    field_order = ["channels", "frequency", "message_time", "best_times", "language", "modes"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["modes"].initial = [
             name for name, _label in ATTENDANCE_MODES if getattr(self.instance, name)
         ]
+
+    def clean_message_time(self) -> datetime.time:
+        chosen: datetime.time | None = self.cleaned_data["message_time"]
+        if chosen is None:
+            # Left empty: keep the time already chosen (9am until someone picks another).
+            return self.instance.message_time
+        if not MESSAGE_TIME_EARLIEST <= chosen <= MESSAGE_TIME_LATEST:
+            raise forms.ValidationError(
+                _("The best time for your daily or weekly message must be between 7am and 9pm")
+            )
+        return chosen
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

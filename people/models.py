@@ -6,6 +6,8 @@ flag, share (only with a reason, and only with the people who must act), act.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -87,6 +89,14 @@ class ContactFrequency(models.TextChoices):
     WEEKLY = "weekly", _("One message a week at most")
 
 
+# Daily and weekly messages go at the time each person chooses, within waking hours; weekly
+# ones on Mondays (meetings.digest sends them).
+MESSAGE_TIME_EARLIEST = datetime.time(7)
+MESSAGE_TIME_LATEST = datetime.time(21)
+DEFAULT_MESSAGE_TIME = datetime.time(9)
+WEEKLY_MESSAGE_WEEKDAY = 0  # Monday
+
+
 class Profile(CachedChoiceLabels, models.Model):
     """Everything about a person beyond their sign-in details."""
 
@@ -128,6 +138,10 @@ class Profile(CachedChoiceLabels, models.Model):
         blank=True,
         help_text=_("For example, weekday mornings, not after 6pm"),
     )
+    message_time = models.TimeField(
+        _("best time for your daily or weekly message"),
+        default=DEFAULT_MESSAGE_TIME,
+    )
     language = models.CharField(
         _("language you prefer"), max_length=60, blank=True, default="English"
     )
@@ -159,6 +173,12 @@ class Profile(CachedChoiceLabels, models.Model):
             models.CheckConstraint(
                 condition=models.Q(frequency__in=ContactFrequency.values),
                 name="profile_frequency_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    message_time__gte=MESSAGE_TIME_EARLIEST, message_time__lte=MESSAGE_TIME_LATEST
+                ),
+                name="profile_message_time_in_waking_hours",
             ),
         ]
 

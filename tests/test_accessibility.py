@@ -364,6 +364,8 @@ RECIPES: dict[str, Recipe] = {
     "meetings:action_done": Recipe(pages_record.action),
     "meetings:contributions": Recipe(pages_record.meeting),
     "meetings:contributions_item": Recipe(pages_record.item),
+    "meetings:contributions_live": Recipe(pages_record.item),
+    "meetings:contribution_count": Recipe(pages_record.item),
     "meetings:equal_voice": Recipe(pages_record.meeting),
     "meetings:project_equal_voice": Recipe(pages_record.project),
     # Meetings: after
@@ -396,6 +398,8 @@ RECIPES: dict[str, Recipe] = {
     "decisions:barriers_to_agenda": Recipe(dec.website),
     "decisions:actions_remind": Recipe(dec.website),
     "decisions:action_status": Recipe(dec.blocked_action),
+    "decisions:action_edit": Recipe(dec.blocked_action),
+    "decisions:action_remove": Recipe(dec.blocked_action),
     "decisions:action_point_status": Recipe(dec.an_action_point),
     "decisions:public_page": Recipe(dec.website),
     "decisions:public_manage": Recipe(dec.website),
@@ -486,6 +490,9 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
     "the first version of the minutes": lambda demo: reverse(
         "meetings:minutes_version", kwargs=pages_record.minutes_version(demo, 1)
     ),
+    "counting who speaks at a meeting not yet held": lambda demo: reverse(
+        "meetings:contributions_live", kwargs=prep_pages.an_upcoming_item(demo)
+    ),
     "equal voice at a meeting three weeks ago": lambda demo: reverse(
         "meetings:equal_voice", kwargs=pages_record.planning_meeting(demo)
     ),
@@ -525,6 +532,7 @@ EXTRA_PAGES: dict[str, Callable[[Demo], str]] = {
     "recording an outcome already recorded": lambda demo: reverse(
         "decisions:decision_close", kwargs=dec.the_vote(demo)
     ),
+    "the decision log filtered by two themes": dec.log_by_two_themes,
     "the decision log filtered": lambda demo: (
         reverse("decisions:decision_log", kwargs=dec.website(demo))
         + "?method=consent&status=open&q=easy"
@@ -727,6 +735,12 @@ FORMS: dict[str, FormCheck] = {
     ),
     "add an action between meetings": FormCheck(
         "chair", lambda demo: reverse("decisions:action_add", kwargs=dec.website(demo))
+    ),
+    "change an action between meetings": FormCheck(
+        "chair", lambda demo: reverse("decisions:action_edit", kwargs=dec.blocked_action(demo))
+    ),
+    "record the outcome of a decision on a proposal": FormCheck(
+        "chair", dec.closing_a_decision_on_a_responded_proposal
     ),
     "add a you said, we did entry": FormCheck(
         "chair", lambda demo: reverse("decisions:entry_add", kwargs=dec.website(demo))

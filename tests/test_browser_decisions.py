@@ -6,9 +6,19 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from decisions.models import GroupDecision, Outcome, Proposal, ProposalVersion, Response, Stage
-from tests.browser import tab_to
+from accounts.models import AuditEvent
+from decisions.models import (
+    Action,
+    GroupDecision,
+    Outcome,
+    Proposal,
+    ProposalVersion,
+    Response,
+    Stage,
+)
+from tests.browser import axe_violations, describe_violations, tab_to
 from tests.conftest import Demo, OpenPage
+from tests.pages import decisions as dec
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -179,3 +189,95 @@ def test_it_takes_a_decision_by_each_method_by_keyboard(
     if at_meeting:
         # Yesterday's meeting is still cooling off, so the decision is provisional.
         expect(deborah.get_by_text("Provisional", exact=True)).to_be_visible()
+
+
+def follow(page: Page, href: str) -> None:
+    """Tab to the link to `href` and follow it with Enter."""
+    tab_to(page, f'main a[href="{href}"]', limit=200)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def no_axe_violations(page: Page, what: str) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"{what}:\n{describe_violations(violations)}"
+
+
+def test_it_changes_and_removes_an_action_between_meetings_by_keyboard(
+    demo: Demo, open_page: OpenPage
+) -> None:
+    blocked = Action.objects.get(pk=dec.blocked_action(demo)["pk"])
+    deborah = open_page("chair", with_axe=True)
+    deborah.goto(reverse("decisions:actions", kwargs=dec.website(demo)))
+    no_axe_violations(deborah, "the action log with links to change and remove")
+    follow(deborah, reverse("decisions:action_edit", args=[blocked.pk]))
+    no_axe_violations(deborah, "changing an action")
+
+    # Emptied, it names the field and saves nothing.
+    tab_to(deborah, "#id_text")
+    deborah.keyboard.press("Control+A")
+    deborah.keyboard.press("Delete")
+    submit(deborah)
+    expect(deborah.locator(".govuk-error-summary")).to_contain_text("Enter what needs doing")
+    no_axe_violations(deborah, "changing an action, submitted empty")
+
+    # Someone else saves first: the warning keeps what Deborah typed.
+    Action.objects.filter(pk=blocked.pk).update(version=blocked.version + 1)
+    tab_to(deborah, "#id_text")
+    deborah.keyboard.type("Ask the web team for the banner once the contract starts.")
+    submit(deborah)
+    expect(deborah.locator(".govuk-error-summary")).to_contain_text("Someone else saved changes")
+    no_axe_violations(deborah, "changing an action after someone else saved it")
+    submit(deborah)
+    expect(deborah.get_by_text("The action is saved.")).to_be_visible()
+    blocked.refresh_from_db()
+    assert blocked.text == "Ask the web team for the banner once the contract starts."
+
+    follow(deborah, reverse("decisions:action_remove", args=[blocked.pk]))
+    expect(deborah.get_by_text("Are you sure you want to remove this action?")).to_be_visible()
+    no_axe_violations(deborah, "removing an action")
+    submit(deborah)
+    expect(deborah.get_by_text("The action is removed from the log.")).to_be_visible()
+    assert not Action.objects.filter(pk=blocked.pk).exists()
+    assert AuditEvent.objects.filter(action__in=["action.changed", "action.removed"]).count() == 2
+
+
+def test_it_agrees_the_proposal_when_recording_the_outcome_by_keyboard(
+    demo: Demo, open_page: OpenPage
+) -> None:
+    deborah = open_page("chair", with_axe=True)
+    deborah.goto(dec.closing_a_decision_on_a_responded_proposal(demo))
+    expect(deborah.get_by_text("recording the outcome moves it on")).to_be_visible()
+    no_axe_violations(deborah, "recording the outcome of a decision on a proposal")
+    submit(deborah)
+    expect(deborah.locator(".govuk-error-summary")).to_contain_text("Say by when it will be done")
+    no_axe_violations(deborah, "recording the outcome without saying by when")
+    tab_to(deborah, "#id_timescale")
+    deborah.keyboard.type("By the end of March")
+    submit(deborah)
+    expect(deborah.get_by_text("is now: Agreed")).to_be_visible()
+    easy_read = Proposal.objects.get(project=demo.website, title=dec.OPEN)
+    assert (easy_read.stage, easy_read.timescale) == (Stage.AGREED, "By the end of March")
+
+
+def test_it_filters_the_log_by_two_themes_by_keyboard(demo: Demo, open_page: OpenPage) -> None:
+    amira = open_page("member", with_axe=True)
+    amira.goto(reverse("decisions:decision_log", kwargs=dec.website(demo)))
+    tab_to(amira, "summary")
+    amira.keyboard.press("Enter")
+    for theme in ("easy read", "crisis pages"):
+        tab_to(amira, f'input[name=theme][value="{theme}"]')
+        amira.keyboard.press("Space")
+    tab_to(amira, "main form[method=get] button[type=submit]")
+    with amira.expect_navigation():
+        amira.keyboard.press("Enter")
+    for theme in ("easy read", "crisis pages"):
+        expect(amira.locator(f'input[name=theme][value="{theme}"]')).to_be_checked()
+    expect(amira.locator("#log-caption")).to_have_text("2 decisions")
+    expect(amira.get_by_text("Decisions written in meeting records")).to_have_count(0)
+    no_axe_violations(amira, "the decision log filtered by two themes")
+    amira.goto(reverse("decisions:decision_log", kwargs=dec.website(demo)))
+    expect(
+        amira.get_by_role("heading", name="Decisions written in meeting records")
+    ).to_be_visible()
+    no_axe_violations(amira, "the decision log with decisions written in meeting records")

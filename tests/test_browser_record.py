@@ -25,14 +25,16 @@ def test_it_lets_the_chair_take_the_register_and_record_a_contribution_by_keyboa
     page.goto(reverse("meetings:attendance", kwargs=meeting))
     expect(page.get_by_role("group", name="Colin Price")).to_be_visible()
     tab_to(page, f"#id_invitee_{colin.pk}_0")
-    page.keyboard.press("ArrowDown")  # from "Came" to "Did not come"
-    assert focused(page, f"#id_invitee_{colin.pk}_1")
+    # From "Came, in the room" down to "Did not come, took part in writing".
+    for _press in range(3):
+        page.keyboard.press("ArrowDown")
+    assert focused(page, f"#id_invitee_{colin.pk}_3")
     tab_to(page, "main button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("Who came is saved.")
     colin.refresh_from_db()
-    assert colin.attended is False
+    assert (colin.attended, colin.attended_way) == (False, "written")
 
     # He sent his thoughts in writing instead: the minute-taker records them.
     page.goto(reverse("meetings:contributions_item", kwargs=pages_record.item(demo)))

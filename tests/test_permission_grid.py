@@ -69,7 +69,8 @@ class Rule:
     kwargs: Callable[[Cast], dict[str, Any]] = lambda cast: {}
     args: Callable[[Cast], list[Any]] = lambda cast: []
     method: str = "get"
-    data: dict[str, str] = field(default_factory=dict)
+    # What is sent: fixed, or made from the cast when it names someone (their id varies).
+    data: dict[str, str] | Callable[[Cast], dict[str, str]] = field(default_factory=dict)
 
 
 def everyone(outcome: str) -> dict[str, str]:
@@ -502,6 +503,13 @@ GRID: dict[str, Rule] = {
     ),
     "meetings:contributions": Rule(project_leaders(), kwargs=grid_record.meeting_kwargs),
     "meetings:contributions_item": Rule(project_leaders(), kwargs=grid_record.item_kwargs),
+    "meetings:contributions_live": Rule(project_leaders(), kwargs=grid_record.item_kwargs),
+    "meetings:contribution_count": Rule(
+        project_leaders(REDIRECT),
+        kwargs=grid_record.present_item_kwargs,
+        method="post",
+        data=grid_record.a_press_for_amira,
+    ),
     "meetings:equal_voice": Rule(project_members(), kwargs=grid_record.meeting_kwargs),
     "meetings:project_equal_voice": Rule(project_members(), kwargs=grid_record.project_kwargs),
     # Meetings: after
@@ -553,6 +561,8 @@ GRID: dict[str, Rule] = {
     "decisions:actions_remind": Rule(project_leaders(REDIRECT), kwargs=dec.website, method="post"),
     # Amira owns this action, so she moves it on; Colin owns the action point, not her.
     "decisions:action_status": Rule(project_members(), kwargs=dec.amiras_action),
+    "decisions:action_edit": Rule(project_leaders(), kwargs=dec.amiras_action),
+    "decisions:action_remove": Rule(project_leaders(), kwargs=dec.amiras_action),
     "decisions:action_point_status": Rule(project_leaders(), kwargs=dec.colins_action_point),
     # You said, we did: public once published (see the test below for before that).
     "decisions:public_page": Rule(everyone(OK), kwargs=dec.published),
@@ -678,7 +688,8 @@ def test_it_gives_each_persona_the_expected_outcome(cast: Cast, name: str, perso
     rule = GRID[name]
     url = reverse(name, args=rule.args(cast), kwargs=rule.kwargs(cast))
     client = client_for(persona_user(cast, persona))
-    response = getattr(client, rule.method)(url, rule.data)
+    data = rule.data(cast) if callable(rule.data) else rule.data
+    response = getattr(client, rule.method)(url, data)
     assert outcome(response) == rule.expected[persona], (
         f"{rule.method.upper()} {url} as {persona}: got {response.status_code}"
     )

@@ -88,6 +88,7 @@ def send_email(
     attachments: list[list[str]] | None = None,
     from_email: str | None = None,
     reply_to: str = "",
+    headers: dict[str, str] | None = None,
 ) -> None:
     message = EmailMultiAlternatives(
         subject=subject,
@@ -95,6 +96,7 @@ def send_email(
         to=to,
         from_email=from_email,
         reply_to=[reply_to] if reply_to else None,
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     for filename, content, content_type in attachments or []:
@@ -121,6 +123,7 @@ def email_send(
     context: Mapping[str, Any],
     attachments: Sequence[Attachment] = (),
     easy_read: bool = False,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """Queue the email `templates/emails/<template>.{subject.txt,txt,html}` for `to`.
 
@@ -128,6 +131,7 @@ def email_send(
     `email_sender`), so a reply reaches a person rather than an unread mailbox.
     `attachments` are text files sent with it, such as a calendar invitation. `easy_read`
     picks the template's easy-read variant, `<template>_easy_read.*`, when there is one.
+    `headers` are extra message headers, such as a mailing list's List-Unsubscribe.
     """
     if easy_read and _has_template(f"emails/{template}_easy_read.txt"):
         template = f"{template}_easy_read"
@@ -139,6 +143,8 @@ def email_send(
     if attachments:
         # Lists, not tuples: task arguments travel as JSON.
         extra["attachments"] = [list(attachment) for attachment in attachments]
+    if headers:
+        extra["headers"] = dict(headers)
     send_email.enqueue(to=list(to), subject=subject, text=text, html=html, **extra)
 
 

@@ -1,6 +1,7 @@
 """What every form in Coproduce shares: error messages that say what to do."""
 
 import datetime
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -110,3 +111,60 @@ class GovukDateField(forms.Field):
         super().validate(value)
         if self.future and value is not None and value <= timezone.localdate():
             raise self.error("not_future")
+
+
+TIME_PATTERN = re.compile(
+    r"^\s*(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_time(text: str) -> datetime.time | None:
+    """14:00, 14.30, 2pm and 2:30pm all work; anything else is None."""
+    match = TIME_PATTERN.match(text)
+    if match is None:
+        return None
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    half = (match["half"] or "").replace(".", "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match["minute"] is None:
+        # "14" on its own is too easy to mistype: ask for minutes too.
+        return None
+    if hour > 23 or minute > 59:
+        return None
+    return datetime.time(hour, minute)
+
+
+class TimeTextField(forms.Field):
+    """A time typed as text, like 14:00 or 2pm, so it works the same in every browser."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"class": "govuk-input govuk-input--width-5", "spellcheck": "false", "maxlength": "10"}
+        )
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, datetime.time):
+            return value
+        text = str(value or "").strip()
+        if not text:
+            return None
+        parsed = parse_time(text)
+        if parsed is None:
+            raise forms.ValidationError(
+                _("Enter %(label)s as hours and minutes, like 14:00 or 2:30pm")
+                % {"label": str(self.label).lower()},
+                code="invalid",
+            )
+        return parsed
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, datetime.time):
+            return value.strftime("%H:%M")
+        return value

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AuditEvent, User
+from coproduce.lib.concurrency import save_if_unchanged
 from coproduce.lib.urls import site_root
 from decisions.models import Action
 from decisions.services import Refused
@@ -128,6 +129,15 @@ class LogRow:
         )
         return reverse(name, args=[self.pk])
 
+    @property
+    def change_url(self) -> str:
+        """Only actions agreed between meetings change here; a meeting's change in its record."""
+        return reverse("decisions:action_edit", args=[self.pk]) if self.kind == BETWEEN else ""
+
+    @property
+    def remove_url(self) -> str:
+        return reverse("decisions:action_remove", args=[self.pk]) if self.kind == BETWEEN else ""
+
 
 def log_rows(values: list[dict[str, Any]], *, today: datetime.date | None = None) -> list[LogRow]:
     today = today or timezone.localdate()
@@ -212,6 +222,38 @@ def action_add(*, action: Action, actor: User) -> None:
         project=action.project,
         subject=action.owner,
     )
+
+
+@transaction.atomic
+def action_update(
+    *, action: Action, actor: User, changed: list[str], expected_version: int
+) -> None:
+    """Save the changed fields of an action agreed between meetings; StaleEdit if someone
+    saved it after this person started."""
+    if not changed:
+        return
+    save_if_unchanged(action, expected_version=expected_version, fields=changed)
+    AuditEvent.record(
+        actor=actor,
+        action="action.changed",
+        summary=_("Changed an action between meetings: %(text)s") % {"text": action.text[:100]},
+        project=action.project,
+        subject=action.owner,
+        data={"action": action.pk, "changed": changed},
+    )
+
+
+@transaction.atomic
+def action_remove(*, action: Action, actor: User) -> None:
+    AuditEvent.record(
+        actor=actor,
+        action="action.removed",
+        summary=_("Removed an action between meetings: %(text)s") % {"text": action.text[:100]},
+        project=action.project,
+        subject=action.owner,
+        data={"action": action.pk},
+    )
+    action.delete()
 
 
 # ---------------------------------------------------------------------------------------------

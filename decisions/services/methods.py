@@ -29,10 +29,13 @@ from decisions.models import (
     GroupDecision,
     Method,
     Outcome,
+    Proposal,
     Response,
     ResponseWay,
+    Stage,
 )
 from decisions.services import Refused
+from decisions.services.proposals import proposal_move
 from meetings.models import InputKind, MeetingStatus, WrittenInput
 from meetings.notify import members_tell
 from people.models import Profile
@@ -260,10 +263,40 @@ def close_problem(decision: GroupDecision, response_count: int) -> str | None:
     return None
 
 
+def proposal_step(decision: GroupDecision, outcome: str) -> str | None:
+    """The stage the decision's proposal moves to with this outcome: agreed or not agreed,
+    when the proposal has reached a point where it can be (after the decision-makers'
+    response, or a revision). None when there is no proposal, or it cannot move yet."""
+    proposal = decision.proposal
+    if proposal is None or not outcome:
+        return None
+    stage = Stage.AGREED if outcome == Outcome.AGREED else Stage.NOT_AGREED
+    return stage if stage in proposal.next_stages else None
+
+
+def reasons_given(decision: GroupDecision) -> str:
+    """What those who blocked or objected said: the first draft of why it was not agreed."""
+    reasons = decision.responses.filter(choice__in=NEEDS_A_REASON).values_list("reason", flat=True)
+    return "\n".join(reason.strip() for reason in reasons if reason.strip())
+
+
 @transaction.atomic
-def decision_close(*, decision: GroupDecision, actor: User, note: str = "") -> str:
+def decision_close(
+    *,
+    decision: GroupDecision,
+    actor: User,
+    note: str = "",
+    timescale: str = "",
+    reasons: str = "",
+    base_url: str | None = None,
+) -> str:
     """Record the outcome from the answers given. Only one person can: the first UPDATE
-    from "open" wins, and anyone else is told it is already recorded."""
+    from "open" wins, and anyone else is told it is already recorded.
+
+    A decision on a proposal moves the proposal on with it: agreed needs `timescale`, not
+    agreed its `reasons` (else those given by the people who blocked or objected). If the
+    proposal cannot take that step, nothing is recorded (see proposal_move).
+    """
     already = _("Someone else has just recorded the outcome of this decision.")
     # Lock the row first: answers wait for the outcome (see response_save), and a second
     # person recording it waits here, then finds it no longer open.
@@ -296,6 +329,19 @@ def decision_close(*, decision: GroupDecision, actor: User, note: str = "") -> s
         project=decision.project,
         data={"decision": decision.pk, "outcome": outcome},
     )
+    if decision.proposal_id is not None:
+        # Read again under a lock: the proposal may have moved since the page was opened.
+        decision.proposal = Proposal.objects.select_for_update().get(pk=decision.proposal_id)
+        if stage := proposal_step(decision, outcome):
+            proposal_move(
+                proposal=decision.proposal,
+                actor=actor,
+                stage=stage,
+                expected_version=decision.proposal.version,
+                timescale=timescale,
+                reasons=reasons.strip() or reasons_given(decision),
+                base_url=base_url,
+            )
     return outcome
 
 
@@ -358,7 +404,7 @@ def reminders_send(
     now: datetime.datetime | None = None,
 ) -> int:
     """Remind the members who have not answered, each as they asked to be told (a
-    reminder is not essential: people who want one message a week at most are spared it).
+    reminder is not essential: people who want a daily or weekly message get it there).
     Does nothing for a decision that has closed or whose closing date has moved."""
     now = now or timezone.now()
     decision = GroupDecision.objects.select_related("project").filter(pk=decision_id).first()

@@ -57,6 +57,22 @@ def _public_url(project: Project, base_url: str | None) -> str:
     return site_root(base_url) + reverse("decisions:public_page", args=[project.pk])
 
 
+def one_click_unsubscribe(url: str) -> dict[str, str]:
+    """The headers (RFC 8058) that let a mail program show its own "Unsubscribe" button.
+
+    The program POSTs `List-Unsubscribe=One-Click` to the address, with no cookie: the
+    secret token in the address is what says who is unsubscribing (see views.unsubscribe).
+    Without the site's address (no request, no SITE_URL) there is no full address to give,
+    so no headers: a mail program cannot use a partial one.
+    """
+    if not url.startswith(("https://", "http://")):
+        return {}
+    return {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 @transaction.atomic
 def entry_save(
     *,
@@ -108,6 +124,9 @@ def entry_save(
         for subscriber in Subscriber.objects.filter(
             project=entry.project, confirmed_at__isnull=False, unsubscribed_at__isnull=True
         ):
+            unsubscribe_url = root + reverse(
+                "decisions:unsubscribe", args=[subscriber.unsubscribe_token]
+            )
             email_send(
                 to=[subscriber.email],
                 template="entry_new",
@@ -115,9 +134,9 @@ def entry_save(
                     "entry": entry,
                     "project": entry.project,
                     "page_url": _public_url(entry.project, base_url),
-                    "unsubscribe_url": root
-                    + reverse("decisions:unsubscribe", args=[subscriber.unsubscribe_token]),
+                    "unsubscribe_url": unsubscribe_url,
                 },
+                headers=one_click_unsubscribe(unsubscribe_url),
             )
     return to_contact
 

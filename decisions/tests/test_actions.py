@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import Cast, client_for
+from accounts.models import AuditEvent
+from conftest import Cast, client_for, date_fields
 from decisions.models import Action
 from decisions.services import actions
 from decisions.tests.helpers import at, held_meeting
@@ -155,3 +156,100 @@ def test_it_pages_the_log_in_the_same_number_of_queries_however_long(cast: Cast)
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(few) == len(many)
+
+
+def action_data(action: Action, **changes: object) -> dict[str, object]:
+    return {
+        "version": action.version,
+        "text": action.text,
+        "owner": action.owner_id or "",
+        "decision": action.decision_id or "",
+        **date_fields("due_on", action.due_on),
+        **changes,
+    }
+
+
+def test_it_lets_the_chair_change_an_action_between_meetings(cast: Cast) -> None:
+    _point, between = some_actions(cast)
+    url = reverse("decisions:action_edit", args=[between.pk])
+    deborah = client_for(cast.chair)
+    form = deborah.get(url)
+    assert form.status_code == 200
+    assert "Change an action between meetings" in form.text
+    new_day = timezone.localdate() + datetime.timedelta(days=20)
+    response = deborah.post(
+        url, action_data(between, owner=cast.clinician.pk, **date_fields("due_on", new_day))
+    )
+    assert response.status_code == 302
+    between.refresh_from_db()
+    assert (between.owner, between.due_on, between.version) == (cast.clinician, new_day, 2)
+    event = AuditEvent.objects.get(action="action.changed")
+    assert event.actor == cast.chair
+    assert sorted(event.data["changed"]) == ["due_on", "owner"]
+    # The owner moves it on, but changing what it is stays with the decision-makers.
+    assert client_for(cast.carer).get(url).status_code == 403
+
+
+def test_it_refuses_an_empty_change_and_keeps_what_was_typed(cast: Cast) -> None:
+    _point, between = some_actions(cast)
+    response = client_for(cast.chair).post(
+        reverse("decisions:action_edit", args=[between.pk]),
+        action_data(between, text="", **date_fields("due_on", None) | {"due_on_day": "40"}),
+    )
+    assert response.status_code == 400
+    assert "Enter what needs doing" in response.text
+    between.refresh_from_db()
+    assert between.text == "Ask the web team about the banner"
+    assert between.version == 1
+
+
+def test_it_refuses_a_stale_change_of_an_action_and_keeps_what_was_typed(cast: Cast) -> None:
+    _point, between = some_actions(cast)
+    url = reverse("decisions:action_edit", args=[between.pk])
+    stale = action_data(between, text="Ask the web team about the red banner")
+    # Meanwhile Grace gave the action to Priya.
+    assert (
+        client_for(cast.coordinator).post(url, action_data(between, owner=cast.clinician.pk))
+    ).status_code == 302
+    deborah = client_for(cast.chair)
+    response = deborah.post(url, stale)
+    assert response.status_code == 400
+    assert "Someone else saved changes" in response.text
+    assert response.context["form"]["text"].value() == "Ask the web team about the red banner"
+    between.refresh_from_db()
+    assert (between.text, between.owner) == ("Ask the web team about the banner", cast.clinician)
+    assert AuditEvent.objects.filter(action="action.changed").count() == 1
+    # Saving again from the warning page replaces the newer version, knowingly.
+    assert deborah.post(url, response.context["form"].data).status_code == 302
+    between.refresh_from_db()
+    assert between.text == "Ask the web team about the red banner"
+
+
+def test_it_asks_before_removing_an_action_and_keeps_a_note_of_it(cast: Cast) -> None:
+    _point, between = some_actions(cast)
+    url = reverse("decisions:action_remove", args=[between.pk])
+    assert client_for(cast.carer).post(url).status_code == 403
+    deborah = client_for(cast.chair)
+    page = deborah.get(url)
+    assert "Are you sure you want to remove this action?" in page.text
+    assert "Ask the web team about the banner" in page.text
+    assert Action.objects.filter(pk=between.pk).exists()
+    response = deborah.post(url)
+    assert response["Location"] == reverse("decisions:actions", args=[cast.website.pk])
+    assert not Action.objects.filter(pk=between.pk).exists()
+    event = AuditEvent.objects.get(action="action.removed")
+    assert (event.actor, event.subject) == (cast.chair, cast.carer)
+    assert "Ask the web team about the banner" in event.summary
+
+
+def test_it_links_only_actions_between_meetings_to_change_and_remove(cast: Cast) -> None:
+    point, between = some_actions(cast)
+    url = reverse("decisions:actions", args=[cast.website.pk])
+    chair_page = client_for(cast.chair).get(url).text
+    assert reverse("decisions:action_edit", args=[between.pk]) in chair_page
+    assert reverse("decisions:action_remove", args=[between.pk]) in chair_page
+    # A meeting's action point is changed in the meeting's record, not here.
+    assert chair_page.count(">Change<span") == 1
+    assert point.text in chair_page
+    member_page = client_for(cast.member).get(url).text
+    assert reverse("decisions:action_edit", args=[between.pk]) not in member_page

@@ -1,7 +1,9 @@
 import re
 
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import Cast, client_for
 from decisions.models import Credit, Entry, PublicPage, Subscriber
@@ -96,6 +98,60 @@ def test_it_subscribes_with_double_opt_in_and_unsubscribes_in_one_step(cast: Cas
     assert client_for(None).post(unsubscribe.group(0)).status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.unsubscribed_at is not None
+
+
+def test_it_lets_a_mail_program_unsubscribe_in_one_click(cast: Cast) -> None:
+    publish(cast)
+    subscriber = Subscriber.objects.create(
+        project=cast.website, email="reader@example.net", confirmed_at=timezone.now()
+    )
+    mail.outbox.clear()
+    public.entry_save(
+        entry=Entry(project=cast.website, you_said="Said", we_did="Did"),
+        actor=cast.chair,
+        credited=[cast.member],
+        base_url="https://coproduce.example.org/",
+    )
+    (to_reader,) = [message for message in mail.outbox if message.to == ["reader@example.net"]]
+    headers = to_reader.message()
+    url = reverse("decisions:unsubscribe", args=[subscriber.unsubscribe_token])
+    assert headers["List-Unsubscribe"] == f"<https://coproduce.example.org{url}>"
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Members told of their credit get no list headers: that email is not from a list.
+    (to_amira,) = [message for message in mail.outbox if message.to == ["amira@example.org"]]
+    assert to_amira.message()["List-Unsubscribe"] is None
+    # The mail program posts the RFC 8058 body, with no cookie and no CSRF token.
+    program = Client(enforce_csrf_checks=True)
+    response = program.post(
+        url,
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.unsubscribed_at is not None
+    mail.outbox.clear()
+    an_entry(cast)
+    assert all(message.to != ["reader@example.net"] for message in mail.outbox)
+    # Posting again, or with a made-up token, changes nothing and says nothing about who.
+    assert program.post(url).status_code == 200
+    assert program.post(reverse("decisions:unsubscribe", args=["made-up"])).status_code == 200
+    assert Subscriber.objects.filter(unsubscribed_at__isnull=True).count() == 0
+
+
+def test_it_never_unsubscribes_on_a_mere_visit_to_the_link(cast: Cast) -> None:
+    publish(cast)
+    subscriber = Subscriber.objects.create(
+        project=cast.website, email="reader@example.net", confirmed_at=timezone.now()
+    )
+    # Mail programs and virus scanners open links by themselves: that must not unsubscribe.
+    page = client_for(None).get(
+        reverse("decisions:unsubscribe", args=[subscriber.unsubscribe_token])
+    )
+    assert page.status_code == 200
+    assert "Stop the emails" in page.text
+    subscriber.refresh_from_db()
+    assert subscriber.unsubscribed_at is None
 
 
 def test_it_refuses_a_bad_address_and_names_the_field(cast: Cast) -> None:

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from coproduce.lib.concurrency import versioned_form_submit
 from coproduce.lib.pagination import paginate
-from decisions.forms import ActionForm, ActionStatusForm
+from decisions.forms import ActionEditForm, ActionForm, ActionStatusForm
 from decisions.lookups import (
     GroupAccess,
     get_action_for_user,
@@ -146,6 +147,42 @@ def action_add(request: AuthenticatedHttpRequest, project_pk: int) -> HttpRespon
         _context(access, form=form),
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access, action = get_action_for_user(request, pk, change=True)
+    form, done = versioned_form_submit(
+        request,
+        ActionEditForm,
+        action,
+        add=lambda _action: None,  # never called: the action is saved already
+        update=lambda changed_action, changed, version: services.action_update(
+            action=changed_action, actor=request.user, changed=changed, expected_version=version
+        ),
+        project=access.project,
+    )
+    if done:
+        messages.success(request, _("The action is saved."))
+        return redirect("decisions:actions", access.project.pk)
+    return render(
+        request,
+        "decisions/action_form.html",
+        _context(access, form=form, action=action),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access, action = get_action_for_user(request, pk, change=True)
+    if request.method == "POST":
+        services.action_remove(action=action, actor=request.user)
+        messages.success(request, _("The action is removed from the log."))
+        return redirect("decisions:actions", access.project.pk)
+    return render(request, "decisions/action_remove.html", _context(access, action=action))
 
 
 def _status_page(

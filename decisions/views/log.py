@@ -21,7 +21,7 @@ from coproduce.lib.pagination import paginate
 from decisions.forms import LogFilterForm
 from decisions.lookups import get_group_for_user
 from decisions.models import Action, GroupDecision, Response
-from meetings.models import ActionPoint, InputKind, WrittenInput
+from meetings.models import ActionPoint, Decision, InputKind, WrittenInput
 from projects.models import Project
 
 
@@ -46,16 +46,48 @@ def decision_rows(project: Project) -> QuerySet[GroupDecision]:
             meeting_actions=_count(
                 ActionPoint.objects.filter(agenda_item=OuterRef("agenda_item")), "agenda_item"
             ),
-            unanswered=_count(
-                WrittenInput.objects.filter(
-                    meeting=OuterRef("meeting"),
-                    kind=InputKind.COOLING_OFF,
-                    considered_at__isnull=True,
-                ),
-                "meeting",
-            ),
+            unanswered=_unanswered_thoughts(),
         )
     )
+
+
+def _unanswered_thoughts() -> Any:
+    return _count(
+        WrittenInput.objects.filter(
+            meeting=OuterRef("meeting"),
+            kind=InputKind.COOLING_OFF,
+            considered_at__isnull=True,
+        ),
+        "meeting",
+    )
+
+
+def recorded_rows(project: Project) -> QuerySet[Decision]:
+    """Decisions written into a meeting's record as free text (as every decision was before
+    the group decided by a method here), newest first."""
+    return (
+        Decision.objects.filter(meeting__project=project)
+        .select_related("meeting", "agenda_item")
+        .annotate(
+            meeting_actions=_count(
+                ActionPoint.objects.filter(agenda_item=OuterRef("agenda_item")), "agenda_item"
+            ),
+            unanswered=_unanswered_thoughts(),
+        )
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def record_url(decision: Decision) -> str:
+    """The decision in its meeting's record: under its agenda item, or with the others."""
+    anchor = f"item-{decision.agenda_item_id}" if decision.agenda_item_id else "decisions"
+    return reverse("meetings:record", args=[decision.meeting_id]) + "#" + anchor
+
+
+def recorded_status_words(decision: Decision) -> str:
+    if decision.meeting.decisions_provisional or decision.unanswered:  # type: ignore[attr-defined]
+        return _("Written in the meeting's record, provisional")
+    return _("Written in the meeting's record")
 
 
 def _filtered(request: AuthenticatedHttpRequest, project: Project) -> tuple[LogFilterForm, Any]:
@@ -86,6 +118,15 @@ def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResp
     page = paginate(request, rows)
     for decision in page.object_list:
         decision.status_words = status_words(decision)
+    recorded = paginate(
+        request,
+        form.filter_recorded(recorded_rows(access.project)),
+        param="recorded_page",
+        anchor="recorded",
+    )
+    for old in recorded.object_list:
+        old.status_words = recorded_status_words(old)
+        old.record_url = record_url(old)
     return render(
         request,
         "decisions/decision_log.html",
@@ -94,6 +135,7 @@ def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResp
             "project": access.project,
             "form": form,
             "page": page,
+            "recorded": recorded,
             "csv_query": request.GET.urlencode(),
         },
         status=400 if form.errors else 200,
@@ -104,7 +146,7 @@ def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResp
 @require_GET
 def decision_log_csv(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_group_for_user(request, project_pk)
-    _form, rows = _filtered(request, access.project)
+    form, rows = _filtered(request, access.project)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="decisions-{project_pk}-{day}.csv"'
@@ -145,6 +187,23 @@ def decision_log_csv(request: AuthenticatedHttpRequest, project_pk: int) -> Http
                 _safe(decision.proposal.title) if decision.proposal else "",
                 decision.between_actions + decision.meeting_actions,
                 root + reverse("decisions:decision_detail", args=[decision.pk]),
+            ]
+        )
+    for old in form.filter_recorded(recorded_rows(access.project)).iterator(chunk_size=500):
+        item = old.agenda_item.title if old.agenda_item else ""
+        writer.writerow(
+            [
+                timezone.localtime(old.recorded_at).date().isoformat(),
+                _safe(old.text),
+                "",
+                _("Written in the meeting's record"),
+                _safe(f"{old.meeting.title}: {item}" if item else old.meeting.title),
+                recorded_status_words(old),
+                "",
+                "",
+                "",
+                old.meeting_actions,
+                root + record_url(old),
             ]
         )
     return response

@@ -16,7 +16,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from decisions.forms import CloseForm, DecisionForm, RecordResponseForm, ResponseForm
 from decisions.lookups import GroupAccess, get_decision_for_user, get_group_for_user
-from decisions.models import GroupDecision, Outcome, Proposal, Response
+from decisions.models import GroupDecision, Outcome, Proposal, Response, Stage
 from decisions.services import Refused
 from decisions.services import methods as services
 from meetings.models import ActionPoint
@@ -242,19 +242,19 @@ def response_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _likely(decision: GroupDecision, responses: list[Response]) -> str | None:
-    if not responses:
-        return None
-    return str(Outcome(services.outcome_for(decision.method, [r.choice for r in responses])).label)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access, decision = get_decision_for_user(request, pk, decide=True)
     responses = list(decision.responses.all())
     problem = services.close_problem(decision, len(responses))
-    form = CloseForm(request.POST if request.method == "POST" else None)
+    likely = services.outcome_for(decision.method, [r.choice for r in responses])
+    step = services.proposal_step(decision, likely) if responses else None
+    form = CloseForm(
+        request.POST if request.method == "POST" else None,
+        proposal_step=step,
+        reasons=services.reasons_given(decision) if step == Stage.NOT_AGREED else "",
+    )
     if request.method == "POST":
         if problem:
             form.is_valid()
@@ -262,7 +262,12 @@ def decision_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         elif form.is_valid():
             try:
                 outcome = services.decision_close(
-                    decision=decision, actor=request.user, note=form.cleaned_data["note"]
+                    decision=decision,
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                    timescale=form.cleaned_data.get("timescale", ""),
+                    reasons=form.cleaned_data.get("reasons", ""),
+                    base_url=_base_url(request),
                 )
             except Refused as error:
                 form.add_error(None, str(error))
@@ -273,6 +278,15 @@ def decision_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     _("The outcome is recorded: %(outcome)s.")
                     % {"outcome": decision.get_outcome_display()},
                 )
+                if decision.proposal is not None and step:
+                    messages.info(
+                        request,
+                        _("The proposal “%(title)s” is now: %(stage)s.")
+                        % {
+                            "title": decision.proposal.title,
+                            "stage": decision.proposal.get_stage_display(),
+                        },
+                    )
                 return redirect("decisions:decision_detail", decision.pk)
     return render(
         request,
@@ -282,11 +296,8 @@ def decision_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             decision=decision,
             form=form,
             problem=problem,
-            likely=Outcome(
-                services.outcome_for(decision.method, [r.choice for r in responses])
-            ).label
-            if responses
-            else None,
+            likely=Outcome(likely).label if responses else None,
+            proposal_step=step,
             tally=services.tally(decision, responses),
         ),
         status=400 if form.errors else 200,

@@ -12,14 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
+from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin, TimeTextField
 from meetings.models import Availability, DateOption, Meeting, MeetingFormat, Venue
 from meetings.services.planning import booking_clash, clash_message
-
-TIME_PATTERN = re.compile(
-    r"^\s*(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?\s*$",
-    re.IGNORECASE,
-)
 
 # A phone number as people write it: digits with spaces, dashes, dots or brackets, and an
 # optional + for the country code. UK numbers have 10 or 11 digits, international ones up to 15.
@@ -29,57 +24,6 @@ PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]+$")
 def is_phone_number(text: str) -> bool:
     digits = sum(character.isdigit() for character in text)
     return bool(PHONE_PATTERN.match(text)) and 7 <= digits <= 15
-
-
-def parse_time(text: str) -> datetime.time | None:
-    """14:00, 14.30, 2pm and 2:30pm all work; anything else is None."""
-    match = TIME_PATTERN.match(text)
-    if match is None:
-        return None
-    hour, minute = int(match["hour"]), int(match["minute"] or 0)
-    half = (match["half"] or "").replace(".", "").lower()
-    if half:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if half == "pm" else 0)
-    elif match["minute"] is None:
-        # "14" on its own is too easy to mistype: ask for minutes too.
-        return None
-    if hour > 23 or minute > 59:
-        return None
-    return datetime.time(hour, minute)
-
-
-class TimeTextField(forms.Field):
-    """A time typed as text, like 14:00 or 2pm, so it works the same in every browser."""
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.widget.attrs.update(
-            {"class": "govuk-input govuk-input--width-5", "spellcheck": "false", "maxlength": "10"}
-        )
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, datetime.time):
-            return value
-        text = str(value or "").strip()
-        if not text:
-            return None
-        parsed = parse_time(text)
-        if parsed is None:
-            raise forms.ValidationError(
-                _("Enter %(label)s as hours and minutes, like 14:00 or 2:30pm")
-                % {"label": str(self.label).lower()},
-                code="invalid",
-            )
-        return parsed
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, datetime.time):
-            return value.strftime("%H:%M")
-        return value
 
 
 def local_parts(moment: datetime.datetime | None) -> tuple[datetime.date | None, str, str]:

@@ -13,8 +13,10 @@ from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 from meetings.forms.agenda import PersonChoiceField
 from meetings.forms.invitations import members_not_invited
 from meetings.models import (
+    PRESENT_WAYS,
     ActionPoint,
     AgendaItem,
+    AttendanceWay,
     ContributionWay,
     Decision,
     Invitee,
@@ -24,8 +26,15 @@ from meetings.models import (
 )
 from meetings.services.record import Counts, decode_counts, encode_counts
 
-YES, NO = "yes", "no"
-ATTENDED_CHOICES = [(YES, _("Came")), (NO, _("Did not come"))]
+# How the register records each person: a way of taking part, or not at all.
+NO = "no"
+REGISTER_CHOICES = [
+    (AttendanceWay.IN_PERSON.value, _("Came, in the room")),
+    (AttendanceWay.VIDEO.value, _("Came, by video call")),
+    (AttendanceWay.PHONE.value, _("Came, by phone")),
+    (AttendanceWay.WRITTEN.value, _("Did not come, took part in writing")),
+    (NO, _("Did not take part")),
+]
 
 
 def _reply_words(invitee: Invitee) -> str:
@@ -38,8 +47,19 @@ def _reply_words(invitee: Invitee) -> str:
     return str(_("Did not reply"))
 
 
+def _register_initial(invitee: Invitee) -> str | None:
+    if invitee.attended is None:
+        return None
+    if invitee.attended_way:
+        return invitee.attended_way
+    if invitee.attended is False:
+        return NO
+    # They came, but how is not recorded (from before the register asked): what they said.
+    return invitee.way if invitee.way in PRESENT_WAYS else AttendanceWay.IN_PERSON
+
+
 class AttendanceForm(forms.Form):
-    """One yes/no question per person invited. Unanswered ones stay unrecorded."""
+    """One question per person invited: how they took part. Unanswered ones stay unrecorded."""
 
     def __init__(self, *args: Any, invitees: list[Invitee], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,21 +67,32 @@ class AttendanceForm(forms.Form):
         for invitee in invitees:
             self.fields[f"invitee_{invitee.pk}"] = forms.ChoiceField(
                 label=invitee.user.full_name,
-                choices=ATTENDED_CHOICES,
+                choices=REGISTER_CHOICES,
                 widget=forms.RadioSelect,
                 required=False,
-                initial=None if invitee.attended is None else (YES if invitee.attended else NO),
+                initial=_register_initial(invitee),
                 help_text=_reply_words(invitee),
                 error_messages={
-                    "invalid_choice": _("Choose whether %(name)s came or not")
+                    "invalid_choice": _("Choose how %(name)s took part, or that they did not")
                     % {"name": invitee.user.full_name}
                 },
             )
 
+    def _answer(self, invitee: Invitee) -> str:
+        return str(self.cleaned_data.get(f"invitee_{invitee.pk}") or "")
+
     def attended(self) -> dict[int, bool | None]:
-        answers = {YES: True, NO: False}
+        """Whether each person came: None when the register leaves them out."""
+        came: dict[int, bool | None] = {}
+        for invitee in self.invitees:
+            answer = self._answer(invitee)
+            came[invitee.pk] = None if not answer else answer in PRESENT_WAYS
+        return came
+
+    def ways(self) -> dict[int, str]:
+        """How each person took part, "" for those who did not or are left out."""
         return {
-            invitee.pk: answers.get(self.cleaned_data.get(f"invitee_{invitee.pk}") or "")
+            invitee.pk: answer if (answer := self._answer(invitee)) != NO else ""
             for invitee in self.invitees
         }
 
@@ -248,3 +279,28 @@ class ContributionsForm(forms.Form):
                 way = name.split("_", 2)[2]
                 wanted[(invitee.user_id, way)] = self.cleaned_data.get(name) or 0
         return wanted
+
+
+ADD, TAKE_BACK = "add", "take_back"
+
+
+class ContributionCountForm(forms.Form):
+    """One press of a live counting button: one more for a person, or one fewer."""
+
+    person = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": _("Choose who spoke"),
+            "invalid": _("Choose who spoke"),
+            "min_value": _("Choose who spoke"),
+        },
+    )
+    change = forms.ChoiceField(
+        choices=[(ADD, _("Add one")), (TAKE_BACK, _("Take one away"))],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose whether to add one or take one away"),
+            "invalid_choice": _("Choose whether to add one or take one away"),
+        },
+    )

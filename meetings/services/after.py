@@ -201,7 +201,7 @@ def cooling_off_close(
 
     Does nothing when the meeting has gone, its window now ends at another time, the end
     has not come yet, or members were already told (a restarted worker, a double run).
-    Telling them is not essential: people who want a weekly message at most are spared it.
+    Telling them is not essential: people who want a daily or weekly message get it there.
     """
     now = now or timezone.now()
     meeting = Meeting.objects.select_related("project").filter(pk=meeting_id).first()

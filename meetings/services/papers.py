@@ -27,9 +27,9 @@ from meetings.models import (
     PaperNotice,
     PaperVersion,
 )
-from meetings.notify import accepts_email, members_tell
+from meetings.notify import members_tell, message_way
 from meetings.services.invitations import meeting_urls, paused_members
-from people.models import AccessNeed, ContactFrequency, Profile
+from people.models import AccessNeed, Profile
 from projects.models import Membership
 
 
@@ -110,17 +110,6 @@ def paper_add(
     return paper_notices_send(paper=paper, base_url=base_url)
 
 
-def _notice_way(user: User, profile: Profile | None) -> str:
-    if not accepts_email(user, profile):
-        return NoticeWay.BY_HAND
-    if profile is not None and profile.frequency in (
-        ContactFrequency.DAILY,
-        ContactFrequency.WEEKLY,
-    ):
-        return NoticeWay.DIGEST
-    return NoticeWay.EMAIL
-
-
 def paper_notices_send(*, paper: Paper, base_url: str | None = None) -> list[PaperNotice]:
     """Tell everyone already invited that the paper is there, each the way they asked.
 
@@ -149,7 +138,8 @@ def paper_notices_send(*, paper: Paper, base_url: str | None = None) -> list[Pap
     now = timezone.now()
     notices = []
     for invitee in invitees:
-        way = _notice_way(invitee.user, profiles.get(invitee.user_id))
+        # A late paper is not urgent: the same rule as every message that is not.
+        way = message_way(invitee.user, profiles.get(invitee.user_id), essential=False)
         notices.append(
             PaperNotice(
                 paper=paper,

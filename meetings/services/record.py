@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
 from meetings.models import (
+    PRESENT_WAYS,
     ActionPoint,
     ActionStatus,
     AgendaItem,
+    AttendanceWay,
     Contribution,
     ContributionWay,
     Decision,
@@ -54,23 +56,51 @@ def _check(problem: str | None) -> None:
 # Attendance
 
 
+def _way_fits(attended: bool | None, way: str) -> bool:
+    """Whether a way of taking part goes with coming or not (the check in the database)."""
+    if not way:
+        return True
+    if attended is True:
+        return way in PRESENT_WAYS
+    return attended is False and way == AttendanceWay.WRITTEN
+
+
 @transaction.atomic
 def attendance_save(
-    *, meeting: Meeting, actor: User, attended: Mapping[int, bool | None]
+    *,
+    meeting: Meeting,
+    actor: User,
+    attended: Mapping[int, bool | None],
+    ways: Mapping[int, str] | None = None,
 ) -> list[Invitee]:
-    """Take the register. `attended` maps an invitee's id to whether they came (None: unsure).
+    """Take the register. `attended` maps an invitee's id to whether they came (None: unsure);
+    `ways`, to how they took part (an AttendanceWay value, or "" when not known).
 
+    Without a way for someone, the one recorded before is kept while it still fits.
     Returns the invitees whose entry changed.
     """
     _check(meeting.record_problem())
     invitees = list(
-        Invitee.objects.select_for_update().filter(meeting=meeting, pk__in=list(attended))
+        Invitee.objects.select_for_update(of=("self",))
+        .filter(meeting=meeting, pk__in=list(attended))
+        .select_related("user")
     )
-    changed = [invitee for invitee in invitees if invitee.attended != attended[invitee.pk]]
-    for invitee in changed:
-        invitee.attended = attended[invitee.pk]
+    changed = []
+    for invitee in invitees:
+        here = attended[invitee.pk]
+        way = invitee.attended_way if ways is None or invitee.pk not in ways else ways[invitee.pk]
+        if not _way_fits(here, way):
+            if ways is not None and invitee.pk in ways:
+                raise RecordError(
+                    _("How %(name)s took part does not match whether they came. Choose again")
+                    % {"name": invitee.user.full_name}
+                )
+            way = ""
+        if (invitee.attended, invitee.attended_way) != (here, way):
+            invitee.attended, invitee.attended_way = here, way
+            changed.append(invitee)
     if changed:
-        Invitee.objects.bulk_update(changed, ["attended"])
+        Invitee.objects.bulk_update(changed, ["attended", "attended_way"])
         came = sum(1 for value in attended.values() if value)
         AuditEvent.record(
             actor=actor,
@@ -443,6 +473,98 @@ def contributions_save(
             data={"added": len(to_add), "removed": len(to_remove)},
         )
     return len(to_add) + len(to_remove)
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting live, during the meeting: a button per person present, pressed when they speak.
+# Each press is a row of its own, so two people pressing at once both count: an insert
+# cannot overwrite another the way updating a stored total can.
+
+
+def _invitee_at_meeting(meeting: Meeting, person_id: int) -> Invitee:
+    """The person's place on the register, locked so presses for one person take turns."""
+    invitee = (
+        Invitee.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(meeting=meeting, user_id=person_id)
+        .first()
+    )
+    if invitee is None:
+        raise RecordError(
+            _(
+                "That person was not invited to this meeting, so nothing was counted. If they "
+                "came, add them to the register first."
+            )
+        )
+    return invitee
+
+
+def contributions_of(item: AgendaItem, person_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """How many contributions each person (everyone, by default) has on the item: one query."""
+    contributions = Contribution.objects.filter(agenda_item=item)
+    if person_ids is not None:
+        contributions = contributions.filter(user_id__in=list(person_ids))
+    rows = contributions.values("user_id").annotate(n=Count("pk")).order_by()
+    return {row["user_id"]: row["n"] for row in rows}
+
+
+@transaction.atomic
+def contribution_add(*, item: AgendaItem, person_id: int, actor: User) -> int:
+    """Count one contribution to the item from someone marked on the register as there.
+
+    The way is the one they took part in. Returns their count on the item afterwards.
+    """
+    meeting = item.meeting
+    _check(meeting.record_problem())
+    invitee = _invitee_at_meeting(meeting, person_id)
+    if invitee.attended is not True:
+        raise RecordError(
+            _(
+                "%(name)s is not on the register as here, so nothing was counted. Record that "
+                "they came first."
+            )
+            % {"name": invitee.user.full_name}
+        )
+    Contribution.objects.create(
+        meeting=meeting,
+        agenda_item=item,
+        user_id=person_id,
+        member_type=invitee.member_type,
+        way=invitee.contribution_way,
+        recorded_by=actor,
+    )
+    return contributions_of(item, [person_id]).get(person_id, 0)
+
+
+@transaction.atomic
+def contribution_take_back(*, item: AgendaItem, person_id: int, actor: User) -> int:
+    """Take away the person's latest contribution to the item, counted by mistake.
+
+    Returns their count on the item afterwards.
+    """
+    meeting = item.meeting
+    _check(meeting.record_problem())
+    invitee = _invitee_at_meeting(meeting, person_id)
+    latest = (
+        Contribution.objects.filter(agenda_item=item, user_id=person_id)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        raise RecordError(
+            _("Nothing was taken away: no contributions from %(name)s are counted on this item.")
+            % {"name": invitee.user.full_name}
+        )
+    latest.delete()
+    AuditEvent.record(
+        actor=actor,
+        action="meeting.contribution_taken_back",
+        summary=_("Took back a contribution by %(name)s to “%(item)s” at “%(title)s”")
+        % {"name": invitee.user.full_name, "item": item.title, "title": meeting.title},
+        project=meeting.project,
+        subject=invitee.user,
+    )
+    return contributions_of(item, [person_id]).get(person_id, 0)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -80,6 +80,18 @@ def item_kwargs(cast: Cast) -> dict[str, Any]:
     return {"pk": meeting.pk, "item_pk": first_item(meeting).pk}
 
 
+def present_item_kwargs(cast: Cast) -> dict[str, Any]:
+    """An item of a meeting whose register shows everyone invited as there, in the room."""
+    meeting = held_meeting(cast)
+    Invitee.objects.filter(meeting=meeting).update(attended=True, attended_way="in_person")
+    return {"pk": meeting.pk, "item_pk": first_item(meeting).pk}
+
+
+def a_press_for_amira(cast: Cast) -> dict[str, str]:
+    """The form a live counting button sends: one more for Amira."""
+    return {"person": str(cast.member.pk), "change": "add"}
+
+
 def decision_kwargs(cast: Cast) -> dict[str, Any]:
     meeting = held_meeting(cast)
     decision = Decision.objects.create(

@@ -21,6 +21,7 @@ from conftest import Cast, client_for
 from meetings.models import (
     AfterMeetingCheck,
     CheckReceipt,
+    HeldMessage,
     InputKind,
     Meeting,
     MeetingStatus,
@@ -191,12 +192,14 @@ def test_it_closes_the_window_once_its_time_comes_and_tells_members_once(cast: C
     meeting.refresh_from_db()
     assert meeting.cooling_off_closed_at is not None
     closed = [m for m in mail.outbox if "has ended" in m.subject]
-    # Colin wants one message a week at most: the closing notice is not essential.
+    # Colin wants one message a week at most: the closing notice is not essential, so it
+    # waits for his weekly message.
     assert sorted(m.to[0] for m in closed) == sorted(
         u.email
         for u in (cast.coordinator, cast.chair, cast.member, cast.clinician, cast.commissioner)
     )
     assert weekly.user.email not in [m.to[0] for m in closed]
+    assert HeldMessage.objects.get(user=weekly.user).subject.endswith("has ended")
     assert "now final" in closed[0].body
     assert AuditEvent.objects.filter(action="meeting.cooling_off_closed").count() == 1
 

@@ -291,7 +291,8 @@ def test_it_reminds_people_three_days_and_one_day_before_through_the_worker(
     with time_machine.travel(meeting.starts_at - datetime.timedelta(days=3, minutes=-1)):
         run_worker()  # The reminder runs, and queues its emails...
         run_worker()  # ...which the next pass sends.
-    # Amira only: Priya sent apologies, Colin wants one message a week at most.
+    # Amira only: Priya sent apologies; Colin wants one message a week at most, so his
+    # reminder waits for it.
     assert [message.to for message in mail.outbox] == [["amira@example.org"]]
     assert mail.outbox[0].subject == "Reminder: Testing the crisis pages is in 3 days"
 

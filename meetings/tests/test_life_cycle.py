@@ -201,9 +201,9 @@ def test_it_runs_a_meeting_from_planning_to_approved_minutes(cast: Cast) -> None
         response = deborah.post(
             reverse("meetings:attendance", args=[meeting.pk]),
             {
-                f"invitee_{invitees[cast.chair.pk].pk}": "yes",
-                f"invitee_{invitees[cast.member.pk].pk}": "yes",
-                f"invitee_{invitees[cast.carer.pk].pk}": "yes",
+                f"invitee_{invitees[cast.chair.pk].pk}": "in_person",
+                f"invitee_{invitees[cast.member.pk].pk}": "in_person",
+                f"invitee_{invitees[cast.carer.pk].pk}": "in_person",
                 f"invitee_{invitees[cast.commissioner.pk].pk}": "no",
             },
         )

@@ -588,7 +588,7 @@ def test_it_lists_meetings_in_constant_queries(cast: Cast) -> None:
     ],
 )
 def test_it_reads_times_as_people_type_them(typed: str, expected: datetime.time | None) -> None:
-    from meetings.forms.planning import parse_time
+    from coproduce.lib.forms import parse_time
 
     assert parse_time(typed) == expected
 

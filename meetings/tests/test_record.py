@@ -290,7 +290,7 @@ def test_it_takes_the_register_on_one_page(cast: Cast) -> None:
     assert "Amira Haddad" in page
     response = client.post(
         url("attendance", pk=meeting.pk),
-        {f"invitee_{amira.pk}": "yes", f"invitee_{colin.pk}": "no"},
+        {f"invitee_{amira.pk}": "in_person", f"invitee_{colin.pk}": "no"},
     )
     assert response.status_code == 302
     amira.refresh_from_db()
@@ -305,7 +305,7 @@ def test_it_says_clearly_the_register_waits_for_the_start(cast: Cast) -> None:
     amira = invitee(meeting.pk, cast.member.pk)
     client = client_for(cast.chair)
     assert "has not started yet" in client.get(url("attendance", pk=meeting.pk)).content.decode()
-    response = client.post(url("attendance", pk=meeting.pk), {f"invitee_{amira.pk}": "yes"})
+    response = client.post(url("attendance", pk=meeting.pk), {f"invitee_{amira.pk}": "in_person"})
     assert response.status_code == 400
     assert "has not started yet" in response.content.decode()
     amira.refresh_from_db()
@@ -640,6 +640,10 @@ def test_it_renders_the_record_pages_in_a_fixed_number_of_queries(cast: Cast) ->
         reverse("meetings:contributions", kwargs={"pk": meeting.pk}),
         reverse(
             "meetings:contributions_item",
+            kwargs={"pk": meeting.pk, "item_pk": first_item(meeting).pk},
+        ),
+        reverse(
+            "meetings:contributions_live",
             kwargs={"pk": meeting.pk, "item_pk": first_item(meeting).pk},
         ),
         reverse("meetings:minutes_edit", kwargs={"pk": meeting.pk}),

@@ -17,16 +17,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from coproduce.lib.pagination import paginate
 from meetings.forms.record import (
+    ADD,
     ActionPointForm,
     AttendanceForm,
     AttendeesAddForm,
+    ContributionCountForm,
     ContributionsForm,
     DecisionForm,
     MinutesForm,
@@ -41,6 +43,7 @@ from meetings.lookups import (
 from meetings.models import (
     ActionPoint,
     AgendaItem,
+    AttendanceWay,
     Contribution,
     Decision,
     InputKind,
@@ -107,7 +110,16 @@ def record_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         _context(
             access,
             came=[invitee for invitee in invitees if invitee.attended is True],
-            did_not_come=[invitee for invitee in invitees if invitee.attended is False],
+            in_writing=[
+                invitee
+                for invitee in invitees
+                if invitee.attended is False and invitee.attended_way == AttendanceWay.WRITTEN
+            ],
+            did_not_come=[
+                invitee
+                for invitee in invitees
+                if invitee.attended is False and invitee.attended_way != AttendanceWay.WRITTEN
+            ],
             not_recorded=[invitee for invitee in invitees if invitee.attended is None],
             items=[(item, notes.get(item.pk, "")) for item in items],
             loose_decisions=loose_decisions,
@@ -140,7 +152,10 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         elif form.is_valid():
             try:
                 services.attendance_save(
-                    meeting=meeting, actor=request.user, attended=form.attended()
+                    meeting=meeting,
+                    actor=request.user,
+                    attended=form.attended(),
+                    ways=form.ways(),
                 )
             except services.RecordError as error:
                 form.add_error(None, str(error))
@@ -524,6 +539,132 @@ def contributions_item(request: AuthenticatedHttpRequest, pk: int, item_pk: int)
             wrote_after={user for user, kind in written if kind == InputKind.COOLING_OFF},
         ),
         status=400 if form.errors else 200,
+    )
+
+
+# Counting contributions live
+
+
+@dataclass(frozen=True)
+class LiveRow:
+    """A person at the meeting, how many times they have spoken on the item, and any problem."""
+
+    invitee: Invitee
+    count: int
+    error: str = ""
+
+
+def _live_url(meeting_pk: int, item_pk: int, anchor: str = "") -> str:
+    url = reverse("meetings:contributions_live", args=[meeting_pk, item_pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _item_for_counting(
+    request: AuthenticatedHttpRequest, pk: int, item_pk: int
+) -> tuple[MeetingAccess, AgendaItem]:
+    access, item = get_agenda_item_for_user(request, pk, item_pk, minutes=True)
+    if item.purpose == ItemPurpose.BREAK:
+        raise Http404
+    return access, item
+
+
+def _live_page(
+    request: AuthenticatedHttpRequest,
+    access: MeetingAccess,
+    item: AgendaItem,
+    *,
+    form: ContributionCountForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    meeting = access.meeting
+    invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
+    present = [invitee for invitee in invitees if invitee.attended is True]
+    counts = services.contributions_of(item)
+    items = services.items_for_minutes(meeting)
+    place = next(index for index, each in enumerate(items) if each.pk == item.pk)
+    return render(
+        request,
+        "meetings/record_contributions_live.html",
+        _context(
+            access,
+            item=item,
+            number=place + 1,
+            previous_item=items[place - 1] if place > 0 else None,
+            next_item=items[place + 1] if place + 1 < len(items) else None,
+            rows=[LiveRow(invitee, counts.get(invitee.user_id, 0)) for invitee in present],
+            not_recorded=[invitee for invitee in invitees if invitee.attended is None],
+            form=form,
+            problem=meeting.record_problem(),
+        ),
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def contributions_live(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """A button per person present, pressed each time they speak on the item."""
+    access, item = _item_for_counting(request, pk, item_pk)
+    return _live_page(request, access, item)
+
+
+def _count_words(invitee: Invitee, count: int) -> str:
+    return ngettext(
+        "%(name)s: %(n)s contribution on this item.",
+        "%(name)s: %(n)s contributions on this item.",
+        count,
+    ) % {"name": invitee.user.full_name, "n": count}
+
+
+@login_required
+@require_POST
+def contribution_count(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """One press of a counting button. With HTMX, answers with just that person's row."""
+    access, item = _item_for_counting(request, pk, item_pk)
+    form = ContributionCountForm(request.POST)
+    count: int | None = None
+    if form.is_valid():
+        change = (
+            services.contribution_add
+            if form.cleaned_data["change"] == ADD
+            else services.contribution_take_back
+        )
+        try:
+            count = change(item=item, person_id=form.cleaned_data["person"], actor=request.user)
+        except services.RecordError as error:
+            form.add_error(None, str(error))
+    problem = next((str(error) for errors in form.errors.values() for error in errors), "")
+    person_id = form.cleaned_data.get("person")
+    invitee = (
+        Invitee.objects.select_related("user")
+        .filter(meeting=access.meeting, user_id=person_id)
+        .first()
+        if person_id
+        else None
+    )
+    if request.headers.get("HX-Request") != "true":
+        if problem or invitee is None:
+            return _live_page(request, access, item, form=form, status=400)
+        messages.success(request, _count_words(invitee, count or 0))
+        return redirect(_live_url(pk, item.pk, f"person-{invitee.user_id}"))
+    # HTMX puts only successful answers on the page, so problems come back with 200 too.
+    if invitee is None:
+        # Nobody's row to put the answer in: it is said in the live region alone.
+        response = render(request, "meetings/_contribution_live_status.html", {"announce": problem})
+        response["HX-Reswap"] = "none"
+        return response
+    if count is None:
+        count = services.contributions_of(item, [invitee.user_id]).get(invitee.user_id, 0)
+    return render(
+        request,
+        "meetings/_contribution_live_row.html",
+        _context(
+            access,
+            item=item,
+            row=LiveRow(invitee, count, problem),
+            announce=problem or _count_words(invitee, count),
+            in_place=True,
+        ),
     )
 
 

@@ -4,16 +4,14 @@ SQLite takes one writer at a time for the whole database, so the race cannot hap
 on PostgreSQL both updates really run at once and the row lock decides.
 """
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from accounts.models import AuditEvent, User
-from conftest import Cast
+from conftest import Cast, at_the_same_moment
 from payments import services
 from payments.models import Claim, ClaimLine, ClaimStatus, InvolvementEntry, PaymentRun
 from payments.tests.helpers import a_claim, set_rates
@@ -27,29 +25,6 @@ pytestmark = [
 ]
 
 
-def at_the_same_moment(*steps: Callable[[], object]) -> list[str]:
-    """Run each step in its own thread (so its own connection), started together."""
-    start = threading.Barrier(len(steps))
-    outcomes: list[str] = []
-
-    def run(step: Callable[[], object]) -> None:
-        start.wait()
-        try:
-            step()
-            outcomes.append("done")
-        except services.PaymentError:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(step,)) for step in steps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
-
-
 def fresh(run: PaymentRun) -> PaymentRun:
     return PaymentRun.objects.get(pk=run.pk)
 
@@ -58,6 +33,7 @@ def test_it_approves_a_claim_once_when_two_approve_together(cast: Cast) -> None:
     set_rates()
     claim = a_claim(cast)
     outcomes = at_the_same_moment(
+        services.PaymentError,
         lambda: services.claim_approve(claim=claim, actor=cast.chair),
         lambda: services.claim_approve(claim=claim, actor=cast.coordinator),
     )
@@ -74,6 +50,7 @@ def test_it_pays_a_run_once_when_two_mark_it_paid_together(cast: Cast) -> None:
     day = claim.approved_at.date()
     run = services.payment_run_create(period_start=day, period_end=day, actor=cast.administrator)
     outcomes = at_the_same_moment(
+        services.PaymentError,
         lambda: services.payment_run_mark_paid(
             run=PaymentRun.objects.get(pk=run.pk), actor=cast.administrator
         ),
@@ -95,6 +72,7 @@ def test_it_puts_a_claim_in_one_run_when_two_runs_are_made_together(cast: Cast) 
     assert claim.approved_at is not None
     day = claim.approved_at.date()
     outcomes = at_the_same_moment(
+        services.PaymentError,
         lambda: services.payment_run_create(
             period_start=day, period_end=day, actor=cast.administrator
         ),
@@ -126,7 +104,9 @@ def test_it_lets_a_withdrawal_or_an_approval_succeed_never_both(cast: Cast) -> N
     for _ in range(ROUNDS):
         claim = a_claim(cast)
         outcomes = at_the_same_moment(
-            partial(withdraw, claim.pk, cast.member), partial(approve, claim.pk, cast.chair)
+            services.PaymentError,
+            partial(withdraw, claim.pk, cast.member),
+            partial(approve, claim.pk, cast.chair),
         )
         assert outcomes == ["done", "refused"]
         stored = Claim.objects.filter(pk=claim.pk).first()
@@ -163,7 +143,9 @@ def test_it_refuses_an_approval_made_as_the_claim_changes(cast: Cast) -> None:
             entry=fresh, actor=cast.member, changed=["minutes"], expected_version=fresh.version
         )
 
-    outcomes = at_the_same_moment(correct, partial(approve, claim.pk, cast.chair))
+    outcomes = at_the_same_moment(
+        services.PaymentError, correct, partial(approve, claim.pk, cast.chair)
+    )
     assert outcomes == ["done", "refused"]
     stored = Claim.objects.get(pk=claim.pk)
     entry.refresh_from_db()

@@ -15,6 +15,7 @@ from PIL import Image
 
 from accounts.models import AuditEvent, User
 from conftest import Cast, client_for, date_fields
+from meetings.models import AttendanceWay
 from payments import services
 from payments.models import (
     Claim,
@@ -98,6 +99,18 @@ def test_it_lets_amira_correct_a_proposal_before_logging_it(cast: Cast) -> None:
         "video",
         meeting,
     )
+
+
+def test_it_proposes_a_meeting_the_way_the_register_says_they_took_part(cast: Cast) -> None:
+    meeting = held_meeting(cast.website)
+    invitee = attended(meeting, cast.member, way=AttendanceWay.IN_PERSON)
+    (proposal,) = services.involvement_proposals(cast.member)
+    # Nothing on the register about how: what she said she would do.
+    assert proposal.way == AttendanceWay.IN_PERSON
+    invitee.attended_way = AttendanceWay.VIDEO
+    invitee.save(update_fields=["attended_way"])
+    (proposal,) = services.involvement_proposals(cast.member)
+    assert proposal.way == AttendanceWay.VIDEO
 
 
 def test_it_refuses_an_activity_in_the_future(cast: Cast) -> None:

@@ -122,7 +122,7 @@ def ground_rules_notices_send(
     now = timezone.now()
     notices = []
     for member in members:
-        way = contact_way(member.user, profiles.get(member.user_id))
+        way = contact_way(member.user, profiles.get(member.user_id), essential=False)
         sent_at = now if way == ContactWay.EMAIL else None
         notices.append(
             GroundRulesNotice(

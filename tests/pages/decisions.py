@@ -4,7 +4,17 @@ from typing import Any
 
 from django.urls import reverse
 
-from decisions.models import Action, Credit, Entry, GroupDecision, Method, Proposal, Subscriber
+from decisions.models import (
+    Action,
+    Credit,
+    Entry,
+    GroupDecision,
+    Method,
+    Proposal,
+    Stage,
+    Subscriber,
+)
+from decisions.services.proposals import proposal_move
 from meetings.models import ActionPoint
 from tests.conftest import Demo
 
@@ -77,3 +87,25 @@ def confirm_token(demo: Demo) -> dict[str, Any]:
 
 def unsubscribe_token(demo: Demo) -> dict[str, Any]:
     return {"token": _subscriber(demo).unsubscribe_token}
+
+
+def log_by_two_themes(demo: Demo) -> str:
+    return (
+        reverse("decisions:decision_log", kwargs=website(demo))
+        + "?theme=easy+read&theme=crisis+pages"
+    )
+
+
+def closing_a_decision_on_a_responded_proposal(demo: Demo) -> str:
+    """The open consent decision is on the easy read proposal: once the decision-makers have
+    responded to it, recording the outcome asks by when it will be done."""
+    easy_read = Proposal.objects.get(project=demo.website, title=OPEN)
+    if easy_read.stage == Stage.OPEN:
+        proposal_move(
+            proposal=easy_read,
+            actor=demo.person("chair"),
+            stage=Stage.RESPONDED,
+            expected_version=easy_read.version,
+            note="We support it; the group decides.",
+        )
+    return reverse("decisions:decision_close", kwargs=decision(demo, Method.CONSENT))

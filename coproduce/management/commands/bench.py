@@ -30,7 +30,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Organisation, OrgRole, User
 from coproduce.management.bench_growth import growth_table
-from decisions.bench import decision_data, decision_pages
+from decisions.bench import decision_data, decision_key_pages, decision_pages
 from meetings.bench import meeting_data, meeting_pages
 from people.models import MemberType
 from projects.bench import Data, Page
@@ -68,6 +68,7 @@ def _key_pages() -> list[Page]:
         Page("Papers", meeting_url("meetings:papers"), member),
         Page("Record", meeting_url("meetings:record"), member),
         Page("Access plan", meeting_url("meetings:access_plan"), coordinator),
+        *decision_key_pages(),
     ]
 
 
