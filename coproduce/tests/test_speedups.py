@@ -28,9 +28,15 @@ def test_it_remembers_translations_per_language() -> None:
     translation.activate("en-gb")
     assert translation.gettext("Sign out") == "Sign out"
     active = trans_real.translation("en-gb")
-    assert active.__dict__["_remembered"]["Sign out"] == "Sign out"
+    assert active.__dict__["_remembered"][("Sign out",)] == "Sign out"
+    assert translation.ngettext("%d minute", "%d minutes", 2) == "%d minutes"
+    assert translation.ngettext("%d minute", "%d minutes", 1) == "%d minute"
+    assert active.__dict__["_remembered_plurals"][("%d minute", "%d minutes", 2)] == "%d minutes"
     with translation.override("fr"):
         assert translation.gettext("Yes") == "Oui"  # Django's own French catalogue
+        many = "Ensure that there are no more than %(max)s digits in total."
+        one = "Ensure that there are no more than %(max)s digit in total."
+        assert translation.ngettext(one, many, 2).startswith("Assurez-vous")
 
 
 def test_it_remembers_reversed_addresses_with_their_arguments() -> None:
