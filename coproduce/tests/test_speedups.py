@@ -1,5 +1,8 @@
-"""What pages do once instead of per row: choice labels, translations, reversed addresses."""
+"""What pages do once instead of per row: choice labels, translations, reversed addresses,
+and the navigation rendered by a tag rather than an include per link."""
 
+from django.template import Context, Template
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
@@ -44,3 +47,22 @@ def test_it_remembers_reversed_addresses_with_their_arguments() -> None:
     assert first == reverse("meetings:agenda", args=[7])
     assert reverse("meetings:agenda", args=[8]) != first
     assert reverse("meetings:agenda", kwargs={"pk": 7}) == first
+
+
+def test_it_marks_the_page_shown_in_the_navigation_without_an_include() -> None:
+    page = Template(
+        '{% load govuk %}{% nav_item href "Agenda" %}{% nav_item home "Home" exact=True %}'
+    )
+    html = page.render(
+        Context(
+            {
+                "request": RequestFactory().get("/meetings/7/agenda/"),
+                "href": "/meetings/7/",
+                "home": "/",
+            }
+        )
+    )
+    assert 'href="/meetings/7/" aria-current="page"><strong' in html
+    assert '<a class="govuk-service-navigation__link" href="/">Home</a>' in html
+    # Without a request (an error page) nothing is marked.
+    assert "aria-current" not in page.render(Context({"href": "/meetings/7/", "home": "/"}))
