@@ -9,6 +9,7 @@ from django.utils.translation import trans_real
 
 from coproduce.lib.choices import choice_labels
 from meetings.models import AgendaItem, ItemPurpose
+from meetings.services.agenda import AgendaRow
 from projects.models import Membership, ProjectRole
 
 
@@ -66,3 +67,11 @@ def test_it_marks_the_page_shown_in_the_navigation_without_an_include() -> None:
     assert '<a class="govuk-service-navigation__link" href="/">Home</a>' in html
     # Without a request (an error page) nothing is marked.
     assert "aria-current" not in page.render(Context({"href": "/meetings/7/", "home": "/"}))
+
+
+def test_it_says_how_long_an_agenda_item_takes_as_the_template_did() -> None:
+    def words(minutes: int) -> str:
+        return AgendaRow(item=AgendaItem(minutes=minutes), number=1, starts_at=None).minutes_words
+
+    assert words(1) == "1 minute"
+    assert words(25) == "25 minutes"
