@@ -4,6 +4,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext as _
 
 from accounts import signing_in
@@ -25,8 +26,13 @@ class SessionActivity:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if isinstance(request.user, User):
-            signing_in.session_touch(request, request.user)
+        user = request.user
+        if isinstance(user, User):
+            signing_in.session_touch(request, user)
+        if isinstance(user, LazyObject):
+            # Looked up just now anyway: hand on the person rather than Django's lazy wrapper,
+            # which costs an indirection each of the hundred or more times a page reads it.
+            request.user = user._wrapped
         return self.get_response(request)
 
     def process_view(

@@ -21,23 +21,33 @@ from django.utils.translation import trans_real
 MOST_REMEMBERED = 20_000
 
 
-def _remembering(gettext: Callable[[Any, str], str]) -> Callable[[Any, str], str]:
-    def remembered(self: Any, message: str) -> str:
-        memory: dict[str, str] = self.__dict__.setdefault("_remembered", {})
+def _remembering(translate: Callable[..., str], name: str) -> Callable[..., str]:
+    def remembered(self: Any, *message: Any) -> str:
+        memory: dict[tuple[Any, ...], str] = self.__dict__.setdefault(name, {})
         try:
             return memory[message]
         except KeyError:
-            result = gettext(self, message)
+            result = translate(self, *message)
             if len(memory) < MOST_REMEMBERED:
                 memory[message] = result
             return result
+        except TypeError:  # a number that cannot be a key
+            return translate(self, *message)
 
     remembered.remembers = True  # type: ignore[attr-defined]
     return remembered
 
 
 def remember_translations() -> None:
-    """Make each language's translation object remember what it translated (idempotent)."""
+    """Make each language's translation object remember what it translated (idempotent).
+
+    Both single strings and plurals (`{% blocktranslate count %}`, which an agenda says
+    once per item): a plural is remembered with its number, of which a page shows few.
+    """
     translation_class = trans_real.DjangoTranslation
     if not getattr(translation_class.gettext, "remembers", False):
-        translation_class.gettext = _remembering(translation_class.gettext)  # type: ignore[method-assign,assignment]
+        translation_class.gettext = _remembering(translation_class.gettext, "_remembered")  # type: ignore[method-assign]
+    if not getattr(translation_class.ngettext, "remembers", False):
+        translation_class.ngettext = _remembering(  # type: ignore[method-assign]
+            translation_class.ngettext, "_remembered_plurals"
+        )

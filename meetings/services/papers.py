@@ -33,8 +33,11 @@ from people.models import AccessNeed, Profile
 from projects.models import Membership
 
 
-def papers_due_at(meeting: Meeting) -> datetime.datetime | None:
-    return meeting.papers_due_at(Organisation.current().papers_notice_days)
+def papers_due_at(
+    meeting: Meeting, *, organisation: Organisation | None = None
+) -> datetime.datetime | None:
+    organisation = organisation or Organisation.current()
+    return meeting.papers_due_at(organisation.papers_notice_days)
 
 
 def formats_needed(meeting: Meeting) -> dict[str, int]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import User
+from accounts.models import Organisation, User
 from coproduce.lib.pagination import paginate
 from meetings import paper_files
 from meetings.forms.papers import PaperEditForm, PaperForm, PaperVersionForm
@@ -69,13 +69,15 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if n.way == NoticeWay.BY_HAND and n.sent_at is None
         ]
         paper.told_by_hand = [n.user for n in told if n.way == NoticeWay.BY_HAND and n.sent_at]
+    organisation = Organisation.current()
     return render(
         request,
         "meetings/papers.html",
         _context(
             access,
+            organisation=organisation,  # for the page's header too
             papers=page,
-            due_at=services.papers_due_at(meeting),
+            due_at=services.papers_due_at(meeting, organisation=organisation),
             needed=[(labels[fmt], count) for fmt, count in needed.items()],
             # Across every page of papers, not only this one.
             missing_any=services.papers_missing_formats(meeting, list(needed)),

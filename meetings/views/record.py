@@ -93,7 +93,6 @@ def record_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 queryset=ActionPoint.objects.select_related("owner").order_by("recorded_at", "pk"),
             ),
         )
-        .annotate(contribution_count=Count("contributions"))
     )
     loose_decisions = list(Decision.objects.filter(meeting=meeting, agenda_item__isnull=True))
     loose_actions = list(

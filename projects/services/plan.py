@@ -127,8 +127,9 @@ class PlanFigures:
     resources: Resources
 
 
-def plan_figures(project: Project) -> PlanFigures:
-    """The counts and resources the project's overview shows, in two queries."""
+def plan_figures(project: Project, *, organisation: Organisation | None = None) -> PlanFigures:
+    """The counts and resources the project's overview shows, in two queries (one when the
+    caller passes the organisation it has)."""
     today = timezone.localdate()
     outcomes = Outcome.objects.all()
     milestones = Milestone.objects.all()
@@ -172,6 +173,6 @@ def plan_figures(project: Project) -> PlanFigures:
             budget=Decimal(row["all_budget"]),
             implement_days_percent=_percent(row["implement_days"], row["all_days"]),
             implement_budget_percent=_percent(row["implement_budget"], row["all_budget"]),
-            share_needed=Organisation.current().implementation_share_percent,
+            share_needed=(organisation or Organisation.current()).implementation_share_percent,
         ),
     )

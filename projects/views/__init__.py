@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import throttling
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit, versioned_form_submit
 from coproduce.lib.pagination import paginate
 from people import services as people_services
@@ -139,7 +139,8 @@ def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ]
     targets = access.project.composition(by_type)
     leaders = members.filter(role__in=LEADING_ROLES).select_related("user")
-    figures = plan_services.plan_figures(access.project)
+    organisation = Organisation.current()
+    figures = plan_services.plan_figures(access.project, organisation=organisation)
     activity = (
         AuditEvent.objects.filter(project=access.project).select_related("actor")[:10]
         if access.can_manage
@@ -184,6 +185,7 @@ def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "targets": targets,
             "leaders": leaders,
             "activity": activity,
+            "organisation": organisation,  # for the page's header too
         },
     )
 
