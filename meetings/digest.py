@@ -11,8 +11,10 @@ foreign key to that one digest, set only where it was empty) and the queued emai
 the database task queue) are written in one transaction. Running the command again finds
 the items claimed and a digest for that time already there (a unique constraint), so it
 sends nothing; a worker restarted before it sent the email finds the task still queued.
-All held items live in meetings, the lowest layer that sees them all: decisions and payments
-hold theirs through `members_tell`.
+Decisions and payments hold theirs through `members_tell`. New ground rules are held by
+projects, which sits below meetings (`projects.GroundRulesNotice`, way "digest", `sent_at`
+empty): the digest stamps `sent_at` with its own time in the same transaction, which is how
+it later knows which notices it carried.
 """
 
 from __future__ import annotations
@@ -24,18 +26,21 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from coproduce.lib.email import email_send
 from coproduce.lib.urls import site_root
 from meetings.models import Digest, DigestKind, HeldMessage, NoticeWay, PaperFormat, PaperNotice
 from meetings.notify import accepts_email, display_name, format_labels, formats_of
+from people.contact import ContactWay
 from people.models import (
     DEFAULT_MESSAGE_TIME,
     WEEKLY_MESSAGE_WEEKDAY,
     ContactFrequency,
     Profile,
 )
+from projects.models import GroundRulesNotice
 
 
 def digest_due(profile: Profile | None, now: datetime.datetime) -> tuple[str, datetime.datetime]:
@@ -62,6 +67,7 @@ def digests_send(*, now: datetime.datetime | None = None, base_url: str = "") ->
     for rows in (
         HeldMessage.objects.filter(digest__isnull=True),
         PaperNotice.objects.filter(way=NoticeWay.DIGEST, digest__isnull=True),
+        GroundRulesNotice.objects.filter(way=ContactWay.DIGEST, sent_at__isnull=True),
     ):
         for user_id, first in (
             rows.values("user").annotate(first=Min("created_at")).values_list("user", "first")
@@ -115,13 +121,25 @@ def _digest_send(
             notices = PaperNotice.objects.filter(
                 user=person, way=NoticeWay.DIGEST, digest__isnull=True, created_at__lte=now
             ).update(digest=digest, sent_at=now)
-            if not held and not notices:
+            rules = GroundRulesNotice.objects.filter(
+                user=person, way=ContactWay.DIGEST, sent_at__isnull=True, created_at__lte=now
+            ).update(sent_at=now)
+            if not held and not notices and not rules:
                 raise _NothingHeld
             _digest_email(digest=digest, profile=profile, base_url=base)
     except (IntegrityError, _NothingHeld):
         # A digest for this time exists already (another run got there first).
         return False
     return True
+
+
+@dataclass(frozen=True)
+class NewsLine:
+    """One line of "other news": a held message, or new ground rules to agree to."""
+
+    created_at: datetime.datetime
+    subject: str
+    link: str
 
 
 @dataclass(frozen=True)
@@ -165,9 +183,28 @@ def _digest_email(*, digest: Digest, profile: Profile | None, base_url: str) -> 
             "weekly": digest.kind == DigestKind.WEEKLY,
             "name": display_name(person, profile),
             "papers": papers,
-            "held": list(digest.held_messages.all()),
+            "held": _news(digest, root),
             "formats": format_labels(needs),
             "large_print": PaperFormat.LARGE_PRINT in needs,
             "preferences_url": root + reverse("people:preferences"),
         },
     )
+
+
+def _news(digest: Digest, root: str) -> list[NewsLine]:
+    held = [
+        NewsLine(created_at=message.created_at, subject=message.subject, link=message.link)
+        for message in digest.held_messages.all()
+    ]
+    rules = [
+        NewsLine(
+            created_at=notice.created_at,
+            subject=_("New ground rules for %(name)s: please say whether you agree")
+            % {"name": notice.version.project.name},
+            link=root + reverse("projects:ground_rules_agree", args=[notice.version.project_id]),
+        )
+        for notice in GroundRulesNotice.objects.filter(
+            user=digest.user, way=ContactWay.DIGEST, sent_at=digest.sent_at
+        ).select_related("version__project")
+    ]
+    return sorted(held + rules, key=lambda line: line.created_at)

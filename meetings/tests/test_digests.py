@@ -497,3 +497,41 @@ def test_it_exports_and_erases_what_was_held_and_sent(
     assert not Digest.objects.filter(user=cast.commissioner).exists()
     assert not HeldMessage.objects.filter(user=cast.commissioner).exists()
     assert Digest.objects.filter(user=cast.carer).exists()
+
+
+def test_it_carries_new_ground_rules_in_the_weekly_message_once(
+    cast: Cast, sunday_evening: time_machine.Traveller
+) -> None:
+    from projects.models import GroundRulesDraft, GroundRulesNotice
+    from projects.services import rules
+
+    prefers(cast.carer, frequency=ContactFrequency.WEEKLY, message_time=datetime.time(8))
+    GroundRulesDraft.objects.update_or_create(
+        project=cast.website, defaults={"text": "Listen to each other\nA break every hour"}
+    )
+    with transaction.atomic():
+        version = rules.ground_rules_adopt(
+            project=cast.website,
+            actor=cast.chair,
+            change_note="Added breaks",
+            discussed="between_meetings",
+            base_url=BASE_URL,
+        )
+    notice = GroundRulesNotice.objects.get(version=version, user=cast.carer)
+    assert (notice.way, notice.sent_at) == ("digest", None)
+    mail.outbox.clear()
+
+    sunday_evening.move_to(local(7, 8, 5))
+    digests_send(base_url=BASE_URL)
+    (colin,) = to("colin@example.org")
+    body = str(colin.body)
+    assert f"New ground rules for {cast.website.name}: please say whether you agree" in body
+    assert BASE_URL + reverse("projects:ground_rules_agree", args=[cast.website.pk]) in body
+    notice.refresh_from_db()
+    assert notice.sent_at == local(7, 8, 5)
+
+    # The next week's message does not carry them again.
+    mail.outbox.clear()
+    sunday_evening.move_to(local(14, 8, 5))
+    digests_send(base_url=BASE_URL)
+    assert to("colin@example.org") == []
