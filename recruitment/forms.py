@@ -127,7 +127,7 @@ class PanelMemberChoiceField(forms.ModelMultipleChoiceField[Membership]):
         }
 
 
-class PanelForm(forms.Form):
+class PanelForm(SpecificErrorsMixin, forms.Form):
     members = PanelMemberChoiceField(
         label=_("Who is on the selection panel?"),
         help_text=_(
@@ -221,7 +221,7 @@ class DecisionLetterForm(SpecificErrorsMixin, forms.Form):
         return str(self.cleaned_data["body"]).replace("\r\n", "\n")
 
 
-class ApplicationSearchForm(forms.Form):
+class ApplicationSearchForm(SpecificErrorsMixin, forms.Form):
     q = forms.CharField(required=False, max_length=100)
     status = forms.ChoiceField(choices=ApplicationStatus.choices, required=False)
 

@@ -102,7 +102,7 @@ class MembershipForm(SpecificErrorsMixin, forms.ModelForm[Membership]):
         fields = ["role", "member_type"]
 
 
-class MemberSearchForm(forms.Form):
+class MemberSearchForm(SpecificErrorsMixin, forms.Form):
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
 
 
@@ -191,7 +191,7 @@ class SkillEditForm(SkillForm):
         self.fields["version"].initial = self.instance.version
 
 
-class SkillOffersForm(forms.Form):
+class SkillOffersForm(SpecificErrorsMixin, forms.Form):
     skills = forms.ModelMultipleChoiceField(
         label=_("Which of these do you bring?"),
         help_text=_("Choose all that apply. It is fine to choose none."),
@@ -205,7 +205,7 @@ class SkillOffersForm(forms.Form):
         self.fields["skills"].queryset = Skill.objects.filter(project=project)  # type: ignore[attr-defined]
 
 
-class OnboardingForm(forms.Form):
+class OnboardingForm(SpecificErrorsMixin, forms.Form):
     """The steps a coordinator ticks as a new member settles in."""
 
     welcomed_at = forms.BooleanField(
@@ -229,7 +229,7 @@ class OnboardingForm(forms.Form):
         return {step for step in Membership.ONBOARDING_STEPS if self.cleaned_data[step]}
 
 
-class EqualityForm(forms.Form):
+class EqualityForm(SpecificErrorsMixin, forms.Form):
     """The equality questions: every one optional, every one with "Prefer not to say"."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
