@@ -265,7 +265,7 @@ class ResponseForm(SpecificErrorsMixin, forms.Form):
         # clear message rather than a bare "not one of the choices".
         self.fields["choice"].choices = decision.choices  # type: ignore[attr-defined]
         self.fields["choice"].error_messages["invalid_choice"] = _(
-            "Choose one of the answers shown"
+            "Choose your answer from the ones shown"
         )
 
     def clean(self) -> dict[str, Any]:

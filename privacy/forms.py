@@ -75,7 +75,7 @@ class ErasureDecisionForm(SpecificErrorsMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    required_messages = {"decision": _("Choose whether to delete their data or decline")}
+    required_messages = {"decision": _("Choose what you want to do: delete their data or decline")}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -193,7 +193,9 @@ class ApplicationMoveForm(SpecificErrorsMixin, forms.Form):
         self.fields["status"].choices = [  # type: ignore[attr-defined]
             (status.value, STATUS_ACTIONS[status]) for status in application.next_statuses()
         ]
-        self.fields["status"].error_messages["invalid_choice"] = _("Choose one of the steps listed")
+        self.fields["status"].error_messages["invalid_choice"] = _(
+            "Choose what happens next from the steps listed"
+        )
         self.fields["current"].initial = application.status
 
     def clean(self) -> dict[str, Any]:
@@ -222,8 +224,8 @@ class DecisionLetterForm(SpecificErrorsMixin, forms.Form):
 
 
 class ApplicationSearchForm(SpecificErrorsMixin, forms.Form):
-    q = forms.CharField(required=False, max_length=100)
-    status = forms.ChoiceField(choices=ApplicationStatus.choices, required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Stage"), choices=ApplicationStatus.choices, required=False)
 
 
 ALREADY_APPLIED = _(

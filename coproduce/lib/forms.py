@@ -14,29 +14,14 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-QUESTION_WORDS = frozenset(
-    [
-        "how",
-        "what",
-        "who",
-        "when",
-        "where",
-        "why",
-        "which",
-        "did",
-        "do",
-        "does",
-        "is",
-        "are",
-        "can",
-        "could",
-        "will",
-        "would",
-        "should",
-        "anything",
-        "if",
-        "i",
-    ]
+# A label starting with one of these reads as a question or a phrase ("What it is for",
+# "We did"), which a message quotes rather than puts "the" before.
+QUOTED_STARTS = frozenset(
+    re.findall(
+        r"\w+",
+        "how what who when where why which did do does is are can could will would should"
+        " anything if i we you more",
+    )
 )
 OWN_ARTICLE = frozenset(["the", "their", "your", "my", "a", "an", "this", "these", "any"])
 
@@ -64,17 +49,25 @@ def stock_messages(field: forms.Field) -> set[str]:
     return stock
 
 
+def plain_label(label: object) -> str:
+    """A label without its "(optional)" or other note in brackets, for use in a sentence."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", str(label)).strip()
+
+
 def field_names(label: str) -> tuple[str, str]:
-    """How a sentence speaks of a field: ("the title", "The title") or, for a question,
-    ("an answer to “How will you take part?”", "The answer to “How will you take part?”")."""
-    text = re.sub(r"\s*\([^)]*\)\s*$", "", label).strip()
+    """How a sentence speaks of a field: ("the title", "The title"); for a question
+    ("an answer to “How will you take part?”", "The answer to “How will you take part?”");
+    for a phrase ("“What it is for”", "“What it is for”")."""
+    text = plain_label(label)
     first = text.split(" ", 1)[0]
-    if text.endswith("?") or first.lower() in QUESTION_WORDS:
+    if text.endswith("?"):
         quoted = {"question": text}
         return (
             str(_("an answer to “%(question)s”") % quoted),
             str(_("The answer to “%(question)s”") % quoted),
         )
+    if first.lower() in QUOTED_STARTS or "," in text:
+        return f"“{text}”", f"“{text}”"
     # Keep capitals that belong to the word (BSL, NHS); lower the one that starts a label.
     if not (len(first) > 1 and first[1].isupper()):
         text = text[:1].lower() + text[1:]
@@ -135,13 +128,11 @@ def default_messages(field: forms.Field, label: str) -> dict[str, str]:
     if kind is not None:
         messages["invalid"] = INVALID[kind]
     params = {"what": what, "subject": subject, "label": label}
-    limit = str(getattr(field, "max_length", None) or "")
+    # Written as people read numbers: 2,000 rather than 2000.
+    longest, shortest = getattr(field, "max_length", None), getattr(field, "min_length", None)
     return {
         code: str(message)
-        % {
-            **params,
-            "limit": str(getattr(field, code, None) or "") if code == "min_length" else limit,
-        }
+        % {**params, "limit": f"{(shortest if code == 'min_length' else longest) or 0:,}"}
         for code, message in messages.items()
     }
 
@@ -234,7 +225,9 @@ class GovukDateField(forms.Field):
 
     def error(self, code: str, parts: Sequence[str] = DATE_PARTS) -> forms.ValidationError:
         return forms.ValidationError(
-            self.error_messages[code], code=code, params={"label": self.label, "parts": parts}
+            self.error_messages[code],
+            code=code,
+            params={"label": plain_label(self.label), "parts": parts},
         )
 
     def to_python(self, value: Any) -> datetime.date | None:

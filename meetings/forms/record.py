@@ -245,6 +245,8 @@ class ContributionsForm(SpecificErrorsMixin, forms.Form):
             names = []
             for way in ways:
                 name = f"c_{invitee.user_id}_{way.value}"
+                # The box's own label says only the way ("In the room"): name the person too.
+                who = {"name": invitee.user.full_name, "way": str(way.label).lower()}
                 self.fields[name] = forms.IntegerField(
                     label=way.label,
                     required=False,
@@ -255,12 +257,15 @@ class ContributionsForm(SpecificErrorsMixin, forms.Form):
                         attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}
                     ),
                     error_messages={
-                        "invalid": _("Enter how many times %(name)s contributed as a number")
-                        % {"name": invitee.user.full_name},
-                        "min_value": _("The number for %(name)s cannot be less than 0")
-                        % {"name": invitee.user.full_name},
-                        "max_value": _("The number for %(name)s must be 99 or fewer")
-                        % {"name": invitee.user.full_name},
+                        "invalid": _(
+                            "Enter how many times %(name)s contributed as a number, like 3 "
+                            "(%(way)s)"
+                        )
+                        % who,
+                        "min_value": _("The number for %(name)s cannot be less than 0 (%(way)s)")
+                        % who,
+                        "max_value": _("The number for %(name)s must be 99 or fewer (%(way)s)")
+                        % who,
                     },
                 )
                 names.append(name)

@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PASSWORD_MAX_LENGTH
 from accounts.models import User
 from coproduce.lib.forms import SpecificErrorsMixin
 from people.models import MemberType
@@ -299,12 +300,14 @@ class AcceptInvitationForm(SpecificErrorsMixin, forms.Form):
     )
     password1 = forms.CharField(
         label=_("Choose a password"),
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters. Avoid common words and passwords you use elsewhere."),
     )
     password2 = forms.CharField(
         label=_("Type the password again"),
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
