@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,8 @@ from coproduce.lib.email import email_send
 from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 
 LOGO_MAX_BYTES = 1024 * 1024
+# Longer than any password manager makes, and short enough that hashing it costs little.
+PASSWORD_MAX_LENGTH = 128
 
 
 class SignInForm(SpecificErrorsMixin, auth_forms.AuthenticationForm):
@@ -25,6 +28,7 @@ class SignInForm(SpecificErrorsMixin, auth_forms.AuthenticationForm):
     )
     password = forms.CharField(
         label=_("Password"),
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -82,7 +86,13 @@ class SetPasswordForm(SpecificErrorsMixin, auth_forms.SetPasswordForm[User]):
         )
         self.fields["new_password2"].label = _("Type the new password again")
         for name in ("new_password1", "new_password2"):
-            self.fields[name].widget.attrs["autocomplete"] = "new-password"
+            field = self.fields[name]
+            field.widget.attrs.update(
+                {"autocomplete": "new-password", "maxlength": str(PASSWORD_MAX_LENGTH)}
+            )
+            # Django builds these fields without a limit.
+            field.max_length = PASSWORD_MAX_LENGTH  # type: ignore[attr-defined]
+            field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
 
 
 class PasswordChangeForm(SetPasswordForm, auth_forms.PasswordChangeForm):

@@ -134,7 +134,7 @@ class CommentForm(SpecificErrorsMixin, forms.Form):
     )
 
 
-class CompareForm(forms.Form):
+class CompareForm(SpecificErrorsMixin, forms.Form):
     a = forms.TypedChoiceField(label=_("Compare version"), coerce=int)
     b = forms.TypedChoiceField(label=_("with version"), coerce=int)
 
@@ -265,7 +265,7 @@ class ResponseForm(SpecificErrorsMixin, forms.Form):
         # clear message rather than a bare "not one of the choices".
         self.fields["choice"].choices = decision.choices  # type: ignore[attr-defined]
         self.fields["choice"].error_messages["invalid_choice"] = _(
-            "Choose one of the answers shown"
+            "Choose your answer from the ones shown"
         )
 
     def clean(self) -> dict[str, Any]:
@@ -343,7 +343,7 @@ class CloseForm(SpecificErrorsMixin, forms.Form):
             self.fields["reasons"].initial = reasons
 
 
-class LogFilterForm(forms.Form):
+class LogFilterForm(SpecificErrorsMixin, forms.Form):
     """The decision log's search and filters. Anything left empty does not filter."""
 
     q = forms.CharField(label=_("Search the decisions"), required=False, max_length=100)
@@ -483,7 +483,7 @@ class ActionStatusForm(SpecificErrorsMixin, forms.Form):
 # You said, we did
 
 
-class PublicPageForm(forms.Form):
+class PublicPageForm(SpecificErrorsMixin, forms.Form):
     is_published = forms.BooleanField(
         label=_("Show this page to everyone, without signing in"),
         required=False,
@@ -567,7 +567,7 @@ class SubscribeForm(SpecificErrorsMixin, forms.Form):
     )
 
 
-class CreditForm(forms.Form):
+class CreditForm(SpecificErrorsMixin, forms.Form):
     name_shown = forms.TypedChoiceField(
         label=_("Show your name with this entry?"),
         choices=[("yes", _("Yes, show my name")), ("no", _("No, do not show my name"))],

@@ -118,9 +118,9 @@ class ProposalVersion(models.Model):
     number = models.PositiveIntegerField()
     stage = models.CharField(max_length=12, choices=Stage.choices)
     title = models.CharField(max_length=150)
-    text = models.TextField()
+    text = models.TextField(max_length=10000)
     # What was said with the step: the decision-makers' response, the timescale, the reasons.
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=5000)
     moved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -247,7 +247,9 @@ class GroupDecision(models.Model):
         max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
     )
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
-    outcome_note = models.TextField(_("anything to add to the outcome (optional)"), blank=True)
+    outcome_note = models.TextField(
+        _("anything to add to the outcome (optional)"), blank=True, max_length=2000
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

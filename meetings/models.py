@@ -35,9 +35,10 @@ class Venue(models.Model):
     """A place the organisation meets, with what it offers for access. Shared by all projects."""
 
     name = models.CharField(_("name"), max_length=150)
-    address = models.TextField(_("address"))
+    address = models.TextField(_("address"), max_length=500)
     directions = models.TextField(
         _("how to get there (optional)"),
+        max_length=2000,
         blank=True,
         help_text=_("Entrances, bus routes, where to park, who meets people at the door."),
     )
@@ -53,7 +54,7 @@ class Venue(models.Model):
     good_lighting = models.BooleanField(_("good, adjustable lighting"), default=False)
     wheelchair_space = models.BooleanField(_("space for wheelchairs at the table"), default=False)
     assistance_dogs = models.BooleanField(_("assistance dogs welcome, with water"), default=False)
-    notes = models.TextField(_("anything else (optional)"), blank=True)
+    notes = models.TextField(_("anything else (optional)"), blank=True, max_length=2000)
     is_active = models.BooleanField(_("offered for new meetings"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,6 +118,7 @@ class Meeting(CachedChoiceLabels, models.Model):
     title = models.CharField(_("title"), max_length=150)
     purpose = models.TextField(
         _("what the meeting is for"),
+        max_length=2000,
         blank=True,
         help_text=_("In plain words, so people can decide whether and how to take part."),
     )
@@ -164,7 +166,7 @@ class Meeting(CachedChoiceLabels, models.Model):
     ready_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
+    cancel_reason = models.TextField(_("why it was cancelled"), blank=True, max_length=2000)
     # Set when the meeting closes: until then, written thoughts can still come in.
     cooling_off_ends_at = models.DateTimeField(null=True, blank=True)
     cooling_off_closed_at = models.DateTimeField(
@@ -632,8 +634,8 @@ class UnmetNeedReason(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="unmet_reasons")
     need_type = models.ForeignKey(AccessNeedType, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("why it cannot be met"))
-    offered_instead = models.TextField(_("what was offered instead"))
+    reason = models.TextField(_("why it cannot be met"), max_length=2000)
+    offered_instead = models.TextField(_("what was offered instead"), max_length=2000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -681,7 +683,9 @@ class AgendaItem(CachedChoiceLabels, models.Model):
         blank=True,
         related_name="+",
     )
-    description = models.TextField(_("more about this item (optional)"), blank=True)
+    description = models.TextField(
+        _("more about this item (optional)"), blank=True, max_length=2000
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -738,7 +742,7 @@ class Paper(models.Model):
         related_name="papers",
     )
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary in plain words (optional)"), blank=True)
+    summary = models.TextField(_("summary in plain words (optional)"), blank=True, max_length=2000)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -944,7 +948,7 @@ class MinutesVersion(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes_versions")
     number = models.PositiveIntegerField()
-    summary = models.TextField(_("summary (optional)"), blank=True)
+    summary = models.TextField(_("summary (optional)"), blank=True, max_length=5000)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -966,7 +970,7 @@ class ItemMinutes(models.Model):
 
     version = models.ForeignKey(MinutesVersion, on_delete=models.CASCADE, related_name="items")
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="+")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=20000)
 
     class Meta:
         constraints = [
@@ -982,7 +986,7 @@ class Decision(models.Model):
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions"
     )
-    text = models.TextField(_("what was decided"))
+    text = models.TextField(_("what was decided"), max_length=2000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -1009,7 +1013,7 @@ class ActionPoint(models.Model):
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="action_points"
     )
-    text = models.TextField(_("what needs doing"))
+    text = models.TextField(_("what needs doing"), max_length=2000)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who will do it (optional)"),
@@ -1127,11 +1131,11 @@ class AfterMeetingCheck(CachedChoiceLabels, models.Model):
     work_plan = models.PositiveSmallIntegerField(
         _("Are we following our work-plan?"), choices=Rating.choices
     )
-    worried = models.TextField(_("Is anyone worried about anything?"), blank=True)
-    went_well = models.TextField(_("What went well?"), blank=True)
-    not_working = models.TextField(_("What is not working?"), blank=True)
-    learnt = models.TextField(_("What have we learnt?"), blank=True)
-    could_help = models.TextField(_("What else could help?"), blank=True)
+    worried = models.TextField(_("Is anyone worried about anything?"), blank=True, max_length=2000)
+    went_well = models.TextField(_("What went well?"), blank=True, max_length=2000)
+    not_working = models.TextField(_("What is not working?"), blank=True, max_length=2000)
+    learnt = models.TextField(_("What have we learnt?"), blank=True, max_length=2000)
+    could_help = models.TextField(_("What else could help?"), blank=True, max_length=2000)
     submitted_on = models.DateField(default=timezone.localdate)
 
     class Meta:

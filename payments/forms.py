@@ -428,7 +428,7 @@ class DetailsPurposeForm(SpecificErrorsMixin, forms.Form):
         return str(dict(self.PURPOSES)[self.cleaned_data["purpose"]])
 
 
-class StatementForm(forms.Form):
+class StatementForm(SpecificErrorsMixin, forms.Form):
     PERIODS = [
         ("this_tax_year", _("This tax year")),
         ("last_tax_year", _("Last tax year")),

@@ -331,11 +331,11 @@ class Claim(models.Model):
     fees = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0.00"))
     expenses_total = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0.00"))
     total = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0.00"))
-    question = models.TextField(_("your question"), blank=True)
+    question = models.TextField(_("your question"), blank=True, max_length=1000)
     queried_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    answer = models.TextField(_("your answer"), blank=True)
+    answer = models.TextField(_("your answer"), blank=True, max_length=1000)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

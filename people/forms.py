@@ -132,7 +132,7 @@ class PreferencesForm(SpecificErrorsMixin, forms.ModelForm[Profile]):
         return profile
 
 
-class AccessForm(forms.Form):
+class AccessForm(SpecificErrorsMixin, forms.Form):
     """A checkbox for each catalogue entry, with a detail box where the entry needs one."""
 
     access_notes = forms.CharField(

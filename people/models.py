@@ -121,6 +121,7 @@ class Profile(CachedChoiceLabels, models.Model):
     phone = models.CharField(_("phone number"), max_length=40, blank=True)
     postal_address = models.TextField(
         _("postal address"),
+        max_length=500,
         blank=True,
         help_text=_("Only if you want papers or letters by post."),
     )

@@ -22,7 +22,7 @@ class PrivacyNoticeForm(SpecificErrorsMixin, forms.ModelForm[PrivacyNotice]):
         }
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(SpecificErrorsMixin, forms.Form):
     """Carries the version the person read, so they never agree to one they have not seen."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -43,7 +43,7 @@ class ConsentForm(forms.Form):
         return cleaned
 
 
-class ErasureRequestForm(forms.ModelForm[ErasureRequest]):
+class ErasureRequestForm(SpecificErrorsMixin, forms.ModelForm[ErasureRequest]):
     class Meta:
         model = ErasureRequest
         fields = ["reason"]
@@ -75,7 +75,7 @@ class ErasureDecisionForm(SpecificErrorsMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    required_messages = {"decision": _("Choose whether to delete their data or decline")}
+    required_messages = {"decision": _("Choose what you want to do: delete their data or decline")}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

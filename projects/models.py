@@ -48,6 +48,7 @@ class Project(CachedChoiceLabels, models.Model):
     name = models.CharField(_("name"), max_length=150)
     purpose = models.TextField(
         _("purpose"),
+        max_length=2000,
         help_text=_("In plain words: what the group is for and what it wants to change."),
     )
     status = models.CharField(
@@ -558,7 +559,7 @@ class Invitation(CachedChoiceLabels, models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
     member_type = models.CharField(_("member type"), max_length=20, choices=MemberType.choices)
     role = models.CharField(_("role in the project"), max_length=20, choices=ProjectRole.choices)
-    message = models.TextField(_("personal message"), blank=True)
+    message = models.TextField(_("personal message"), blank=True, max_length=2000)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -675,7 +676,7 @@ class GroundRulesVersion(models.Model):
         Project, on_delete=models.CASCADE, related_name="ground_rules_versions"
     )
     number = models.PositiveIntegerField()
-    text = models.TextField()
+    text = models.TextField(max_length=5000)
     change_note = models.TextField(_("what changed, and why"), max_length=2000)
     discussed = models.CharField(
         _("where the group discussed it"), max_length=20, choices=Discussed.choices

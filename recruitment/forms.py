@@ -127,7 +127,7 @@ class PanelMemberChoiceField(forms.ModelMultipleChoiceField[Membership]):
         }
 
 
-class PanelForm(forms.Form):
+class PanelForm(SpecificErrorsMixin, forms.Form):
     members = PanelMemberChoiceField(
         label=_("Who is on the selection panel?"),
         help_text=_(
@@ -193,7 +193,9 @@ class ApplicationMoveForm(SpecificErrorsMixin, forms.Form):
         self.fields["status"].choices = [  # type: ignore[attr-defined]
             (status.value, STATUS_ACTIONS[status]) for status in application.next_statuses()
         ]
-        self.fields["status"].error_messages["invalid_choice"] = _("Choose one of the steps listed")
+        self.fields["status"].error_messages["invalid_choice"] = _(
+            "Choose what happens next from the steps listed"
+        )
         self.fields["current"].initial = application.status
 
     def clean(self) -> dict[str, Any]:
@@ -221,9 +223,9 @@ class DecisionLetterForm(SpecificErrorsMixin, forms.Form):
         return str(self.cleaned_data["body"]).replace("\r\n", "\n")
 
 
-class ApplicationSearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100)
-    status = forms.ChoiceField(choices=ApplicationStatus.choices, required=False)
+class ApplicationSearchForm(SpecificErrorsMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Stage"), choices=ApplicationStatus.choices, required=False)
 
 
 ALREADY_APPLIED = _(

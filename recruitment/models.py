@@ -79,7 +79,7 @@ class CallQuestion(CachedChoiceLabels, models.Model):
     kind = models.CharField(
         _("kind of answer"), max_length=10, choices=QuestionKind.choices, default=QuestionKind.LONG
     )
-    choices = models.TextField(_("choices, one per line"), blank=True)
+    choices = models.TextField(_("choices, one per line"), blank=True, max_length=2000)
     required = models.BooleanField(_("people must answer this question"), default=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -281,9 +281,9 @@ class ApplicationStatusChange(CachedChoiceLabels, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     changed_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=2000)
     letter_subject = models.CharField(max_length=200, blank=True)
-    letter_body = models.TextField(blank=True)
+    letter_body = models.TextField(blank=True, max_length=6000)
     letter_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.lib.forms import GovukDateField
+from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -224,7 +224,7 @@ def events_of(
     return found
 
 
-class HistoryFilterForm(forms.Form):
+class HistoryFilterForm(SpecificErrorsMixin, forms.Form):
     """What to show: some kinds of events, between two days. Everything when left empty."""
 
     kind = forms.MultipleChoiceField(

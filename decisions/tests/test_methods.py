@@ -99,7 +99,7 @@ def test_it_refuses_a_vote_on_a_decision_that_is_not_a_vote(cast: Cast) -> None:
         reverse("decisions:decision_respond", args=[decision.pk]), {"choice": Choice.FOR}
     )
     assert response.status_code == 400
-    assert "Choose one of the answers shown" in response.text
+    assert "Choose your answer from the ones shown" in response.text
     with pytest.raises(Refused, match="not taken by a vote"):
         answer(cast, decision, cast.carer, Choice.FOR)
     assert not Response.objects.exists()

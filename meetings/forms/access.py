@@ -58,7 +58,7 @@ class UnmetNeedReasonForm(SpecificErrorsMixin, forms.ModelForm[UnmetNeedReason])
         }
 
 
-class MarkReadyForm(forms.Form):
+class MarkReadyForm(SpecificErrorsMixin, forms.Form):
     """Needs with no automatic check are confirmed by the person marking the meeting ready."""
 
     checked = forms.BooleanField(

@@ -24,7 +24,7 @@ def members_not_invited(meeting: Meeting) -> QuerySet[User]:
     )
 
 
-class InviteesForm(forms.Form):
+class InviteesForm(SpecificErrorsMixin, forms.Form):
     people = forms.ModelMultipleChoiceField(
         label=_("Who to invite"),
         queryset=User.objects.none(),
@@ -78,7 +78,7 @@ class ReplyForm(SpecificErrorsMixin, forms.Form):
         return cleaned
 
 
-class AdvanceInputForm(forms.Form):
+class AdvanceInputForm(SpecificErrorsMixin, forms.Form):
     """One box per agenda item (breaks aside) for thoughts sent before the meeting."""
 
     def __init__(

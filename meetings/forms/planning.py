@@ -286,7 +286,7 @@ class VenueForm(SpecificErrorsMixin, forms.ModelForm[Venue]):
         return cleaned
 
 
-class VenueSearchForm(forms.Form):
+class VenueSearchForm(SpecificErrorsMixin, forms.Form):
     q = forms.CharField(label=gettext_lazy("Search by name"), required=False, max_length=100)
 
 
@@ -331,7 +331,7 @@ class DateOptionForm(SpecificErrorsMixin, forms.Form):
         return cleaned
 
 
-class DateAnswersForm(forms.Form):
+class DateAnswersForm(SpecificErrorsMixin, forms.Form):
     """One set of radios per date option still to come: yes, if need be, or no."""
 
     def __init__(

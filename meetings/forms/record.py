@@ -58,7 +58,7 @@ def _register_initial(invitee: Invitee) -> str | None:
     return invitee.way if invitee.way in PRESENT_WAYS else AttendanceWay.IN_PERSON
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(SpecificErrorsMixin, forms.Form):
     """One question per person invited: how they took part. Unanswered ones stay unrecorded."""
 
     def __init__(self, *args: Any, invitees: list[Invitee], **kwargs: Any) -> None:
@@ -97,7 +97,7 @@ class AttendanceForm(forms.Form):
         }
 
 
-class AttendeesAddForm(forms.Form):
+class AttendeesAddForm(SpecificErrorsMixin, forms.Form):
     people = forms.ModelMultipleChoiceField(
         label=_("Who came without an invitation?"),
         queryset=User.objects.none(),
@@ -113,7 +113,7 @@ class AttendeesAddForm(forms.Form):
         field.label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(SpecificErrorsMixin, forms.Form):
     """A box per agenda item (breaks aside), a summary and a note of what changed."""
 
     based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -224,7 +224,7 @@ class ActionPointForm(SpecificErrorsMixin, forms.ModelForm[ActionPoint]):
 MOST_CONTRIBUTIONS = 99
 
 
-class ContributionsForm(forms.Form):
+class ContributionsForm(SpecificErrorsMixin, forms.Form):
     """How many times each person contributed to one item, in each way.
 
     People who were not there can only have contributed in writing.
@@ -245,6 +245,8 @@ class ContributionsForm(forms.Form):
             names = []
             for way in ways:
                 name = f"c_{invitee.user_id}_{way.value}"
+                # The box's own label says only the way ("In the room"): name the person too.
+                who = {"name": invitee.user.full_name, "way": str(way.label).lower()}
                 self.fields[name] = forms.IntegerField(
                     label=way.label,
                     required=False,
@@ -255,12 +257,15 @@ class ContributionsForm(forms.Form):
                         attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}
                     ),
                     error_messages={
-                        "invalid": _("Enter how many times %(name)s contributed as a number")
-                        % {"name": invitee.user.full_name},
-                        "min_value": _("The number for %(name)s cannot be less than 0")
-                        % {"name": invitee.user.full_name},
-                        "max_value": _("The number for %(name)s must be 99 or fewer")
-                        % {"name": invitee.user.full_name},
+                        "invalid": _(
+                            "Enter how many times %(name)s contributed as a number, like 3 "
+                            "(%(way)s)"
+                        )
+                        % who,
+                        "min_value": _("The number for %(name)s cannot be less than 0 (%(way)s)")
+                        % who,
+                        "max_value": _("The number for %(name)s must be 99 or fewer (%(way)s)")
+                        % who,
                     },
                 )
                 names.append(name)
@@ -284,7 +289,7 @@ class ContributionsForm(forms.Form):
 ADD, TAKE_BACK = "add", "take_back"
 
 
-class ContributionCountForm(forms.Form):
+class ContributionCountForm(SpecificErrorsMixin, forms.Form):
     """One press of a live counting button: one more for a person, or one fewer."""
 
     person = forms.IntegerField(

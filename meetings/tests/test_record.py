@@ -468,7 +468,8 @@ def test_it_records_contributions_for_an_item(cast: Cast) -> None:
         },
     )
     assert response.status_code == 400
-    assert "Enter how many times Colin Price contributed as a number" in response.content.decode()
+    page = response.content.decode()
+    assert "Enter how many times Colin Price contributed as a number, like 3" in page
     response = client.post(
         page_url,
         {"seen": "", f"c_{cast.member.pk}_in_room": "2", f"c_{cast.commissioner.pk}_written": "1"},

@@ -73,7 +73,8 @@ def test_it_refuses_a_number_that_is_not_a_number(cast: Cast) -> None:
         ACCESS, {"need_large-print": "on", "detail_large-print": "huge"}
     )
     assert response.status_code == 400
-    assert "Enter a whole number" in response.content.decode()
+    page = response.content.decode()
+    assert "Enter an answer to “What size of print, in points?” as a whole number" in page
 
 
 def test_it_explains_entries_that_are_not_in_the_catalogue(cast: Cast) -> None:

@@ -405,7 +405,7 @@ def test_it_leaves_amira_as_she_was_when_sam_declines(cast: Cast) -> None:
     assert without_note.status_code == 400
     assert "Say why you are declining" in without_note.content.decode()
     nothing = sam.post(url, {})
-    assert "Choose whether to delete their data or decline" in nothing.content.decode()
+    assert "Choose what you want to do: delete their data or decline" in nothing.content.decode()
 
     note = "You are owed a payment, and we must keep records until it is made."
     assert sam.post(url, {"decision": "decline", "note": note}).status_code == 302

@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PASSWORD_MAX_LENGTH
 from accounts.models import User
 from coproduce.lib.forms import SpecificErrorsMixin
 from people.models import MemberType
@@ -102,7 +103,7 @@ class MembershipForm(SpecificErrorsMixin, forms.ModelForm[Membership]):
         fields = ["role", "member_type"]
 
 
-class MemberSearchForm(forms.Form):
+class MemberSearchForm(SpecificErrorsMixin, forms.Form):
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
 
 
@@ -191,7 +192,7 @@ class SkillEditForm(SkillForm):
         self.fields["version"].initial = self.instance.version
 
 
-class SkillOffersForm(forms.Form):
+class SkillOffersForm(SpecificErrorsMixin, forms.Form):
     skills = forms.ModelMultipleChoiceField(
         label=_("Which of these do you bring?"),
         help_text=_("Choose all that apply. It is fine to choose none."),
@@ -205,7 +206,7 @@ class SkillOffersForm(forms.Form):
         self.fields["skills"].queryset = Skill.objects.filter(project=project)  # type: ignore[attr-defined]
 
 
-class OnboardingForm(forms.Form):
+class OnboardingForm(SpecificErrorsMixin, forms.Form):
     """The steps a coordinator ticks as a new member settles in."""
 
     welcomed_at = forms.BooleanField(
@@ -229,7 +230,7 @@ class OnboardingForm(forms.Form):
         return {step for step in Membership.ONBOARDING_STEPS if self.cleaned_data[step]}
 
 
-class EqualityForm(forms.Form):
+class EqualityForm(SpecificErrorsMixin, forms.Form):
     """The equality questions: every one optional, every one with "Prefer not to say"."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -299,12 +300,14 @@ class AcceptInvitationForm(SpecificErrorsMixin, forms.Form):
     )
     password1 = forms.CharField(
         label=_("Choose a password"),
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters. Avoid common words and passwords you use elsewhere."),
     )
     password2 = forms.CharField(
         label=_("Type the password again"),
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -62,7 +62,7 @@ class FrustrationResponseForm(VersionedForm):
         self.fields["response"].required = True
 
 
-class FrustrationFilter(forms.Form):
+class FrustrationFilter(SpecificErrorsMixin, forms.Form):
     show = forms.ChoiceField(
         label=_("Show"),
         required=False,

@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.lib.forms import GovukDateField
+from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 
 
-class PauseForm(forms.Form):
+class PauseForm(SpecificErrorsMixin, forms.Form):
     return_on = GovukDateField(
         label=_("When do you think you will come back? (optional)"),
         required=False,

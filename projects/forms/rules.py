@@ -49,7 +49,7 @@ class GroundRulesAdoptForm(SpecificErrorsMixin, forms.Form):
     )
 
 
-class Agreement(forms.Form):
+class Agreement(SpecificErrorsMixin, forms.Form):
     """A member's answer to the current ground rules."""
 
     required_messages: dict[str, Any] = {}

@@ -141,7 +141,7 @@ def test_it_gives_404_for_an_unknown_token(client: Client, db: None) -> None:
     ("email", "message"),
     [
         ("amira@example.org", "already a member"),
-        ("not-an-email", "Enter a valid email address"),
+        ("not-an-email", "Enter the email address in the correct format, like name@example.com"),
     ],
 )
 def test_it_explains_invitations_it_cannot_send(cast: Cast, email: str, message: str) -> None:

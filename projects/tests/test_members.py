@@ -39,7 +39,7 @@ def test_it_refuses_an_unknown_role(cast: Cast) -> None:
         change_url(cast, amira), {"role": "emperor", "member_type": "lived_experience"}
     )
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select their role in the project from the options given" in response.content.decode()
     amira.refresh_from_db()
     assert amira.role == ProjectRole.MEMBER
 

@@ -70,7 +70,9 @@ def test_it_refuses_a_skill_from_another_project(cast: Cast) -> None:
     elsewhere = Skill.objects.create(project=cast.employment, name="Employment law")
     response = client_for(cast.member).post(url("skill_offers", cast), {"skills": [elsewhere.pk]})
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select an answer to “Which of these do you bring?” from the options given" in (
+        response.content.decode()
+    )
     assert not SkillOffer.objects.exists()
 
 

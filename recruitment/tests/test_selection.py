@@ -143,7 +143,7 @@ def test_it_refuses_a_step_not_allowed_from_where_the_application_is(cast: Cast)
     application = an_application(open_call(cast))
     response = move(cast, application, S.ACCEPTED, note="Typed note")
     assert response.status_code == 400
-    assert "Choose one of the steps listed" in response.text
+    assert "Choose what happens next from the steps listed" in response.text
     assert "Typed note" in response.text
     application.refresh_from_db()
     assert application.status == S.RECEIVED
