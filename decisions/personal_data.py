@@ -9,10 +9,13 @@ and the agreement to be named, so the public page shows no name, and unfinished 
 lose their owner so the group sees they need someone new.
 """
 
+from collections.abc import Sequence
+
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from coproduce.lib.personal_data import Section
+from coproduce.lib.personal_data import Mention, Section, mentions_in, name_remove_in_place
 from decisions.models import (
     Action,
     Comment,
@@ -21,6 +24,7 @@ from decisions.models import (
     GroupDecision,
     Proposal,
     ProposalVersion,
+    PublicPage,
     Response,
     Subscriber,
 )
@@ -141,3 +145,24 @@ def erase(user: User) -> None:
     Subscriber.objects.filter(email__iexact=user.email).delete()
     Credit.objects.filter(user=user).update(name_shown=False)
     Action.objects.filter(owner=user).exclude(status=ActionStatus.DONE).update(owner=None)
+
+
+# Free text others write, where a person may be named; `mentions` finds them before erasure.
+MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
+    Proposal: ("title", "theme", "text", "timescale", "reasons"),
+    ProposalVersion: ("title", "text", "note"),
+    Comment: ("text",),
+    GroupDecision: ("question", "theme", "outcome_note"),
+    Response: ("reason",),
+    Action: ("text", "barrier"),
+    PublicPage: ("introduction",),
+    Entry: ("you_said", "we_did"),
+}
+
+
+def mentions(user: User, terms: Sequence[str]) -> list[Mention]:
+    return mentions_in(MENTIONABLE, terms=terms)
+
+
+def name_remove(*, key: str, terms: Sequence[str], actor: User) -> Model | None:
+    return name_remove_in_place(MENTIONABLE, key=key, terms=terms)

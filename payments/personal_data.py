@@ -8,11 +8,14 @@ who approved it and the payment run it was paid in, under "Former member". HMRC 
 records of payments to be kept for six years from the end of the tax year they were made in.
 """
 
+from collections.abc import Sequence
+
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from coproduce.lib.personal_data import Section
+from coproduce.lib.personal_data import Mention, Section, mentions_in, name_remove_in_place
 from payments.models import (
     ActivityKind,
     Claim,
@@ -173,3 +176,20 @@ def erase(user: User) -> None:
             claim__user=user, entry__meeting__isnull=True, entry__activity=activity
         ).update(description=str(label))
     Claim.objects.filter(user=user).update(question="", answer="")
+
+
+# Free text others write, where a person may be named; `mentions` finds them before erasure.
+MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
+    InvolvementEntry: ("description",),
+    Expense: ("description",),
+    Claim: ("question", "answer"),
+    ClaimLine: ("description", "worked_out"),
+}
+
+
+def mentions(user: User, terms: Sequence[str]) -> list[Mention]:
+    return mentions_in(MENTIONABLE, terms=terms)
+
+
+def name_remove(*, key: str, terms: Sequence[str], actor: User) -> Model | None:
+    return name_remove_in_place(MENTIONABLE, key=key, terms=terms)

@@ -3,10 +3,13 @@
 Erasure deletes all of it: none of it is part of a group's record.
 """
 
+from collections.abc import Sequence
+
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from coproduce.lib.personal_data import Section
+from coproduce.lib.personal_data import Mention, Section, mentions_in, name_remove_in_place
 from people.models import AccessNeed, PersonMemberType, Profile
 
 MODELS = (Profile, PersonMemberType, AccessNeed)
@@ -101,3 +104,18 @@ def erase(user: User) -> None:
     Profile.objects.filter(user=user).delete()
     AccessNeed.objects.filter(user=user).delete()
     PersonMemberType.objects.filter(user=user).delete()
+
+
+# Free text others write, where a person may be named; `mentions` finds them before erasure.
+MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
+    Profile: ("bio", "best_times", "access_notes"),
+    AccessNeed: ("detail",),
+}
+
+
+def mentions(user: User, terms: Sequence[str]) -> list[Mention]:
+    return mentions_in(MENTIONABLE, terms=terms)
+
+
+def name_remove(*, key: str, terms: Sequence[str], actor: User) -> Model | None:
+    return name_remove_in_place(MENTIONABLE, key=key, terms=terms)

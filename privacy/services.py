@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.email import email_send
-from coproduce.lib.personal_data import Section
+from coproduce.lib.personal_data import Mention, Section, person_terms
+from people.models import Profile
 from privacy.models import Consent, ErasureRequest, ErasureStatus, PrivacyNotice
 
 
@@ -197,4 +198,52 @@ def person_erase(*, user: User, actor: User) -> None:
         summary=_("Deleted the personal details of a former member, as they asked"),
         subject=user,
         data={"person": user.pk},
+    )
+
+
+def person_names(*, user: User) -> list[str]:
+    """What free text may call the person: their full name, the name they like to be called,
+    and their email address."""
+    preferred = (
+        Profile.objects.filter(user=user).values_list("preferred_name", flat=True).first() or ""
+    )
+    return person_terms(user.full_name, preferred, user.email)
+
+
+def person_mentions(*, user: User) -> list[Mention]:
+    """Every place free text, mostly written by others, names the person, app by app."""
+    terms = person_names(user=user)
+    # Apps whose text nobody else writes (accounts, privacy) have no `mentions`.
+    return [
+        mention
+        for module in personal_data_modules()
+        if hasattr(module, "mentions")
+        for mention in module.mentions(user, terms)
+    ]
+
+
+@transaction.atomic
+def mention_redact(*, user: User, key: str, actor: User) -> None:
+    """Replace the person's name with "[name removed]" in the one text the key names."""
+    app_label = key.split(".", 1)[0]
+    module = next(
+        (
+            m
+            for m in personal_data_modules()
+            if m.__name__ == f"{app_label}.personal_data" and hasattr(m, "name_remove")
+        ),
+        None,
+    )
+    changed = (
+        module.name_remove(key=key, terms=person_names(user=user), actor=actor) if module else None
+    )
+    if changed is None:
+        raise PrivacyError(_("This text no longer names them. Nothing was changed."))
+    AuditEvent.record(
+        actor=actor,
+        action="erasure.name_removed",
+        summary=_("Removed a name from %(what)s before an erasure")
+        % {"what": changed._meta.verbose_name},
+        project=getattr(changed, "project", None),
+        data={"key": key},
     )

@@ -5,13 +5,22 @@ Erasure ends their current memberships but keeps the rows, so a group's history 
 member, and when) still adds up, with "Former member" for their name.
 """
 
-from django.db.models import Value
+from collections.abc import Sequence
+
+from django.db.models import Model, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from coproduce.lib.personal_data import FORMER_MEMBER, Section, anonymous_email
+from coproduce.lib.personal_data import (
+    FORMER_MEMBER,
+    Mention,
+    Section,
+    anonymous_email,
+    mentions_in,
+    name_remove_in_place,
+)
 from projects.models import (
     EqualityReceipt,
     GroundRulesAnswer,
@@ -24,8 +33,10 @@ from projects.models import (
     Outcome,
     OutcomeTask,
     Project,
+    Skill,
     SkillOffer,
     Stakeholder,
+    Theme,
     ThemeRank,
 )
 
@@ -262,3 +273,27 @@ def erase(user: User) -> None:
         Stakeholder.objects.filter(contact__contains=old).update(
             contact=Replace("contact", Value(old), Value(former))
         )
+
+
+# Free text others write, where a person may be named; `mentions` finds them before erasure.
+MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
+    Project: ("purpose", "coproduction_meaning"),
+    Stakeholder: ("name", "interest", "contact"),
+    Skill: ("name", "description"),
+    Invitation: ("message",),
+    GroundRulesDraft: ("text",),
+    GroundRulesVersion: ("text", "change_note"),
+    GroundRulesAnswer: ("cannot_agree_with",),
+    Outcome: ("title", "description"),
+    OutcomeTask: ("title",),
+    Milestone: ("title",),
+    Theme: ("name", "description"),
+}
+
+
+def mentions(user: User, terms: Sequence[str]) -> list[Mention]:
+    return mentions_in(MENTIONABLE, terms=terms)
+
+
+def name_remove(*, key: str, terms: Sequence[str], actor: User) -> Model | None:
+    return name_remove_in_place(MENTIONABLE, key=key, terms=terms)
