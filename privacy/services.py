@@ -201,13 +201,19 @@ def person_erase(*, user: User, actor: User) -> None:
     )
 
 
+# Words before a first name, which on their own would match everyone with the same title.
+TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "cllr", "rev", "sir"}
+
+
 def person_names(*, user: User) -> list[str]:
-    """What free text may call the person: their full name, the name they like to be called,
-    and their email address."""
+    """What free text may call the person: their full name, their first name (minutes
+    usually speak of people so), the name they like to be called, and their email address."""
     preferred = (
         Profile.objects.filter(user=user).values_list("preferred_name", flat=True).first() or ""
     )
-    return person_terms(user.full_name, preferred, user.email)
+    words = [word for word in user.full_name.split() if word.strip(".").lower() not in TITLES]
+    first = words[0] if len(words) > 1 else ""
+    return person_terms(user.full_name, first, preferred, user.email)
 
 
 def person_mentions(*, user: User) -> list[Mention]:

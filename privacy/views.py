@@ -223,6 +223,8 @@ def get_pending_erasure_for_admin(request: AuthenticatedHttpRequest, pk: int) ->
 def mention_redact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Confirm, then replace the person's name with "[name removed]" in one text."""
     erasure = get_pending_erasure_for_admin(request, pk)
+    if request.method == "GET" and "key" not in request.GET:
+        return redirect("privacy:erasure_decide", pk=erasure.pk)
     data = request.POST if request.method == "POST" else {"key": request.GET.get("key", "")}
     form = MentionRedactForm(data)
     mention = None

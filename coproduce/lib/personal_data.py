@@ -90,7 +90,7 @@ class Mention:
 def person_terms(*names: str) -> list[str]:
     """The names and addresses to look for: each once, longest first, so a full name is
     replaced before the first name inside it."""
-    terms = {name.strip() for name in names if len(name.strip()) >= 2}
+    terms = {name.strip() for name in names if len(name.strip()) >= 3}
     return sorted(terms, key=lambda term: (-len(term), term.lower()))
 
 
@@ -151,7 +151,8 @@ def mentions_in(
     for model, fields in mentionable.items():
         if not terms:
             break
-        for instance in model._default_manager.filter(text_filter(fields, terms)).order_by("pk"):
+        rows = model._default_manager.filter(text_filter(fields, terms)).select_related()
+        for instance in rows.order_by("pk"):
             for field in fields:
                 text = str(getattr(instance, field) or "")
                 if names_in(text, terms):
