@@ -151,7 +151,11 @@ def mentions_in(
     for model, fields in mentionable.items():
         if not terms:
             break
-        rows = model._default_manager.filter(text_filter(fields, terms)).select_related()
+        # Names of rows often show what they belong to: fetched with them, not one by one.
+        parents = [f.name for f in model._meta.concrete_fields if f.many_to_one and not f.null]
+        rows = model._default_manager.filter(text_filter(fields, terms))
+        if parents:
+            rows = rows.select_related(*parents)
         for instance in rows.order_by("pk"):
             for field in fields:
                 text = str(getattr(instance, field) or "")
