@@ -1,5 +1,5 @@
 import datetime
-import mimetypes
+from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
@@ -349,8 +349,12 @@ def organisation_logo(request: HttpRequest, name: str) -> FileResponse:
         or not logo.storage.exists(logo.name)
     ):
         raise Http404
-    content_type, _encoding = mimetypes.guess_type(logo.name)
-    response = FileResponse(logo.open("rb"), content_type=content_type or "image/png")
+    # The stored name's ending was chosen from the file's content when it was uploaded.
+    content_type = "image/jpeg" if logo.name.endswith((".jpg", ".jpeg")) else "image/png"
+    response = FileResponse(logo.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="logo{PurePath(logo.name).suffix}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     # A new logo is saved under a new name, so the old one can be kept for a while.
     response["Cache-Control"] = "public, max-age=3600"
     return response
