@@ -9,13 +9,11 @@ and the agreement to be named, so the public page shows no name, and unfinished 
 lose their owner so the group sees they need someone new.
 """
 
-from collections.abc import Sequence
-
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from coproduce.lib.personal_data import Mention, Section, mentions_in, name_remove_in_place
+from coproduce.lib.personal_data import Section
 from decisions.models import (
     Action,
     Comment,
@@ -147,7 +145,7 @@ def erase(user: User) -> None:
     Action.objects.filter(owner=user).exclude(status=ActionStatus.DONE).update(owner=None)
 
 
-# Free text others write, where a person may be named; `mentions` finds them before erasure.
+# Free text others write, where a person may be named: privacy looks in it before erasure.
 MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
     Proposal: ("title", "theme", "text", "timescale", "reasons"),
     ProposalVersion: ("title", "text", "note"),
@@ -158,11 +156,3 @@ MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
     PublicPage: ("introduction",),
     Entry: ("you_said", "we_did"),
 }
-
-
-def mentions(user: User, terms: Sequence[str]) -> list[Mention]:
-    return mentions_in(MENTIONABLE, terms=terms)
-
-
-def name_remove(*, key: str, terms: Sequence[str], actor: User) -> Model | None:
-    return name_remove_in_place(MENTIONABLE, key=key, terms=terms)

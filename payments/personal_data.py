@@ -8,14 +8,12 @@ who approved it and the payment run it was paid in, under "Former member". HMRC 
 records of payments to be kept for six years from the end of the tax year they were made in.
 """
 
-from collections.abc import Sequence
-
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from coproduce.lib.personal_data import Mention, Section, mentions_in, name_remove_in_place
+from coproduce.lib.personal_data import Section
 from payments.models import (
     ActivityKind,
     Claim,
@@ -178,18 +176,10 @@ def erase(user: User) -> None:
     Claim.objects.filter(user=user).update(question="", answer="")
 
 
-# Free text others write, where a person may be named; `mentions` finds them before erasure.
+# Free text others write, where a person may be named: privacy looks in it before erasure.
 MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
     InvolvementEntry: ("description",),
     Expense: ("description",),
     Claim: ("question", "answer"),
     ClaimLine: ("description", "worked_out"),
 }
-
-
-def mentions(user: User, terms: Sequence[str]) -> list[Mention]:
-    return mentions_in(MENTIONABLE, terms=terms)
-
-
-def name_remove(*, key: str, terms: Sequence[str], actor: User) -> Model | None:
-    return name_remove_in_place(MENTIONABLE, key=key, terms=terms)

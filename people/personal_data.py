@@ -3,13 +3,11 @@
 Erasure deletes all of it: none of it is part of a group's record.
 """
 
-from collections.abc import Sequence
-
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from coproduce.lib.personal_data import Mention, Section, mentions_in, name_remove_in_place
+from coproduce.lib.personal_data import Section
 from people.models import AccessNeed, PersonMemberType, Profile
 
 MODELS = (Profile, PersonMemberType, AccessNeed)
@@ -106,16 +104,8 @@ def erase(user: User) -> None:
     PersonMemberType.objects.filter(user=user).delete()
 
 
-# Free text others write, where a person may be named; `mentions` finds them before erasure.
+# Free text others write, where a person may be named: privacy looks in it before erasure.
 MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
     Profile: ("bio", "best_times", "access_notes"),
     AccessNeed: ("detail",),
 }
-
-
-def mentions(user: User, terms: Sequence[str]) -> list[Mention]:
-    return mentions_in(MENTIONABLE, terms=terms)
-
-
-def name_remove(*, key: str, terms: Sequence[str], actor: User) -> Model | None:
-    return name_remove_in_place(MENTIONABLE, key=key, terms=terms)

@@ -8,13 +8,19 @@ from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.email import email_send
-from coproduce.lib.personal_data import Mention, Section, person_terms
+from coproduce.lib.personal_data import (
+    Mention,
+    Section,
+    mentions_in,
+    name_remove_in_place,
+    person_terms,
+)
 from people.models import Profile
 from privacy.models import Consent, ErasureRequest, ErasureStatus, PrivacyNotice
 
@@ -216,15 +222,18 @@ def person_names(*, user: User) -> list[str]:
     return person_terms(user.full_name, first, preferred, user.email)
 
 
+def _mentions(module: ModuleType, user: User, terms: list[str]) -> list[Mention]:
+    # An app with text that needs more than removing the name in place (minutes) says how.
+    if hasattr(module, "mentions"):
+        return list(module.mentions(user, terms))
+    return mentions_in(getattr(module, "MENTIONABLE", {}), terms=terms)
+
+
 def person_mentions(*, user: User) -> list[Mention]:
     """Every place free text, mostly written by others, names the person, app by app."""
     terms = person_names(user=user)
-    # Apps whose text nobody else writes (accounts, privacy) have no `mentions`.
     return [
-        mention
-        for module in personal_data_modules()
-        if hasattr(module, "mentions")
-        for mention in module.mentions(user, terms)
+        mention for module in personal_data_modules() for mention in _mentions(module, user, terms)
     ]
 
 
@@ -233,16 +242,14 @@ def mention_redact(*, user: User, key: str, actor: User) -> None:
     """Replace the person's name with "[name removed]" in the one text the key names."""
     app_label = key.split(".", 1)[0]
     module = next(
-        (
-            m
-            for m in personal_data_modules()
-            if m.__name__ == f"{app_label}.personal_data" and hasattr(m, "name_remove")
-        ),
-        None,
+        (m for m in personal_data_modules() if m.__name__ == f"{app_label}.personal_data"), None
     )
-    changed = (
-        module.name_remove(key=key, terms=person_names(user=user), actor=actor) if module else None
-    )
+    terms = person_names(user=user)
+    changed: Model | None = None
+    if module is not None and hasattr(module, "name_remove"):
+        changed = module.name_remove(key=key, terms=terms, actor=actor)
+    elif module is not None:
+        changed = name_remove_in_place(getattr(module, "MENTIONABLE", {}), key=key, terms=terms)
     if changed is None:
         raise PrivacyError(_("This text no longer names them. Nothing was changed."))
     AuditEvent.record(

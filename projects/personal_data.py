@@ -5,8 +5,6 @@ Erasure ends their current memberships but keeps the rows, so a group's history 
 member, and when) still adds up, with "Former member" for their name.
 """
 
-from collections.abc import Sequence
-
 from django.db.models import Model, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
@@ -15,11 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from coproduce.lib.personal_data import (
     FORMER_MEMBER,
-    Mention,
     Section,
     anonymous_email,
-    mentions_in,
-    name_remove_in_place,
 )
 from projects.models import (
     EqualityReceipt,
@@ -275,7 +270,7 @@ def erase(user: User) -> None:
         )
 
 
-# Free text others write, where a person may be named; `mentions` finds them before erasure.
+# Free text others write, where a person may be named: privacy looks in it before erasure.
 MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
     Project: ("purpose", "coproduction_meaning"),
     Stakeholder: ("name", "interest", "contact"),
@@ -289,11 +284,3 @@ MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
     Milestone: ("title",),
     Theme: ("name", "description"),
 }
-
-
-def mentions(user: User, terms: Sequence[str]) -> list[Mention]:
-    return mentions_in(MENTIONABLE, terms=terms)
-
-
-def name_remove(*, key: str, terms: Sequence[str], actor: User) -> Model | None:
-    return name_remove_in_place(MENTIONABLE, key=key, terms=terms)

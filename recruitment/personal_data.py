@@ -5,8 +5,6 @@ Erasure keeps an application's place in its call's figures without who sent it o
 wrote, and keeps the panel's scores, which the group's selection rested on.
 """
 
-from collections.abc import Sequence
-
 from django.db.models import Model, Value
 from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from coproduce.lib.personal_data import (
     FORMER_MEMBER,
-    Mention,
     Section,
     anonymous_email,
-    mentions_in,
-    name_remove_in_place,
 )
 from recruitment.models import (
     Application,
@@ -127,18 +122,10 @@ def erase(user: User) -> None:
     applications.update(full_name=former, email=anonymous_email(user.pk), phone="", answers={})
 
 
-# Free text others write, where a person may be named; `mentions` finds them before erasure.
+# Free text others write, where a person may be named: privacy looks in it before erasure.
 MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
     Call: ("title", "description"),
     CallQuestion: ("text",),
     Assessment: ("note",),
     ApplicationStatusChange: ("note", "letter_subject", "letter_body"),
 }
-
-
-def mentions(user: User, terms: Sequence[str]) -> list[Mention]:
-    return mentions_in(MENTIONABLE, terms=terms)
-
-
-def name_remove(*, key: str, terms: Sequence[str], actor: User) -> Model | None:
-    return name_remove_in_place(MENTIONABLE, key=key, terms=terms)

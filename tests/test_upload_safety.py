@@ -24,6 +24,7 @@ from PIL import Image
 from pytest_django.fixtures import Settings
 
 from accounts.models import Organisation
+from accounts.tests.test_organisation import settings_form
 from conftest import Cast, client_for, date_fields
 from meetings.models import Paper, PaperFormat, PaperVersion
 from meetings.tests.preparation import TINY_PDF, a_meeting, a_paper
@@ -103,21 +104,7 @@ def expense_data(cast: Cast, upload: SimpleUploadedFile) -> dict[str, Any]:
 
 
 def organisation_data(cast: Cast, upload: SimpleUploadedFile) -> dict[str, Any]:
-    organisation = Organisation.current()
-    return {
-        "version": organisation.version,
-        "name": organisation.name,
-        "logo": upload,
-        "logo_alt_text": "",
-        "contact_email": "involvement@example.org",
-        "accessibility_contact_email": "access@example.org",
-        "accessibility_compliance": "partial",
-        "papers_notice_days": 7,
-        "cooling_off_hours": 48,
-        "invitation_valid_days": 14,
-        "implementation_share_percent": 30,
-        "session_idle_minutes": 120,
-    }
+    return settings_form(logo=upload)
 
 
 def a_pdf(name: str = "crisis pages.pdf") -> SimpleUploadedFile:
@@ -128,32 +115,33 @@ def a_png(name: str = "my photo.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png(), "image/png")
 
 
+def paper_upload(
+    url: Callable[[Cast], str], data: Callable[[Cast, SimpleUploadedFile], dict[str, Any]]
+) -> Upload:
+    """Papers in every format: sent by the chair, downloaded by the group only."""
+    return Upload(
+        persona="chair",
+        url=url,
+        data=data,
+        field="file",
+        good=a_pdf,
+        max_bytes=20 * 1024 * 1024 - 1,
+        too_big="Files must be smaller than 20 MB.",
+        stored=lambda: str(latest_version().file.name),
+        served=paper_download,
+        allowed=("chair", "member", "coordinator"),
+        disposition="attachment",
+    )
+
+
 UPLOADS = {
-    "meeting paper": Upload(
-        persona="chair",
-        url=meeting_papers_url,
-        data=lambda cast, upload: {"title": "Crisis pages", "summary": "", "file": upload},
-        field="file",
-        good=a_pdf,
-        max_bytes=20 * 1024 * 1024 - 1,
-        too_big="Files must be smaller than 20 MB.",
-        stored=lambda: str(latest_version().file.name),
-        served=paper_download,
-        allowed=("chair", "member", "coordinator"),
-        disposition="attachment",
+    "meeting paper": paper_upload(
+        meeting_papers_url,
+        lambda cast, upload: {"title": "Crisis pages", "summary": "", "file": upload},
     ),
-    "paper in another format": Upload(
-        persona="chair",
-        url=paper_version_url,
-        data=lambda cast, upload: {"format": PaperFormat.LARGE_PRINT, "file": upload},
-        field="file",
-        good=a_pdf,
-        max_bytes=20 * 1024 * 1024 - 1,
-        too_big="Files must be smaller than 20 MB.",
-        stored=lambda: str(latest_version().file.name),
-        served=paper_download,
-        allowed=("chair", "member", "coordinator"),
-        disposition="attachment",
+    "paper in another format": paper_upload(
+        paper_version_url,
+        lambda cast, upload: {"format": PaperFormat.LARGE_PRINT, "file": upload},
     ),
     "payment receipt": Upload(
         persona="member",
