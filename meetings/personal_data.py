@@ -21,6 +21,7 @@ from coproduce.lib.personal_data import (
     Mention,
     Section,
     mentions_in,
+    name_remove_fitting,
     name_remove_in_place,
     names_in,
     snippet,
@@ -349,7 +350,9 @@ def name_remove(*, key: str, terms: Sequence[str], actor: User) -> Model | None:
     assert latest is not None
     for version in versions.filter(text_filter(("summary", "change_note"), terms)):
         version.summary = name_remove_text(version.summary, terms)
-        version.change_note = name_remove_text(version.change_note, terms)
+        version.change_note = name_remove_fitting(
+            MinutesVersion, "change_note", version.change_note, terms
+        )
         version.save(update_fields=["summary", "change_note"])
     for item in ItemMinutes.objects.filter(
         Q(version__meeting=locked), text_filter(("notes",), terms)

@@ -111,6 +111,14 @@ def name_remove(text: str, terms: Sequence[str]) -> str:
     return _pattern(terms).sub(str(NAME_REMOVED), text)
 
 
+def name_remove_fitting(model: type[Model], field: str, text: str, terms: Sequence[str]) -> str:
+    """The text without the name, cut to the column's length: "[name removed]" is longer
+    than most names, and a full column must still save."""
+    removed = name_remove(text, terms)
+    limit = getattr(model._meta.get_field(field), "max_length", None)
+    return removed[:limit] if limit else removed
+
+
 def snippet(text: str, terms: Sequence[str]) -> str:
     found = _pattern(terms).search(text)
     if found is None:
@@ -189,7 +197,7 @@ def name_remove_in_place(
         return None
     if instance is None or not names_in(str(getattr(instance, field) or ""), terms):
         return None
-    setattr(instance, field, name_remove(getattr(instance, field), terms))
+    setattr(instance, field, name_remove_fitting(model, field, getattr(instance, field), terms))
     fields = [field]
     if any(f.name == "version" for f in model._meta.concrete_fields):
         instance.version = F("version") + 1  # type: ignore[attr-defined]

@@ -160,3 +160,14 @@ def test_it_looks_for_a_first_name_but_never_a_title_on_its_own(cast: Cast) -> N
         "priya@example.org",
         "Priya",
     ]
+
+
+def test_it_keeps_a_full_column_within_its_length(cast: Cast) -> None:
+    request = amiras_request(cast)
+    limit = Stakeholder._meta.get_field("name").max_length or 0
+    stakeholder = a_contact(cast, "x", name=("Ami " * limit)[:limit])
+    key = f"projects.stakeholder:{stakeholder.pk}:name"
+    client_for(cast.administrator).post(redact_url(request), {"key": key})
+    stakeholder.refresh_from_db()
+    assert len(stakeholder.name) == limit
+    assert stakeholder.name.startswith("[name removed] [name removed]")
