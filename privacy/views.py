@@ -182,7 +182,6 @@ def erasure_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if erasure.user_id == actor.pk:
         # Someone else must look at it, so nobody removes an administrator without a check.
         raise PermissionDenied
-    mentions = paginate(request, services.person_mentions(user=erasure.user), anchor="mentions")
     form = ErasureDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         note = form.cleaned_data["note"].strip()
@@ -201,7 +200,14 @@ def erasure_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "privacy/erasure_decide.html",
-        {"form": form, "erasure": erasure, "mentions": mentions},
+        {
+            "form": form,
+            "erasure": erasure,
+            # One query per model with free text, however many texts name them.
+            "mentions": paginate(
+                request, services.person_mentions(user=erasure.user), anchor="mentions"
+            ),
+        },
         status=400 if form.errors else 200,
     )
 
