@@ -1,3 +1,4 @@
+import uuid
 from typing import Any
 
 from django import forms
@@ -15,6 +16,9 @@ from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 LOGO_MAX_BYTES = 1024 * 1024
 # Longer than any password manager makes, and short enough that hashing it costs little.
 PASSWORD_MAX_LENGTH = 128
+# What a logo may be, by what Pillow finds inside, and the ending its stored copy gets.
+LOGO_FORMATS = {"PNG": ".png", "JPEG": ".jpg"}
+LOGO_NOT_AN_IMAGE = _("The logo must be a PNG or JPEG image.")
 
 
 class SignInForm(SpecificErrorsMixin, auth_forms.AuthenticationForm):
@@ -154,6 +158,7 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        self.fields["logo"].error_messages["invalid_image"] = LOGO_NOT_AN_IMAGE
         for name in (
             "papers_notice_days",
             "cooling_off_hours",
@@ -202,11 +207,16 @@ class OrganisationForm(SpecificErrorsMixin, forms.ModelForm[Organisation]):
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")
-        if logo and getattr(logo, "size", 0) > LOGO_MAX_BYTES:
+        if not logo or "logo" not in self.changed_data:
+            return logo
+        if getattr(logo, "size", 0) > LOGO_MAX_BYTES:
             raise ValidationError(_("The logo must be smaller than 1 MB."))
-        content_type = getattr(logo, "content_type", None)
-        if logo and content_type and content_type not in {"image/png", "image/jpeg"}:
-            raise ValidationError(_("The logo must be a PNG or JPEG image."))
+        # Pillow read the file (Django's image field opens it), so this is what it holds,
+        # whatever its name or the browser says. Anything else, an SVG too, is refused.
+        image_format = getattr(getattr(logo, "image", None), "format", None)
+        if image_format not in LOGO_FORMATS:
+            raise ValidationError(LOGO_NOT_AN_IMAGE)
+        logo.name = f"{uuid.uuid4().hex}{LOGO_FORMATS[image_format]}"
         return logo
 
 

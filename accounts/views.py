@@ -1,5 +1,5 @@
 import datetime
-import mimetypes
+from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
@@ -337,20 +337,29 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
 @require_safe
 def organisation_logo(request: HttpRequest, name: str) -> FileResponse:
     """The organisation's current logo, which the header of every page shows, signed in or
     not. Only this file is served from the uploads: papers have their own download view,
     which checks who is asking."""
     logo = Organisation.current().logo
+    # The stored name's ending was chosen from the file's content when it was uploaded; any
+    # other (an SVG from before the check) is never served, as it could run a script.
+    content_type = LOGO_TYPES.get(PurePath(name).suffix.lower())
     if (
         not logo
+        or content_type is None
         or logo.name != Organisation.LOGO_FOLDER + name
         or not logo.storage.exists(logo.name)
     ):
         raise Http404
-    content_type, _encoding = mimetypes.guess_type(logo.name)
-    response = FileResponse(logo.open("rb"), content_type=content_type or "image/png")
+    response = FileResponse(logo.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="logo{PurePath(logo.name).suffix}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     # A new logo is saved under a new name, so the old one can be kept for a while.
     response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -9,6 +9,7 @@ and the agreement to be named, so the public page shows no name, and unfinished 
 lose their owner so the group sees they need someone new.
 """
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -21,6 +22,7 @@ from decisions.models import (
     GroupDecision,
     Proposal,
     ProposalVersion,
+    PublicPage,
     Response,
     Subscriber,
 )
@@ -141,3 +143,16 @@ def erase(user: User) -> None:
     Subscriber.objects.filter(email__iexact=user.email).delete()
     Credit.objects.filter(user=user).update(name_shown=False)
     Action.objects.filter(owner=user).exclude(status=ActionStatus.DONE).update(owner=None)
+
+
+# Free text others write, where a person may be named: privacy looks in it before erasure.
+MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
+    Proposal: ("title", "theme", "text", "timescale", "reasons"),
+    ProposalVersion: ("title", "text", "note"),
+    Comment: ("text",),
+    GroupDecision: ("question", "theme", "outcome_note"),
+    Response: ("reason",),
+    Action: ("text", "barrier"),
+    PublicPage: ("introduction",),
+    Entry: ("you_said", "we_did"),
+}

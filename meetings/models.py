@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Collection
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -726,7 +727,10 @@ FORMAT_FOR_NEED: dict[str, PaperFormat] = {
 
 
 def paper_upload_to(instance: PaperVersion, filename: str) -> str:
-    return f"papers/{instance.paper.meeting_id}/{uuid.uuid4().hex}/{filename}"
+    """A random name that says nothing about the paper or who sent it, keeping only the
+    ending, which the upload's content was checked against."""
+    ending = PurePath(filename).suffix.lower()
+    return f"papers/{instance.paper.meeting_id}/{uuid.uuid4().hex}{ending}"
 
 
 class Paper(models.Model):

@@ -70,6 +70,14 @@ def extension_of(name: str) -> str:
     return PurePath(name).suffix.lower().lstrip(".")
 
 
+# A web page or a drawing (SVG) that a browser would run, whatever the file is called.
+MARKUP_STARTS = (b"<!doctype", b"<html", b"<svg", b"<?xml", b"<script", b"<head", b"<body")
+
+
+def _is_markup(whole: bytes) -> bool:
+    return whole.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(MARKUP_STARTS)
+
+
 def _looks_like(extension: str, head: bytes, whole: bytes | None) -> bool:
     if extension == "pdf":
         return head.startswith(b"%PDF-")
@@ -86,7 +94,7 @@ def _looks_like(extension: str, head: bytes, whole: bytes | None) -> bool:
     if extension == "wav":
         return head.startswith(b"RIFF") and head[8:12] == b"WAVE"
     if extension in ("txt", "brf", "brl"):
-        if whole is None or b"\x00" in whole:
+        if whole is None or b"\x00" in whole or _is_markup(whole):
             return False
         try:
             whole.decode("utf-8")

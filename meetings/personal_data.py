@@ -9,14 +9,30 @@ then count as anonymous ones. Unfinished action points lose their owner, so the 
 they need someone new. What was held for them, and their daily and weekly messages, go.
 """
 
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import Model, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from coproduce.lib.personal_data import Section
+from coproduce.lib.personal_data import (
+    Mention,
+    Section,
+    mentions_in,
+    name_remove_fitting,
+    name_remove_in_place,
+    names_in,
+    snippet,
+    text_filter,
+)
+from coproduce.lib.personal_data import name_remove as name_remove_text
 from meetings.models import (
     ActionPoint,
     AfterMeetingCheck,
     AgendaItem,
+    Arrangement,
     CheckReceipt,
     Contribution,
     DateAnswer,
@@ -24,12 +40,14 @@ from meetings.models import (
     Digest,
     HeldMessage,
     Invitee,
+    ItemMinutes,
     Meeting,
     MinutesVersion,
     Paper,
     PaperNotice,
     PaperVersion,
     UnmetNeedReason,
+    Venue,
     WrittenInput,
 )
 
@@ -262,3 +280,100 @@ def erase(user: User) -> None:
     Digest.objects.filter(user=user).delete()
     AfterMeetingCheck.objects.filter(respondent=user).update(respondent=None)
     ActionPoint.objects.filter(owner=user, done_at__isnull=True).update(owner=None)
+
+
+# Free text others write, where a person may be named; `mentions` finds them before erasure.
+# The minutes are apart: removing a name from them saves a new version, which says why.
+MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
+    Venue: ("directions", "notes"),
+    Meeting: ("title", "purpose", "cancel_reason"),
+    Arrangement: ("detail",),
+    UnmetNeedReason: ("reason", "offered_instead"),
+    AgendaItem: ("title", "description"),
+    Paper: ("title", "summary"),
+    WrittenInput: ("text", "response"),
+    Decision: ("text",),
+    ActionPoint: ("text", "barrier"),
+    AfterMeetingCheck: ("worried", "went_well", "not_working", "learnt", "could_help"),
+    HeldMessage: ("subject",),
+}
+MINUTES_KEY = "meetings.minutes"
+
+
+def _minutes_naming(terms: Sequence[str]) -> dict[int, str]:
+    """Each meeting whose minutes, in any version, name the person, with the first text found."""
+    texts: dict[int, str] = {}
+    versions = MinutesVersion.objects.filter(text_filter(("summary", "change_note"), terms))
+    for version in versions.order_by("-number"):
+        for text in (version.summary, version.change_note):
+            if names_in(text, terms):
+                texts.setdefault(version.meeting_id, text)
+    items = ItemMinutes.objects.filter(text_filter(("notes",), terms)).select_related("version")
+    for item in items.order_by("-version__number"):
+        if names_in(item.notes, terms):
+            texts.setdefault(item.version.meeting_id, item.notes)
+    return texts
+
+
+def mentions(user: User, terms: Sequence[str]) -> list[Mention]:
+    texts = _minutes_naming(terms) if terms else {}
+    meetings = Meeting.objects.filter(pk__in=texts).select_related("project").order_by("pk")
+    minutes = [
+        Mention(
+            key=f"{MINUTES_KEY}:{meeting.pk}:minutes",
+            where=gettext("Minutes of “%(meeting)s” (%(project)s)")
+            % {"meeting": meeting.title, "project": meeting.project.name},
+            field=_("Minutes"),
+            snippet=snippet(texts[meeting.pk], terms),
+        )
+        for meeting in meetings
+    ]
+    return minutes + mentions_in(MENTIONABLE, terms=terms)
+
+
+@transaction.atomic
+def name_remove(*, key: str, terms: Sequence[str], actor: User) -> Model | None:
+    """Remove the name; from minutes, by saving a new version whose note says so.
+
+    Earlier versions lose the name too, or it would stay in the history; everything else in
+    them stays as it was, and the new version says a name was removed at erasure.
+    """
+    label, pk, _field = [*key.split(":"), "", ""][:3]
+    if label != MINUTES_KEY:
+        return name_remove_in_place(MENTIONABLE, key=key, terms=terms)
+    meeting = Meeting.objects.select_for_update().filter(pk=int(pk) if pk.isdigit() else 0)
+    locked = meeting.first()
+    if locked is None or locked.pk not in _minutes_naming(terms):
+        return None
+    versions = MinutesVersion.objects.filter(meeting=locked)
+    latest = versions.order_by("-number").prefetch_related("items").first()
+    assert latest is not None
+    for version in versions.filter(text_filter(("summary", "change_note"), terms)):
+        version.summary = name_remove_text(version.summary, terms)
+        version.change_note = name_remove_fitting(
+            MinutesVersion, "change_note", version.change_note, terms
+        )
+        version.save(update_fields=["summary", "change_note"])
+    for item in ItemMinutes.objects.filter(
+        Q(version__meeting=locked), text_filter(("notes",), terms)
+    ):
+        item.notes = name_remove_text(item.notes, terms)
+        item.save(update_fields=["notes"])
+    redacted = MinutesVersion.objects.create(
+        meeting=locked,
+        number=latest.number + 1,
+        summary=name_remove_text(latest.summary, terms),
+        change_note=gettext(
+            "A name was removed at erasure, when the person asked us to delete their data."
+        ),
+        saved_by=actor,
+    )
+    ItemMinutes.objects.bulk_create(
+        ItemMinutes(
+            version=redacted,
+            agenda_item_id=item.agenda_item_id,
+            notes=name_remove_text(item.notes, terms),
+        )
+        for item in latest.items.all()
+    )
+    return locked

@@ -8,6 +8,7 @@ who approved it and the payment run it was paid in, under "Former member". HMRC 
 records of payments to be kept for six years from the end of the tax year they were made in.
 """
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -173,3 +174,12 @@ def erase(user: User) -> None:
             claim__user=user, entry__meeting__isnull=True, entry__activity=activity
         ).update(description=str(label))
     Claim.objects.filter(user=user).update(question="", answer="")
+
+
+# Free text others write, where a person may be named: privacy looks in it before erasure.
+MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
+    InvolvementEntry: ("description",),
+    Expense: ("description",),
+    Claim: ("question", "answer"),
+    ClaimLine: ("description", "worked_out"),
+}

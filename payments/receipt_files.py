@@ -28,6 +28,13 @@ PNG = Kind("image/png", ".png")
 JPEG = Kind("image/jpeg", ".jpg")
 
 
+def extension_for(content_type: str) -> str:
+    """The ending a stored receipt of this type gets: from what it holds, not its name."""
+    return next(
+        (kind.extension for kind in (PDF, PNG, JPEG) if kind.content_type == content_type), ""
+    )
+
+
 def kind_of(head: bytes) -> Kind | None:
     if head.startswith(b"%PDF-"):
         return PDF

@@ -9,6 +9,7 @@ once and paid once.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEvent, User
 from coproduce.lib.concurrency import save_if_unchanged
 from meetings.models import Invitee, Meeting
-from payments import notify
+from payments import notify, receipt_files
 from payments.models import (
     ActivityKind,
     ChoiceKind,
@@ -272,8 +273,10 @@ def expense_record(
         receipt_type=receipt_type if receipt is not None else "",
     )
     if receipt is not None:
-        # Saved through the storage API, under a name that says nothing about the person.
-        expense.receipt.save(f"receipt{_extension(receipt.name or '')}", receipt, save=False)
+        # Saved through the storage API, under a random name that says nothing about the
+        # person, ending as its content (checked by the form) says, never as its name says.
+        ending = receipt_files.extension_for(receipt_type)
+        expense.receipt.save(f"{uuid.uuid4().hex}{ending}", receipt, save=False)
     expense.save()
     AuditEvent.record(
         actor=actor,
@@ -285,11 +288,6 @@ def expense_record(
         data={"expense": expense.pk},
     )
     return expense
-
-
-def _extension(name: str) -> str:
-    dot = name.rfind(".")
-    return name[dot:].lower() if dot != -1 else ""
 
 
 def unclaimed_entries(user: User) -> QuerySet[InvolvementEntry]:

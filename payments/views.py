@@ -27,7 +27,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organisation, User
 from coproduce.lib.concurrency import versioned_form_submit
 from coproduce.lib.pagination import LinkedPage, paginate
-from payments import notify, pdf, policy, services
+from payments import notify, pdf, policy, receipt_files, services
 from payments.forms import (
     AnswerForm,
     ClaimForm,
@@ -415,14 +415,14 @@ def receipt(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     stored = expense.receipt.name if expense.receipt else None
     if not stored or not expense.receipt.storage.exists(stored):
         raise Http404
-    extension = ".pdf" if expense.receipt_type == "application/pdf" else ""
-    if expense.receipt_type.startswith("image/"):
-        extension = ".png" if expense.receipt_type == "image/png" else ".jpg"
+    # Photos and PDFs open in the browser; anything else (none should be stored) downloads,
+    # so a web page or an SVG never runs on our address.
+    extension = receipt_files.extension_for(expense.receipt_type)
     response = FileResponse(
         expense.receipt.open("rb"),
-        as_attachment=False,
+        as_attachment=not extension,
         filename=f"receipt-{expense.pk}{extension}",
-        content_type=expense.receipt_type or "application/octet-stream",
+        content_type=expense.receipt_type if extension else "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -3,6 +3,7 @@
 Erasure deletes all of it: none of it is part of a group's record.
 """
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -101,3 +102,10 @@ def erase(user: User) -> None:
     Profile.objects.filter(user=user).delete()
     AccessNeed.objects.filter(user=user).delete()
     PersonMemberType.objects.filter(user=user).delete()
+
+
+# Free text others write, where a person may be named: privacy looks in it before erasure.
+MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
+    Profile: ("bio", "best_times", "access_notes"),
+    AccessNeed: ("detail",),
+}

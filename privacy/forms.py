@@ -82,3 +82,10 @@ class ErasureDecisionForm(SpecificErrorsMixin, forms.Form):
         if cleaned.get("decision") == self.DECLINE and not cleaned.get("note", "").strip():
             self.add_error("note", _("Say why you are declining, so we can tell them"))
         return cleaned
+
+
+class MentionRedactForm(SpecificErrorsMixin, forms.Form):
+    """Which mention to remove the name from; the page shows it before the button."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    required_messages = {"key": _("Choose the text to remove their name from")}

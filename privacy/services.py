@@ -8,13 +8,20 @@ from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.email import email_send
-from coproduce.lib.personal_data import Section
+from coproduce.lib.personal_data import (
+    Mention,
+    Section,
+    mentions_in,
+    name_remove_in_place,
+    person_terms,
+)
+from people.models import Profile
 from privacy.models import Consent, ErasureRequest, ErasureStatus, PrivacyNotice
 
 
@@ -197,4 +204,59 @@ def person_erase(*, user: User, actor: User) -> None:
         summary=_("Deleted the personal details of a former member, as they asked"),
         subject=user,
         data={"person": user.pk},
+    )
+
+
+# Words before a first name, which on their own would match everyone with the same title.
+TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "cllr", "rev", "sir"}
+
+
+def person_names(*, user: User) -> list[str]:
+    """What free text may call the person: their full name, their first name (minutes
+    usually speak of people so), the name they like to be called, and their email address."""
+    preferred = (
+        Profile.objects.filter(user=user).values_list("preferred_name", flat=True).first() or ""
+    )
+    words = [word for word in user.full_name.split() if word.strip(".").lower() not in TITLES]
+    first = words[0] if len(words) > 1 else ""
+    return person_terms(user.full_name, first, preferred, user.email)
+
+
+def _mentions(module: ModuleType, user: User, terms: list[str]) -> list[Mention]:
+    # An app with text that needs more than removing the name in place (minutes) says how.
+    if hasattr(module, "mentions"):
+        return list(module.mentions(user, terms))
+    return mentions_in(getattr(module, "MENTIONABLE", {}), terms=terms)
+
+
+def person_mentions(*, user: User) -> list[Mention]:
+    """Every place free text, mostly written by others, names the person, app by app."""
+    terms = person_names(user=user)
+    return [
+        mention for module in personal_data_modules() for mention in _mentions(module, user, terms)
+    ]
+
+
+@transaction.atomic
+def mention_redact(*, user: User, key: str, actor: User) -> None:
+    """Replace the person's name with "[name removed]" in the one text the key names."""
+    app_label = key.split(".", 1)[0]
+    module = next(
+        (m for m in personal_data_modules() if m.__name__ == f"{app_label}.personal_data"), None
+    )
+    terms = person_names(user=user)
+    changed: Model | None = None
+    if module is not None and hasattr(module, "name_remove"):
+        changed = module.name_remove(key=key, terms=terms, actor=actor)
+    elif module is not None:
+        changed = name_remove_in_place(getattr(module, "MENTIONABLE", {}), key=key, terms=terms)
+    if changed is None:
+        raise PrivacyError(_("This text no longer names them. Nothing was changed."))
+    AuditEvent.record(
+        actor=actor,
+        action="erasure.name_removed",
+        summary=_("Removed a name from %(what)s before an erasure")
+        % {"what": changed._meta.verbose_name},
+        project=getattr(changed, "project", None),
+        data={"key": key},
     )

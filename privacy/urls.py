@@ -24,4 +24,9 @@ urlpatterns = [
         views.erasure_decide,
         name="erasure_decide",
     ),
+    path(
+        "account/organisation/erasure-requests/<int:pk>/remove-name/",
+        views.mention_redact,
+        name="mention_redact",
+    ),
 ]

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import AuthenticatedHttpRequest
 from coproduce.lib.pagination import paginate
 from privacy import policy, services
-from privacy.forms import ConsentForm, ErasureDecisionForm, ErasureRequestForm, PrivacyNoticeForm
+from privacy.forms import (
+    ConsentForm,
+    ErasureDecisionForm,
+    ErasureRequestForm,
+    MentionRedactForm,
+    PrivacyNoticeForm,
+)
 from privacy.models import Consent, ErasureRequest, ErasureStatus
 
 
@@ -194,6 +200,61 @@ def erasure_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "privacy/erasure_decide.html",
-        {"form": form, "erasure": erasure},
+        {
+            "form": form,
+            "erasure": erasure,
+            # One query per model with free text, however many texts name them.
+            "mentions": paginate(
+                request, services.person_mentions(user=erasure.user), anchor="mentions"
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def get_pending_erasure_for_admin(request: AuthenticatedHttpRequest, pk: int) -> ErasureRequest:
+    """A request still waiting, to an administrator other than the person asking."""
+    if not policy.can_administer_privacy(request.user):
+        raise PermissionDenied
+    erasure = get_object_or_404(
+        ErasureRequest.objects.select_related("user"), pk=pk, status=ErasureStatus.PENDING
+    )
+    if erasure.user_id == request.user.pk:
+        raise PermissionDenied
+    return erasure
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mention_redact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then replace the person's name with "[name removed]" in one text."""
+    erasure = get_pending_erasure_for_admin(request, pk)
+    if request.method == "GET" and "key" not in request.GET:
+        return redirect("privacy:erasure_decide", pk=erasure.pk)
+    data = request.POST if request.method == "POST" else {"key": request.GET.get("key", "")}
+    form = MentionRedactForm(data)
+    mention = None
+    if form.is_valid():
+        key = form.cleaned_data["key"]
+        mention = next(
+            (m for m in services.person_mentions(user=erasure.user) if m.key == key), None
+        )
+        if mention is None:
+            form.add_error(None, _("This text no longer names them. Nothing was changed."))
+    if request.method == "POST" and mention is not None:
+        try:
+            services.mention_redact(user=erasure.user, key=mention.key, actor=request.user)
+        except services.PrivacyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Their name is removed from: %(where)s.") % {"where": mention.where},
+            )
+            return redirect("privacy:erasure_decide", pk=erasure.pk)
+    return render(
+        request,
+        "privacy/mention_redact.html",
+        {"form": form, "erasure": erasure, "mention": mention},
         status=400 if form.errors else 200,
     )

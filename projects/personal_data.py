@@ -5,13 +5,17 @@ Erasure ends their current memberships but keeps the rows, so a group's history 
 member, and when) still adds up, with "Former member" for their name.
 """
 
-from django.db.models import Value
+from django.db.models import Model, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from coproduce.lib.personal_data import FORMER_MEMBER, Section, anonymous_email
+from coproduce.lib.personal_data import (
+    FORMER_MEMBER,
+    Section,
+    anonymous_email,
+)
 from projects.models import (
     EqualityReceipt,
     Expectation,
@@ -27,8 +31,10 @@ from projects.models import (
     Outcome,
     OutcomeTask,
     Project,
+    Skill,
     SkillOffer,
     Stakeholder,
+    Theme,
     ThemeRank,
 )
 
@@ -336,3 +342,21 @@ def erase(user: User) -> None:
     Frustration.objects.filter(raised_by=user).update(raised_by=None)
     Frustration.objects.filter(responded_by=user).update(responded_by=None)
     GroundRulesNotice.objects.filter(user=user).delete()
+
+
+# Free text others write, where a person may be named: privacy looks in it before erasure.
+MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
+    Project: ("purpose", "coproduction_meaning"),
+    Stakeholder: ("name", "interest", "contact"),
+    Skill: ("name", "description"),
+    Invitation: ("message",),
+    GroundRulesDraft: ("text",),
+    GroundRulesVersion: ("text", "change_note"),
+    GroundRulesAnswer: ("cannot_agree_with",),
+    Outcome: ("title", "description"),
+    OutcomeTask: ("title",),
+    Milestone: ("title",),
+    Theme: ("name", "description"),
+    Expectation: ("text",),
+    Frustration: ("text", "response"),
+}

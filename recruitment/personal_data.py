@@ -5,13 +5,24 @@ Erasure keeps an application's place in its call's figures without who sent it o
 wrote, and keeps the panel's scores, which the group's selection rested on.
 """
 
-from django.db.models import Value
+from django.db.models import Model, Value
 from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from coproduce.lib.personal_data import FORMER_MEMBER, Section, anonymous_email
-from recruitment.models import Application, ApplicationStatusChange, Assessment, PanelMember
+from coproduce.lib.personal_data import (
+    FORMER_MEMBER,
+    Section,
+    anonymous_email,
+)
+from recruitment.models import (
+    Application,
+    ApplicationStatusChange,
+    Assessment,
+    Call,
+    CallQuestion,
+    PanelMember,
+)
 
 MODELS = (Application,)
 # Rows that keep pointing at the account after erasure, because they are the group's record.
@@ -109,3 +120,12 @@ def erase(user: User) -> None:
                 application__in=applications, **{f"{field}__contains": old}
             ).update(**{field: Replace(field, Value(old), Value(former))})
     applications.update(full_name=former, email=anonymous_email(user.pk), phone="", answers={})
+
+
+# Free text others write, where a person may be named: privacy looks in it before erasure.
+MENTIONABLE: dict[type[Model], tuple[str, ...]] = {
+    Call: ("title", "description"),
+    CallQuestion: ("text",),
+    Assessment: ("note",),
+    ApplicationStatusChange: ("note", "letter_subject", "letter_body"),
+}

@@ -20,6 +20,7 @@ from playwright.sync_api import Page
 from accounts.models import User
 from coproduce.management.commands.demo import DEMO_PASSWORD
 from people.models import MemberType
+from privacy import services as privacy_services
 from privacy.models import ErasureRequest, ErasureStatus
 from projects.models import (
     Frustration,
@@ -181,6 +182,20 @@ def olus_erasure_request(demo: Demo) -> dict[str, Any]:
     return {"pk": request.pk}
 
 
+def olus_mention(demo: Demo) -> str:
+    """The website group lists Olu's address as a stakeholder's contact, so his request to
+    be deleted has a text to remove his name from."""
+    Stakeholder.objects.get_or_create(
+        project=demo.website,
+        name="Community radio",
+        defaults={"interest": "Tells listeners about the group", "contact": "olu@example.org"},
+    )
+    olu = User.objects.get(email="olu@example.org")
+    (mention,) = [m for m in privacy_services.person_mentions(user=olu) if "stakeholder" in m.key]
+    url = reverse("privacy:mention_redact", kwargs=olus_erasure_request(demo))
+    return f"{url}?key={mention.key}"
+
+
 RECIPES: dict[str, Recipe] = {
     "home": Recipe(),
     "accessibility": Recipe(),
@@ -226,6 +241,7 @@ RECIPES: dict[str, Recipe] = {
     "privacy:privacy_notice_publish": Recipe(),
     "privacy:erasure_requests": Recipe(),
     "privacy:erasure_decide": Recipe(olus_erasure_request),
+    "privacy:mention_redact": Recipe(url=lambda demo: olus_mention(demo)),
     "projects:onboarding": Recipe(website),
     "projects:onboarding_member": Recipe(amira_in_the_website_group),
     "projects:onboarding_welcome": Recipe(amira_in_the_website_group),

@@ -302,6 +302,10 @@ GRID: dict[str, Rule] = {
     "privacy:privacy_notice_publish": Rule(administrators_only()),
     "privacy:erasure_requests": Rule(administrators_only()),
     "privacy:erasure_decide": Rule(administrators_only(), kwargs=olus_erasure_request),
+    # Without the text to remove a name from, the page goes back to the request.
+    "privacy:mention_redact": Rule(
+        signed_in(FORBIDDEN) | {"administrator": REDIRECT}, kwargs=olus_erasure_request
+    ),
     "projects:onboarding": Rule(project_leaders(), kwargs=website),
     "projects:onboarding_member": Rule(project_leaders(), kwargs=amira_in_website),
     "projects:onboarding_welcome": Rule(
