@@ -1,6 +1,8 @@
 """The access plan in a real browser: every page passes axe and reflows at 320 px, and Grace
 records why a need cannot be met with the keyboard alone."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -109,3 +111,34 @@ def test_it_lets_grace_record_why_a_need_cannot_be_met_using_only_the_keyboard(
     expect(page.get_by_text("Live captions on a screen")).to_be_visible()
     reason = UnmetNeedReason.objects.get(meeting=meeting, need_type__code="bsl-interpreter")
     assert reason.recorded_by == demo.person("coordinator")
+
+
+def test_it_takes_grace_from_the_error_summary_to_the_unmet_needs_row_by_keyboard(
+    demo: Demo, open_page: OpenPage
+) -> None:
+    meeting = Meeting.objects.get(pk=pages_access_plan.meeting(demo)["pk"])
+    page = open_page("coordinator")
+    page.goto(reverse("meetings:access_plan", args=[meeting.pk]))
+    tab_to(page, "#ready ~ form button.govuk-button", limit=120)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    # The summary's line for the BSL interpreter links to that need's row of the table.
+    summary = page.locator(".govuk-error-summary")
+    link = summary.get_by_role("link", name="British Sign Language (BSL) interpreter, needed by")
+    target = link.get_attribute("href")
+    assert target is not None
+    assert re.fullmatch(r"#need-row-\d+", target), target
+    tab_to(page, f".govuk-error-summary a[href='{target}']", limit=120)
+    page.keyboard.press("Enter")
+
+    # Focus is on the row itself, so the next Tab reaches what can be done about it.
+    page.wait_for_function("(id) => document.activeElement?.id === id", arg=target[1:])
+    row = page.locator(target)
+    expect(row).to_contain_text("British Sign Language (BSL) interpreter")
+    expect(row).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    assert page.evaluate("(id) => document.activeElement?.closest('tr')?.id === id", target[1:]), (
+        "the next Tab left the row"
+    )
+    assert focused(page, "a[href*='/access/reasons/']")
