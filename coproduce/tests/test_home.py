@@ -29,7 +29,8 @@ from meetings.models import (
     PaperNotice,
     WrittenInput,
 )
-from meetings.tests.preparation import a_meeting, invite
+from meetings.tests.access_helpers import give_need
+from meetings.tests.preparation import a_meeting, a_paper, invite, media  # noqa: F401
 from payments import services as payment_services
 from payments.tests.helpers import a_claim, set_rates
 from people.models import AccessNeed, AccessNeedType, MemberType
@@ -270,3 +271,45 @@ def test_it_uses_the_same_few_queries_for_2_or_20_groups_meetings_and_members(
     a_busy_organisation(cast, 20, "b")
     assert chairs_queries(cast) == few
     assert few <= 15, few
+
+
+@pytest.mark.usefixtures("media")
+def test_it_groups_graces_work_by_project_with_the_most_urgent_group_first(cast: Cast) -> None:
+    later = a_meeting(cast, days=12, title="Website catch-up")
+    invite(later, cast.member)
+    a_paper(later, "Draft pages")
+    give_need(cast.member, "easy-read")
+    soon = Meeting.objects.create(
+        project=cast.employment,
+        title="Employment planning",
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        ends_at=timezone.now() + datetime.timedelta(days=2, hours=2),
+    )
+    html = home(cast.coordinator)
+    employment = html.index(f'id="group-{cast.employment.pk}"')
+    website = html.index(f'id="group-{cast.website.pk}"')
+    assert employment < website
+    assert reverse("meetings:access_plan", args=[soon.pk]) in html[employment:website]
+    assert "1 paper for Website catch-up is not yet in a format someone needs" in html
+    assert f'href="{reverse("meetings:papers", args=[later.pk])}"' in html[website:]
+    # Amira is asked to reply, and nothing of a leader's reaches her.
+    amiras = home(cast.member)
+    assert "Say whether you are coming to Website catch-up" in amiras
+    assert "format someone needs" not in amiras
+
+
+def test_it_asks_amira_on_her_home_page_how_the_meeting_she_came_to_went(cast: Cast) -> None:
+    meeting = a_meeting(
+        cast,
+        days=-2,
+        status=MeetingStatus.CLOSED,
+        closed_at=timezone.now(),
+        cooling_off_ends_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    invite(meeting, cast.member)
+    Invitee.objects.filter(meeting=meeting).update(attended=True)
+    html = home(cast.member)
+    assert "Say how Testing the crisis pages went for you" in html
+    assert f'href="{reverse("meetings:check", args=[meeting.pk])}"' in html
+    # Colin was not there, so nothing needs him.
+    assert EMPTY in home(cast.carer)
