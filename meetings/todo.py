@@ -16,6 +16,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from coproduce.lib.todo import Todo, Urgency, day_end, urgency_of
+from coproduce.lib.todo import Todo, Urgency, day_end, first_per_project, not_fetched, urgency_of
 from meetings.models import (
     FORMAT_FOR_NEED,
     ActionPoint,
@@ -60,12 +61,13 @@ def _when(moment: datetime.datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "j F")
 
 
-def todos_for(user: User) -> list[Todo]:
+def todos_for(user: User, *, per_project: int | None = None) -> list[Todo]:
+    """`per_project` fetches only the first so many actions in each project."""
     now = timezone.now()
     return [
         *_own_invitations(user, now),
         *_date_polls(user),
-        *_actions(user, now),
+        *_actions(user, now, per_project),
         *_leading(user, now),
         *_papers_to_see_to(user, now),
     ]
@@ -274,9 +276,9 @@ def _papers_to_see_to(user: User, now: datetime.datetime) -> list[Todo]:
     return todos
 
 
-def _actions(user: User, now: datetime.datetime) -> list[Todo]:
+def _actions(user: User, now: datetime.datetime, limit: int | None) -> list[Todo]:
     horizon = timezone.localdate(now) + datetime.timedelta(days=7)
-    actions = (
+    actions = first_per_project(
         ActionPoint.objects.filter(
             owner=user,
             done_at__isnull=True,
@@ -284,7 +286,10 @@ def _actions(user: User, now: datetime.datetime) -> list[Todo]:
             meeting__project__in=member_projects(user),
         )
         .select_related("meeting__project")
-        .order_by()
+        .order_by(),
+        project="meeting__project_id",
+        order_by=[F("due_on").asc(), F("pk").asc()],
+        limit=limit,
     )
     todos = []
     for action in actions:
@@ -298,6 +303,7 @@ def _actions(user: User, now: datetime.datetime) -> list[Todo]:
                 url=reverse("meetings:detail", args=[action.meeting_id]),
                 due=due,
                 urgency=urgency_of(due, now),
+                not_fetched=not_fetched(action, limit),
             )
         )
     return todos

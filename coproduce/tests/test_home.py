@@ -2,6 +2,7 @@
 first, in the same few queries however much there is."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from conftest import Cast, client_for, make_user
 from coproduce.views import todo_groups
+from decisions import todo as decision_todos
 from decisions.models import Action, GroupDecision, Method
 from decisions.tests.helpers import a_decision
 from meetings.models import (
@@ -313,3 +315,35 @@ def test_it_asks_amira_on_her_home_page_how_the_meeting_she_came_to_went(cast: C
     assert f'href="{reverse("meetings:check", args=[meeting.pk])}"' in html
     # Colin was not there, so nothing needs him.
     assert EMPTY in home(cast.carer)
+
+
+def test_it_fetches_only_the_lines_the_overview_shows_and_counts_the_rest(
+    cast: Cast, settings: Any
+) -> None:
+    due = timezone.localdate() + datetime.timedelta(days=1)
+    Action.objects.bulk_create(
+        Action(project=cast.website, text=f"Website action {n}", owner=cast.coordinator, due_on=due)
+        for n in range(30)
+    )
+    Action.objects.bulk_create(
+        Action(project=cast.employment, text=f"Work action {n}", owner=cast.coordinator, due_on=due)
+        for n in range(3)
+    )
+    Action.objects.filter(text="Website action 29").update(
+        due_on=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    lines = decision_todos.todos_for(cast.coordinator, per_project=5)
+    website = [line for line in lines if line.project == cast.website]
+    assert len(website) == 5
+    assert sum(line.not_fetched for line in website) == 25
+    # The late one is among the five fetched, so it still comes first.
+    assert "Your action: Website action 29" in {str(line.text) for line in website}
+    assert len([line for line in lines if line.project == cast.employment]) == 3
+
+    html = home(cast.coordinator)
+    assert html.count("Your action: Website action") == 5
+    assert html.index("Website action 29") < html.index("Website action 0")
+    assert "See all, 25 more" in html
+    # The page for the group fetches them all, a page at a time.
+    everything = home(cast.coordinator, group=str(cast.website.pk))
+    assert everything.count("Your action: Website action") == min(30, settings.PAGE_SIZE)
