@@ -1,7 +1,6 @@
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -28,8 +27,13 @@ from projects.lookups import get_project_for_user
 from recruitment import history as recruitment_history
 from recruitment import todo as recruitment_todos
 
+
+class TodoSource(Protocol):
+    def __call__(self, user: User, *, per_project: int | None = None) -> list[Todo]: ...
+
+
 # Each app says what needs the person; the home page only merges, groups and sorts.
-TODO_SOURCES: tuple[Callable[[User], list[Todo]], ...] = (
+TODO_SOURCES: tuple[TodoSource, ...] = (
     meeting_todos.todos_for,
     decision_todos.todos_for,
     recruitment_todos.todos_for,
@@ -56,14 +60,20 @@ class TodoGroup:
 
     @property
     def more(self) -> int:
-        return max(0, len(self.todos) - GROUP_CAP)
+        left_behind = sum(todo.not_fetched for todo in self.todos)
+        return max(0, len(self.todos) + left_behind - GROUP_CAP)
 
 
-def todo_groups(user: User) -> list[TodoGroup]:
-    """Everything that needs the person, one group per project, most urgent first."""
+def todo_groups(user: User, *, per_project: int | None = None) -> list[TodoGroup]:
+    """What needs the person, one group per project, most urgent first.
+
+    With `per_project`, sources whose lines can run long fetch only that many of each kind
+    a project, and say how many they left, which is all the overview shows; the page for one
+    group fetches everything.
+    """
     groups: dict[str, TodoGroup] = {}
     for source in TODO_SOURCES:
-        for todo in source(user):
+        for todo in source(user, per_project=per_project):
             project: Any = todo.project
             key = str(project.pk) if project is not None else NO_PROJECT
             if key not in groups:
@@ -85,13 +95,15 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home.html")
     assert isinstance(request.user, User)
-    groups = todo_groups(request.user)
-    wanted = request.GET.get("group")
-    shown = next((group for group in groups if group.key == wanted), None)
-    if shown is not None:
-        return render(
-            request, "home_group.html", {"group": shown, "page": paginate(request, shown.todos)}
-        )
+    if wanted := request.GET.get("group"):
+        shown = next((group for group in todo_groups(request.user) if group.key == wanted), None)
+        if shown is not None:
+            return render(
+                request,
+                "home_group.html",
+                {"group": shown, "page": paginate(request, shown.todos)},
+            )
+    groups = todo_groups(request.user, per_project=GROUP_CAP)
     return render(request, "home_todo.html", {"groups": groups})
 
 

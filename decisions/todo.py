@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from coproduce.lib.todo import Todo, Urgency, day_end, urgency_of
+from coproduce.lib.todo import Todo, Urgency, day_end, first_per_project, not_fetched, urgency_of
 from decisions.models import Action, DecisionStatus, GroupDecision, Response
 from meetings.models import ActionStatus
 from projects.todo import led_projects, member_projects
@@ -21,17 +21,21 @@ from projects.todo import led_projects, member_projects
 WORDS = 12
 
 
-def todos_for(user: User) -> list[Todo]:
+def todos_for(user: User, *, per_project: int | None = None) -> list[Todo]:
+    """`per_project` fetches only the first so many of each kind in each project."""
     now = timezone.now()
-    return [*_decisions(user, now), *_actions(user, now)]
+    return [*_decisions(user, now, per_project), *_actions(user, now, per_project)]
 
 
-def _decisions(user: User, now: datetime.datetime) -> list[Todo]:
-    decisions = (
+def _decisions(user: User, now: datetime.datetime, limit: int | None) -> list[Todo]:
+    decisions = first_per_project(
         GroupDecision.objects.filter(project__in=member_projects(user), status=DecisionStatus.OPEN)
         .exclude(Exists(Response.objects.filter(decision=OuterRef("pk"), user=user)))
         .select_related("project")
-        .order_by()
+        .order_by(),
+        project="project_id",
+        order_by=[F("closes_at").asc(nulls_last=True), F("pk").asc()],
+        limit=limit,
     )
     return [
         Todo(
@@ -41,14 +45,15 @@ def _decisions(user: User, now: datetime.datetime) -> list[Todo]:
             url=reverse("decisions:decision_detail", args=[decision.pk]),
             due=decision.closes_at,
             urgency=urgency_of(decision.closes_at, now, default=Urgency.SOON),
+            not_fetched=not_fetched(decision, limit),
         )
         for decision in decisions
     ]
 
 
-def _actions(user: User, now: datetime.datetime) -> list[Todo]:
+def _actions(user: User, now: datetime.datetime, limit: int | None) -> list[Todo]:
     horizon = timezone.localdate(now) + datetime.timedelta(days=7)
-    actions = (
+    actions = first_per_project(
         Action.objects.filter(project__in=member_projects(user), done_at__isnull=True)
         .exclude(status=ActionStatus.DONE)
         .filter(
@@ -56,7 +61,10 @@ def _actions(user: User, now: datetime.datetime) -> list[Todo]:
             | Q(status=ActionStatus.BLOCKED, project__in=led_projects(user))
         )
         .select_related("project")
-        .order_by()
+        .order_by(),
+        project="project_id",
+        order_by=[F("due_on").asc(nulls_last=True), F("pk").asc()],
+        limit=limit,
     )
     todos = []
     for action in actions:
@@ -73,6 +81,7 @@ def _actions(user: User, now: datetime.datetime) -> list[Todo]:
                 url=reverse("decisions:actions", args=[action.project_id]),
                 due=due,
                 urgency=urgency_of(due, now),
+                not_fetched=not_fetched(action, limit),
             )
         )
     return todos

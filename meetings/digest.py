@@ -188,6 +188,7 @@ def _digest_email(*, digest: Digest, profile: Profile | None, base_url: str) -> 
             "large_print": PaperFormat.LARGE_PRINT in needs,
             "preferences_url": root + reverse("people:preferences"),
         },
+        easy_read=PaperFormat.EASY_READ in needs,
     )
 
 

@@ -15,7 +15,9 @@ from payments.services import involvement_proposals
 from projects.todo import led_projects
 
 
-def todos_for(user: User) -> list[Todo]:
+def todos_for(user: User, *, per_project: int | None = None) -> list[Todo]:
+    # A few lines at most a project: `per_project` (see `coproduce.lib.todo`) is not needed.
+    del per_project
     todos = [
         Todo(
             project=proposal.meeting.project,

@@ -103,6 +103,20 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+# A phone held upright: pages must reflow to it without scrolling sideways (WCAG 1.4.10).
+NARROW = {"width": 320, "height": 640}
+
+
+def check_page(page: Page, what: str, problems: list[str]) -> None:
+    """Add to `problems` what axe finds on the page, and any sideways scrolling."""
+    if violations := axe_violations(page):
+        problems.append(f"{what} at {page.url}:\n{describe_violations(violations)}")
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    if width and scroll_width > width:
+        problems.append(f"{what} at {page.url} is {scroll_width} px wide in {width} px")
+
+
 def focused(page: Page, selector: str) -> bool:
     return bool(page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector))
 

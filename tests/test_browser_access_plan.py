@@ -1,27 +1,18 @@
 """The access plan in a real browser: every page passes axe and reflows at 320 px, and Grace
 records why a need cannot be met with the keyboard alone."""
 
+import re
+
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from meetings.models import Meeting, MeetingStatus, UnmetNeedReason
-from tests.browser import axe_violations, describe_violations, focused, tab_to
+from tests.browser import NARROW, check_page, focused, tab_to
 from tests.conftest import Demo, OpenPage
 from tests.pages import meetings_access_plan as pages_access_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-NARROW = {"width": 320, "height": 640}
-
-
-def check(page: Page, what: str, problems: list[str]) -> None:
-    if violations := axe_violations(page):
-        problems.append(f"{what} at {page.url}:\n{describe_violations(violations)}")
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
-    if width and scroll_width > width:
-        problems.append(f"{what} at {page.url} is {scroll_width} px wide in {width} px")
 
 
 @pytest.mark.parametrize("viewport", [None, NARROW], ids=["wide", "narrow"])
@@ -46,31 +37,31 @@ def test_it_passes_axe_on_the_access_plan_pages(
         ("meetings:unmet_reason_remove", quiet),
     ]:
         grace.goto(reverse(name, kwargs=kwargs))
-        check(grace, name, problems)
+        check_page(grace, name, problems)
 
     grace.goto(reverse("meetings:unmet_reason", kwargs=bsl))
     with grace.expect_navigation():
         grace.get_by_role("button", name="Save the reason").click()
     expect(grace.locator(".govuk-error-summary")).to_be_visible()
-    check(grace, "the reason form with errors", problems)
+    check_page(grace, "the reason form with errors", problems)
 
     grace.goto(reverse("meetings:access_plan", kwargs=upcoming))
     with grace.expect_navigation():
         grace.get_by_role("button", name="Mark the meeting ready").click()
     expect(grace.locator(".govuk-error-summary")).to_contain_text("cannot be marked ready")
-    check(grace, "the refusal to mark the meeting ready", problems)
+    check_page(grace, "the refusal to mark the meeting ready", problems)
 
     grace.goto(reverse("meetings:access_plan_people", kwargs=upcoming))
     grace.get_by_label("To plan a meeting they are invited to").check()
     with grace.expect_navigation():
         grace.get_by_role("button", name="Show who needs what").click()
     expect(grace.get_by_role("cell", name="Amira Haddad").first).to_be_visible()
-    check(grace, "who needs what", problems)
+    check_page(grace, "who needs what", problems)
 
     amira = open_page("member", **options)
     amira.goto(reverse("meetings:access_plan", kwargs=upcoming))
     expect(amira.get_by_text("Access plan not complete")).to_be_visible()
-    check(amira, "a member's view of the plan", problems)
+    check_page(amira, "a member's view of the plan", problems)
 
     assert not problems, "\n\n".join(problems)
 
@@ -109,3 +100,34 @@ def test_it_lets_grace_record_why_a_need_cannot_be_met_using_only_the_keyboard(
     expect(page.get_by_text("Live captions on a screen")).to_be_visible()
     reason = UnmetNeedReason.objects.get(meeting=meeting, need_type__code="bsl-interpreter")
     assert reason.recorded_by == demo.person("coordinator")
+
+
+def test_it_takes_grace_from_the_error_summary_to_the_unmet_needs_row_by_keyboard(
+    demo: Demo, open_page: OpenPage
+) -> None:
+    meeting = Meeting.objects.get(pk=pages_access_plan.meeting(demo)["pk"])
+    page = open_page("coordinator")
+    page.goto(reverse("meetings:access_plan", args=[meeting.pk]))
+    tab_to(page, "#ready ~ form button.govuk-button", limit=120)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    # The summary's line for the BSL interpreter links to that need's row of the table.
+    summary = page.locator(".govuk-error-summary")
+    link = summary.get_by_role("link", name="British Sign Language (BSL) interpreter, needed by")
+    target = link.get_attribute("href")
+    assert target is not None
+    assert re.fullmatch(r"#need-row-\d+", target), target
+    tab_to(page, f".govuk-error-summary a[href='{target}']", limit=120)
+    page.keyboard.press("Enter")
+
+    # Focus is on the row itself, so the next Tab reaches what can be done about it.
+    page.wait_for_function("(id) => document.activeElement?.id === id", arg=target[1:])
+    row = page.locator(target)
+    expect(row).to_contain_text("British Sign Language (BSL) interpreter")
+    expect(row).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    assert page.evaluate("(id) => document.activeElement?.closest('tr')?.id === id", target[1:]), (
+        "the next Tab left the row"
+    )
+    assert focused(page, "a[href*='/access/reasons/']")

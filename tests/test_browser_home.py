@@ -4,11 +4,12 @@ the item being done and gone."""
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from coproduce.management.commands.demo import DEMO_PASSWORD
 from meetings.models import Invitee, Reply
-from tests.browser import focused, tab_to
+from tests.browser import NARROW, check_page, focused, tab_to
 from tests.conftest import Demo, OpenPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,3 +73,24 @@ def test_it_lets_tom_sign_in_and_reply_from_his_to_do_list_by_keyboard(
     follow(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("What to do next")
     expect(page.get_by_role("link", name=TO_DO)).to_have_count(0)
+
+
+@pytest.mark.parametrize("viewport", [None, NARROW], ids=["wide", "narrow"])
+def test_it_passes_axe_on_the_home_page_empty_full_and_for_one_group(
+    demo: Demo, open_page: OpenPage, viewport: dict[str, int] | None
+) -> None:
+    options = {"viewport": viewport} if viewport else {}
+    problems: list[str] = []
+    # Someone in no group has nothing to do: the plain empty state.
+    outsider = open_page("outsider", **options)
+    outsider.goto(reverse("home"))
+    expect(outsider.get_by_text("Nothing needs you right now.")).to_be_visible()
+    check_page(outsider, "the empty list", problems)
+    # The chair of the website group has a list, and a page for each group on it.
+    chair = open_page("chair", **options)
+    chair.goto(reverse("home"))
+    expect(chair.get_by_text("Nothing needs you right now.")).to_have_count(0)
+    check_page(chair, "the chair's list", problems)
+    chair.goto(reverse("home") + f"?group={demo.website.pk}")
+    check_page(chair, "the chair's list for the website group", problems)
+    assert not problems, "\n\n".join(problems)

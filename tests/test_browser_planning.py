@@ -6,22 +6,11 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from meetings.models import Availability, DateAnswer
-from tests.browser import axe_violations, describe_violations, focused, tab_to
+from tests.browser import NARROW, check_page, focused, tab_to
 from tests.conftest import Demo, OpenPage
 from tests.pages import meetings_planning as pages_planning
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-NARROW = {"width": 320, "height": 640}
-
-
-def check(page: Page, what: str, problems: list[str]) -> None:
-    if violations := axe_violations(page):
-        problems.append(f"{what} at {page.url}:\n{describe_violations(violations)}")
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
-    if width and scroll_width > width:
-        problems.append(f"{what} at {page.url} is {scroll_width} px wide in {width} px")
 
 
 def submit_empty(page: Page) -> None:
@@ -66,7 +55,7 @@ def test_it_passes_axe_on_the_planning_pages(
         response = grace.goto(reverse(name, kwargs=kwargs))
         assert response is not None
         assert response.status == 200, name
-        check(grace, name, problems)
+        check_page(grace, name, problems)
 
     for name, kwargs in [
         ("meetings:create", project),
@@ -77,7 +66,7 @@ def test_it_passes_axe_on_the_planning_pages(
     ]:
         grace.goto(reverse(name, kwargs=kwargs))
         submit_empty(grace)
-        check(grace, f"{name} submitted empty", problems)
+        check_page(grace, f"{name} submitted empty", problems)
 
     amira = open_page("member", **options)
     for name, kwargs in [
@@ -87,7 +76,7 @@ def test_it_passes_axe_on_the_planning_pages(
         ("meetings:venues", {}),
     ]:
         amira.goto(reverse(name, kwargs=kwargs))
-        check(amira, f"{name} as a member", problems)
+        check_page(amira, f"{name} as a member", problems)
     assert not problems, "\n\n".join(problems)
 
 

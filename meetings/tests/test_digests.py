@@ -172,7 +172,8 @@ def test_it_sends_a_change_of_time_or_place_within_48_hours_at_once(
         "tom@example.org",
     ]
     (tom,) = to("tom@example.org")
-    assert "13:00" in str(tom.body)
+    # Tom needs easy read, whose times are in words people say: "1:00 p.m.".
+    assert "It starts at 1:00 p.m." in str(tom.body)
     assert not HeldMessage.objects.exists()
 
 
@@ -200,10 +201,11 @@ def test_it_sends_each_person_one_message_at_their_time_with_everything_held(
     (tom,) = to("tom@example.org")
     assert tom.subject == f"Your daily message from {ORGANISATION}"
     body = str(tom.body)
-    assert "Hello Tom Gallagher," in body
-    assert 'Testing plan, for the meeting "Testing the crisis pages"' in body
-    assert "The meeting is on Wednesday 9 December 2026 at 10:00." in body
-    assert "It came later than papers should." in body
+    # Tom needs easy read: his digest is in short sentences, one idea a line.
+    assert "Hello Tom Gallagher." in body
+    assert "The paper “Testing plan”.\n  It is for the meeting “Testing the crisis pages”." in body
+    assert "The meeting is on Wednesday 9 December 2026." in body
+    assert "The paper is late." in body
     assert "Easy read: not ready yet." in body
     assert f"{BASE_URL}/meetings/{meeting.pk}/papers/" in body
     assert "6 December: Reminder: Testing the crisis pages is in 3 days" in body

@@ -2,6 +2,8 @@
 
 import datetime
 
+import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -11,16 +13,22 @@ from meetings import todo
 from meetings.models import (
     ActionPoint,
     Availability,
+    CheckReceipt,
     DateAnswer,
     DateOption,
     InputKind,
+    Invitee,
     Meeting,
     MeetingStatus,
     MinutesVersion,
+    NoticeWay,
+    PaperFormat,
+    PaperNotice,
     Reply,
     WrittenInput,
 )
-from meetings.tests.preparation import a_meeting, invite
+from meetings.tests.access_helpers import give_need
+from meetings.tests.preparation import a_meeting, a_paper, invite, media  # noqa: F401
 from projects.models import Membership
 
 
@@ -140,3 +148,70 @@ def test_it_shows_nothing_of_a_group_someone_has_left(cast: Cast) -> None:
     invite(meeting, cast.member)
     Membership.objects.filter(user=cast.member).update(left_at=timezone.now())
     assert texts(cast.member) == []
+
+
+def test_it_asks_those_who_came_for_the_after_meeting_check_until_they_answer(
+    cast: Cast,
+) -> None:
+    meeting = held(cast, cooling_off_days=-1)
+    invite(meeting, cast.member, cast.carer)
+    Invitee.objects.filter(meeting=meeting, user=cast.member).update(attended=True)
+    Invitee.objects.filter(meeting=meeting, user=cast.carer).update(attended=False)
+    line = "Say how Testing the crisis pages went for you: a few short questions"
+    [item] = [i for i in todo.todos_for(cast.member) if str(i.text) == line]
+    assert item.url == reverse("meetings:check", args=[meeting.pk])
+    # Colin was not there; once Amira answers, she is not asked again.
+    assert line not in texts(cast.carer)
+    CheckReceipt.objects.create(meeting=meeting, user=cast.member)
+    assert line not in texts(cast.member)
+
+
+def test_it_asks_leaders_to_choose_a_date_once_someone_has_answered(cast: Cast) -> None:
+    meeting = a_meeting(cast, starts_at=None, ends_at=None)
+    option = DateOption.objects.create(
+        meeting=meeting,
+        starts_at=timezone.now() + datetime.timedelta(days=20),
+        ends_at=timezone.now() + datetime.timedelta(days=20, hours=2),
+    )
+    assert not any("Choose the date" in text for text in texts(cast.chair))
+    DateAnswer.objects.create(option=option, user=cast.member, answer=Availability.YES)
+    assert "Choose the date for Testing the crisis pages: 1 person has answered" in texts(
+        cast.coordinator
+    )
+    # Members answer; only leaders settle.
+    assert not any("Choose the date" in text for text in texts(cast.member))
+
+
+@pytest.mark.usefixtures("media")
+def test_it_tells_leaders_of_papers_not_yet_in_a_format_someone_invited_needs(
+    cast: Cast,
+) -> None:
+    meeting = a_meeting(cast, days=20)
+    invite(meeting, cast.member, cast.carer)
+    a_paper(meeting, "Testing plan")
+    a_paper(meeting, "Findings", formats=(PaperFormat.STANDARD, PaperFormat.EASY_READ))
+    assert not any("format someone needs" in text for text in texts(cast.chair))
+    give_need(cast.member, "easy-read")
+    line = "1 paper for Testing the crisis pages is not yet in a format someone needs"
+    [item] = [i for i in todo.todos_for(cast.coordinator) if str(i.text) == line]
+    assert item.url == reverse("meetings:papers", args=[meeting.pk])
+    assert line not in texts(cast.member)
+
+
+@pytest.mark.usefixtures("media")
+def test_it_tells_leaders_who_to_phone_about_a_late_paper_until_they_are_told(
+    cast: Cast,
+) -> None:
+    meeting = a_meeting(cast, days=3)
+    invite(meeting, cast.member, cast.clinician)
+    paper = a_paper(meeting, "Testing plan", late=True)
+    notice = PaperNotice.objects.create(paper=paper, user=cast.clinician, way=NoticeWay.BY_HAND)
+    PaperNotice.objects.create(
+        paper=paper, user=cast.member, way=NoticeWay.EMAIL, sent_at=timezone.now()
+    )
+    line = "1 late paper for Testing the crisis pages: some people still to phone or write to"
+    assert line in texts(cast.chair)
+    assert line not in texts(cast.member)
+    notice.sent_at = timezone.now()
+    notice.save()
+    assert line not in texts(cast.chair)
