@@ -533,6 +533,9 @@ class Invitee(CachedChoiceLabels, models.Model):
     replied_at = models.DateTimeField(null=True, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True, help_text=_("When it was sent."))
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # When they last opened the meeting's papers page: papers published after it are new to
+    # them, and their home page says so.
+    papers_seen_at = models.DateTimeField(null=True, blank=True)
     # Recorded at the meeting: None until the register is taken.
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     # How they took part, from the register: in the room, by video or phone for those who

@@ -13,6 +13,7 @@ import datetime
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -22,7 +23,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -73,6 +77,10 @@ def todos_for(user: User, *, per_project: int | None = None) -> list[Todo]:
     ]
 
 
+# Before any paper was published: someone who never opened the papers page has seen none.
+NEVER = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
 def _own_invitations(user: User, now: datetime.datetime) -> list[Todo]:
     """Replies, further thoughts and after-meeting checks: all from the person's invitations,
     in groups they still belong to, in one query."""
@@ -86,6 +94,19 @@ def _own_invitations(user: User, now: datetime.datetime) -> list[Todo]:
         meeting__starts_at__gt=now,
     )
     thinking = Q(meeting__status=MeetingStatus.CLOSED, meeting__cooling_off_ends_at__gt=now)
+    upcoming = Q(
+        invited_at__isnull=False,
+        meeting__status__in=[MeetingStatus.PLANNING, MeetingStatus.READY],
+        meeting__starts_at__gt=now,
+    ) & ~Q(reply=Reply.APOLOGIES)
+    # Papers published since the person last opened the papers page (all of them if never).
+    unseen = (
+        Paper.objects.filter(meeting=OuterRef("meeting"), published_at__gt=OuterRef("seen_since"))
+        .order_by()
+        .values("meeting")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     to_check = (
         Q(meeting__status=MeetingStatus.CLOSED, meeting__closed_at__gte=now - CHECK_LISTED_FOR)
         & (Q(attended=True) | (Q(reply=Reply.COMING) & ~Exists(register_taken)))
@@ -93,12 +114,17 @@ def _own_invitations(user: User, now: datetime.datetime) -> list[Todo]:
     )
     invitations = (
         Invitee.objects.filter(user=user, meeting__project__in=member_projects(user))
+        .annotate(seen_since=Coalesce("papers_seen_at", Value(NEVER)))
         .annotate(
+            new_papers=Case(
+                When(upcoming, then=Coalesce(Subquery(unseen, output_field=IntegerField()), 0)),
+                default=Value(0),
+            ),
             to_reply=ExpressionWrapper(to_reply, output_field=BooleanField()),
             thinking=ExpressionWrapper(thinking, output_field=BooleanField()),
             to_check=ExpressionWrapper(to_check, output_field=BooleanField()),
         )
-        .filter(to_reply | thinking | to_check)
+        .filter(Q(to_reply) | Q(thinking) | Q(to_check) | Q(new_papers__gt=0))
         .select_related("meeting__project")
         .order_by()
     )
@@ -125,6 +151,21 @@ def _own_invitations(user: User, now: datetime.datetime) -> list[Todo]:
                     url=reverse("meetings:detail", args=[meeting.pk]),
                     due=meeting.cooling_off_ends_at,
                     urgency=urgency_of(meeting.cooling_off_ends_at, now),
+                )
+            )
+        if invitee.new_papers:
+            todos.append(
+                Todo(
+                    project=meeting.project,
+                    text=ngettext(
+                        "Read the new paper for %(meeting)s",
+                        "Read the %(count)d new papers for %(meeting)s",
+                        invitee.new_papers,
+                    )
+                    % {"meeting": meeting.title, "count": invitee.new_papers},
+                    url=reverse("meetings:papers", args=[meeting.pk]),
+                    due=meeting.starts_at,
+                    urgency=urgency_of(meeting.starts_at, now),
                 )
             )
         if invitee.to_check:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from conftest import Cast
+from conftest import Cast, client_for
 from coproduce.lib.todo import Urgency
 from meetings import todo
 from meetings.models import (
@@ -215,3 +215,32 @@ def test_it_tells_leaders_who_to_phone_about_a_late_paper_until_they_are_told(
     notice.sent_at = timezone.now()
     notice.save()
     assert line not in texts(cast.chair)
+
+
+@pytest.mark.usefixtures("media")
+def test_it_tells_amira_of_papers_published_since_she_last_looked(cast: Cast) -> None:
+    meeting = a_meeting(cast, days=5, status=MeetingStatus.READY, ready_at=timezone.now())
+    [amira] = invite(meeting, cast.member)
+    amira.reply, amira.way = Reply.COMING, "in_person"
+    amira.save()
+    assert texts(cast.member) == []
+
+    a_paper(meeting, "Crisis pages draft")
+    a_paper(meeting, "Testing plan")
+    [item] = todo.todos_for(cast.member)
+    assert str(item.text) == "Read the 2 new papers for Testing the crisis pages"
+    assert item.url == reverse("meetings:papers", args=[meeting.pk])
+
+    # Opening the papers page is looking at them.
+    client_for(cast.member).get(item.url)
+    assert texts(cast.member) == []
+
+    later = a_paper(meeting, "Easy read summary")
+    later.published_at = timezone.now() + datetime.timedelta(seconds=1)
+    later.save(update_fields=["published_at"])
+    assert texts(cast.member) == ["Read the new paper for Testing the crisis pages"]
+
+    # Someone who sent apologies is not asked to read them.
+    amira.reply = Reply.APOLOGIES
+    amira.save()
+    assert texts(cast.member) == []

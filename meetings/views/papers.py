@@ -8,6 +8,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +24,15 @@ from meetings.lookups import (
     get_paper_notice_for_user,
     get_paper_version_for_user,
 )
-from meetings.models import Meeting, NoticeWay, Paper, PaperFormat, PaperNotice, PaperVersion
+from meetings.models import (
+    Invitee,
+    Meeting,
+    NoticeWay,
+    Paper,
+    PaperFormat,
+    PaperNotice,
+    PaperVersion,
+)
 from meetings.services import papers as services
 from people.models import ContactChannel
 from projects.lookups import get_project_for_user
@@ -38,6 +47,8 @@ def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
 def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
+    # They have looked now: their home page stops listing these papers as new.
+    Invitee.objects.filter(meeting=meeting, user=request.user).update(papers_seen_at=timezone.now())
     page = paginate(
         request,
         Paper.objects.filter(meeting=meeting)
