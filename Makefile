@@ -141,7 +141,7 @@ typecheck: setup
 # production deployment must provide: a secret key, its host name and a mail server.
 check-deploy: setup
 	DJANGO_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=coproduce.example.org \
-	  EMAIL_HOST=smtp.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	  SITE_URL=https://coproduce.example.org EMAIL_HOST=smtp.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) node_modules static/build

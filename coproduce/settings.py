@@ -92,6 +92,9 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Where links in emails sent without a request (scheduled reminders, daily and weekly
+# messages) start; a request's own address is used when there is one.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -61,6 +61,15 @@ def test_it_links_the_reminder_to_the_owners_overdue_actions_in_the_log(cast: Ca
     assert "mine=yes&overdue=yes" in message.body
 
 
+@override_settings(SITE_URL="https://coproduce.example.org")
+def test_it_starts_the_links_of_a_scheduled_reminder_with_the_site_url(cast: Cast) -> None:
+    colins_action(cast)
+    with time_machine.travel(day(DUE + datetime.timedelta(days=1)), tick=False):
+        actions.overdue_remind()  # as the scheduled task runs it: no request to go by
+    (message,) = mail.outbox
+    assert f"https://coproduce.example.org/projects/{cast.website.pk}/actions/" in message.body
+
+
 def test_it_does_not_remind_about_an_action_that_is_done(cast: Cast) -> None:
     action = colins_action(cast)
     actions.action_move(

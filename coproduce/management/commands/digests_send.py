@@ -22,7 +22,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--site-url",
             default="",
-            help="The address the links in the emails start with, e.g. https://coproduce.example.org",
+            help=(
+                "The address the links in the emails start with, e.g. "
+                "https://coproduce.example.org (default: the SITE_URL setting)"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
