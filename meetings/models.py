@@ -611,6 +611,8 @@ class Arrangement(CachedChoiceLabels, models.Model):
         _("the booking is confirmed"), default=False, help_text=_("Not just requested.")
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["kind", "pk"]
@@ -638,6 +640,8 @@ class UnmetNeedReason(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         constraints = [
@@ -682,6 +686,8 @@ class AgendaItem(CachedChoiceLabels, models.Model):
         related_name="+",
     )
     description = models.TextField(_("more about this item (optional)"), blank=True)
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -745,6 +751,8 @@ class Paper(models.Model):
     # When the first file went out, and whether that was after the notice period.
     published_at = models.DateTimeField(default=timezone.now)
     late = models.BooleanField(default=False)
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["agenda_item__position", "pk"]
@@ -987,6 +995,8 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["recorded_at", "pk"]
@@ -1031,6 +1041,8 @@ class ActionPoint(models.Model):
     barrier = models.TextField(_("what is in the way"), blank=True, max_length=2000)
     # The day its owner was last reminded that it is overdue: once a day at most.
     reminded_on = models.DateField(null=True, blank=True)
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["recorded_at", "pk"]

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from coproduce.lib.concurrency import VersionedModelForm
 from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 from meetings.forms.agenda import PersonChoiceField
 from meetings.forms.invitations import members_not_invited
@@ -168,7 +169,7 @@ def _item_field(field: forms.Field, meeting: Meeting) -> None:
     field.empty_label = _("No item in particular")  # type: ignore[attr-defined]
 
 
-class DecisionForm(SpecificErrorsMixin, forms.ModelForm[Decision]):
+class DecisionForm(SpecificErrorsMixin, VersionedModelForm[Decision]):
     required_messages = {"text": _("Enter what was decided")}
 
     class Meta:
@@ -185,7 +186,7 @@ class DecisionForm(SpecificErrorsMixin, forms.ModelForm[Decision]):
         _item_field(self.fields["agenda_item"], meeting)
 
 
-class ActionPointForm(SpecificErrorsMixin, forms.ModelForm[ActionPoint]):
+class ActionPointForm(SpecificErrorsMixin, VersionedModelForm[ActionPoint]):
     required_messages = {"text": _("Enter what needs doing")}
 
     owner = PersonChoiceField(

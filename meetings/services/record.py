@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
+from coproduce.lib.concurrency import save_if_unchanged
 from meetings.models import (
     PRESENT_WAYS,
     ActionPoint,
@@ -275,13 +276,20 @@ def _item_title(item: AgendaItem | None) -> str:
 
 
 @transaction.atomic
-def decision_save(*, decision: Decision, actor: User) -> None:
-    """Record a new decision, or save changes to one."""
+def decision_save(*, decision: Decision, actor: User, expected_version: int | None = None) -> None:
+    """Record a new decision, or save changes to one.
+
+    A change from a form names the version it started from: StaleEdit if someone saved first.
+    """
     _check(decision.meeting.minutes_problem())
     adding = decision.pk is None
     if adding:
         decision.recorded_by = actor
-    decision.save()
+    if not adding and expected_version is not None:
+        fields = ["agenda_item", "text"]
+        save_if_unchanged(decision, expected_version=expected_version, fields=fields)
+    else:
+        decision.save()
     AuditEvent.record(
         actor=actor,
         action="meeting.decision_added" if adding else "meeting.decision_changed",
@@ -314,11 +322,20 @@ def decision_remove(*, decision: Decision, actor: User) -> None:
 
 
 @transaction.atomic
-def action_point_save(*, action: ActionPoint, actor: User) -> None:
-    """Record a new action point, or save changes to one."""
+def action_point_save(
+    *, action: ActionPoint, actor: User, expected_version: int | None = None
+) -> None:
+    """Record a new action point, or save changes to one.
+
+    A change from a form names the version it started from: StaleEdit if someone saved first.
+    """
     _check(action.meeting.minutes_problem())
     adding = action.pk is None
-    action.save()
+    if not adding and expected_version is not None:
+        fields = ["agenda_item", "text", "owner", "due_on"]
+        save_if_unchanged(action, expected_version=expected_version, fields=fields)
+    else:
+        action.save()
     AuditEvent.record(
         actor=actor,
         action="meeting.action_added" if adding else "meeting.action_changed",

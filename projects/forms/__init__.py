@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from coproduce.lib.concurrency import VersionedModelForm
 from coproduce.lib.forms import SpecificErrorsMixin
 from people.models import MemberType
 from projects.models import (
@@ -82,7 +83,7 @@ class ProjectEditForm(ProjectForm):
             )
 
 
-class MembershipForm(SpecificErrorsMixin, forms.ModelForm[Membership]):
+class MembershipForm(SpecificErrorsMixin, VersionedModelForm[Membership]):
     required_messages = {
         "member_type": _("Choose what they bring to the group"),
         "role": _("Choose their role in the project"),
