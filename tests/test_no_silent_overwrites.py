@@ -21,9 +21,18 @@ from django.urls import reverse
 
 from conftest import Cast, client_for
 from coproduce.lib.concurrency import VersionedModelForm
-from meetings.models import AgendaItem, Arrangement, ArrangementKind, Decision, Paper
+from meetings.models import (
+    AgendaItem,
+    Arrangement,
+    ArrangementKind,
+    Decision,
+    Paper,
+    UnmetNeedReason,
+)
+from meetings.tests.access_helpers import meeting_with_unmet_loop, need_type
 from meetings.tests.grid_record import held_meeting
 from meetings.tests.preparation import a_meeting, a_paper, an_item, media  # noqa: F401
+from projects.models import ProjectRole
 
 # Forms that never change a shared object, each with why. Anything not listed here that is
 # a model form must carry the version the person started from.
@@ -155,6 +164,7 @@ def test_it_keeps_the_first_change_to_an_agenda_item(cast: Cast) -> None:
     )
 
     assert "Crisis pages: what to change" in page
+    assert "What is saved now is different from what you typed in: Title." in page
     assert AgendaItem.objects.get(pk=item.pk).title == "Crisis pages: first look"
 
 
@@ -207,6 +217,45 @@ def test_it_keeps_the_first_change_to_a_recorded_decision(cast: Cast) -> None:
 
     assert "Test the pages with 3 people" in page
     assert Decision.objects.get(pk=decision.pk).text == "Test the pages with 8 people"
+
+
+def test_it_keeps_the_first_reason_a_need_cannot_be_met(cast: Cast) -> None:
+    meeting = meeting_with_unmet_loop(cast)
+    loop = need_type("hearing-loop")
+    UnmetNeedReason.objects.create(
+        meeting=meeting, need_type=loop, reason="Listed building.", offered_instead="Video."
+    )
+    url = reverse("meetings:unmet_reason", args=[meeting.pk, loop.pk])
+
+    page = _both_save(
+        client_for(cast.chair),
+        client_for(cast.coordinator),
+        url,
+        {"reason": "Listed building, no loop to borrow.", "offered_instead": "Video."},
+        {"reason": "The loop is broken.", "offered_instead": "Video."},
+    )
+
+    assert "The loop is broken." in page
+    assert UnmetNeedReason.objects.get().reason == "Listed building, no loop to borrow."
+
+
+def test_it_keeps_the_first_change_to_a_members_role(cast: Cast) -> None:
+    amira = cast.membership(cast.member)
+    url = reverse("projects:member_change", args=[cast.website.pk, amira.pk])
+    kind = {"member_type": amira.member_type}
+
+    page = _both_save(
+        client_for(cast.chair),
+        client_for(cast.coordinator),
+        url,
+        {**kind, "role": ProjectRole.CO_CHAIR},
+        {**kind, "role": ProjectRole.MEMBER},
+    )
+
+    # What the second person chose is still chosen, ready to save again.
+    assert re.search(r'<input type="radio" name="role" value="member"[^>]*checked', page)
+    amira.refresh_from_db()
+    assert amira.role == ProjectRole.CO_CHAIR
 
 
 @pytest.mark.parametrize("url_name", ["meetings:agenda_item_add"])

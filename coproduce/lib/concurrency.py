@@ -72,6 +72,18 @@ def form_after_stale_edit[ModelFormT: forms.ModelForm[Any]](
     form = form_class(data, request.FILES or None, instance=instance, **form_kwargs)
     form.is_valid()
     form.add_error(None, STALE_EDIT_MESSAGE)
+    # Name what now differs, so the person knows what to check before saving again.
+    differ = [
+        str(form.fields[name].label)
+        for name in form.changed_data
+        if not isinstance(form.fields[name].widget, forms.HiddenInput)
+    ]
+    if differ:
+        form.add_error(
+            None,
+            _("What is saved now is different from what you typed in: %(fields)s.")
+            % {"fields": ", ".join(differ)},
+        )
     return form
 
 
