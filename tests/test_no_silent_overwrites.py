@@ -26,6 +26,7 @@ from meetings.models import (
     Arrangement,
     ArrangementKind,
     Decision,
+    Invitee,
     Paper,
     UnmetNeedReason,
 )
@@ -61,6 +62,7 @@ ALLOWED_WITHOUT_VERSION = {
 PROTECTED_OTHERWISE = {
     "meetings.forms.record.MinutesForm": "`based_on`: the minutes version it started from",
     "meetings.forms.record.ContributionsForm": "`seen`: the counts it started from",
+    "meetings.forms.record.AttendanceForm": "`seen`: the register it started from",
     "decisions.forms.MoveForm": "`version` of the proposal it moves",
     "privacy.forms.ConsentForm": "`version` of the notice the person read",
 }
@@ -256,6 +258,30 @@ def test_it_keeps_the_first_change_to_a_members_role(cast: Cast) -> None:
     assert re.search(r'<input type="radio" name="role" value="member"[^>]*checked', page)
     amira.refresh_from_db()
     assert amira.role == ProjectRole.CO_CHAIR
+
+
+def test_it_keeps_the_first_register_taken(cast: Cast) -> None:
+    meeting = held_meeting(cast)
+    invitee = Invitee.objects.filter(meeting=meeting).order_by("pk").first()
+    assert invitee is not None
+    url = reverse("meetings:attendance", args=[meeting.pk])
+    first, second = client_for(cast.chair), client_for(cast.coordinator)
+    seen = {
+        client: re.search(r'name="seen" value="([^"]*)"', client.get(url).content.decode())
+        for client in (first, second)
+    }
+    field = f"invitee_{invitee.pk}"
+
+    came = first.post(url, {field: "video", "seen": seen[first].group(1)})  # type: ignore[union-attr]
+    stale = second.post(url, {field: "no", "seen": seen[second].group(1)})  # type: ignore[union-attr]
+
+    assert came.status_code == 302
+    assert stale.status_code == 400
+    page = stale.content.decode()
+    assert "Someone else saved changes to this page" in page
+    assert re.search(rf'name="{field}" value="no"[^>]*checked', page)
+    invitee.refresh_from_db()
+    assert (invitee.attended, invitee.attended_way) == (True, "video")
 
 
 @pytest.mark.parametrize("url_name", ["meetings:agenda_item_add"])

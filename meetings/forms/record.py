@@ -25,7 +25,7 @@ from meetings.models import (
     Meeting,
     Reply,
 )
-from meetings.services.record import Counts, decode_counts, encode_counts
+from meetings.services.record import Counts, decode_counts, encode_counts, register_state
 
 # How the register records each person: a way of taking part, or not at all.
 NO = "no"
@@ -62,9 +62,13 @@ def _register_initial(invitee: Invitee) -> str | None:
 class AttendanceForm(forms.Form):
     """One question per person invited: how they took part. Unanswered ones stay unrecorded."""
 
+    # The register as it was when the page was drawn: a save over a newer one is refused.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: Any, invitees: list[Invitee], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.invitees = invitees
+        self.initial.setdefault("seen", register_state(invitees))
         for invitee in invitees:
             self.fields[f"invitee_{invitee.pk}"] = forms.ChoiceField(
                 label=invitee.user.full_name,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
-from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
+from coproduce.lib.concurrency import STALE_EDIT_MESSAGE, StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from meetings.forms.record import (
     ADD,
@@ -157,9 +157,18 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     attended=form.attended(),
                     ways=form.ways(),
+                    seen=form.cleaned_data["seen"] or None,
                 )
             except services.RecordError as error:
                 form.add_error(None, str(error))
+            except StaleEdit:
+                # What was chosen stays; saving again replaces the newer register.
+                invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
+                data = request.POST.copy()
+                data["seen"] = services.register_state(invitees)
+                form = AttendanceForm(data, invitees=invitees)
+                form.is_valid()
+                form.add_error(None, STALE_EDIT_MESSAGE)
             else:
                 messages.success(request, _("Who came is saved."))
                 return redirect(_record_url(pk, "attendance"))
