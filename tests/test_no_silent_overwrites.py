@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from conftest import Cast, client_for
 from coproduce.lib.concurrency import VersionedModelForm
+from decisions.models import Entry
 from meetings.models import (
     AgendaItem,
     Arrangement,
@@ -258,6 +259,25 @@ def test_it_keeps_the_first_change_to_a_members_role(cast: Cast) -> None:
     assert re.search(r'<input type="radio" name="role" value="member"[^>]*checked', page)
     amira.refresh_from_db()
     assert amira.role == ProjectRole.CO_CHAIR
+
+
+def test_it_keeps_the_first_change_to_a_you_said_we_did_entry(cast: Cast) -> None:
+    entry = Entry.objects.create(
+        project=cast.website, you_said="The pages are hard to read", we_did="Shorter pages"
+    )
+    url = reverse("decisions:entry_edit", args=[entry.pk])
+    fields = {"source": "meeting", "change_status": "planned", "you_said": entry.you_said}
+
+    page = _both_save(
+        client_for(cast.chair),
+        client_for(cast.coordinator),
+        url,
+        {**fields, "we_did": "Shorter pages, in plain words"},
+        {**fields, "we_did": "Easy read versions of every page"},
+    )
+
+    assert "Easy read versions of every page" in page
+    assert Entry.objects.get().we_did == "Shorter pages, in plain words"
 
 
 def test_it_keeps_the_first_register_taken(cast: Cast) -> None:
