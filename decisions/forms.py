@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from coproduce.lib.concurrency import VersionedModelForm
 from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 from decisions.models import (
     Action,
@@ -497,7 +498,7 @@ class PublicPageForm(SpecificErrorsMixin, forms.Form):
     )
 
 
-class EntryForm(SpecificErrorsMixin, forms.ModelForm[Entry]):
+class EntryForm(SpecificErrorsMixin, VersionedModelForm[Entry]):
     required_messages = {
         "you_said": _("Write what people said"),
         "we_did": _("Write what was decided and what changed"),

@@ -516,6 +516,8 @@ class Entry(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     helpful_yes = models.PositiveIntegerField(default=0)
     helpful_no = models.PositiveIntegerField(default=0)
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

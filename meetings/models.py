@@ -617,6 +617,8 @@ class Arrangement(CachedChoiceLabels, models.Model):
         _("the booking is confirmed"), default=False, help_text=_("Not just requested.")
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["kind", "pk"]
@@ -644,6 +646,8 @@ class UnmetNeedReason(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         constraints = [
@@ -690,6 +694,8 @@ class AgendaItem(CachedChoiceLabels, models.Model):
     description = models.TextField(
         _("more about this item (optional)"), blank=True, max_length=2000
     )
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -756,6 +762,8 @@ class Paper(models.Model):
     # When the first file went out, and whether that was after the notice period.
     published_at = models.DateTimeField(default=timezone.now)
     late = models.BooleanField(default=False)
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["agenda_item__position", "pk"]
@@ -998,6 +1006,8 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["recorded_at", "pk"]
@@ -1042,6 +1052,8 @@ class ActionPoint(models.Model):
     barrier = models.TextField(_("what is in the way"), blank=True, max_length=2000)
     # The day its owner was last reminded that it is overdue: once a day at most.
     reminded_on = models.DateField(null=True, blank=True)
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["recorded_at", "pk"]

@@ -191,6 +191,8 @@ class Membership(CachedChoiceLabels, models.Model):
     meaning_read_at = models.DateTimeField(
         _("read what co-production means here"), null=True, blank=True
     )
+    # Goes up on every change, so a save on a stale copy is refused (coproduce.lib.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -34,6 +34,22 @@ def save_if_unchanged(instance: models.Model, *, expected_version: int, fields: 
     instance.version = expected_version + 1  # type: ignore[attr-defined]
 
 
+class VersionedModelForm[ModelT: models.Model](forms.ModelForm[ModelT]):
+    """A form that adds or changes a shared object. When it changes one, it carries the version
+    the person started from, so a save on a stale copy is refused (`versioned_form_submit`).
+
+    The model needs a `version` integer field. Adding needs no version: nothing to overwrite.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                initial=self.instance.version,  # type: ignore[attr-defined]
+            )
+
+
 STALE_EDIT_MESSAGE = _(
     "Someone else saved changes to this page while you were editing. What you typed is "
     "still below. Check it, then save again to replace their changes."
@@ -56,6 +72,18 @@ def form_after_stale_edit[ModelFormT: forms.ModelForm[Any]](
     form = form_class(data, request.FILES or None, instance=instance, **form_kwargs)
     form.is_valid()
     form.add_error(None, STALE_EDIT_MESSAGE)
+    # Name what now differs, so the person knows what to check before saving again.
+    differ = [
+        str(form.fields[name].label)
+        for name in form.changed_data
+        if not isinstance(form.fields[name].widget, forms.HiddenInput)
+    ]
+    if differ:
+        form.add_error(
+            None,
+            _("What is saved now is different from what you typed in: %(fields)s.")
+            % {"fields": ", ".join(differ)},
+        )
     return form
 
 
@@ -73,10 +101,14 @@ def versioned_form_submit[ModelFormT: forms.ModelForm[Any], ItemT: models.Model]
     A stale change is not saved: the form comes back from what is stored now, keeping what
     the person typed (`form_after_stale_edit`).
     """
+    posted = request.method == "POST"
     form = form_class(
-        request.POST if request.method == "POST" else None, instance=item, **form_kwargs
+        request.POST if posted else None,
+        (request.FILES or None) if posted else None,
+        instance=item,
+        **form_kwargs,
     )
-    if request.method != "POST" or not form.is_valid():
+    if not posted or not form.is_valid():
         return form, False
     try:
         if item.pk is None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
+from coproduce.lib.concurrency import save_if_unchanged
 from coproduce.lib.email import email_send
 from coproduce.lib.urls import site_root
 from decisions.models import Credit, Entry, PublicPage, Subscriber
@@ -80,16 +81,24 @@ def entry_save(
     actor: User,
     credited: Iterable[User] = (),
     base_url: str | None = None,
+    expected_version: int | None = None,
 ) -> list[User]:
     """Add or change an entry. The members credited are told (and asked whether to show
     their name); when the page is public, subscribers hear of a new entry.
 
+    A change from a form names the version it started from: StaleEdit if someone saved first.
     Returns who must be told by other means than email.
     """
     adding = entry.pk is None
     if adding:
         entry.created_by = actor
-    entry.save()
+    if not adding and expected_version is not None:
+        fields = [
+            *("source", "you_said", "we_did", "change_status", "decision", "proposal", "thought")
+        ]
+        save_if_unchanged(entry, expected_version=expected_version, fields=fields)
+    else:
+        entry.save()
     AuditEvent.record(
         actor=actor,
         action="entry.added" if adding else "entry.changed",

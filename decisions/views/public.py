@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from decisions.forms import CreditForm, EntryForm, PublicPageForm, SubscribeForm
 from decisions.lookups import (
@@ -197,9 +198,25 @@ def _entry_page(
     )
     if request.method == "POST" and form.is_valid():
         credited: list[User] = list(form.cleaned_data["credited"])
-        to_contact = services.entry_save(
-            entry=form.instance, actor=request.user, credited=credited, base_url=_base_url(request)
-        )
+        try:
+            to_contact = services.entry_save(
+                entry=form.instance,
+                actor=request.user,
+                credited=credited,
+                base_url=_base_url(request),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except StaleEdit:
+            stored = Entry.objects.get(pk=entry.pk)
+            form = form_after_stale_edit(
+                EntryForm, request, instance=stored, project=access.project
+            )
+            return render(
+                request,
+                "decisions/entry_form.html",
+                _context(access, form=form, entry=entry),
+                status=400,
+            )
         messages.success(request, _("The entry is saved."))
         if to_contact:
             messages.warning(

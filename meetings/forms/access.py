@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.lib.concurrency import VersionedModelForm
 from coproduce.lib.forms import SpecificErrorsMixin
 from meetings.models import Arrangement, ArrangementKind, UnmetNeedReason
 
 
-class ArrangementForm(SpecificErrorsMixin, forms.ModelForm[Arrangement]):
+class ArrangementForm(SpecificErrorsMixin, VersionedModelForm[Arrangement]):
     required_messages = {"kind": _("Choose what is booked")}
 
     kind = forms.ChoiceField(
@@ -33,7 +34,7 @@ class ArrangementForm(SpecificErrorsMixin, forms.ModelForm[Arrangement]):
         }
 
 
-class UnmetNeedReasonForm(SpecificErrorsMixin, forms.ModelForm[UnmetNeedReason]):
+class UnmetNeedReasonForm(SpecificErrorsMixin, VersionedModelForm[UnmetNeedReason]):
     required_messages = {
         "reason": _("Say why this need cannot be met"),
         "offered_instead": _("Say what was offered instead"),

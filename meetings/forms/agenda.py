@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from coproduce.lib.concurrency import VersionedModelForm
 from coproduce.lib.forms import SpecificErrorsMixin
 from meetings.models import AgendaItem, ItemPurpose, Meeting
 from meetings.services.agenda import agenda_overrun
@@ -19,7 +20,7 @@ class PersonChoiceField(forms.ModelChoiceField[User]):
         return str(obj.full_name)
 
 
-class AgendaItemForm(SpecificErrorsMixin, forms.ModelForm[AgendaItem]):
+class AgendaItemForm(SpecificErrorsMixin, VersionedModelForm[AgendaItem]):
     required_messages = {
         "title": _("Enter a title for the item"),
         "purpose": _("Choose what the item is for"),

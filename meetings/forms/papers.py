@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.lib.concurrency import VersionedModelForm
 from coproduce.lib.forms import SpecificErrorsMixin
 from meetings import paper_files
 from meetings.models import AgendaItem, ItemPurpose, Meeting, Paper, PaperFormat
@@ -19,7 +20,7 @@ def _upload_error(upload: UploadedFile[bytes] | None, paper_format: str) -> str 
     return paper_files.check_upload(upload, paper_format)
 
 
-class PaperForm(SpecificErrorsMixin, forms.ModelForm[Paper]):
+class PaperForm(SpecificErrorsMixin, VersionedModelForm[Paper]):
     required_messages = {
         "title": _("Enter a title for the paper"),
         "file": _("Choose the paper's file to upload"),

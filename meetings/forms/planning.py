@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coproduce.lib.concurrency import VersionedModelForm
 from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin, TimeTextField
 from meetings.models import Availability, DateOption, Meeting, MeetingFormat, Venue
 from meetings.services.planning import booking_clash, clash_message
@@ -37,7 +38,7 @@ def combine(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
-class MeetingForm(SpecificErrorsMixin, forms.ModelForm[Meeting]):
+class MeetingForm(SpecificErrorsMixin, VersionedModelForm[Meeting]):
     """Plan or change a meeting. The date may stay empty while a date poll finds one."""
 
     required_messages = {
@@ -107,9 +108,6 @@ class MeetingForm(SpecificErrorsMixin, forms.ModelForm[Meeting]):
             "The phone dial-in number must be 40 characters or fewer"
         )
         if meeting.pk is not None:
-            self.fields["version"] = forms.IntegerField(
-                widget=forms.HiddenInput, initial=meeting.version
-            )
             day, start, _end = local_parts(meeting.starts_at)
             self.fields["day"].initial = day
             self.fields["start_time"].initial = start
@@ -230,7 +228,7 @@ def feature_choices() -> list[tuple[str, str]]:
     return choices
 
 
-class VenueForm(SpecificErrorsMixin, forms.ModelForm[Venue]):
+class VenueForm(SpecificErrorsMixin, VersionedModelForm[Venue]):
     required_messages = {
         "name": gettext_lazy("Enter the venue's name"),
         "address": gettext_lazy("Enter the venue's address"),
@@ -264,10 +262,6 @@ class VenueForm(SpecificErrorsMixin, forms.ModelForm[Venue]):
                 "min_value": _("At least 1 person must fit in the room"),
             }
         )
-        if venue.pk is not None:
-            self.fields["version"] = forms.IntegerField(
-                widget=forms.HiddenInput, initial=venue.version
-            )
 
     def clean_name(self) -> str:
         name = str(self.cleaned_data["name"]).strip()

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from coproduce.lib.concurrency import VersionedModelForm
 from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 from meetings.forms.agenda import PersonChoiceField
 from meetings.forms.invitations import members_not_invited
@@ -24,7 +25,7 @@ from meetings.models import (
     Meeting,
     Reply,
 )
-from meetings.services.record import Counts, decode_counts, encode_counts
+from meetings.services.record import Counts, decode_counts, encode_counts, register_state
 
 # How the register records each person: a way of taking part, or not at all.
 NO = "no"
@@ -61,9 +62,13 @@ def _register_initial(invitee: Invitee) -> str | None:
 class AttendanceForm(SpecificErrorsMixin, forms.Form):
     """One question per person invited: how they took part. Unanswered ones stay unrecorded."""
 
+    # The register as it was when the page was drawn: a save over a newer one is refused.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: Any, invitees: list[Invitee], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.invitees = invitees
+        self.initial.setdefault("seen", register_state(invitees))
         for invitee in invitees:
             self.fields[f"invitee_{invitee.pk}"] = forms.ChoiceField(
                 label=invitee.user.full_name,
@@ -168,7 +173,7 @@ def _item_field(field: forms.Field, meeting: Meeting) -> None:
     field.empty_label = _("No item in particular")  # type: ignore[attr-defined]
 
 
-class DecisionForm(SpecificErrorsMixin, forms.ModelForm[Decision]):
+class DecisionForm(SpecificErrorsMixin, VersionedModelForm[Decision]):
     required_messages = {"text": _("Enter what was decided")}
 
     class Meta:
@@ -185,7 +190,7 @@ class DecisionForm(SpecificErrorsMixin, forms.ModelForm[Decision]):
         _item_field(self.fields["agenda_item"], meeting)
 
 
-class ActionPointForm(SpecificErrorsMixin, forms.ModelForm[ActionPoint]):
+class ActionPointForm(SpecificErrorsMixin, VersionedModelForm[ActionPoint]):
     required_messages = {"text": _("Enter what needs doing")}
 
     owner = PersonChoiceField(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
+from coproduce.lib.concurrency import save_if_unchanged
 from meetings.access_plan import AccessPlan, access_plan
 from meetings.models import (
     Arrangement,
@@ -52,10 +53,13 @@ def arrangement_add(*, arrangement: Arrangement, actor: User) -> None:
 
 
 @transaction.atomic
-def arrangement_update(*, arrangement: Arrangement, actor: User, changed: list[str]) -> None:
+def arrangement_update(
+    *, arrangement: Arrangement, actor: User, changed: list[str], expected_version: int
+) -> None:
+    """Save the changed fields; raises StaleEdit if someone else saved first."""
     if not changed:
         return
-    arrangement.save(update_fields=changed)
+    save_if_unchanged(arrangement, expected_version=expected_version, fields=changed)
     AuditEvent.record(
         actor=actor,
         action="arrangement.updated",
@@ -82,12 +86,7 @@ def arrangement_remove(*, arrangement: Arrangement, actor: User) -> None:
 # Needs that cannot be met
 
 
-@transaction.atomic
-def unmet_reason_save(*, reason: UnmetNeedReason, actor: User) -> None:
-    """Record why a need cannot be met and what was offered, or change what was recorded."""
-    adding = reason.pk is None
-    reason.recorded_by = actor
-    reason.recorded_at = timezone.now()
+def _unmet_reason_insert(reason: UnmetNeedReason) -> None:
     try:
         with transaction.atomic():
             reason.save()
@@ -100,6 +99,24 @@ def unmet_reason_save(*, reason: UnmetNeedReason, actor: User) -> None:
                 "the access plan to read it, and change it there if needed."
             )
         ) from error
+
+
+@transaction.atomic
+def unmet_reason_save(
+    *, reason: UnmetNeedReason, actor: User, expected_version: int | None = None
+) -> None:
+    """Record why a need cannot be met and what was offered, or change what was recorded.
+
+    A change from a form names the version it started from: StaleEdit if someone saved first.
+    """
+    adding = reason.pk is None
+    reason.recorded_by = actor
+    reason.recorded_at = timezone.now()
+    if not adding and expected_version is not None:
+        fields = ["reason", "offered_instead", "recorded_by", "recorded_at"]
+        save_if_unchanged(reason, expected_version=expected_version, fields=fields)
+    else:
+        _unmet_reason_insert(reason)
     AuditEvent.record(
         actor=actor,
         action="unmet_reason.recorded" if adding else "unmet_reason.updated",

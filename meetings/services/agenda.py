@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import AuditEvent, User
+from coproduce.lib.concurrency import save_if_unchanged
 from coproduce.lib.ordering import move_in_order
 from meetings.models import AgendaItem, Meeting
 from meetings.timing import duration_words, longest_stretch_without_break
@@ -130,10 +131,13 @@ def agenda_item_add(*, item: AgendaItem, actor: User) -> None:
 
 
 @transaction.atomic
-def agenda_item_update(*, item: AgendaItem, actor: User, changed: list[str]) -> None:
+def agenda_item_update(
+    *, item: AgendaItem, actor: User, changed: list[str], expected_version: int
+) -> None:
+    """Save the changed fields; raises StaleEdit if someone else saved first."""
     if not changed:
         return
-    item.save(update_fields=changed)
+    save_if_unchanged(item, expected_version=expected_version, fields=changed)
     AuditEvent.record(
         actor=actor,
         action="agenda.item_updated",

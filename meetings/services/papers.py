@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation, User
+from coproduce.lib.concurrency import save_if_unchanged
 from meetings.models import (
     FORMAT_FOR_NEED,
     Meeting,
@@ -206,12 +207,16 @@ def paper_update(
     paper: Paper,
     actor: User,
     changed: list[str],
+    expected_version: int,
     upload: UploadedFile[bytes] | None = None,
     stored_name: str = "",
 ) -> None:
-    """Save changed details; a new standard file replaces the old one (which is deleted)."""
-    if changed:
-        paper.save(update_fields=changed)
+    """Save changed details; a new standard file replaces the old one (which is deleted).
+
+    Raises StaleEdit if someone else saved first.
+    """
+    if changed or upload is not None:
+        save_if_unchanged(paper, expected_version=expected_version, fields=changed)
     if upload is not None:
         paper_version_add(
             paper=paper,

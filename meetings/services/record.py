@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
+from coproduce.lib.concurrency import StaleEdit, save_if_unchanged
 from meetings.models import (
     PRESENT_WAYS,
     ActionPoint,
@@ -72,12 +73,14 @@ def attendance_save(
     actor: User,
     attended: Mapping[int, bool | None],
     ways: Mapping[int, str] | None = None,
+    seen: str | None = None,
 ) -> list[Invitee]:
     """Take the register. `attended` maps an invitee's id to whether they came (None: unsure);
     `ways`, to how they took part (an AttendanceWay value, or "" when not known).
 
     Without a way for someone, the one recorded before is kept while it still fits.
-    Returns the invitees whose entry changed.
+    `seen` is the register the form was drawn with (`register_state`): StaleEdit if another
+    keeper saved it since. Returns the invitees whose entry changed.
     """
     _check(meeting.record_problem())
     invitees = list(
@@ -85,6 +88,8 @@ def attendance_save(
         .filter(meeting=meeting, pk__in=list(attended))
         .select_related("user")
     )
+    if seen is not None and register_state(invitees) != seen:
+        raise StaleEdit
     changed = []
     for invitee in invitees:
         here = attended[invitee.pk]
@@ -275,13 +280,20 @@ def _item_title(item: AgendaItem | None) -> str:
 
 
 @transaction.atomic
-def decision_save(*, decision: Decision, actor: User) -> None:
-    """Record a new decision, or save changes to one."""
+def decision_save(*, decision: Decision, actor: User, expected_version: int | None = None) -> None:
+    """Record a new decision, or save changes to one.
+
+    A change from a form names the version it started from: StaleEdit if someone saved first.
+    """
     _check(decision.meeting.minutes_problem())
     adding = decision.pk is None
     if adding:
         decision.recorded_by = actor
-    decision.save()
+    if not adding and expected_version is not None:
+        fields = ["agenda_item", "text"]
+        save_if_unchanged(decision, expected_version=expected_version, fields=fields)
+    else:
+        decision.save()
     AuditEvent.record(
         actor=actor,
         action="meeting.decision_added" if adding else "meeting.decision_changed",
@@ -314,11 +326,20 @@ def decision_remove(*, decision: Decision, actor: User) -> None:
 
 
 @transaction.atomic
-def action_point_save(*, action: ActionPoint, actor: User) -> None:
-    """Record a new action point, or save changes to one."""
+def action_point_save(
+    *, action: ActionPoint, actor: User, expected_version: int | None = None
+) -> None:
+    """Record a new action point, or save changes to one.
+
+    A change from a form names the version it started from: StaleEdit if someone saved first.
+    """
     _check(action.meeting.minutes_problem())
     adding = action.pk is None
-    action.save()
+    if not adding and expected_version is not None:
+        fields = ["agenda_item", "text", "owner", "due_on"]
+        save_if_unchanged(action, expected_version=expected_version, fields=fields)
+    else:
+        action.save()
     AuditEvent.record(
         actor=actor,
         action="meeting.action_added" if adding else "meeting.action_changed",
@@ -390,6 +411,14 @@ def contribution_counts(item: AgendaItem) -> Counts:
         .order_by()
     )
     return {(user_id, way): n for user_id, way, n in rows}
+
+
+def register_state(invitees: Iterable[Invitee]) -> str:
+    """The register as a form was drawn with it, for a hidden field: `7:True:video;9:None:`."""
+    return ";".join(
+        f"{invitee.pk}:{invitee.attended}:{invitee.attended_way}"
+        for invitee in sorted(invitees, key=lambda invitee: invitee.pk)
+    )
 
 
 def encode_counts(counts: Counts) -> str:

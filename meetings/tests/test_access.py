@@ -417,7 +417,10 @@ def test_it_changes_and_confirms_a_booking(cast: Cast) -> None:
     missing = grace.post(url, {"kind": ""})
     assert missing.status_code == 400
     assert "Choose what is booked" in missing.content.decode()
-    grace.post(url, {"kind": "bsl_interpreter", "detail": "Two interpreters", "confirmed": "on"})
+    grace.post(
+        url,
+        {"kind": "bsl_interpreter", "detail": "Two interpreters", "confirmed": "on", "version": 1},
+    )
     arrangement.refresh_from_db()
     assert (arrangement.detail, arrangement.confirmed) == ("Two interpreters", True)
     event = AuditEvent.objects.get(action="arrangement.updated")
@@ -473,7 +476,10 @@ def test_it_allows_one_reason_per_need_and_lets_it_be_changed_and_removed(cast: 
     url = plan_url(meeting, "unmet_reason", need_type_pk=loop.pk)
     grace = client_for(cast.coordinator)
     grace.post(url, {"reason": "Listed building.", "offered_instead": "Video."})
-    grace.post(url, {"reason": "Listed building, no portable loop.", "offered_instead": "Video."})
+    grace.post(
+        url,
+        {"reason": "Listed building, no portable loop.", "offered_instead": "Video.", "version": 1},
+    )
     reason = UnmetNeedReason.objects.get(meeting=meeting)
     assert reason.reason == "Listed building, no portable loop."
     remove = plan_url(meeting, "unmet_reason_remove", need_type_pk=loop.pk)

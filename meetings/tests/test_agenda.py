@@ -132,9 +132,17 @@ def test_it_counts_a_changed_item_only_once_against_the_meetings_length(cast: Ca
     chair = client_for(cast.chair)
 
     ok = chair.post(
-        url, {"title": "The draft crisis pages", "purpose": "discussion", "minutes": "120"}
+        url,
+        {
+            "title": "The draft crisis pages",
+            "purpose": "discussion",
+            "minutes": "120",
+            "version": 1,
+        },
     )
-    too_long = chair.post(url, {"title": "Drafts", "purpose": "discussion", "minutes": "121"})
+    too_long = chair.post(
+        url, {"title": "Drafts", "purpose": "discussion", "minutes": "121", "version": 2}
+    )
 
     assert ok.status_code == 302
     assert too_long.status_code == 400

@@ -291,7 +291,9 @@ def test_it_changes_a_paper_and_replaces_its_file(cast: Cast) -> None:
     old_name = paper.versions.get().file.name
     url = reverse("meetings:paper_edit", args=[meeting.pk, paper.pk])
 
-    response = client_for(cast.chair).post(url, {"title": "Crisis pages: draft 2", "file": pdf()})
+    response = client_for(cast.chair).post(
+        url, {"title": "Crisis pages: draft 2", "file": pdf(), "version": 1}
+    )
 
     assert response.status_code == 302
     paper.refresh_from_db()

@@ -399,7 +399,7 @@ def test_it_records_decisions_and_action_points_through_the_pages(cast: Cast) ->
     assert decision.agenda_item == item
     client.post(
         url("decision_edit", pk=meeting.pk, decision_pk=decision.pk),
-        {"agenda_item": item.pk, "text": "Use plain words everywhere"},
+        {"agenda_item": item.pk, "text": "Use plain words everywhere", "version": 1},
     )
     decision.refresh_from_db()
     assert decision.text == "Use plain words everywhere"

@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit, versioned_form_submit
 from meetings.access_plan import AccessPlan, Status, access_plan
 from meetings.forms.access import ArrangementForm, MarkReadyForm, UnmetNeedReasonForm
 from meetings.lookups import (
@@ -40,8 +41,6 @@ from meetings.services import access as services
 from people import services as people_services
 from people.forms import ViewingPurposeForm
 from projects import policy as project_policy
-
-ARRANGEMENT_FIELDS = ["kind", "detail", "confirmed"]
 
 
 def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
@@ -227,16 +226,18 @@ def _arrangement_page(
 ) -> HttpResponse:
     if closed := _closed_redirect(request, access):
         return closed
-    stored = {name: getattr(arrangement, name) for name in ARRANGEMENT_FIELDS}
-    form = ArrangementForm(request.POST if request.method == "POST" else None, instance=arrangement)
-    if request.method == "POST" and form.is_valid():
-        actor = request.user
+    actor = request.user
+    form, done = versioned_form_submit(
+        request,
+        ArrangementForm,
+        arrangement,
+        add=lambda saved: services.arrangement_add(arrangement=saved, actor=actor),
+        update=lambda saved, changed, version: services.arrangement_update(
+            arrangement=saved, actor=actor, changed=changed, expected_version=version
+        ),
+    )
+    if done:
         saved = form.instance
-        if saved.pk is None:
-            services.arrangement_add(arrangement=saved, actor=actor)
-        else:
-            changed = [name for name in ARRANGEMENT_FIELDS if getattr(saved, name) != stored[name]]
-            services.arrangement_update(arrangement=saved, actor=actor, changed=changed)
         messages.success(request, _("%(kind)s is saved.") % {"kind": saved.get_kind_display()})
         return redirect(_plan_url(access, f"arrangement-{saved.pk}"))
     return render(
@@ -311,9 +312,16 @@ def unmet_reason(request: AuthenticatedHttpRequest, pk: int, need_type_pk: int) 
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.unmet_reason_save(reason=form.instance, actor=request.user)
+            services.unmet_reason_save(
+                reason=form.instance,
+                actor=request.user,
+                expected_version=form.cleaned_data.get("version"),
+            )
         except services.AccessPlanError as error:
             form.add_error(None, str(error))
+        except StaleEdit:
+            stored = UnmetNeedReason.objects.get(pk=instance.pk)
+            form = form_after_stale_edit(UnmetNeedReasonForm, request, instance=stored)
         else:
             messages.success(
                 request,

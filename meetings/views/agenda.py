@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from coproduce.lib.concurrency import versioned_form_submit
 from meetings.forms.agenda import AgendaItemForm
 from meetings.lookups import MeetingAccess, get_agenda_item_for_user, get_meeting_for_user
 from meetings.models import AgendaItem, InputKind, Paper, WrittenInput
 from meetings.services import agenda as services
 from meetings.timing import duration_words
 from projects.services.rules import current_ground_rules
-
-FIELDS = ["title", "purpose", "minutes", "presenter", "description"]
 
 
 def _agenda_context(access: MeetingAccess) -> dict[str, object]:
@@ -68,17 +67,18 @@ def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _item_form_page(
     request: AuthenticatedHttpRequest, access: MeetingAccess, item: AgendaItem
 ) -> HttpResponse:
-    stored = {name: getattr(item, name) for name in FIELDS}
-    form = AgendaItemForm(
-        request.POST if request.method == "POST" else None, instance=item, meeting=access.meeting
+    actor = request.user
+    form, done = versioned_form_submit(
+        request,
+        AgendaItemForm,
+        item,
+        add=lambda item: services.agenda_item_add(item=item, actor=actor),
+        update=lambda item, changed, version: services.agenda_item_update(
+            item=item, actor=actor, changed=changed, expected_version=version
+        ),
+        meeting=access.meeting,
     )
-    if request.method == "POST" and form.is_valid():
-        actor = request.user
-        if item.pk is None:
-            services.agenda_item_add(item=form.instance, actor=actor)
-        else:
-            changed = [name for name in FIELDS if getattr(form.instance, name) != stored[name]]
-            services.agenda_item_update(item=form.instance, actor=actor, changed=changed)
+    if done:
         messages.success(request, _("“%(title)s” is saved.") % {"title": form.instance.title})
         items = list(AgendaItem.objects.filter(meeting=access.meeting))
         if warning := services.agenda_break_warning(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organisation, User
+from coproduce.lib.concurrency import versioned_form_submit
 from coproduce.lib.pagination import paginate
 from meetings import paper_files
 from meetings.forms.papers import PaperEditForm, PaperForm, PaperVersionForm
@@ -193,25 +194,25 @@ def paper_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def paper_edit(request: AuthenticatedHttpRequest, pk: int, paper_pk: int) -> HttpResponse:
     access, paper = get_paper_for_user(request, pk, paper_pk, manage=True)
-    fields = ["title", "summary", "agenda_item"]
-    stored = {name: getattr(paper, name) for name in fields}
-    form = PaperEditForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        instance=paper,
-        meeting=access.meeting,
-    )
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data.get("file")
-        services.paper_update(
-            paper=form.instance,
+    upload = request.FILES.get("file")  # checked by the form before anything is saved
+    form, done = versioned_form_submit(
+        request,
+        PaperEditForm,
+        paper,
+        add=lambda paper: None,  # papers are added with their file, by paper_add
+        update=lambda paper, changed, version: services.paper_update(
+            paper=paper,
             actor=request.user,
-            changed=[name for name in fields if getattr(form.instance, name) != stored[name]],
+            changed=[name for name in changed if name != "file"],
+            expected_version=version,
             upload=upload,
             stored_name=(
-                _file_name(form.instance.title, PaperFormat.STANDARD, upload.name) if upload else ""
+                _file_name(paper.title, PaperFormat.STANDARD, upload.name or "") if upload else ""
             ),
-        )
+        ),
+        meeting=access.meeting,
+    )
+    if done:
         messages.success(request, _("“%(title)s” is saved.") % {"title": form.instance.title})
         url = reverse("meetings:papers", args=[pk])
         return redirect(f"{url}#paper-{paper.pk}")

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from coproduce.lib.concurrency import STALE_EDIT_MESSAGE, StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from meetings.forms.record import (
     ADD,
@@ -155,9 +156,18 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     attended=form.attended(),
                     ways=form.ways(),
+                    seen=form.cleaned_data["seen"] or None,
                 )
             except services.RecordError as error:
                 form.add_error(None, str(error))
+            except StaleEdit:
+                # What was chosen stays; saving again replaces the newer register.
+                invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
+                data = request.POST.copy()
+                data["seen"] = services.register_state(invitees)
+                form = AttendanceForm(data, invitees=invitees)
+                form.is_valid()
+                form.add_error(None, STALE_EDIT_MESSAGE)
             else:
                 messages.success(request, _("Who came is saved."))
                 return redirect(_record_url(pk, "attendance"))
@@ -332,7 +342,7 @@ class _Entry:
 
     kind: str  # "decision" or "action": the template's name for the object, and its anchor
     form_class: type[DecisionForm] | type[ActionPointForm]
-    save: Callable[[Any, User], None]
+    save: Callable[[Any, User, int | None], None]
     remove: Callable[[Any, User], None]
     saved: StrOrPromise
     removed: StrOrPromise
@@ -342,7 +352,9 @@ class _Entry:
 DECISIONS = _Entry(
     kind="decision",
     form_class=DecisionForm,
-    save=lambda decision, actor: services.decision_save(decision=decision, actor=actor),
+    save=lambda decision, actor, version: services.decision_save(
+        decision=decision, actor=actor, expected_version=version
+    ),
     remove=lambda decision, actor: services.decision_remove(decision=decision, actor=actor),
     saved=gettext_lazy("The decision is saved."),
     removed=gettext_lazy("The decision is removed from the record."),
@@ -351,7 +363,9 @@ DECISIONS = _Entry(
 ACTIONS = _Entry(
     kind="action",
     form_class=ActionPointForm,
-    save=lambda action, actor: services.action_point_save(action=action, actor=actor),
+    save=lambda action, actor, version: services.action_point_save(
+        action=action, actor=actor, expected_version=version
+    ),
     remove=lambda action, actor: services.action_point_remove(action=action, actor=actor),
     saved=gettext_lazy("The action point is saved."),
     removed=gettext_lazy("The action point is removed from the record."),
@@ -374,9 +388,14 @@ def _entry_page(
     )
     if request.method == "POST" and form.is_valid():
         try:
-            entry.save(form.instance, request.user)
+            entry.save(form.instance, request.user, form.cleaned_data.get("version"))
         except services.RecordError as error:
             form.add_error(None, str(error))
+        except StaleEdit:
+            stored = type(instance)._default_manager.get(pk=instance.pk)
+            form = form_after_stale_edit(
+                entry.form_class, request, instance=stored, meeting=access.meeting
+            )
         else:
             messages.success(request, str(entry.saved))
             return redirect(_record_url(access.meeting.pk, f"{entry.kind}-{form.instance.pk}"))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PASSWORD_MAX_LENGTH
 from accounts.models import User
+from coproduce.lib.concurrency import VersionedModelForm
 from coproduce.lib.forms import SpecificErrorsMixin
 from people.models import MemberType
 from projects.models import (
@@ -83,7 +84,7 @@ class ProjectEditForm(ProjectForm):
             )
 
 
-class MembershipForm(SpecificErrorsMixin, forms.ModelForm[Membership]):
+class MembershipForm(SpecificErrorsMixin, VersionedModelForm[Membership]):
     required_messages = {
         "member_type": _("Choose what they bring to the group"),
         "role": _("Choose their role in the project"),

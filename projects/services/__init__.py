@@ -131,7 +131,15 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_change(*, membership: Membership, actor: User, role: str, member_type: str) -> None:
+def membership_change(
+    *,
+    membership: Membership,
+    actor: User,
+    role: str,
+    member_type: str,
+    expected_version: int | None = None,
+) -> None:
+    """Change someone's role or type; with a version, StaleEdit if someone else saved first."""
     _ensure_someone_still_leads(membership, remains_leader=role in LEADING_ROLES)
     changed = []
     if membership.role != role:
@@ -143,7 +151,10 @@ def membership_change(*, membership: Membership, actor: User, role: str, member_
     old_role = membership.get_role_display()
     membership.role = role
     membership.member_type = member_type
-    membership.save(update_fields=changed)
+    if expected_version is None:
+        membership.save(update_fields=changed)
+    else:
+        save_if_unchanged(membership, expected_version=expected_version, fields=changed)
     AuditEvent.record(
         actor=actor,
         action="membership.changed",

@@ -21,7 +21,8 @@ def remove_url(cast: Cast, membership: Membership) -> str:
 def test_it_lets_the_chair_make_amira_co_chair(cast: Cast) -> None:
     amira = cast.membership(cast.member)
     response = client_for(cast.chair).post(
-        change_url(cast, amira), {"role": "co_chair", "member_type": "lived_experience"}
+        change_url(cast, amira),
+        {"role": "co_chair", "member_type": "lived_experience", "version": 1},
     )
     assert response.status_code == 302
     amira.refresh_from_db()
@@ -36,7 +37,8 @@ def test_it_lets_the_chair_make_amira_co_chair(cast: Cast) -> None:
 def test_it_refuses_an_unknown_role(cast: Cast) -> None:
     amira = cast.membership(cast.member)
     response = client_for(cast.chair).post(
-        change_url(cast, amira), {"role": "emperor", "member_type": "lived_experience"}
+        change_url(cast, amira),
+        {"role": "emperor", "member_type": "lived_experience", "version": 1},
     )
     assert response.status_code == 400
     assert "Select their role in the project from the options given" in response.content.decode()
@@ -69,7 +71,8 @@ def test_it_never_leaves_a_project_without_a_leader(cast: Cast) -> None:
     assert response.status_code == 400
     assert "only person leading this project" in response.content.decode()
     response = sam.post(
-        change_url(cast, deborah), {"role": "member", "member_type": "lived_experience"}
+        change_url(cast, deborah),
+        {"role": "member", "member_type": "lived_experience", "version": 1},
     )
     assert response.status_code == 400
     deborah.refresh_from_db()
@@ -80,7 +83,7 @@ def test_it_never_leaves_a_project_without_a_leader(cast: Cast) -> None:
 def test_it_does_not_let_ordinary_members_change_roles(cast: Cast, persona: str) -> None:
     amira = cast.membership(cast.member)
     response = client_for(getattr(cast, persona)).post(
-        change_url(cast, amira), {"role": "chair", "member_type": "lived_experience"}
+        change_url(cast, amira), {"role": "chair", "member_type": "lived_experience", "version": 1}
     )
     assert response.status_code == 403
     amira.refresh_from_db()

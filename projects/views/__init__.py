@@ -309,9 +309,12 @@ def member_change(request: AuthenticatedHttpRequest, pk: int, membership_pk: int
                 actor=request.user,
                 role=form.cleaned_data["role"],
                 member_type=form.cleaned_data["member_type"],
+                expected_version=form.cleaned_data["version"],
             )
         except services.MembershipError as error:
             form.add_error("role", str(error))
+        except StaleEdit:
+            form = form_after_stale_edit(MembershipForm, request, instance=stored)
         else:
             messages.success(
                 request, _("%(person)s's role is saved.") % {"person": stored.user.full_name}
