@@ -52,6 +52,8 @@ ALLOWED_WITHOUT_VERSION = {
     "privacy.forms.ErasureRequestForm": "only asks for an erasure; nobody edits the request",
     # A person's own single object: nobody else edits it.
     "people.forms.DetailsForm": "a person's own profile, edited only by them",
+    "projects.forms.expectations.ExpectationForm": "a member's own expectation, only theirs",
+    "projects.forms.expectations.FrustrationForm": "only notes one; the response form is versioned",
     "people.forms.PreferencesForm": "a person's own profile, edited only by them",
     "recruitment.forms.AssessmentForm": (
         "a panel member's own score of an application, one per assessor, edited only by them"
