@@ -42,6 +42,7 @@ def test_it_passes_the_deployment_checklist_with_production_settings() -> None:
             "DJANGO_ENV": "production",
             "SECRET_KEY": "k" * 20 + "a-long-random-looking-secret-for-the-check-0123456789",
             "ALLOWED_HOSTS": "coproduce.example.org",
+            "SITE_URL": "https://coproduce.example.org",
             "EMAIL_HOST": "smtp.example.org",
         },
         "import django; from django.core.management import call_command; django.setup(); "
