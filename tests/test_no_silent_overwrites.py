@@ -21,8 +21,9 @@ from django.urls import reverse
 
 from conftest import Cast, client_for
 from coproduce.lib.concurrency import VersionedModelForm
-from decisions.models import Entry
+from decisions.models import Action, Entry, PublicPage
 from meetings.models import (
+    ActionStatus,
     AgendaItem,
     Arrangement,
     ArrangementKind,
@@ -304,6 +305,43 @@ def test_it_keeps_the_first_register_taken(cast: Cast) -> None:
     assert re.search(rf'name="{field}" value="no"[^>]*checked', page)
     invitee.refresh_from_db()
     assert (invitee.attended, invitee.attended_way) == (True, "video")
+
+
+def test_it_keeps_the_first_move_of_an_action(cast: Cast) -> None:
+    action = Action.objects.create(
+        project=cast.website, text="Draft the crisis page", owner=cast.member
+    )
+    url = reverse("decisions:action_status", args=[action.pk])
+
+    page = _both_save(
+        client_for(cast.chair),
+        client_for(cast.coordinator),
+        url,
+        {"status": ActionStatus.DONE, "barrier": ""},
+        {"status": ActionStatus.BLOCKED, "barrier": "Waiting for the web team"},
+    )
+
+    # What the second person typed is still there, ready to save again.
+    assert "Waiting for the web team" in page
+    assert re.search(r'<input type="radio" name="status" value="blocked"[^>]*checked', page)
+    action.refresh_from_db()
+    assert (action.status, action.barrier) == (ActionStatus.DONE, "")
+
+
+def test_it_keeps_the_first_change_to_the_you_said_we_did_page_settings(cast: Cast) -> None:
+    url = reverse("decisions:public_manage", args=[cast.website.pk])
+
+    page = _both_save(
+        client_for(cast.chair),
+        client_for(cast.coordinator),
+        url,
+        {"is_published": "on", "introduction": "What we changed this year"},
+        {"introduction": "Not ready to share yet"},
+    )
+
+    assert "Not ready to share yet" in page
+    stored = PublicPage.objects.get(project=cast.website)
+    assert (stored.is_published, stored.introduction) == (True, "What we changed this year")
 
 
 @pytest.mark.parametrize("url_name", ["meetings:agenda_item_add"])
