@@ -344,6 +344,25 @@ def test_it_keeps_the_first_change_to_the_you_said_we_did_page_settings(cast: Ca
     assert (stored.is_published, stored.introduction) == (True, "What we changed this year")
 
 
+def test_it_keeps_the_first_change_to_a_members_onboarding_checklist(cast: Cast) -> None:
+    amira = cast.membership(cast.member)
+    url = reverse("projects:onboarding_member", args=[cast.website.pk, amira.pk])
+
+    page = _both_save(
+        client_for(cast.chair),
+        client_for(cast.coordinator),
+        url,
+        {"welcomed_at": "on", "inducted_at": "on"},
+        {"payment_preference_at": "on"},
+    )
+
+    # What the second person ticked is still ticked, ready to save again.
+    assert re.search(r'name="payment_preference_at"[^>]*checked', page)
+    amira.refresh_from_db()
+    assert amira.inducted_at is not None
+    assert amira.payment_preference_at is None
+
+
 @pytest.mark.parametrize("url_name", ["meetings:agenda_item_add"])
 def test_it_adds_without_asking_for_a_version(cast: Cast, url_name: str) -> None:
     meeting = a_meeting(cast)
