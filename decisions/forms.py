@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from coproduce.lib.concurrency import VersionedModelForm
+from coproduce.lib.concurrency import VersionedModelForm, version_field
 from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 from decisions.models import (
     Action,
@@ -472,6 +472,8 @@ class ActionStatusForm(SpecificErrorsMixin, forms.Form):
         max_length=2000,
         help_text=_("A barrier or bottleneck: what stops it, and who could help."),
     )
+    # The action's version when the page was drawn: a stale save is refused, not overwritten.
+    version = version_field()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -496,6 +498,8 @@ class PublicPageForm(SpecificErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+    # The page's version when the settings were drawn: a stale save is refused.
+    version = version_field()
 
 
 class EntryForm(SpecificErrorsMixin, VersionedModelForm[Entry]):

@@ -442,6 +442,7 @@ class PublicPage(models.Model):
         _("a few words at the top of the page (optional)"), blank=True, max_length=2000
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     def __str__(self) -> str:
         return f"You said, we did: {self.project}"

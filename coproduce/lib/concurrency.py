@@ -120,3 +120,22 @@ def versioned_form_submit[ModelFormT: forms.ModelForm[Any], ItemT: models.Model]
         stored = type(item)._default_manager.get(pk=item.pk)
         return form_after_stale_edit(form_class, request, instance=stored, **form_kwargs), False
     return form, True
+
+
+def version_field() -> forms.IntegerField:
+    """The hidden field a plain form (not a model form) carries: the version of the shared
+    object it changes, as it was when the page was drawn. Set its initial to that version."""
+    return forms.IntegerField(widget=forms.HiddenInput)
+
+
+def plain_form_after_stale_edit[FormT: forms.Form](
+    form_class: type[FormT], request: HttpRequest, *, version: int, **form_kwargs: Any
+) -> FormT:
+    """`form_after_stale_edit` for a plain form: what the person typed, with the warning,
+    ready to save over the newer `version`."""
+    data = request.POST.copy()
+    data["version"] = str(version)
+    form = form_class(data, **form_kwargs)
+    form.is_valid()
+    form.add_error(None, STALE_EDIT_MESSAGE)
+    return form

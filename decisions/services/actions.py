@@ -180,10 +180,17 @@ def status_problem(status: str, barrier: str) -> str | None:
 
 @transaction.atomic
 def action_move(
-    *, action: Action | ActionPoint, actor: User, status: str, barrier: str, project: Project
+    *,
+    action: Action | ActionPoint,
+    actor: User,
+    status: str,
+    barrier: str,
+    project: Project,
+    expected_version: int | None = None,
 ) -> bool:
     """Set where an action has got to. Blocked needs the barrier; done keeps when.
-    Returns whether anything changed."""
+    Returns whether anything changed. With `expected_version` (the version the person saw),
+    StaleEdit if someone else moved or changed the action since."""
     if problem := status_problem(status, barrier):
         raise Refused(problem)
     barrier = barrier.strip() if status == ActionStatus.BLOCKED else ""
@@ -199,7 +206,11 @@ def action_move(
         fields.append("reminded_on")
     else:
         action.done_at = None
-    action.save(update_fields=fields)
+    save_if_unchanged(
+        action,
+        expected_version=action.version if expected_version is None else expected_version,
+        fields=fields,
+    )
     AuditEvent.record(
         actor=actor,
         action="action.moved",

@@ -31,15 +31,26 @@ def page_for(project: Project) -> PublicPage:
 
 @transaction.atomic
 def public_page_save(
-    *, project: Project, actor: User, is_published: bool, introduction: str
+    *,
+    project: Project,
+    actor: User,
+    is_published: bool,
+    introduction: str,
+    expected_version: int | None = None,
 ) -> PublicPage:
+    """Save the page settings. With `expected_version` (the version the person saw),
+    StaleEdit if someone else saved them since."""
     page = page_for(project)
     was_published = page.is_published
     page.is_published = is_published
     page.introduction = introduction
     if is_published and not was_published:
         page.published_at = timezone.now()
-    page.save()
+    save_if_unchanged(
+        page,
+        expected_version=page.version if expected_version is None else expected_version,
+        fields=["is_published", "introduction", "published_at"],
+    )
     if was_published != is_published:
         AuditEvent.record(
             actor=actor,

@@ -55,14 +55,15 @@ def test_it_lets_the_owner_mark_an_action_blocked_with_its_barrier(cast: Cast) -
     point, between = some_actions(cast)
     colin = client_for(cast.carer)
     url = reverse("decisions:action_status", args=[between.pk])
-    refused = colin.post(url, {"status": ActionStatus.BLOCKED, "barrier": ""})
+    refused = colin.post(url, {"status": ActionStatus.BLOCKED, "barrier": "", "version": 1})
     assert refused.status_code == 400
     assert "Say what is in the way" in refused.text
     between.refresh_from_db()
     assert between.status == ActionStatus.NOT_STARTED
     assert (
         colin.post(
-            url, {"status": ActionStatus.BLOCKED, "barrier": "Waiting for the web team"}
+            url,
+            {"status": ActionStatus.BLOCKED, "barrier": "Waiting for the web team", "version": 1},
         ).status_code
         == 302
     )
@@ -76,7 +77,7 @@ def test_it_keeps_an_action_point_done_in_step_with_the_meeting_record(cast: Cas
     point, _between = some_actions(cast)
     response = client_for(cast.clinician).post(
         reverse("decisions:action_point_status", args=[point.pk]),
-        {"status": ActionStatus.DONE, "barrier": ""},
+        {"status": ActionStatus.DONE, "barrier": "", "version": point.version},
     )
     assert response.status_code == 302
     point.refresh_from_db()

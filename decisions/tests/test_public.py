@@ -179,7 +179,9 @@ def test_it_counts_was_this_helpful_once_per_visitor(cast: Cast) -> None:
 def test_it_lets_only_leaders_keep_the_page(cast: Cast) -> None:
     url = reverse("decisions:public_manage", args=[cast.website.pk])
     assert client_for(cast.member).get(url).status_code == 403
-    response = client_for(cast.chair).post(url, {"is_published": "on", "introduction": "Hello"})
+    response = client_for(cast.chair).post(
+        url, {"is_published": "on", "introduction": "Hello", "version": "1"}
+    )
     assert response.status_code == 302
     assert PublicPage.objects.get(project=cast.website).is_published
 

@@ -15,7 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from coproduce.lib.concurrency import versioned_form_submit
+from coproduce.lib.concurrency import (
+    StaleEdit,
+    plain_form_after_stale_edit,
+    versioned_form_submit,
+)
 from coproduce.lib.pagination import paginate
 from decisions.forms import ActionEditForm, ActionForm, ActionStatusForm
 from decisions.lookups import (
@@ -193,7 +197,7 @@ def _status_page(
 ) -> HttpResponse:
     form = ActionStatusForm(
         request.POST if request.method == "POST" else None,
-        initial={"status": action.status, "barrier": action.barrier},
+        initial={"status": action.status, "barrier": action.barrier, "version": action.version},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -203,9 +207,13 @@ def _status_page(
                 status=form.cleaned_data["status"],
                 barrier=form.cleaned_data["barrier"],
                 project=project,
+                expected_version=form.cleaned_data["version"],
             )
         except Refused as error:
             form.add_error(None, str(error))
+        except StaleEdit:
+            action.refresh_from_db()
+            form = plain_form_after_stale_edit(ActionStatusForm, request, version=action.version)
         else:
             messages.success(
                 request,

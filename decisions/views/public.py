@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
-from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
+from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit, plain_form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from decisions.forms import CreditForm, EntryForm, PublicPageForm, SubscribeForm
 from decisions.lookups import (
@@ -165,17 +165,27 @@ def public_manage(request: AuthenticatedHttpRequest, project_pk: int) -> HttpRes
     current = services.page_for(access.project)
     form = PublicPageForm(
         request.POST if request.method == "POST" else None,
-        initial={"is_published": current.is_published, "introduction": current.introduction},
+        initial={
+            "is_published": current.is_published,
+            "introduction": current.introduction,
+            "version": current.version,
+        },
     )
     if request.method == "POST" and form.is_valid():
-        services.public_page_save(
-            project=access.project,
-            actor=request.user,
-            is_published=form.cleaned_data["is_published"],
-            introduction=form.cleaned_data["introduction"],
-        )
-        messages.success(request, _("The page settings are saved."))
-        return redirect("decisions:public_manage", access.project.pk)
+        try:
+            services.public_page_save(
+                project=access.project,
+                actor=request.user,
+                is_published=form.cleaned_data["is_published"],
+                introduction=form.cleaned_data["introduction"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit:
+            current.refresh_from_db()
+            form = plain_form_after_stale_edit(PublicPageForm, request, version=current.version)
+        else:
+            messages.success(request, _("The page settings are saved."))
+            return redirect("decisions:public_manage", access.project.pk)
     entries = paginate(
         request,
         Entry.objects.filter(project=access.project).prefetch_related(

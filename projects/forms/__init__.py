@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PASSWORD_MAX_LENGTH
 from accounts.models import User
-from coproduce.lib.concurrency import VersionedModelForm
+from coproduce.lib.concurrency import VersionedModelForm, version_field
 from coproduce.lib.forms import SpecificErrorsMixin
 from people.models import MemberType
 from projects.models import (
@@ -221,11 +221,14 @@ class OnboardingForm(SpecificErrorsMixin, forms.Form):
         help_text=_("Whether they want to be paid for taking part, and how."),
         required=False,
     )
+    # The membership's version when the page was drawn: a stale save is refused.
+    version = version_field()
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for step in Membership.ONBOARDING_STEPS:
             self.fields[step].initial = getattr(membership, step) is not None
+        self.fields["version"].initial = membership.version
 
     def done(self) -> set[str]:
         return {step for step in Membership.ONBOARDING_STEPS if self.cleaned_data[step]}

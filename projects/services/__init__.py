@@ -280,8 +280,12 @@ def membership_welcome(*, membership: Membership, actor: User, base_url: str) ->
 
 
 @transaction.atomic
-def membership_onboarding_set(*, membership: Membership, actor: User, done: set[str]) -> None:
-    """Tick or untick onboarding steps; a step ticked earlier keeps its date."""
+def membership_onboarding_set(
+    *, membership: Membership, actor: User, done: set[str], expected_version: int | None = None
+) -> None:
+    """Tick or untick onboarding steps; a step ticked earlier keeps its date. With
+    `expected_version` (the version the person saw), StaleEdit if someone else changed the
+    membership since."""
     changed = []
     for step in Membership.ONBOARDING_STEPS:
         was_done = getattr(membership, step) is not None
@@ -290,7 +294,11 @@ def membership_onboarding_set(*, membership: Membership, actor: User, done: set[
             changed.append(step)
     if not changed:
         return
-    membership.save(update_fields=changed)
+    save_if_unchanged(
+        membership,
+        expected_version=membership.version if expected_version is None else expected_version,
+        fields=changed,
+    )
     AuditEvent.record(
         actor=actor,
         action="membership.onboarding",

@@ -14,7 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import throttling
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent, Organisation, User
-from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit, versioned_form_submit
+from coproduce.lib.concurrency import (
+    StaleEdit,
+    form_after_stale_edit,
+    plain_form_after_stale_edit,
+    versioned_form_submit,
+)
 from coproduce.lib.pagination import paginate
 from people import services as people_services
 from people.forms import ViewingPurposeForm
@@ -585,14 +590,24 @@ def onboarding_member(
     access, membership = get_membership_for_user(request, pk, membership_pk)
     form = OnboardingForm(request.POST if request.method == "POST" else None, membership=membership)
     if request.method == "POST" and form.is_valid():
-        services.membership_onboarding_set(
-            membership=membership, actor=request.user, done=form.done()
-        )
-        messages.success(
-            request,
-            _("The checklist for %(person)s is saved.") % {"person": membership.user.full_name},
-        )
-        return redirect("projects:onboarding", pk=pk)
+        try:
+            services.membership_onboarding_set(
+                membership=membership,
+                actor=request.user,
+                done=form.done(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit:
+            membership.refresh_from_db()
+            form = plain_form_after_stale_edit(
+                OnboardingForm, request, version=membership.version, membership=membership
+            )
+        else:
+            messages.success(
+                request,
+                _("The checklist for %(person)s is saved.") % {"person": membership.user.full_name},
+            )
+            return redirect("projects:onboarding", pk=pk)
     profile = getattr(membership.user, "profile", None)
     return render(
         request,
@@ -608,6 +623,7 @@ def onboarding_member(
                 project=access.project, user=membership.user_id
             ).first(),
         },
+        status=400 if form.errors else 200,
     )
 
 
