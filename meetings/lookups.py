@@ -57,12 +57,25 @@ def get_meeting_for_user(
     `manage` asks for an organiser of the meeting; `minutes` for someone who keeps its record.
     """
     user = request.user
-    meeting = Meeting.objects.select_related("project", "venue").filter(pk=pk).first()
-    membership = (
-        Membership.objects.current().filter(project_id=meeting.project_id, user=user).first()
-        if meeting
-        else None
+    # The meeting, its project, the person's membership and invitation, in one query.
+    meeting = (
+        Meeting.objects.annotate(
+            membership_of_viewer=models.FilteredRelation(
+                "project__memberships",
+                # As MembershipQuerySet.current(); at most one, by constraint.
+                condition=models.Q(
+                    project__memberships__user=user, project__memberships__left_at__isnull=True
+                ),
+            ),
+            invitee_of_viewer=models.FilteredRelation(
+                "invitees", condition=models.Q(invitees__user=user)
+            ),
+        )
+        .select_related("project", "venue", "membership_of_viewer", "invitee_of_viewer")
+        .filter(pk=pk)
+        .first()
     )
+    membership = getattr(meeting, "membership_of_viewer", None)
     if meeting is None or not project_policy.can_view_project(user, membership):
         raise Http404
     can_manage = project_policy.can_manage_project(user, membership)
@@ -74,7 +87,7 @@ def get_meeting_for_user(
             can_manage=can_manage,
             can_see_contacts=project_policy.can_see_contact_details(user, membership),
         ),
-        invitee=Invitee.objects.filter(meeting=meeting, user=user).first(),
+        invitee=getattr(meeting, "invitee_of_viewer", None),
         can_manage=can_manage,
         can_take_minutes=policy.can_take_minutes(user, membership),
         can_answer_input=policy.can_answer_written_input(user, membership),

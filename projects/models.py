@@ -42,6 +42,19 @@ class ProjectStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def with_membership_of(self, user: models.Model) -> ProjectQuerySet:
+        """Each project with `user`'s current membership as `membership_of_viewer` (unset if none),
+        in the same query: every page of a project asks for both."""
+        return self.annotate(
+            membership_of_viewer=models.FilteredRelation(
+                "memberships",
+                # As MembershipQuerySet.current(); at most one, by constraint.
+                condition=models.Q(memberships__user=user, memberships__left_at__isnull=True),
+            )
+        ).select_related("membership_of_viewer")
+
+
 class Project(CachedChoiceLabels, models.Model):
     """A co-production group working together on one piece of work."""
 
@@ -105,6 +118,8 @@ class Project(CachedChoiceLabels, models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
