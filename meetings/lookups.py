@@ -59,7 +59,7 @@ def get_meeting_for_user(
     user = request.user
     # The meeting, its project, the person's membership and invitation, in one query.
     meeting = (
-        Meeting.objects.annotate(
+        Meeting.objects.annotate(  # type: ignore[misc]  # the stubs do not know FilteredRelation
             membership_of_viewer=models.FilteredRelation(
                 "project__memberships",
                 # As MembershipQuerySet.current(); at most one, by constraint.

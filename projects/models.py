@@ -46,7 +46,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
     def with_membership_of(self, user: models.Model) -> ProjectQuerySet:
         """Each project with `user`'s current membership as `membership_of_viewer` (unset if none),
         in the same query: every page of a project asks for both."""
-        return self.annotate(
+        return self.annotate(  # type: ignore[misc]  # the stubs do not know FilteredRelation
             membership_of_viewer=models.FilteredRelation(
                 "memberships",
                 # As MembershipQuerySet.current(); at most one, by constraint.
