@@ -272,8 +272,10 @@ def test_it_walks_a_claim_from_submission_through_a_run_to_the_statement(
         reverse("payments:claim_query", kwargs={"pk": claim.pk}),
         {"question": "Which bus?", "version": claim.version},
     )
+    claim.refresh_from_db()
     client_for(cast.member).post(
-        reverse("payments:claim_answer", kwargs={"pk": claim.pk}), {"answer": "The 12."}
+        reverse("payments:claim_answer", kwargs={"pk": claim.pk}),
+        {"answer": "The 12.", "version": claim.version},
     )
     claim.refresh_from_db()
     approve = deborah.post(
