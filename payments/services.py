@@ -398,7 +398,7 @@ def claim_submit(
     """
     if not entry_ids and not expense_ids:
         raise PaymentError(_("Choose at least one activity or expense to claim for."))
-    _refuse_made_already(submission_key)
+    claim_refuse_made_already(submission_key)
     entries, expenses = _lock_unclaimed(user, project, entry_ids, expense_ids)
     choice = payment_choice_of(user)
     takes_fees = choice is None or choice.takes_fees
@@ -429,7 +429,7 @@ def claim_submit(
             )
     except IntegrityError as error:
         # The same page sent twice at the same moment: the other one made the claim.
-        _refuse_made_already(submission_key)
+        claim_refuse_made_already(submission_key)
         raise AlreadyMade(_("This claim is already made.")) from error
     for line in lines:
         line.claim = claim
@@ -461,7 +461,8 @@ class AlreadyMade(PaymentError):
     """The page this claim was made from was sent before, and that made the claim."""
 
 
-def _refuse_made_already(submission_key: str) -> None:
+def claim_refuse_made_already(submission_key: str) -> None:
+    """AlreadyMade if a claim was made from the page with this key."""
     made = Claim.objects.filter(submission_key=submission_key).first() if submission_key else None
     if made is not None:
         raise AlreadyMade(
@@ -471,60 +472,6 @@ def _refuse_made_already(submission_key: str) -> None:
             )
             % {"ref": made.reference, "person": made.user.full_name}
         )
-
-
-@transaction.atomic
-def claim_submit_on_behalf(
-    *,
-    person: User,
-    project: Project,
-    actor: User,
-    activity: str,
-    date: datetime.date,
-    minutes: int,
-    preparation_minutes: int = 0,
-    way: str = "",
-    description: str = "",
-    expense_kind: str = "",
-    expense_description: str = "",
-    expense_amount: Decimal | None = None,
-    submission_key: str = "",
-) -> Claim:
-    """A leader logs what someone did (and spent) and claims for it, all or nothing: a claim
-    refused leaves nothing behind in their log, and a page sent twice makes one claim."""
-    _refuse_made_already(submission_key)
-    entry = involvement_record(
-        user=person,
-        project=project,
-        activity=activity,
-        date=date,
-        minutes=minutes,
-        preparation_minutes=preparation_minutes,
-        way=way,
-        description=description,
-        actor=actor,
-    )
-    expense_ids = []
-    if expense_kind:
-        assert expense_amount is not None
-        expense = expense_record(
-            user=person,
-            project=project,
-            kind=expense_kind,
-            date=date,
-            description=expense_description,
-            amount=expense_amount,
-            actor=actor,
-        )
-        expense_ids.append(expense.pk)
-    return claim_submit(
-        user=person,
-        project=project,
-        entry_ids=[entry.pk],
-        expense_ids=expense_ids,
-        actor=actor,
-        submission_key=submission_key,
-    )
 
 
 class ClaimGone(PaymentError):

@@ -177,17 +177,29 @@ def _proposal_initial(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     }
 
 
+def _meeting_logged(user: User, meeting_pk: int) -> Meeting | None:
+    """The meeting, if it is in the person's log already (say, confirmed in another tab)."""
+    entry = (
+        InvolvementEntry.objects.filter(user=user, meeting_id=meeting_pk)
+        .select_related("meeting")
+        .first()
+    )
+    return entry.meeting if entry is not None else None
+
+
 def _meeting_logged_since(request: AuthenticatedHttpRequest) -> Meeting | None:
     """The meeting the page proposed (?meeting=), if the person has logged it since."""
     meeting_pk = request.GET.get("meeting", "")
     if not meeting_pk.isdigit() or services.proposal_for(request.user, int(meeting_pk)):
         return None
-    entry = (
-        InvolvementEntry.objects.filter(user=request.user, meeting_id=int(meeting_pk))
-        .select_related("meeting")
-        .first()
-    )
-    return entry.meeting if entry is not None else None
+    return _meeting_logged(request.user, int(meeting_pk))
+
+
+def _already_logged(meeting: Meeting) -> str:
+    return _(
+        "“%(title)s” is already in your involvement log, so nothing was added. "
+        "To change how long it took, change it in your log."
+    ) % {"title": meeting.title}
 
 
 @login_required
@@ -206,14 +218,7 @@ def involvement_add(request: AuthenticatedHttpRequest) -> HttpResponse:
         if logged is not None:
             # Confirmed in another tab since this page was drawn: adding it again, as an
             # activity of its own, would pay for the meeting twice.
-            form.add_error(
-                "activity",
-                _(
-                    "“%(title)s” is already in your involvement log, so nothing was added. "
-                    "To change how long it took, change it in your log."
-                )
-                % {"title": logged.title},
-            )
+            form.add_error("activity", _already_logged(logged))
             return render(
                 request,
                 "payments/involvement_form.html",
@@ -252,7 +257,12 @@ def involvement_confirm(request: AuthenticatedHttpRequest, meeting_pk: int) -> H
     """Confirm what the register proposed, as it is."""
     proposal = services.proposal_for(request.user, meeting_pk)
     if proposal is None:
-        raise Http404
+        logged = _meeting_logged(request.user, meeting_pk)
+        if logged is None:
+            raise Http404
+        # Confirmed already, from another tab or a second press: say so, add nothing.
+        messages.info(request, _already_logged(logged))
+        return redirect("payments:mine")
     try:
         services.involvement_record(
             user=request.user,
@@ -840,6 +850,46 @@ def project_claims(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@transaction.atomic
+def _on_behalf_save(form: OnBehalfForm, project: Project, actor: User) -> Claim:
+    """All or nothing: a claim refused leaves nothing behind in the person's log, and the
+    page sent twice (its `submission_key` again) makes one claim."""
+    data = form.cleaned_data
+    services.claim_refuse_made_already(data["submission_key"])
+    person = data["person"]
+    entry = services.involvement_record(
+        user=person,
+        project=project,
+        activity=data["activity"],
+        date=data["date"],
+        minutes=data["minutes"],
+        preparation_minutes=data["preparation_minutes"] or 0,
+        way=data["way"],
+        description=data["description"],
+        actor=actor,
+    )
+    expense_ids = []
+    if data["expense_kind"]:
+        expense = services.expense_record(
+            user=person,
+            project=project,
+            kind=data["expense_kind"],
+            date=data["date"],
+            description=data["expense_description"],
+            amount=data["expense_amount"],
+            actor=actor,
+        )
+        expense_ids.append(expense.pk)
+    return services.claim_submit(
+        user=person,
+        project=project,
+        entry_ids=[entry.pk],
+        expense_ids=expense_ids,
+        actor=actor,
+        submission_key=data["submission_key"],
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_on_behalf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -852,23 +902,8 @@ def claim_on_behalf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, people=people, project=access.project
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            claim = services.claim_submit_on_behalf(
-                person=data["person"],
-                project=access.project,
-                actor=request.user,
-                activity=data["activity"],
-                date=data["date"],
-                minutes=data["minutes"],
-                preparation_minutes=data["preparation_minutes"] or 0,
-                way=data["way"],
-                description=data["description"],
-                expense_kind=data["expense_kind"],
-                expense_description=data["expense_description"],
-                expense_amount=data["expense_amount"],
-                submission_key=data["submission_key"],
-            )
+            claim = _on_behalf_save(form, access.project, request.user)
         except services.AlreadyMade as error:
             form.add_error("person", str(error))
         except services.PaymentError as error:

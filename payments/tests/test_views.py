@@ -66,9 +66,11 @@ def test_it_proposes_a_meeting_from_the_register_and_logs_it_when_confirmed(cast
     entry = InvolvementEntry.objects.get(user=cast.member)
     assert (entry.minutes, entry.preparation_minutes, entry.meeting) == (120, 60, meeting)
     assert "Add to my log" not in amira.get(reverse("payments:mine")).content.decode()
-    # Confirming twice adds nothing.
+    # Confirming twice adds nothing, and says so.
     again = amira.post(reverse("payments:involvement_confirm", kwargs={"meeting_pk": meeting.pk}))
-    assert again.status_code == 404
+    assert again.status_code == 302
+    told = amira.get(again["Location"]).content.decode()
+    assert "“Testing the crisis pages” is already in your involvement log" in told
     assert InvolvementEntry.objects.filter(user=cast.member).count() == 1
 
 
