@@ -74,6 +74,15 @@ PROTECTED_OTHERWISE = {
     "decisions.forms.ActionStatusForm": "`version` of the action (or action point) it moves",
     "decisions.forms.PublicPageForm": '`version` of the "you said, we did" page settings',
     "projects.forms.OnboardingForm": "`version` of the membership whose checklist it ticks",
+    # Payments
+    "payments.forms.ClaimStepForm": "`version` of the claim: what the two below share",
+    "payments.forms.QuestionForm": (
+        "`version` of the claim the approver read, and `seen`, what the page showed of it"
+    ),
+    "payments.forms.AnswerForm": (
+        "`version` of the claim whose question the person read, so an answer to a question "
+        "asked again since is refused"
+    ),
 }
 
 # Plain forms (names ending in Form) that change no shared object already there, each with why.
@@ -117,6 +126,21 @@ PLAIN_WITHOUT_VERSION = {
     "decisions.forms.ResponseForm": "a member's own response to a decision",
     "decisions.forms.CreditForm": "a person's own answer about showing their name",
     "payments.forms.PaymentChoiceForm": "a member's own choice about being paid",
+    # Payments
+    "payments.forms.InvolvementForm": (
+        "only adds to a person's own log; a meeting is in it once (a constraint), and one "
+        "logged from another tab since is refused on `activity`"
+    ),
+    "payments.forms.ExpenseForm": "only adds an expense to a person's own list, in no claim",
+    "payments.forms.ClaimForm": (
+        "only makes new claims; each activity or expense is in one claim only (a one-to-one "
+        "line, locked), so claiming it again is refused on `items`, all groups or none"
+    ),
+    "payments.forms.StatementForm": "only reads: chooses the period of a statement",
+    "payments.forms.OnBehalfForm": (
+        "only adds an entry, an expense and the claim for them, all or nothing; the page's "
+        "`submission_key` is unique on the claim, so the page sent twice makes one claim"
+    ),
 }
 
 # Plain forms that change something shared and are not yet protected or shown to be safe.
@@ -136,13 +160,6 @@ PLAIN_STILL_TO_CHECK = {
     "meetings.forms.record.ContributionCountForm": "one row of ContributionsForm",
     "decisions.forms.RecordResponseForm": "records a response for someone",
     "decisions.forms.CloseForm": "closes a decision",
-    "payments.forms.InvolvementForm": "records an involvement to claim for",
-    "payments.forms.ExpenseForm": "records an expense",
-    "payments.forms.ClaimForm": "sends claims",
-    "payments.forms.QuestionForm": "asks about a claim",
-    "payments.forms.AnswerForm": "answers a question about a claim",
-    "payments.forms.StatementForm": "a payment statement",
-    "payments.forms.OnBehalfForm": "records a claim for someone",
     "privacy.forms.ErasureDecisionForm": "decides an erasure request",
     "privacy.forms.MentionRedactForm": "redacts a mention of a person in place",
 }
