@@ -403,11 +403,7 @@ def application_letter_send(
     ApplicationMoved if the application has left the stage the letter is about; raises
     LetterAlreadySent if someone sent it first. Either way nothing is sent."""
     # Locking the application keeps it at this stage until the letter is on record.
-    application = (
-        Application.objects.select_for_update()
-        .select_related("call__project")
-        .get(pk=change.application_id)
-    )
+    application = Application.objects.select_for_update().get(pk=change.application_id)
     if application.status != change.to_status:
         raise ApplicationMoved(STATUS_MOVED)
     sent = ApplicationStatusChange.objects.filter(pk=change.pk, letter_sent_at=None).update(
