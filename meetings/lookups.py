@@ -31,7 +31,7 @@ from meetings.models import (
 from people.models import AccessNeedType
 from projects import policy as project_policy
 from projects.lookups import ProjectAccess
-from projects.models import Membership
+from projects.models import Membership, membership_of
 
 
 @dataclass(frozen=True)
@@ -60,13 +60,7 @@ def get_meeting_for_user(
     # The meeting, its project, the person's membership and invitation, in one query.
     meeting = (
         Meeting.objects.annotate(  # type: ignore[misc]  # the stubs do not know FilteredRelation
-            membership_of_viewer=models.FilteredRelation(
-                "project__memberships",
-                # As MembershipQuerySet.current(); at most one, by constraint.
-                condition=models.Q(
-                    project__memberships__user=user, project__memberships__left_at__isnull=True
-                ),
-            ),
+            membership_of_viewer=membership_of(user, through="project"),
             invitee_of_viewer=models.FilteredRelation(
                 "invitees", condition=models.Q(invitees__user=user)
             ),

@@ -42,16 +42,22 @@ class ProjectStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+def membership_of(user: models.Model, through: str = "") -> models.FilteredRelation:
+    """`user`'s current membership of the project (reached `through` a relation, if given),
+    for `select_related`: every page of a project asks for both in the same query. At most
+    one, by constraint; the attribute is unset when there is none."""
+    path = f"{through}__memberships" if through else "memberships"
+    # As MembershipQuerySet.current().
+    return models.FilteredRelation(
+        path, condition=models.Q(**{f"{path}__user": user, f"{path}__left_at__isnull": True})
+    )
+
+
 class ProjectQuerySet(models.QuerySet["Project"]):
     def with_membership_of(self, user: models.Model) -> ProjectQuerySet:
-        """Each project with `user`'s current membership as `membership_of_viewer` (unset if none),
-        in the same query: every page of a project asks for both."""
+        """Each project with `user`'s current membership as `membership_of_viewer`."""
         return self.annotate(  # type: ignore[misc]  # the stubs do not know FilteredRelation
-            membership_of_viewer=models.FilteredRelation(
-                "memberships",
-                # As MembershipQuerySet.current(); at most one, by constraint.
-                condition=models.Q(memberships__user=user, memberships__left_at__isnull=True),
-            )
+            membership_of_viewer=membership_of(user)
         ).select_related("membership_of_viewer")
 
 

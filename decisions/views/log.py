@@ -131,7 +131,7 @@ def status_words(decision: GroupDecision) -> str:
 def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_group_for_user(request, project_pk)
     form, rows = _filtered(request, access.project)
-    # Only what a row shows: the full rows of four tables cost the page a fifth of its time.
+    # Only what a row shows, not every column of four tables (5 % fewer calls a page).
     page = paginate(request, rows.only(*LOG_ROW_FIELDS))
     for decision in page.object_list:
         decision.status_words = status_words(decision)
