@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.lib.choices import CachedChoiceLabels
-from people.contact import ContactWay
+from people.contact import ContactWay, Notice
 from people.models import MemberType
 
 if TYPE_CHECKING:
@@ -760,7 +760,7 @@ class GroundRulesAnswer(models.Model):
         return f"{self.user} on ground rules {self.version_id}"
 
 
-class GroundRulesNotice(CachedChoiceLabels, models.Model):
+class GroundRulesNotice(Notice):
     """That one member was told a new version of the ground rules needs their answer.
 
     One per person per version. An email goes at once (`sent_at` set); for people who asked
@@ -774,9 +774,6 @@ class GroundRulesNotice(CachedChoiceLabels, models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ground_rules_notices"
     )
-    way = models.CharField(max_length=10, choices=ContactWay.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["version", "user__full_name", "pk"]
