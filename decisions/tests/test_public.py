@@ -194,3 +194,35 @@ def test_it_names_missing_entry_fields(cast: Cast) -> None:
     assert response.status_code == 400
     assert "Write what people said" in response.text
     assert not Entry.objects.exists()
+
+
+def test_it_draws_a_kept_entry_afresh_once_it_changes(cast: Cast) -> None:
+    entry = an_entry(cast)
+    publish(cast)
+    url = reverse("decisions:public_page", args=[cast.website.pk])
+    visitor = client_for(None)
+    assert "We put it at the top of every page." in visitor.get(url).text
+    entry.we_did = "We put it at the top of every page and in the footer."
+    public.entry_save(entry=entry, actor=cast.chair, credited=[cast.member])
+    # The same visitor and a new one both see the change, not the row kept before it.
+    assert "and in the footer." in visitor.get(url).text
+    assert "and in the footer." in client_for(None).get(url).text
+
+
+def test_it_gives_each_visitor_their_own_token_in_a_kept_entry(cast: Cast) -> None:
+    entry = an_entry(cast)
+    publish(cast)
+    page_url = reverse("decisions:public_page", args=[cast.website.pk])
+    helpful_url = reverse("decisions:entry_helpful", args=[cast.website.pk, entry.pk])
+    tokens = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(page_url).text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert token, "the kept row carries a token"
+        tokens.append(token.group(1))
+        answer = {"helpful": "yes", "csrfmiddlewaretoken": token.group(1)}
+        assert visitor.post(helpful_url, answer).status_code == 302
+    assert tokens[0] != tokens[1]
+    entry.refresh_from_db()
+    assert entry.helpful_yes == 2

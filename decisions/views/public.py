@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit, plain_form_after_stale_edit
+from coproduce.lib.fragments import rendered_rows
 from coproduce.lib.pagination import paginate
 from decisions.forms import CreditForm, EntryForm, PublicPageForm, SubscribeForm
 from decisions.lookups import (
@@ -64,10 +65,53 @@ def public_entries(project_pk: int) -> Any:
     )
 
 
+def entry_shown(entry: Entry, *, link_decision: bool, answered: bool) -> dict[str, Any]:
+    """What one entry shows, as plain values: its row is drawn from these alone."""
+    decision = entry.decision
+    actions: list[tuple[str, str]] = []
+    if decision is not None:
+        points = decision.agenda_item.action_points.all() if decision.agenda_item else []
+        actions = [(action.text, action.get_status_display()) for action in points]
+        actions += [(action.text, action.get_status_display()) for action in decision.actions.all()]
+    return {
+        "pk": entry.pk,
+        "project_pk": entry.project_id,
+        "source": entry.get_source_display(),
+        "created_at": entry.created_at,
+        "answered": answered,
+        "you_said": entry.you_said,
+        "named": [
+            getattr(getattr(credit.user, "profile", None), "preferred_name", "")
+            or credit.user.full_name
+            for credit in entry.named  # type: ignore[attr-defined]
+        ],
+        "decision": decision
+        and {
+            "pk": decision.pk,
+            "question": decision.question,
+            "outcome": decision.get_outcome_display(),
+        },
+        "link_decision": link_decision,
+        "we_did": entry.we_did,
+        "change_status": entry.get_change_status_display(),
+        "actions": actions,
+    }
+
+
 @require_GET
 def public_page(request: HttpRequest, project_pk: int) -> HttpResponse:
     public = get_public_page(request, project_pk)
     page = paginate(request, public_entries(project_pk))
+    link_decision = bool(public.group)
+    answered = set(request.session.get(ANSWERED_KEY, []))
+    entries = rendered_rows(
+        "decisions/_public_entry.html",
+        [
+            entry_shown(entry, link_decision=link_decision, answered=entry.pk in answered)
+            for entry in page.object_list
+        ],
+        request,
+    )
     return render(
         request,
         "decisions/public_page.html",
@@ -76,7 +120,7 @@ def public_page(request: HttpRequest, project_pk: int) -> HttpResponse:
             "public": public.page,
             "group": public.group,
             "page": page,
-            "answered": set(request.session.get(ANSWERED_KEY, [])),
+            "entries": entries,
         },
     )
 

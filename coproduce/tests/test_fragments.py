@@ -1,0 +1,73 @@
+"""Kept rows: drawn once from their values, drawn again when any of them changes."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from coproduce.lib import fragments
+from decisions.models import Entry
+
+ROW = "decisions/_public_entry.html"
+
+
+def shown(**changes: object) -> dict[str, object]:
+    return {
+        "pk": 7,
+        "project_pk": 1,
+        "source": "A meeting",
+        "created_at": datetime.datetime(2026, 11, 3, 10, 0, tzinfo=datetime.UTC),
+        "answered": False,
+        "you_said": "Amira said the room was too loud.",
+        "named": ["Amira H"],
+        "decision": None,
+        "link_decision": False,
+        "we_did": "We booked a quieter room.",
+        "change_status": "Done",
+        "actions": [],
+    } | changes
+
+
+@pytest.mark.django_db
+def test_it_draws_a_row_once_and_then_takes_it_from_the_cache() -> None:
+    first = fragments.rendered_rows(ROW, [shown()])
+    with CaptureQueriesContext(connection) as queries:
+        again = fragments.rendered_rows(ROW, [shown()] * 3)
+    assert again == first * 3
+    # One question to the shared cache for all the rows, and nothing drawn or stored.
+    assert len(queries) == 1
+
+
+@pytest.mark.django_db
+def test_it_draws_a_row_again_when_anything_it_shows_changes() -> None:
+    before = fragments.rendered_rows(ROW, [shown()])[0]
+    after = fragments.rendered_rows(ROW, [shown(named=["Amira H", "Tom"])])[0]
+    assert "Amira H, Tom" in after and "Tom" not in before
+    assert fragments.row_key(ROW, shown()) != fragments.row_key(ROW, shown(answered=True))
+
+
+@pytest.mark.django_db
+def test_it_keeps_rows_apart_by_language_and_time_zone() -> None:
+    key = fragments.row_key(ROW, shown())
+    with translation.override("cy"):
+        assert fragments.row_key(ROW, shown()) != key
+    from django.utils import timezone
+
+    with timezone.override("America/New_York"):
+        assert fragments.row_key(ROW, shown()) != key
+
+
+def test_it_refuses_anything_but_plain_values() -> None:
+    # A model could show more than the key holds, so a row never takes one.
+    with pytest.raises(TypeError, match="plain values"):
+        fragments.row_key(ROW, shown(entry=Entry()))
+
+
+@pytest.mark.django_db
+def test_it_puts_the_token_of_whoever_asks_in_a_kept_form(rf: pytest.FixtureRequest) -> None:
+    request = rf.get("/")  # type: ignore[attr-defined]
+    html = fragments.rendered_rows(ROW, [shown()], request)[0]
+    assert fragments.CSRF_SLOT not in html
+    assert 'name="csrfmiddlewaretoken" value="' in html
