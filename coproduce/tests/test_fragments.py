@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -65,8 +66,8 @@ def test_it_refuses_anything_but_plain_values() -> None:
 
 
 @pytest.mark.django_db
-def test_it_puts_the_token_of_whoever_asks_in_a_kept_form(rf: pytest.FixtureRequest) -> None:
-    request = rf.get("/")  # type: ignore[attr-defined]
+def test_it_puts_the_token_of_whoever_asks_in_a_kept_form(rf: RequestFactory) -> None:
+    request = rf.get("/")
     html = fragments.rendered_rows(ROW, [shown()], request)[0]
     assert fragments.CSRF_SLOT not in html
     assert 'name="csrfmiddlewaretoken" value="' in html
