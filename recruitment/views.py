@@ -663,7 +663,7 @@ def _letter_not_sent(
         | {
             "page_errors": reasons,
             "summary_links": [
-                ("typed-letter", _("Your letter was not sent. What you wrote is below."))
+                ("typed-body", _("Your letter was not sent. What you wrote is below."))
             ],
             "typed": typed,
         },

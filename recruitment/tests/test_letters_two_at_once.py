@@ -40,7 +40,7 @@ def offered(cast: Cast) -> tuple[Application, ApplicationStatusChange, str]:
 
 
 def shows_graces_letter(page: str) -> None:
-    assert 'id="typed-letter">Your letter was not sent' in page
+    assert '<h2 class="govuk-heading-m">Your letter was not sent</h2>' in page
     assert 'value="A place in the group" readonly' in page
     assert "Dear Joseph,\n\nWe loved your ideas about the crisis pages.\n\nGrace</textarea>" in page
 
@@ -63,7 +63,7 @@ def test_it_keeps_grace_s_letter_when_deborah_has_sent_hers(cast: Cast, action: 
     assert (
         "<li>The letter has already been sent, by Deborah Marsh on 3 December 2026 at 14:05.</li>"
     ) in page
-    assert '<a href="#typed-letter">Your letter was not sent. What you wrote is below.</a>' in page
+    assert '<a href="#typed-body">Your letter was not sent. What you wrote is below.</a>' in page
     # What went, and what Grace wrote, side by side.
     assert "We would like you to join." in page
     shows_graces_letter(page)
