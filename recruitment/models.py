@@ -290,6 +290,10 @@ class ApplicationStatusChange(CachedChoiceLabels, models.Model):
     letter_subject = models.CharField(max_length=200, blank=True)
     letter_body = models.TextField(blank=True, max_length=6000)
     letter_sent_at = models.DateTimeField(null=True, blank=True)
+    # Who sent it, so a second leader writing the same letter is told whose went.
+    letter_sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["changed_at", "pk"]

@@ -29,7 +29,7 @@ MODELS = (Application,)
 KEPT = {
     PanelMember: _("who sat on a selection panel"),
     Assessment: _("the scores a panel member gave"),
-    ApplicationStatusChange: _("who moved an application on"),
+    ApplicationStatusChange: _("who moved an application on or sent its letter"),
 }
 
 

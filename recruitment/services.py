@@ -2,11 +2,12 @@
 record."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -364,14 +365,72 @@ def letter_step(application: Application) -> ApplicationStatusChange | None:
     """The step that brought the application to where it is, when that stage has a letter."""
     if application.status not in LETTER_STATUSES:
         return None
-    change = (
-        ApplicationStatusChange.objects.filter(application=application)
-        .order_by("-changed_at", "-pk")
-        .first()
-    )
+    change = _latest_step(application)
     if change is None or change.to_status != application.status:
         return None
     return change
+
+
+def _latest_step(application: Application) -> ApplicationStatusChange | None:
+    return (
+        ApplicationStatusChange.objects.filter(application=application)
+        .select_related("changed_by", "letter_sent_by")
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
+
+
+def letter_not_sent_reasons(
+    *, application: Application, seen_step_id: int | None, reader: User
+) -> list[str]:
+    """What a leader is told when the letter they wrote about step `seen_step_id` can no
+    longer go: the application has moved to a stage with no letter, or its letter has been
+    sent. Each reason says who did it and when, in plain words."""
+    latest = _latest_step(application)
+    status = application.get_status_display()
+    has_letter = (
+        latest is not None
+        and latest.to_status == application.status
+        and application.status in LETTER_STATUSES
+    )
+    reasons = []
+    if latest is not None and seen_step_id is not None and latest.pk != seen_step_id:
+        moved = {"status": status} | _by_whom(latest.changed_by, latest.changed_at, reader)
+        words = (
+            _("The application has moved to “%(status)s”: %(person)s moved it on %(day)s.")
+            if has_letter
+            else _(
+                "The application has moved to “%(status)s”, which has no letter: %(person)s "
+                "moved it on %(day)s."
+            )
+        )
+        reasons.append(words % moved)
+    elif not has_letter:
+        reasons.append(
+            _("The application is “%(status)s”, which has no letter.") % {"status": status}
+        )
+    if has_letter and latest is not None and latest.letter_sent_at is not None:
+        reasons.append(
+            _("The letter has already been sent, by %(person)s on %(day)s.")
+            % _by_whom(latest.letter_sent_by, latest.letter_sent_at, reader)
+        )
+    return reasons
+
+
+def _by_whom(person: User | None, at: datetime, reader: User) -> dict[str, str]:
+    """Who did something and when, as a sentence names them."""
+    if person is None:
+        name = _("someone")
+    elif person.pk == reader.pk:
+        name = _("you")
+    else:
+        name = person.full_name
+    when = timezone.localtime(at)
+    return {
+        "person": name,
+        "day": _("%(date)s at %(time)s")
+        % {"date": formats.date_format(when, "j F Y"), "time": formats.time_format(when, "H:i")},
+    }
 
 
 def letter_draft(*, application: Application, sender: User) -> tuple[str, str]:
@@ -407,7 +466,10 @@ def application_letter_send(
     if application.status != change.to_status:
         raise ApplicationMoved(STATUS_MOVED)
     sent = ApplicationStatusChange.objects.filter(pk=change.pk, letter_sent_at=None).update(
-        letter_subject=subject, letter_body=body, letter_sent_at=timezone.now()
+        letter_subject=subject,
+        letter_body=body,
+        letter_sent_at=timezone.now(),
+        letter_sent_by=actor,
     )
     if not sent:
         raise LetterAlreadySent

@@ -583,6 +583,8 @@ def application_letter(
     step = services.letter_step(application)
     context = _call_context(call_access) | {"application": application, "step": step}
     if step is None or step.letter_sent_at is not None:
+        if request.method == "POST":
+            return _letter_not_sent(request, application, context)
         # Nothing to write: this stage has no letter, or it has gone already.
         return render(request, "recruitment/application_letter_sent.html", context)
     if request.method == "POST":
@@ -598,32 +600,24 @@ def application_letter(
                     body=form.cleaned_data["body"],
                     actor=user,
                 )
-            except services.ApplicationMoved:
+            except (services.ApplicationMoved, services.LetterAlreadySent):
+                # Another leader acted between this page's checks and the send.
                 application.refresh_from_db()
                 step = services.letter_step(application)
                 if step is None or step.letter_sent_at is not None:
-                    messages.info(request, str(STATUS_MOVED))
-                    return redirect(
-                        "recruitment:application_detail",
-                        pk=pk,
-                        call_pk=call_pk,
-                        application_pk=application.pk,
-                    )
+                    return _letter_not_sent(request, application, context | {"step": step})
                 form = _letter_form_after_stale_edit(request, application, step)
-                context |= {"step": step}
-            except services.LetterAlreadySent:
-                messages.info(request, _("This letter had already been sent."))
             else:
                 messages.success(
                     request,
                     _("The letter is on its way to %(email)s.") % {"email": application.email},
                 )
-            return redirect(
-                "recruitment:application_detail",
-                pk=pk,
-                call_pk=call_pk,
-                application_pk=application.pk,
-            )
+                return redirect(
+                    "recruitment:application_detail",
+                    pk=pk,
+                    call_pk=call_pk,
+                    application_pk=application.pk,
+                )
         if form.is_valid() and action == "preview":
             return render(
                 request,
@@ -643,6 +637,37 @@ def application_letter(
         "recruitment/application_letter.html",
         context | {"form": form},
         status=400 if form.errors else 200,
+    )
+
+
+def _letter_not_sent(
+    request: AuthenticatedHttpRequest, application: Application, context: dict[str, object]
+) -> HttpResponse:
+    """The letter page when the letter the leader wrote can no longer go: what happened, who
+    did it, what went (if anything), and what they wrote, kept on screen to copy. Nothing is
+    sent."""
+    seen = request.POST.get("step", "")
+    reasons = services.letter_not_sent_reasons(
+        application=application,
+        seen_step_id=int(seen) if seen.isdigit() else None,
+        reader=request.user,
+    )
+    typed = {
+        "subject": request.POST.get("subject", ""),
+        "body": request.POST.get("body", "").replace("\r\n", "\n"),
+    }
+    return render(
+        request,
+        "recruitment/application_letter_sent.html",
+        context
+        | {
+            "page_errors": reasons,
+            "summary_links": [
+                ("typed-body", _("Your letter was not sent. What you wrote is below."))
+            ],
+            "typed": typed,
+        },
+        status=400,
     )
 
 

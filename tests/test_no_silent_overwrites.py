@@ -90,7 +90,8 @@ PROTECTED_OTHERWISE = {
     "recruitment.forms.PanelForm": "`seen`: the selection panel it started from",
     "recruitment.forms.ApplicationMoveForm": "`current`: the stage the application was at",
     "recruitment.forms.DecisionLetterForm": (
-        "`step`: the step of the application the letter is about; sent once (conditional update)"
+        "`step`: the step of the application the letter is about; sent once (conditional update); "
+        "a letter that can no longer go stays on screen, with who sent one or moved it on"
     ),
 }
 

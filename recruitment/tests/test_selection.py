@@ -438,15 +438,13 @@ def test_it_has_no_letter_for_stages_that_need_none(cast: Cast) -> None:
     move(cast, application, S.SHORTLISTED)
     page = client_for(cast.chair).get(application_url("application_letter", application))
     assert "There is no letter to send at this stage" in page.text
-    assert (
-        client_for(cast.chair)
-        .post(
-            application_url("application_letter", application),
-            {"subject": "x", "body": "y", "action": "send"},
-        )
-        .status_code
-        == 200
+    refused = client_for(cast.chair).post(
+        application_url("application_letter", application),
+        {"subject": "A note", "body": "Thank you for applying.", "action": "send"},
     )
+    assert refused.status_code == 400
+    assert "The application is “Shortlisted”, which has no letter." in refused.text
+    assert "Thank you for applying." in refused.text
     assert not mail.outbox
 
 
@@ -928,9 +926,10 @@ def test_it_sends_a_letter_once_when_two_leaders_send_it(cast: Cast) -> None:
     )
 
     assert first.status_code == 302
-    assert second.status_code == 200
+    assert second.status_code == 400
     assert "The letter about this stage went to joseph@example.org" in second.text
     assert "We would like you to join." in second.text
+    assert "Welcome aboard." in second.text
     (message,) = mail.outbox
     assert message.body.startswith("We would like you to join.")
     with pytest.raises(services.LetterAlreadySent):
