@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.fixtures import Settings
@@ -198,11 +199,59 @@ def test_it_adds_a_large_print_version_then_replaces_it(
     assert RANDOM_NAME.fullmatch(first_name)
 
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        response = chair.post(url, {"format": "large_print", "file": pdf("bigger.pdf")})
+        response = chair.post(
+            url, {"format": "large_print", "file": pdf("bigger.pdf"), "seen": _seen(chair, url)}
+        )
 
     assert response.status_code == 302
     assert PaperVersion.objects.filter(paper=paper, format=PaperFormat.LARGE_PRINT).count() == 1
     assert not (media_root() / first_name).exists()  # The old file went once the change was saved.
+
+
+def _seen(client: Client, url: str) -> str:
+    match = re.search(r'name="seen" value="([^"]*)"', client.get(url).content.decode())
+    assert match, "the page carries the versions of the files it was drawn with"
+    return match.group(1)
+
+
+def test_it_keeps_the_first_of_two_easy_read_files_uploaded_at_once(
+    cast: Cast, django_capture_on_commit_callbacks: object
+) -> None:
+    meeting = a_meeting(cast)
+    paper = a_paper(meeting, "Crisis pages")
+    url = reverse("meetings:paper_version_add", args=[meeting.pk, paper.pk])
+    deborah, grace = client_for(cast.chair), client_for(cast.coordinator)
+    deborah_saw, grace_saw = _seen(deborah, url), _seen(grace, url)
+    before = set(media_root().rglob("*.pdf"))
+
+    first = deborah.post(
+        url, {"format": "easy_read", "file": pdf("easy-1.pdf"), "seen": deborah_saw}
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        second = grace.post(
+            url, {"format": "easy_read", "file": pdf("easy-2.pdf"), "seen": grace_saw}
+        )
+
+    assert first.status_code == 302
+    assert second.status_code == 400
+    page = second.content.decode()
+    assert "Someone else saved changes to this page" in page
+    assert "Someone else uploaded the easy read file of this paper while you were" in page
+    # The format Grace chose is still chosen; the page now carries the newer version, so
+    # choosing her file again replaces Deborah's on purpose.
+    assert re.search(r'name="format" value="easy_read"[^>]*checked', page)
+    assert 'name="seen" value="easy_read:1;standard:1"' in page
+    stored = PaperVersion.objects.get(paper=paper, format=PaperFormat.EASY_READ)
+    assert (stored.added_by, stored.version) == (cast.chair, 1)
+    assert len(set(media_root().rglob("*.pdf")) - before) == 1  # Grace's upload is not kept
+    assert AuditEvent.objects.filter(action="paper.version_added").count() == 1
+
+    again = grace.post(
+        url, {"format": "easy_read", "file": pdf("easy-2.pdf"), "seen": "easy_read:1"}
+    )
+    assert again.status_code == 302
+    stored.refresh_from_db()
+    assert (stored.added_by, stored.version) == (cast.coordinator, 2)
 
 
 def test_it_checks_each_format_for_its_own_kinds_of_file(cast: Cast) -> None:
