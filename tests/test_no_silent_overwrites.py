@@ -74,6 +74,15 @@ PROTECTED_OTHERWISE = {
     "decisions.forms.ActionStatusForm": "`version` of the action (or action point) it moves",
     "decisions.forms.PublicPageForm": '`version` of the "you said, we did" page settings',
     "projects.forms.OnboardingForm": "`version` of the membership whose checklist it ticks",
+    # meetings and decisions
+    "meetings.forms.papers.PaperVersionForm": (
+        "`seen`: the version of each format's file it started from, so an upload over a file "
+        "someone else replaced meanwhile is refused"
+    ),
+    "decisions.forms.CloseForm": (
+        "`version` of the decision, and `answers`: how many answers the outcome shown was "
+        "worked out from"
+    ),
 }
 
 # Plain forms (names ending in Form) that change no shared object already there, each with why.
@@ -117,6 +126,30 @@ PLAIN_WITHOUT_VERSION = {
     "decisions.forms.ResponseForm": "a member's own response to a decision",
     "decisions.forms.CreditForm": "a person's own answer about showing their name",
     "payments.forms.PaymentChoiceForm": "a member's own choice about being paid",
+    # meetings and decisions
+    "meetings.forms.access.MarkReadyForm": (
+        "a step done once: one conditional UPDATE from planning under a lock on the meeting; "
+        "a second is told it is already ready"
+    ),
+    "meetings.forms.planning.CancelForm": (
+        "a step done once: one conditional UPDATE on the status (Meeting.change_status); a "
+        "second is told it was already cancelled, and nothing is sent twice"
+    ),
+    "meetings.forms.after.ConsiderForm": (
+        "answers a thought once: a conditional UPDATE claims it; a second responder is told "
+        "who answered, keeps what they wrote, and no second email goes"
+    ),
+    "meetings.forms.after.CheckForm": (
+        "a person's own answers, once: one receipt per person (check_receipt_once)"
+    ),
+    "meetings.forms.record.ContributionCountForm": (
+        "each press adds its own row, or takes back the person's latest under a lock on "
+        "their place on the register: no stored total to overwrite"
+    ),
+    "decisions.forms.RecordResponseForm": (
+        "only adds a person's one answer (response_once_per_person); whoever enters it for "
+        "someone who answered meanwhile is told so by name"
+    ),
 }
 
 # Plain forms that change something shared and are not yet protected or shown to be safe.
@@ -128,14 +161,6 @@ PLAIN_STILL_TO_CHECK = {
     "recruitment.forms.PanelForm": "sets a call's panel",
     "recruitment.forms.ApplicationMoveForm": "moves an application on",
     "recruitment.forms.DecisionLetterForm": "sends the decision letter of an application",
-    "meetings.forms.access.MarkReadyForm": "marks a meeting's access ready",
-    "meetings.forms.after.ConsiderForm": "marks written input considered",
-    "meetings.forms.after.CheckForm": "a check after a meeting",
-    "meetings.forms.papers.PaperVersionForm": "adds or replaces a paper's file",
-    "meetings.forms.planning.CancelForm": "cancels a meeting (its status changes in one step)",
-    "meetings.forms.record.ContributionCountForm": "one row of ContributionsForm",
-    "decisions.forms.RecordResponseForm": "records a response for someone",
-    "decisions.forms.CloseForm": "closes a decision",
     "payments.forms.InvolvementForm": "records an involvement to claim for",
     "payments.forms.ExpenseForm": "records an expense",
     "payments.forms.ClaimForm": "sends claims",

@@ -184,12 +184,16 @@ def test_it_shows_which_formats_invitees_need_and_which_are_missing(cast: Cast) 
     assert "Easy read" in member_page.content.decode()
 
 
+def _formats_page(cast: Cast) -> tuple[Paper, str]:
+    """A paper, and the page to add it in another format."""
+    paper = a_paper(a_meeting(cast), "Crisis pages")
+    return paper, reverse("meetings:paper_version_add", args=[paper.meeting_id, paper.pk])
+
+
 def test_it_adds_a_large_print_version_then_replaces_it(
     cast: Cast, django_capture_on_commit_callbacks: object
 ) -> None:
-    meeting = a_meeting(cast)
-    paper = a_paper(meeting, "Crisis pages")
-    url = reverse("meetings:paper_version_add", args=[meeting.pk, paper.pk])
+    paper, url = _formats_page(cast)
     chair = client_for(cast.chair)
 
     response = chair.post(url, {"format": "large_print", "file": pdf("big.pdf")})
@@ -217,9 +221,7 @@ def _seen(client: Client, url: str) -> str:
 def test_it_keeps_the_first_of_two_easy_read_files_uploaded_at_once(
     cast: Cast, django_capture_on_commit_callbacks: object
 ) -> None:
-    meeting = a_meeting(cast)
-    paper = a_paper(meeting, "Crisis pages")
-    url = reverse("meetings:paper_version_add", args=[meeting.pk, paper.pk])
+    paper, url = _formats_page(cast)
     deborah, grace = client_for(cast.chair), client_for(cast.coordinator)
     deborah_saw, grace_saw = _seen(deborah, url), _seen(grace, url)
     before = set(media_root().rglob("*.pdf"))
