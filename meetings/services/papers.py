@@ -284,7 +284,10 @@ def paper_version_add(
     replaces whatever is there (the standard file, whose paper's own version guards it).
     """
     version = (
-        PaperVersion.objects.select_for_update().filter(paper=paper, format=paper_format).first()
+        PaperVersion.objects.select_for_update(of=("self",))
+        .filter(paper=paper, format=paper_format)
+        .order_by("pk")
+        .first()
     )
     if expected_version is not None and (version.version if version else 0) != expected_version:
         raise StaleEdit

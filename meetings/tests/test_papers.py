@@ -15,7 +15,8 @@ from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from accounts.models import AuditEvent, Organisation, User
-from conftest import Cast, client_for
+from conftest import Cast, at_the_same_moment, client_for
+from coproduce.lib.concurrency import StaleEdit
 from meetings import paper_files
 from meetings.models import Paper, PaperFormat, PaperVersion
 from meetings.services import papers as services
@@ -465,3 +466,31 @@ def test_it_pages_the_papers_and_warns_of_formats_missing_on_any_page(
     assert "Some papers are not yet in every format" in first.content.decode()
     assert [p.title for p in grace.get(url, {"page": 2}).context["papers"]] == ["Paper 2"]
     assert services.papers_missing_formats(meeting, []) is False
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_one_of_two_easy_read_files_uploaded_at_the_same_moment(cast: Cast) -> None:
+    paper, _url = _formats_page(cast)
+
+    outcomes = at_the_same_moment(
+        StaleEdit,
+        *[
+            lambda actor=actor: services.paper_version_add(
+                paper=Paper.objects.get(pk=paper.pk),
+                paper_format=PaperFormat.EASY_READ,
+                upload=pdf(f"easy-{actor.pk}.pdf"),
+                stored_name="easy-read.pdf",
+                actor=actor,
+                expected_version=0,
+            )
+            for actor in (cast.chair, cast.coordinator)
+        ],
+    )
+
+    assert outcomes == ["done", "refused"]
+    kept = PaperVersion.objects.get(paper=paper, format=PaperFormat.EASY_READ)
+    # Only the file of the upload kept is stored: the refused one went with it.
+    stored = {path.relative_to(media_root()).as_posix() for path in media_root().rglob("*.pdf")}
+    assert kept.file.name in stored
+    assert len(stored) == 2  # the standard file and the easy read one
