@@ -7,8 +7,16 @@ from django.core import mail
 from django.urls import reverse
 
 from conftest import Cast, client_for
-from decisions.models import Choice, DecisionStatus, GroupDecision, Method, Outcome, ResponseWay
-from decisions.tests.helpers import a_decision
+from decisions.models import (
+    Choice,
+    DecisionStatus,
+    GroupDecision,
+    Method,
+    Outcome,
+    ResponseWay,
+    Stage,
+)
+from decisions.tests.helpers import a_decision, a_proposal, close_seen
 from decisions.tests.test_methods import answer
 
 
@@ -91,3 +99,28 @@ def test_it_refuses_an_outcome_worked_out_before_the_last_answer_came_in(cast: C
     stored = GroupDecision.objects.get(pk=decision.pk)
     assert (stored.outcome, stored.outcome_note) == (Outcome.NOT_AGREED, "Not agreed yet.")
     assert mail.outbox == []
+
+
+def test_it_asks_why_not_when_an_objection_comes_in_while_the_outcome_is_recorded(
+    cast: Cast,
+) -> None:
+    proposal = a_proposal(cast, Stage.RESPONDED)
+    decision = a_decision(cast, Method.CONSENT, proposal=proposal)
+    answer(cast, decision, cast.member, Choice.CONSENT)
+    url = reverse("decisions:decision_close", args=[decision.pk])
+    deborah = client_for(cast.chair)
+    page = deborah.get(url).text
+    assert "By when will it be done?" in page
+    seen = close_seen(decision)
+    answer(cast, decision, cast.clinician, Choice.OBJECT, reason="It hides the menu on a phone.")
+
+    stale = deborah.post(url, {"note": "", "timescale": "By the end of June", **seen})
+
+    assert stale.status_code == 400
+    form = stale.context["form"]
+    assert "timescale" not in form.fields
+    assert form["reasons"].value() == "It hides the menu on a phone."
+    assert "the outcome is: Not agreed." in stale.text
+    proposal.refresh_from_db()
+    assert proposal.stage == Stage.RESPONDED
+    assert GroupDecision.objects.get(pk=decision.pk).is_open

@@ -270,6 +270,10 @@ def _close_form_after_stale_edit(
     responses = list(decision.responses.all())
     data = request.POST.copy()
     data["version"], data["answers"] = str(decision.version), str(len(responses))
+    likely = services.outcome_for(decision.method, [r.choice for r in responses])
+    if "reasons" not in data and services.proposal_step(decision, likely) == Stage.NOT_AGREED:
+        # Not agreed now, where the page asked by when: start from the reasons given.
+        data["reasons"] = services.reasons_given(decision)
     form, likely, step = _close_form(decision, responses, data=data)
     form.is_valid()
     form.add_error(None, STALE_EDIT_MESSAGE)
@@ -304,10 +308,20 @@ def decision_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form, likely, step = _close_form(
         decision, responses, data=request.POST if request.method == "POST" else None
     )
+    seen_version, seen_answers = request.POST.get("version", ""), request.POST.get("answers", "")
     if request.method == "POST":
         if problem:
             form.is_valid()
             form.add_error(None, problem)
+        elif (
+            seen_version.isdigit()
+            and seen_answers.isdigit()
+            and (int(seen_version), int(seen_answers)) != (decision.version, len(responses))
+        ):
+            # Drawn before a change or an answer, which may change what the form asks.
+            decision, responses, form, likely, step = _close_form_after_stale_edit(
+                request, pk, int(seen_answers)
+            )
         elif form.is_valid():
             try:
                 outcome = services.decision_close(
