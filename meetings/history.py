@@ -4,9 +4,6 @@ record. Read from the meetings themselves; no query runs here (the history page 
 
 from __future__ import annotations
 
-import datetime
-import functools
-from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -16,7 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coproduce.lib.history import Event, HistorySource, Row, history_rows, wanted
+from coproduce.lib.history import Event, HistorySource, Row, Shaper, rows_by_kind
 from meetings.models import Decision, Meeting, MeetingStatus
 from projects.models import Project
 
@@ -36,28 +33,18 @@ KINDS: dict[str, StrOrPromise] = {
 QUOTE_LENGTH = 160
 
 
-def rows(
-    project: Project,
-    *,
-    kinds: Collection[str],
-    since: datetime.date | None,
-    until: datetime.date | None,
-) -> list[QuerySet[Any]]:
-    # Every source keeps to the days asked for.
-    shaped = functools.partial(history_rows, since=since, until=until)
-    found: list[QuerySet[Any]] = []
-    if wanted(kinds, MEETINGS):
+def rows_of(project: Project, shaped: Shaper) -> dict[str, list[QuerySet[Any]]]:
+    return {
         # When it took place; a meeting held without a date set counts from its closing.
-        found.append(
+        MEETINGS: [
             shaped(
                 Meeting.objects.filter(project=project, status=MeetingStatus.CLOSED),
                 event="meeting_held",
                 at=Coalesce("starts_at", "closed_at"),
                 name="title",
             )
-        )
-    if wanted(kinds, DECISIONS):
-        found.append(
+        ],
+        DECISIONS: [
             shaped(
                 Decision.objects.filter(
                     meeting__project=project, meeting__status=MeetingStatus.CLOSED
@@ -68,8 +55,11 @@ def rows(
                 name="text",
                 detail="meeting__title",
             )
-        )
-    return found
+        ],
+    }
+
+
+rows = rows_by_kind(rows_of)
 
 
 def describe(row: Row, project: Project) -> Event | None:

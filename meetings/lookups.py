@@ -31,7 +31,7 @@ from meetings.models import (
 from people.models import AccessNeedType
 from projects import policy as project_policy
 from projects.lookups import ProjectAccess
-from projects.models import Membership
+from projects.models import Membership, membership_of
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,19 @@ def get_meeting_for_user(
     `manage` asks for an organiser of the meeting; `minutes` for someone who keeps its record.
     """
     user = request.user
-    meeting = Meeting.objects.select_related("project", "venue").filter(pk=pk).first()
-    membership = (
-        Membership.objects.current().filter(project_id=meeting.project_id, user=user).first()
-        if meeting
-        else None
+    # The meeting, its project, the person's membership and invitation, in one query.
+    meeting = (
+        Meeting.objects.annotate(  # type: ignore[misc]  # the stubs do not know FilteredRelation
+            membership_of_viewer=membership_of(user, through="project"),
+            invitee_of_viewer=models.FilteredRelation(
+                "invitees", condition=models.Q(invitees__user=user)
+            ),
+        )
+        .select_related("project", "venue", "membership_of_viewer", "invitee_of_viewer")
+        .filter(pk=pk)
+        .first()
     )
+    membership = getattr(meeting, "membership_of_viewer", None)
     if meeting is None or not project_policy.can_view_project(user, membership):
         raise Http404
     can_manage = project_policy.can_manage_project(user, membership)
@@ -74,7 +81,7 @@ def get_meeting_for_user(
             can_manage=can_manage,
             can_see_contacts=project_policy.can_see_contact_details(user, membership),
         ),
-        invitee=Invitee.objects.filter(meeting=meeting, user=user).first(),
+        invitee=getattr(meeting, "invitee_of_viewer", None),
         can_manage=can_manage,
         can_take_minutes=policy.can_take_minutes(user, membership),
         can_answer_input=policy.can_answer_written_input(user, membership),

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from coproduce.lib.choices import CachedChoiceLabels
 from meetings.timing import time_on_day
+from people.contact import ContactWay, Notice
 from people.models import AccessNeedType, MemberType
 from projects.models import Project
 
@@ -798,10 +799,8 @@ class PaperVersion(CachedChoiceLabels, models.Model):
         return f"{self.paper} ({PaperFormat(self.format).label})"
 
 
-class NoticeWay(models.TextChoices):
-    EMAIL = "email", _("Emailed")
-    DIGEST = "digest", _("Held for their daily or weekly message")
-    BY_HAND = "by_hand", _("To phone or write to")
+# How a paper notice reaches its person: the way every app's messages go.
+NoticeWay = ContactWay
 
 
 class DigestKind(models.TextChoices):
@@ -839,7 +838,7 @@ class Digest(CachedChoiceLabels, models.Model):
         return f"{self.get_kind_display()} to {self.user} for {self.due_at:%Y-%m-%d %H:%M}"
 
 
-class PaperNotice(CachedChoiceLabels, models.Model):
+class PaperNotice(Notice):
     """That one person invited is told about a paper published after invitations went out.
 
     One per person per paper, so publishing again never tells anyone twice. An email goes at
@@ -852,9 +851,6 @@ class PaperNotice(CachedChoiceLabels, models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="paper_notices"
     )
-    way = models.CharField(max_length=10, choices=NoticeWay.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
     # The one digest that carried it: a foreign key, so never two.
     digest = models.ForeignKey(
         Digest, on_delete=models.CASCADE, null=True, blank=True, related_name="paper_notices"

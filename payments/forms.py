@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from coproduce.lib.concurrency import version_field
 from coproduce.lib.forms import GovukDateField, SpecificErrorsMixin
 from meetings.models import AttendanceWay
 from payments import receipt_files
@@ -344,7 +346,16 @@ class ClaimForm(SpecificErrorsMixin, forms.Form):
         return [int(value[2:]) for value in self.cleaned_data["items"] if value[:2] == prefix]
 
 
-class QuestionForm(SpecificErrorsMixin, forms.Form):
+class ClaimStepForm(SpecificErrorsMixin, forms.Form):
+    """A step on a claim taken from a page: it carries the claim's version as the page showed
+    it, and a note of what the page showed (`services.claim_seen`), both set as initial, so
+    a step on a claim changed since is refused and the page can say what changed."""
+
+    version = version_field()
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+
+class QuestionForm(ClaimStepForm):
     question = forms.CharField(
         label=_("What do you need to ask?"),
         max_length=1000,
@@ -354,7 +365,7 @@ class QuestionForm(SpecificErrorsMixin, forms.Form):
     required_messages = {"question": _("Write your question")}
 
 
-class AnswerForm(SpecificErrorsMixin, forms.Form):
+class AnswerForm(ClaimStepForm):
     answer = forms.CharField(
         label=_("Your answer"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -471,6 +482,8 @@ class OnBehalfForm(InvolvementForm):
         label=_("What did they spend it on?"), max_length=200, required=False
     )
     expense_amount = MoneyField(label=_("How much, in pounds?"), required=False)
+    # A key drawn with the page and sent back with it: the page sent twice makes one claim.
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
     field_order = [
         "person",
         "activity",
@@ -488,6 +501,7 @@ class OnBehalfForm(InvolvementForm):
         person.queryset = people
         self.fields["project"].widget = forms.HiddenInput()
         self.fields["project"].initial = project.pk
+        self.fields["submission_key"].initial = uuid.uuid4().hex
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

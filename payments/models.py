@@ -347,10 +347,18 @@ class Claim(models.Model):
     # Every change to the claim or what is in it moves this on, so an approval made from an
     # older page is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The one-time key of the page it was made from, when the page has one, so the same
+    # page sent twice (a double press, or "back" and send again) makes one claim, not two.
+    submission_key = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="claim_made_once_per_page",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=ClaimStatus.values), name="claim_status_valid"
             ),

@@ -9,6 +9,7 @@ once and paid once.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditEvent, User
 from coproduce.lib.concurrency import save_if_unchanged
@@ -385,14 +387,18 @@ def claim_submit(
     entry_ids: Sequence[int],
     expense_ids: Sequence[int],
     actor: User,
+    submission_key: str = "",
 ) -> Claim:
     """Make a claim from the person's unclaimed entries and expenses in one group.
 
     Each activity is priced at the rate in force on its own date, and the line keeps the
     amount and how it was worked out, so a later change of rate changes nothing here.
+    `submission_key` is the page's one-time key, when it has one: a claim is made once
+    from one page, however often it is sent (`AlreadyMade`).
     """
     if not entry_ids and not expense_ids:
         raise PaymentError(_("Choose at least one activity or expense to claim for."))
+    claim_refuse_made_already(submission_key)
     entries, expenses = _lock_unclaimed(user, project, entry_ids, expense_ids)
     choice = payment_choice_of(user)
     takes_fees = choice is None or choice.takes_fees
@@ -409,15 +415,22 @@ def claim_submit(
     ]
     fees = sum((line.amount for line in lines if line.entry is not None), Decimal("0.00"))
     spent = sum((line.amount for line in lines if line.expense is not None), Decimal("0.00"))
-    claim = Claim.objects.create(
-        user=user,
-        project=project,
-        submitted_by=actor,
-        choice=choice.choice if choice else ChoiceKind.BANK,
-        fees=fees,
-        expenses_total=spent,
-        total=fees + spent,
-    )
+    try:
+        with transaction.atomic():
+            claim = Claim.objects.create(
+                user=user,
+                project=project,
+                submitted_by=actor,
+                choice=choice.choice if choice else ChoiceKind.BANK,
+                fees=fees,
+                expenses_total=spent,
+                total=fees + spent,
+                submission_key=submission_key,
+            )
+    except IntegrityError as error:
+        # The same page sent twice at the same moment: the other one made the claim.
+        claim_refuse_made_already(submission_key)
+        raise AlreadyMade(_("This claim is already made.")) from error
     for line in lines:
         line.claim = claim
     try:
@@ -444,8 +457,70 @@ def claim_submit(
     return claim
 
 
+class AlreadyMade(PaymentError):
+    """The page this claim was made from was sent before, and that made the claim."""
+
+
+def claim_refuse_made_already(submission_key: str) -> None:
+    """AlreadyMade if a claim was made from the page with this key."""
+    made = Claim.objects.filter(submission_key=submission_key).first() if submission_key else None
+    if made is not None:
+        raise AlreadyMade(
+            _(
+                "This claim is already made, as claim %(ref)s for %(person)s: the page was "
+                "sent twice. Nothing more was added."
+            )
+            % {"ref": made.reference, "person": made.user.full_name}
+        )
+
+
 class ClaimGone(PaymentError):
     """The claim was withdrawn (or emptied) after the person acting on it opened it."""
+
+
+class ClaimChanged(PaymentError):
+    """The claim is where it was, but changed after the person acting on it opened it."""
+
+
+# What a page shows of a claim, each part with the words that name it when it changes.
+CLAIM_PARTS = {
+    "status": gettext_lazy("where the claim is"),
+    "lines": gettext_lazy("what it claims for"),
+    "total": gettext_lazy("the total"),
+    "question": gettext_lazy("the question"),
+    "answer": gettext_lazy("the answer"),
+}
+
+
+def _claim_parts(claim: Claim) -> dict[str, str]:
+    lines = list(
+        ClaimLine.objects.filter(claim=claim)
+        .order_by("pk")
+        .values_list("pk", "date", "description", "amount")
+    )
+    values = {
+        "status": claim.status,
+        "lines": repr(lines),
+        "total": str(claim.total),
+        "question": claim.question,
+        "answer": claim.answer,
+    }
+    return {name: hashlib.sha256(value.encode()).hexdigest()[:8] for name, value in values.items()}
+
+
+def claim_seen(claim: Claim) -> str:
+    """A short note of the claim as a page shows it, for the page to carry and send back."""
+    return " ".join(f"{name}:{digest}" for name, digest in _claim_parts(claim).items())
+
+
+def claim_changes(claim: Claim, seen: str) -> list[str]:
+    """What is different in the claim now from the page that carried `seen`, in words."""
+    before = dict(part.split(":", 1) for part in seen.split() if ":" in part)
+    return [
+        str(CLAIM_PARTS[name])
+        for name, digest in _claim_parts(claim).items()
+        if before.get(name) != digest
+    ]
 
 
 def _move(
@@ -472,7 +547,7 @@ def _why_not_moved(claim: Claim, *, expected: str) -> PaymentError:
         return PaymentError(
             _("Someone else has already dealt with this claim. Here is where it is now.")
         )
-    return PaymentError(
+    return ClaimChanged(
         _(
             "This claim was changed after you opened it, so nothing was done. Check what is "
             "in it now, then try again."
@@ -551,8 +626,18 @@ def claim_query(
 
 
 @transaction.atomic
-def claim_answer(*, claim: Claim, actor: User, answer: str) -> Claim:
-    _move(claim, expected=ClaimStatus.QUERIED, status=ClaimStatus.SUBMITTED, answer=answer)
+def claim_answer(
+    *, claim: Claim, actor: User, answer: str, expected_version: int | None = None
+) -> Claim:
+    """Answer the question the person read: `expected_version` is the version on their page,
+    so an answer to a question since asked again, or to a claim changed since, is refused."""
+    _move(
+        claim,
+        expected=ClaimStatus.QUERIED,
+        expected_version=expected_version,
+        status=ClaimStatus.SUBMITTED,
+        answer=answer,
+    )
     AuditEvent.record(
         actor=actor,
         action="payments.claim_answered",

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,8 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organisation, User
-from coproduce.lib.concurrency import versioned_form_submit
+from coproduce.lib.concurrency import plain_form_after_stale_edit, versioned_form_submit
 from coproduce.lib.pagination import LinkedPage, paginate
+from meetings.models import Meeting
 from payments import notify, pdf, policy, receipt_files, services
 from payments.forms import (
     AnswerForm,
@@ -175,6 +177,31 @@ def _proposal_initial(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     }
 
 
+def _meeting_logged(user: User, meeting_pk: int) -> Meeting | None:
+    """The meeting, if it is in the person's log already (say, confirmed in another tab)."""
+    entry = (
+        InvolvementEntry.objects.filter(user=user, meeting_id=meeting_pk)
+        .select_related("meeting")
+        .first()
+    )
+    return entry.meeting if entry is not None else None
+
+
+def _meeting_logged_since(request: AuthenticatedHttpRequest) -> Meeting | None:
+    """The meeting the page proposed (?meeting=), if the person has logged it since."""
+    meeting_pk = request.GET.get("meeting", "")
+    if not meeting_pk.isdigit() or services.proposal_for(request.user, int(meeting_pk)):
+        return None
+    return _meeting_logged(request.user, int(meeting_pk))
+
+
+def _already_logged(meeting: Meeting) -> str:
+    return _(
+        "“%(title)s” is already in your involvement log, so nothing was added. "
+        "To change how long it took, change it in your log."
+    ) % {"title": meeting.title}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def involvement_add(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -187,6 +214,17 @@ def involvement_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         meeting = services.proposal_for(request.user, initial["meeting"]) if initial else None
+        logged = _meeting_logged_since(request)
+        if logged is not None:
+            # Confirmed in another tab since this page was drawn: adding it again, as an
+            # activity of its own, would pay for the meeting twice.
+            form.add_error("activity", _already_logged(logged))
+            return render(
+                request,
+                "payments/involvement_form.html",
+                {"form": form, "proposal": initial},
+                status=400,
+            )
         try:
             services.involvement_record(
                 user=request.user,
@@ -219,7 +257,12 @@ def involvement_confirm(request: AuthenticatedHttpRequest, meeting_pk: int) -> H
     """Confirm what the register proposed, as it is."""
     proposal = services.proposal_for(request.user, meeting_pk)
     if proposal is None:
-        raise Http404
+        logged = _meeting_logged(request.user, meeting_pk)
+        if logged is None:
+            raise Http404
+        # Confirmed already, from another tab or a second press: say so, add nothing.
+        messages.info(request, _already_logged(logged))
+        return redirect("payments:mine")
     try:
         services.involvement_record(
             user=request.user,
@@ -503,9 +546,10 @@ def claim_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            claims = _submit_by_project(form, request.user)
+            with transaction.atomic():  # one claim per group, all or none
+                claims = _submit_by_project(form, request.user)
         except services.PaymentError as error:
-            form.add_error(None, str(error))
+            form.add_error("items", str(error))
         else:
             messages.success(
                 request, _("Your claim is sent. We will tell you when it is approved.")
@@ -584,30 +628,61 @@ def claim_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("payments:claim_detail", pk=pk)
 
 
+def _claim_step_form[FormT: QuestionForm | AnswerForm](
+    request: AuthenticatedHttpRequest, form_class: type[FormT], claim: Claim
+) -> FormT:
+    """The question or answer form, carrying the claim as this page shows it."""
+    return form_class(
+        request.POST if request.method == "POST" else None,
+        initial={"version": claim.version, "seen": services.claim_seen(claim)},
+    )
+
+
+def _claim_step_after_change[FormT: QuestionForm | AnswerForm](
+    request: AuthenticatedHttpRequest, form_class: type[FormT], claim: Claim, why: str
+) -> FormT:
+    """What the person typed, ready to send about the claim as it is now, with what changed
+    since their page was drawn named."""
+    seen = request.POST.get("seen", "")
+    claim.refresh_from_db()
+    form = plain_form_after_stale_edit(form_class, request, version=claim.version)
+    form.data["seen"] = services.claim_seen(claim)  # type: ignore[index]
+    changed = services.claim_changes(claim, seen)
+    # One message, about the claim: sending again adds to it, it replaces nobody's change.
+    form.errors.pop("__all__", None)
+    form.add_error(None, why)
+    if changed:
+        form.add_error(
+            None,
+            _("What is different now: %(parts)s. What you wrote is still below.")
+            % {"parts": ", ".join(changed)},
+        )
+    return form
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_query(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_claim_for_user(request, pk)
     if not access.can_approve:
         raise PermissionDenied
-    form = QuestionForm(request.POST if request.method == "POST" else None)
     # The version the approver read when they opened the question page: a claim changed
     # since is not sent back with a question about what it used to say.
-    seen = (
-        request.POST.get("version", "") if request.method == "POST" else str(access.claim.version)
-    )
+    form = _claim_step_form(request, QuestionForm, access.claim)
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_query(
                 claim=access.claim,
                 actor=request.user,
                 question=form.cleaned_data["question"],
-                expected_version=int(seen) if seen.isdigit() else 0,
+                expected_version=form.cleaned_data["version"],
                 base_url=_base_url(request),
             )
         except services.ClaimGone as error:
             messages.error(request, str(error))
             return redirect("payments:project_claims", pk=access.claim.project_id)
+        except services.ClaimChanged as error:
+            form = _claim_step_after_change(request, QuestionForm, access.claim, str(error))
         except services.PaymentError as error:
             form.add_error(None, str(error))
         else:
@@ -617,7 +692,7 @@ def claim_query(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "payments/claim_query.html",
-        {"form": form, "claim": access.claim, "seen_version": seen},
+        {"form": form, "claim": access.claim},
         status=400 if form.errors else 200,
     )
 
@@ -628,13 +703,21 @@ def claim_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_claim_for_user(request, pk)
     if not access.is_claimant:
         raise PermissionDenied
-    form = AnswerForm(request.POST if request.method == "POST" else None)
+    # The question the person read: an answer to a question since asked again (or to a
+    # claim changed since) is refused, keeping what they wrote, with the question now.
+    form = _claim_step_form(request, AnswerForm, access.claim)
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_answer(
-                claim=access.claim, actor=request.user, answer=form.cleaned_data["answer"]
+                claim=access.claim,
+                actor=request.user,
+                answer=form.cleaned_data["answer"],
+                expected_version=form.cleaned_data["version"],
             )
+        except services.ClaimChanged as error:
+            form = _claim_step_after_change(request, AnswerForm, access.claim, str(error))
         except services.PaymentError as error:
+            access.claim.refresh_from_db()
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your answer is sent, and the claim is back for approval."))
@@ -767,8 +850,12 @@ def project_claims(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@transaction.atomic
 def _on_behalf_save(form: OnBehalfForm, project: Project, actor: User) -> Claim:
+    """All or nothing: a claim refused leaves nothing behind in the person's log, and the
+    page sent twice (its `submission_key` again) makes one claim."""
     data = form.cleaned_data
+    services.claim_refuse_made_already(data["submission_key"])
     person = data["person"]
     entry = services.involvement_record(
         user=person,
@@ -794,7 +881,12 @@ def _on_behalf_save(form: OnBehalfForm, project: Project, actor: User) -> Claim:
         )
         expense_ids.append(expense.pk)
     return services.claim_submit(
-        user=person, project=project, entry_ids=[entry.pk], expense_ids=expense_ids, actor=actor
+        user=person,
+        project=project,
+        entry_ids=[entry.pk],
+        expense_ids=expense_ids,
+        actor=actor,
+        submission_key=data["submission_key"],
     )
 
 
@@ -812,6 +904,8 @@ def claim_on_behalf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             claim = _on_behalf_save(form, access.project, request.user)
+        except services.AlreadyMade as error:
+            form.add_error("person", str(error))
         except services.PaymentError as error:
             form.add_error(None, str(error))
         else:

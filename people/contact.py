@@ -11,9 +11,11 @@ people who asked for one at most.
 from collections.abc import Iterable
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from coproduce.lib.choices import CachedChoiceLabels
 from people.models import ContactChannel, ContactFrequency, Profile
 
 # People who asked for one message a day or a week at most.
@@ -42,6 +44,23 @@ class ContactWay(models.TextChoices):
     EMAIL = "email", _("Emailed")
     DIGEST = "digest", _("Held for their daily or weekly message")
     BY_HAND = "by_hand", _("To phone or write to")
+
+
+class Notice(CachedChoiceLabels, models.Model):
+    """That one person is told of one thing, the way they asked (`contact_way`).
+
+    An email goes at once (`sent_at` set). For people who asked for one message a day or a
+    week at most it is held for their digest, `sent_at` empty until the digest carries it.
+    People who take no email are listed for someone to phone or write to. Each app's notice
+    adds what it is about and the person (and keeps its own constraints).
+    """
+
+    way = models.CharField(max_length=10, choices=ContactWay.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 def contact_way(user: User, profile: Profile | None, *, essential: bool) -> ContactWay:

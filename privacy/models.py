@@ -132,3 +132,13 @@ class ErasureRequest(CachedChoiceLabels, models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == ErasureStatus.PENDING
+
+    def already_decided(self) -> str:
+        """What a second administrator is told on deciding a request someone has decided."""
+        return _(
+            "%(person)s has already decided this request: %(outcome)s. Nothing more was done, "
+            "and nobody was emailed again."
+        ) % {
+            "person": self.decided_by.full_name if self.decided_by else _("Someone"),
+            "outcome": self.get_status_display(),
+        }

@@ -135,9 +135,10 @@ def erasure_request_create(*, user: User, reason: str) -> ErasureRequest:
 
 
 def _lock_pending(request: ErasureRequest) -> ErasureRequest:
+    # The lock makes a second administrator wait, then find the request decided.
     locked = ErasureRequest.objects.select_for_update().select_related("user").get(pk=request.pk)
     if not locked.is_pending:
-        raise PrivacyError(_("Someone has already decided this request."))
+        raise PrivacyError(locked.already_decided())
     return locked
 
 

@@ -174,10 +174,10 @@ def erasure_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
 def erasure_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not policy.can_administer_privacy(request.user):
         raise PermissionDenied
-    erasure = get_object_or_404(ErasureRequest.objects.select_related("user"), pk=pk)
+    erasure = get_object_or_404(ErasureRequest.objects.select_related("user", "decided_by"), pk=pk)
     actor = request.user
     if not erasure.is_pending:
-        messages.info(request, _("This request has already been decided."))
+        messages.info(request, erasure.already_decided())
         return redirect("privacy:erasure_requests")
     if erasure.user_id == actor.pk:
         # Someone else must look at it, so nobody removes an administrator without a check.

@@ -8,9 +8,6 @@ but the audit log, so that is read for it. No query runs here: the history page 
 
 from __future__ import annotations
 
-import datetime
-import functools
-from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -21,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditEvent
-from coproduce.lib.history import Event, HistorySource, Row, as_day, history_rows, wanted
+from coproduce.lib.history import Event, HistorySource, Row, Shaper, as_day, rows_by_kind
 from projects.models import GroundRulesVersion, Membership, MembershipPause, Milestone, Project
 
 if TYPE_CHECKING:
@@ -36,20 +33,11 @@ KINDS: dict[str, StrOrPromise] = {
 }
 
 
-def rows(
-    project: Project,
-    *,
-    kinds: Collection[str],
-    since: datetime.date | None,
-    until: datetime.date | None,
-) -> list[QuerySet[Any]]:
-    # Every source keeps to the days asked for.
-    shaped = functools.partial(history_rows, since=since, until=until)
-    found: list[QuerySet[Any]] = []
-    if wanted(kinds, MEMBERS):
-        memberships = Membership.objects.filter(project=project)
-        pauses = MembershipPause.objects.filter(membership__project=project)
-        found += [
+def rows_of(project: Project, shaped: Shaper) -> dict[str, list[QuerySet[Any]]]:
+    memberships = Membership.objects.filter(project=project)
+    pauses = MembershipPause.objects.filter(membership__project=project)
+    return {
+        MEMBERS: [
             shaped(memberships, event="joined", at="joined_at", name="user__full_name"),
             shaped(
                 memberships.filter(left_at__isnull=False),
@@ -72,9 +60,8 @@ def rows(
                 at="created_at",
                 detail="summary",
             ),
-        ]
-    if wanted(kinds, RULES):
-        found.append(
+        ],
+        RULES: [
             shaped(
                 GroundRulesVersion.objects.filter(project=project),
                 event="rules_adopted",
@@ -82,17 +69,19 @@ def rows(
                 name="number",
                 detail="change_note",
             )
-        )
-    if wanted(kinds, MILESTONES):
-        found.append(
+        ],
+        MILESTONES: [
             shaped(
                 Milestone.objects.filter(project=project, met_on__isnull=False),
                 event="milestone_met",
                 at=as_day("met_on"),
                 name="title",
             )
-        )
-    return found
+        ],
+    }
+
+
+rows = rows_by_kind(rows_of)
 
 
 def describe(row: Row, project: Project) -> Event | None:

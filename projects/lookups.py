@@ -39,10 +39,8 @@ def get_project_for_user(
     request: AuthenticatedHttpRequest, pk: int, *, manage: bool = False
 ) -> ProjectAccess:
     user = request.user
-    project = Project.objects.filter(pk=pk).first()
-    membership = (
-        Membership.objects.current().filter(project_id=pk, user=user).first() if project else None
-    )
+    project = Project.objects.with_membership_of(user).filter(pk=pk).first()
+    membership = getattr(project, "membership_of_viewer", None)
     if project is None or not policy.can_view_project(user, membership):
         raise Http404
     access = ProjectAccess(

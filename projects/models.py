@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.lib.choices import CachedChoiceLabels
-from people.contact import ContactWay
+from people.contact import ContactWay, Notice
 from people.models import MemberType
 
 if TYPE_CHECKING:
@@ -40,6 +40,25 @@ LEADING_ROLES = frozenset({ProjectRole.CHAIR, ProjectRole.CO_CHAIR, ProjectRole.
 class ProjectStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     CLOSED = "closed", _("Closed")
+
+
+def membership_of(user: models.Model, through: str = "") -> models.FilteredRelation:
+    """`user`'s current membership of the project (reached `through` a relation, if given),
+    for `select_related`: every page of a project asks for both in the same query. At most
+    one, by constraint; the attribute is unset when there is none."""
+    path = f"{through}__memberships" if through else "memberships"
+    # As MembershipQuerySet.current().
+    return models.FilteredRelation(
+        path, condition=models.Q(**{f"{path}__user": user, f"{path}__left_at__isnull": True})
+    )
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def with_membership_of(self, user: models.Model) -> ProjectQuerySet:
+        """Each project with `user`'s current membership as `membership_of_viewer`."""
+        return self.annotate(  # type: ignore[misc]  # the stubs do not know FilteredRelation
+            membership_of_viewer=membership_of(user)
+        ).select_related("membership_of_viewer")
 
 
 class Project(CachedChoiceLabels, models.Model):
@@ -105,6 +124,8 @@ class Project(CachedChoiceLabels, models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -739,7 +760,7 @@ class GroundRulesAnswer(models.Model):
         return f"{self.user} on ground rules {self.version_id}"
 
 
-class GroundRulesNotice(CachedChoiceLabels, models.Model):
+class GroundRulesNotice(Notice):
     """That one member was told a new version of the ground rules needs their answer.
 
     One per person per version. An email goes at once (`sent_at` set); for people who asked
@@ -753,9 +774,6 @@ class GroundRulesNotice(CachedChoiceLabels, models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ground_rules_notices"
     )
-    way = models.CharField(max_length=10, choices=ContactWay.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["version", "user__full_name", "pk"]

@@ -138,9 +138,12 @@ class PanelForm(SpecificErrorsMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # The panel as the page showed it (empty for nobody): a save over a newer one is refused.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("seen", call.panel_state())
         field = self.fields["members"]
         assert isinstance(field, PanelMemberChoiceField)
         field.queryset = (
@@ -217,6 +220,10 @@ class DecisionLetterForm(SpecificErrorsMixin, forms.Form):
         max_length=6000,
         widget=forms.Textarea(attrs={"rows": 18}),
     )
+
+    # The step of the application the letter is about, as the page showed it: a letter
+    # written for a stage the application has since left is not sent about the new one.
+    step = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean_body(self) -> str:
         # Browsers send line breaks as CR LF; the email is written with plain LF.

@@ -63,6 +63,11 @@ class Call(CachedChoiceLabels, models.Model):
         """Closed by hand, with the closing date still to come."""
         return self.status == CallStatus.CLOSED and self.closes_on > timezone.localdate()
 
+    def panel_state(self) -> str:
+        """Who is on the selection panel, as the panel page carries it: a page drawn with an
+        older panel is refused rather than saved over it (`call_panel_set`)."""
+        return ",".join(str(pk) for pk in sorted(self.panel.values_list("user_id", flat=True)))
+
 
 class QuestionKind(models.TextChoices):
     SHORT = "short", _("Short answer")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import AuditEvent, Organisation, User
-from coproduce.lib.concurrency import save_if_unchanged
+from coproduce.lib.concurrency import StaleEdit, save_if_unchanged
 from coproduce.lib.email import email_send
 from coproduce.lib.ordering import move_in_order
 from recruitment.models import (
@@ -255,8 +255,17 @@ def call_question_move(*, question: CallQuestion, actor: User, up: bool) -> None
 
 
 @transaction.atomic
-def call_panel_set(*, call: Call, users: Iterable[User], actor: User) -> None:
-    """Make these people the call's selection panel. Scores already given stay."""
+def call_panel_set(
+    *, call: Call, users: Iterable[User], actor: User, seen: str | None = None
+) -> None:
+    """Make these people the call's selection panel. Scores already given stay.
+
+    `seen` is the panel the page was drawn with (`Call.panel_state`): StaleEdit if someone
+    else changed the panel since, and nothing changes."""
+    # Locking the call makes the check and the change one step for two leaders at once.
+    Call.objects.select_for_update().filter(pk=call.pk).first()
+    if seen is not None and call.panel_state() != seen:
+        raise StaleEdit
     wanted = {user.pk: user for user in users}
     current = dict(PanelMember.objects.filter(call=call).values_list("user_id", "pk"))
     leaving = [pk for user_pk, pk in current.items() if user_pk not in wanted]
@@ -303,6 +312,10 @@ class SelectionError(Exception):
     """A step an application cannot take; the message says why."""
 
 
+class ApplicationMoved(SelectionError):
+    """Someone else moved the application on since the page was drawn."""
+
+
 @transaction.atomic
 def application_move(
     *, application: Application, to_status: str, actor: User, note: str, seen_status: str
@@ -313,7 +326,7 @@ def application_move(
     changes and SelectionError says so.
     """
     if application.status != seen_status:
-        raise SelectionError(STATUS_MOVED)
+        raise ApplicationMoved(STATUS_MOVED)
     if not application.can_move_to(to_status):
         raise SelectionError(
             _("An application that is “%(now)s” cannot become “%(next)s”.")
@@ -327,7 +340,7 @@ def application_move(
         status=to_status
     )
     if not moved:
-        raise SelectionError(STATUS_MOVED)
+        raise ApplicationMoved(STATUS_MOVED)
     change = ApplicationStatusChange.objects.create(
         application=application,
         from_status=seen_status,
@@ -385,8 +398,14 @@ class LetterAlreadySent(Exception):
 def application_letter_send(
     *, change: ApplicationStatusChange, subject: str, body: str, actor: User
 ) -> None:
-    """Email the applicant the letter as written, and keep a copy with the step it is about."""
-    application = change.application
+    """Email the applicant the letter as written, and keep a copy with the step it is about.
+
+    ApplicationMoved if the application has left the stage the letter is about; raises
+    LetterAlreadySent if someone sent it first. Either way nothing is sent."""
+    # Locking the application keeps it at this stage until the letter is on record.
+    application = Application.objects.select_for_update().get(pk=change.application_id)
+    if application.status != change.to_status:
+        raise ApplicationMoved(STATUS_MOVED)
     sent = ApplicationStatusChange.objects.filter(pk=change.pk, letter_sent_at=None).update(
         letter_subject=subject, letter_body=body, letter_sent_at=timezone.now()
     )

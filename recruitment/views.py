@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
-from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
+from coproduce.lib.concurrency import STALE_EDIT_MESSAGE, StaleEdit, form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from projects.lookups import get_project_for_user
 from projects.models import Membership
@@ -44,8 +44,10 @@ from recruitment.lookups import (
 )
 from recruitment.models import (
     LETTER_STATUSES,
+    STATUS_MOVED,
     Application,
     ApplicationStatus,
+    ApplicationStatusChange,
     Assessment,
     Call,
     CallQuestion,
@@ -236,19 +238,52 @@ def call_panel(request: AuthenticatedHttpRequest, pk: int, call_pk: int) -> Http
         initial={"members": list(on_panel)},
     )
     if request.method == "POST" and form.is_valid():
-        services.call_panel_set(
-            call=call,
-            users=[membership.user for membership in form.cleaned_data["members"]],
-            actor=request.user,
-        )
-        messages.success(request, _("The selection panel is saved."))
-        return redirect("recruitment:call_detail", pk=pk, call_pk=call_pk)
+        try:
+            services.call_panel_set(
+                call=call,
+                users=[membership.user for membership in form.cleaned_data["members"]],
+                actor=request.user,
+                seen=form.cleaned_data["seen"],
+            )
+        except StaleEdit:
+            form = _panel_form_after_stale_edit(request, call, seen=form.cleaned_data["seen"])
+        else:
+            messages.success(request, _("The selection panel is saved."))
+            return redirect("recruitment:call_detail", pk=pk, call_pk=call_pk)
     return render(
         request,
         "recruitment/call_panel.html",
         _call_context(call_access) | {"form": form},
         status=400 if form.errors else 200,
     )
+
+
+def _panel_form_after_stale_edit(
+    request: AuthenticatedHttpRequest, call: Call, *, seen: str
+) -> PanelForm:
+    """What the leader ticked, with who joined or left the panel since they opened the page,
+    ready to save over the panel as it is now."""
+    data = request.POST.copy()
+    data["seen"] = stored = call.panel_state()
+    form = PanelForm(data, call=call)
+    form.is_valid()
+    form.add_error(None, STALE_EDIT_MESSAGE)
+    before = {int(pk) for pk in seen.split(",") if pk.isdigit()}
+    now = {int(pk) for pk in stored.split(",") if pk}
+    names = dict(
+        User.objects.filter(pk__in=before ^ now)
+        .values_list("pk", "full_name")
+        .order_by("full_name")
+    )
+    changes = [_("%(name)s joined it") % {"name": names[pk]} for pk in names if pk in now] + [
+        _("%(name)s left it") % {"name": names[pk]} for pk in names if pk in before
+    ]
+    form.add_error(
+        None,
+        _("What is saved now is different from what you typed in: %(field)s (%(changes)s).")
+        % {"field": form.fields["members"].label, "changes": "; ".join(changes)},
+    )
+    return form
 
 
 @login_required
@@ -473,7 +508,11 @@ def application_move(
     form = ApplicationMoveForm(
         request.POST if request.method == "POST" else None, application=application
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and request.POST.get("current", application.status) != (
+        application.status
+    ):
+        form = _move_form_after_stale_edit(request, application)
+    elif request.method == "POST" and form.is_valid():
         try:
             change = services.application_move(
                 application=application,
@@ -482,6 +521,9 @@ def application_move(
                 note=form.cleaned_data["note"],
                 seen_status=form.cleaned_data["current"],
             )
+        except services.ApplicationMoved:
+            application.refresh_from_db()
+            form = _move_form_after_stale_edit(request, application)
         except services.SelectionError as error:
             form.add_error(None, str(error))
         else:
@@ -510,6 +552,24 @@ def application_move(
     )
 
 
+def _move_form_after_stale_edit(
+    request: AuthenticatedHttpRequest, application: Application
+) -> ApplicationMoveForm:
+    """What the leader chose and typed, with where the application is now, ready to choose
+    again from there."""
+    data = request.POST.copy()
+    data["current"] = application.status
+    form = ApplicationMoveForm(data, application=application)
+    form.is_valid()
+    form.add_error(None, STATUS_MOVED)
+    form.add_error(
+        None,
+        _("What is saved now is different from what you saw: its stage is now “%(status)s”.")
+        % {"status": application.get_status_display()},
+    )
+    return form
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_letter(
@@ -528,7 +588,9 @@ def application_letter(
     if request.method == "POST":
         form = DecisionLetterForm(request.POST)
         action = request.POST.get("action", "preview")
-        if form.is_valid() and action == "send":
+        if form.is_valid() and form.cleaned_data["step"] != step.pk:
+            form = _letter_form_after_stale_edit(request, application, step)
+        elif form.is_valid() and action == "send":
             try:
                 services.application_letter_send(
                     change=step,
@@ -536,6 +598,19 @@ def application_letter(
                     body=form.cleaned_data["body"],
                     actor=user,
                 )
+            except services.ApplicationMoved:
+                application.refresh_from_db()
+                step = services.letter_step(application)
+                if step is None or step.letter_sent_at is not None:
+                    messages.info(request, str(STATUS_MOVED))
+                    return redirect(
+                        "recruitment:application_detail",
+                        pk=pk,
+                        call_pk=call_pk,
+                        application_pk=application.pk,
+                    )
+                form = _letter_form_after_stale_edit(request, application, step)
+                context |= {"step": step}
             except services.LetterAlreadySent:
                 messages.info(request, _("This letter had already been sent."))
             else:
@@ -553,17 +628,44 @@ def application_letter(
             return render(
                 request,
                 "recruitment/application_letter_preview.html",
-                context | {"form": form, **form.cleaned_data},
+                context
+                | {
+                    "form": form,
+                    "subject": form.cleaned_data["subject"],
+                    "body": form.cleaned_data["body"],
+                },
             )
     else:
         subject, body = services.letter_draft(application=application, sender=user)
-        form = DecisionLetterForm(initial={"subject": subject, "body": body})
+        form = DecisionLetterForm(initial={"subject": subject, "body": body, "step": step.pk})
     return render(
         request,
         "recruitment/application_letter.html",
         context | {"form": form},
         status=400 if form.errors else 200,
     )
+
+
+def _letter_form_after_stale_edit(
+    request: AuthenticatedHttpRequest, application: Application, step: ApplicationStatusChange
+) -> DecisionLetterForm:
+    """The letter as the leader wrote it, about the stage the application has moved on to,
+    to check before it goes."""
+    data = request.POST.copy()
+    data["step"] = str(step.pk)
+    form = DecisionLetterForm(data)
+    form.is_valid()
+    form.add_error(None, STALE_EDIT_MESSAGE)
+    form.add_error(
+        None,
+        _(
+            "What is saved now is different from what you saw: the application is now "
+            "“%(status)s”, so this letter is about that stage. Check its subject and letter "
+            "say so before you send it."
+        )
+        % {"status": application.get_status_display()},
+    )
+    return form
 
 
 def _application_page(

@@ -136,3 +136,29 @@ def tab_to(page: Page, selector: str, *, backwards: bool = False, limit: int = 6
         raise AssertionError(
             f"{selector} was not reached after {limit} presses of {key}; focus is on {active}"
         )
+
+
+# The words a failure message uses for the elements `tab_to_words` looks for.
+_ELEMENT_NAMES = {"A": "link", "BUTTON": "button"}
+
+
+def tab_to_words(page: Page, words: str, *, tag: str, limit: int = 80) -> None:
+    """Press Tab until a `tag` element (e.g. "A", "BUTTON") whose text is `words` has the focus.
+
+    Fails when it is never reached, which is what a keyboard user would find too.
+    """
+    script = (
+        "([t, w]) => document.activeElement?.tagName === t"
+        " && document.activeElement.textContent.trim() === w"
+    )
+    for _press in range(limit):
+        if page.evaluate(script, [tag, words]):
+            return
+        page.keyboard.press("Tab")
+    name = _ELEMENT_NAMES.get(tag, tag.lower())
+    assert page.evaluate(script, [tag, words]), f"the {name} “{words}” was not reached by Tab"
+
+
+def tab_to_button(page: Page, words: str, limit: int = 80) -> None:
+    """Press Tab until the button whose text is `words` has the focus."""
+    tab_to_words(page, words, tag="BUTTON", limit=limit)

@@ -16,7 +16,7 @@ from decisions.models import (
     Response,
     Stage,
 )
-from tests.browser import axe_violations, describe_violations, tab_to
+from tests.browser import axe_violations, describe_violations, tab_to, tab_to_words
 from tests.conftest import Demo, OpenPage
 from tests.pages import decisions as dec
 
@@ -25,15 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def press_link(page: Page, name: str, limit: int = 120) -> None:
     """Tab to the link whose words are `name`, as a keyboard user would, and follow it."""
-    script = (
-        "(n) => document.activeElement?.tagName === 'A'"
-        " && document.activeElement.textContent.trim() === n"
-    )
-    for _press in range(limit):
-        if page.evaluate(script, name):
-            break
-        page.keyboard.press("Tab")
-    assert page.evaluate(script, name), f"the link “{name}” was not reached by Tab"
+    tab_to_words(page, name, tag="A", limit=limit)
     with page.expect_navigation():
         page.keyboard.press("Enter")
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from projects.models import Milestone, Theme, ThemeRank
-from tests.browser import tab_to
+from tests.browser import tab_to, tab_to_button
 from tests.conftest import Demo, OpenPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,18 +20,6 @@ def amiras_order(demo: Demo) -> list[str]:
         project=demo.website, user=demo.person("member")
     ).select_related("theme")
     return [rank.theme.name for rank in ranks.order_by("position")]
-
-
-def tab_to_button(page: Page, words: str, limit: int = 80) -> None:
-    script = (
-        "(w) => document.activeElement?.tagName === 'BUTTON'"
-        " && document.activeElement.textContent.trim() === w"
-    )
-    for _press in range(limit):
-        if page.evaluate(script, words):
-            return
-        page.keyboard.press("Tab")
-    assert page.evaluate(script, words), f"the button “{words}” was not reached by Tab"
 
 
 def save(page: Page) -> None:

@@ -3,15 +3,16 @@ history rows share.
 
 Each app says what happened in a project from the rows it already keeps (and the audit log),
 in `<app>/history.py`: `KINDS` (what a reader can filter by), `rows(project, ...)` (lazy
-querysets, one per sort of event, each shaped by `history_rows`) and `describe(row)` (the
-sentence a reader sees). The history page unions the querysets and lets the database sort
-and slice them, so no app keeps a second log by hand and no page reads more than it shows.
+querysets, one per sort of event, each shaped by `history_rows`; `rows_by_kind` builds it
+from one function giving them by kind) and `describe(row)` (the sentence a reader sees). The history
+page unions the querysets and lets the database sort and slice them, so no app keeps a
+second log by hand and no page reads more than it shows.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -175,6 +176,47 @@ def history_rows(
 def wanted(kinds: Collection[str], kind: str) -> bool:
     """No kind chosen means every kind."""
     return not kinds or kind in kinds
+
+
+class Shaper(Protocol):
+    """`history_rows` with the days asked for already given."""
+
+    def __call__(
+        self,
+        events: QuerySet[Any],
+        /,
+        *,
+        event: str,
+        at: str | Expression,
+        ref: str = "pk",
+        name: str | Expression = "",
+        detail: str | Expression = "",
+    ) -> QuerySet[Any]: ...
+
+
+# A project's events by kind: for each kind, one queryset per sort of event, each shaped by
+# the `Shaper`. Building a queryset runs no query, so the kinds not asked for cost nothing.
+RowsByKind = Callable[[Any, Shaper], Mapping[str, list[QuerySet[Any]]]]
+
+
+def rows_by_kind(rows_of: RowsByKind) -> RowsFor:
+    """An app's `rows`: the events of each kind asked for (every kind when none is), all kept
+    to the days asked for."""
+
+    def rows(
+        project: Any,
+        *,
+        kinds: Collection[str],
+        since: datetime.date | None,
+        until: datetime.date | None,
+    ) -> list[QuerySet[Any]]:
+        def shaped(events: QuerySet[Any], /, **columns: Any) -> QuerySet[Any]:
+            return history_rows(events, since=since, until=until, **columns)
+
+        by_kind = rows_of(project, shaped)
+        return [found for kind in by_kind if wanted(kinds, kind) for found in by_kind[kind]]
+
+    return rows
 
 
 def union_of(sources: Iterable[QuerySet[Any]]) -> QuerySet[Any] | None:

@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import User
 from conftest import Cast, client_for
 from coproduce.lib.email import send_email
 from meetings import personal_data
@@ -38,19 +37,22 @@ from meetings.models import (
 from meetings.notify import message_way
 from meetings.services import invitations, planning
 from meetings.services import papers as paper_services
+from meetings.tests.email_helpers import (
+    BASE_URL,
+    late_paper,
+    local,
+    move_later,
+    needs_easy_read,
+    prefers,
+    wants_daily_messages,
+)
 from meetings.tests.preparation import a_meeting, a_paper, invite, media  # noqa: F401
-from people.models import AccessNeed, AccessNeedType, ContactChannel, ContactFrequency, Profile
+from people.models import ContactChannel, ContactFrequency, Profile
 
 pytestmark = pytest.mark.usefixtures("media")
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-BASE_URL = "https://coproduce.example.org"
 ORGANISATION = "Riverside Health and Care Partnership"
-
-
-def local(day: int, hour: int, minute: int = 0) -> datetime.datetime:
-    """A moment in December 2026, local time."""
-    return timezone.make_aware(datetime.datetime(2026, 12, day, hour, minute))
 
 
 @pytest.fixture
@@ -59,29 +61,16 @@ def sunday_evening() -> Iterator[time_machine.Traveller]:
         yield clock
 
 
-def prefers(user: User, **fields: object) -> None:
-    Profile.objects.update_or_create(user=user, defaults=fields)
-
-
 def everyone_invited(cast: Cast, days: int = 4) -> Meeting:
     """Amira, Colin, Tom and Priya are invited to a meeting `days` from now; Tom needs easy
     read."""
     meeting = a_meeting(cast, days=days)
-    easy_read, _created = AccessNeedType.objects.get_or_create(
-        code="easy-read", defaults={"name": "Easy read", "category": "format"}
-    )
-    AccessNeed.objects.create(user=cast.commissioner, need_type=easy_read)
+    needs_easy_read(cast.commissioner)
     prefers(cast.carer, frequency=ContactFrequency.WEEKLY, message_time=datetime.time(8))
-    prefers(cast.commissioner, frequency=ContactFrequency.DAILY, message_time=datetime.time(8))
+    wants_daily_messages(cast.commissioner)
     prefers(cast.clinician, channels=[ContactChannel.PHONE], phone="07700 900123")
     invite(meeting, cast.member, cast.carer, cast.commissioner, cast.clinician)
     return meeting
-
-
-def late_paper(meeting: Meeting, title: str = "Testing plan") -> Paper:
-    paper = a_paper(meeting, title, late=True)
-    paper_services.paper_notices_send(paper=paper, base_url=BASE_URL)
-    return paper
 
 
 def remind(meeting: Meeting) -> int:
@@ -153,18 +142,10 @@ def test_it_sends_a_change_of_time_or_place_within_48_hours_at_once(
     cast: Cast, sunday_evening: time_machine.Traveller
 ) -> None:
     meeting = everyone_invited(cast, days=1)
+
+    move_later(meeting, cast.chair, datetime.timedelta(hours=3))
+
     assert meeting.starts_at is not None
-    assert meeting.ends_at is not None
-    later = datetime.timedelta(hours=3)
-
-    planning.meeting_update(
-        meeting=meeting,
-        actor=cast.chair,
-        changes={"starts_at": meeting.starts_at + later, "ends_at": meeting.ends_at + later},
-        expected_version=meeting.version,
-        base_url=BASE_URL,
-    )
-
     assert meeting.starts_at - timezone.now() < datetime.timedelta(hours=48)
     assert sorted(message.to[0] for message in mail.outbox) == [
         "amira@example.org",

@@ -7,21 +7,23 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
-from django.utils import timezone
 
 from conftest import Cast
 from meetings.digest import digests_send
 from meetings.models import Invitee, Meeting
 from meetings.services import after, planning
-from meetings.services import papers as paper_services
-from meetings.tests.access_helpers import give_need
 from meetings.tests.after_helpers import held_meeting
+from meetings.tests.email_helpers import (
+    BASE_URL,
+    late_paper,
+    local,
+    move_later,
+    needs_easy_read,
+    wants_daily_messages,
+)
 from meetings.tests.preparation import a_meeting, a_paper, invite, media  # noqa: F401
-from people.models import ContactFrequency, Profile
 
 pytestmark = pytest.mark.django_db
-
-BASE_URL = "https://coproduce.example.org"
 
 
 def amiras_and_colins() -> tuple[str, str]:
@@ -39,7 +41,7 @@ def short_lines(body: str) -> bool:
 
 
 def invited(cast: Cast, days: int = 10) -> Meeting:
-    give_need(cast.member, "easy-read")
+    needs_easy_read(cast.member)
     meeting = a_meeting(cast, days=days)
     invite(meeting, cast.member, cast.carer)
     return meeting
@@ -47,17 +49,8 @@ def invited(cast: Cast, days: int = 10) -> Meeting:
 
 def test_it_sends_the_easy_read_change_of_a_meeting(cast: Cast) -> None:
     meeting = invited(cast)
-    assert meeting.starts_at is not None
-    assert meeting.ends_at is not None
-    later = datetime.timedelta(hours=2)
 
-    planning.meeting_update(
-        meeting=meeting,
-        actor=cast.chair,
-        changes={"starts_at": meeting.starts_at + later, "ends_at": meeting.ends_at + later},
-        expected_version=meeting.version,
-        base_url=BASE_URL,
-    )
+    move_later(meeting, cast.chair, datetime.timedelta(hours=2))
 
     amiras, colins = amiras_and_colins()
     assert "has changed." in amiras
@@ -84,9 +77,8 @@ def test_it_sends_the_easy_read_cancellation(cast: Cast) -> None:
 @pytest.mark.usefixtures("media")
 def test_it_sends_the_easy_read_notice_of_a_late_paper(cast: Cast) -> None:
     meeting = invited(cast, days=3)
-    paper = a_paper(meeting, "Testing plan", late=True)
 
-    paper_services.paper_notices_send(paper=paper, base_url=BASE_URL)
+    late_paper(meeting)
 
     amiras, colins = amiras_and_colins()
     assert "The paper is called “Testing plan”." in amiras
@@ -98,7 +90,7 @@ def test_it_sends_the_easy_read_notice_of_a_late_paper(cast: Cast) -> None:
 
 
 def test_it_sends_the_easy_read_after_meeting_check(cast: Cast) -> None:
-    give_need(cast.member, "easy-read")
+    needs_easy_read(cast.member)
     meeting = held_meeting(cast)
     Invitee.objects.filter(meeting=meeting, user__in=[cast.member, cast.carer]).update(
         attended=True
@@ -118,21 +110,15 @@ def test_it_sends_the_easy_read_after_meeting_check(cast: Cast) -> None:
 
 @pytest.mark.usefixtures("media")
 def test_it_sends_the_easy_read_digest(cast: Cast) -> None:
-    give_need(cast.member, "easy-read")
-    for person in (cast.member, cast.carer):
-        Profile.objects.update_or_create(
-            user=person,
-            defaults={"frequency": ContactFrequency.DAILY, "message_time": datetime.time(8)},
-        )
-    evening = timezone.make_aware(datetime.datetime(2026, 12, 6, 20))
-    with time_machine.travel(evening, tick=False) as clock:
+    needs_easy_read(cast.member)
+    wants_daily_messages(cast.member, cast.carer)
+    with time_machine.travel(local(6, 20), tick=False) as clock:
         meeting = a_meeting(cast, days=4)
         invite(meeting, cast.member, cast.carer)
-        paper = a_paper(meeting, "Testing plan", late=True)
-        paper_services.paper_notices_send(paper=paper, base_url=BASE_URL)
+        late_paper(meeting)
         assert mail.outbox == []
 
-        clock.move_to(evening + datetime.timedelta(hours=12, minutes=5))
+        clock.move_to(local(7, 8, 5))
         assert digests_send(base_url=BASE_URL) == 2
 
     amiras, colins = amiras_and_colins()

@@ -29,8 +29,9 @@ from meetings.models import (
     Reply,
 )
 from meetings.services import papers as services
+from meetings.tests.email_helpers import needs_easy_read, prefers
 from meetings.tests.preparation import TINY_PDF, a_meeting, a_paper, invite, media  # noqa: F401
-from people.models import AccessNeed, AccessNeedType, ContactChannel, ContactFrequency, Profile
+from people.models import ContactChannel, ContactFrequency
 
 pytestmark = pytest.mark.usefixtures("media")
 
@@ -42,20 +43,11 @@ def pdf() -> SimpleUploadedFile:
     return SimpleUploadedFile("plan.pdf", TINY_PDF, content_type="application/pdf")
 
 
-def prefers(user: User, **fields: object) -> None:
-    Profile.objects.update_or_create(user=user, defaults=fields)
-
-
 def everyone_invited(cast: Cast, days: int = 3) -> Meeting:
     """Amira (easy read, email as things happen), Colin (a message a week at most), Tom
     (a message a day at most) and Priya (phone only) are invited; invitations went out."""
     meeting = a_meeting(cast, days=days)
-    # The catalogue comes from a data migration, which a test that empties the database
-    # between runs (through the worker) no longer has.
-    easy_read, _created = AccessNeedType.objects.get_or_create(
-        code="easy-read", defaults={"name": "Easy read", "category": "format"}
-    )
-    AccessNeed.objects.create(user=cast.member, need_type=easy_read)
+    needs_easy_read(cast.member)
     prefers(cast.carer, frequency=ContactFrequency.WEEKLY)
     prefers(cast.commissioner, frequency=ContactFrequency.DAILY)
     prefers(cast.clinician, channels=[ContactChannel.PHONE], phone="07700 900123")

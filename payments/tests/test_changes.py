@@ -2,6 +2,7 @@
 what was logged, with a stale change refused and every change in the audit log."""
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -337,16 +338,23 @@ def test_it_refuses_to_send_back_a_claim_changed_since_deborah_opened_the_questi
         entry_data(entry, minutes="60"),
     )
     mail.outbox.clear()
-    response = deborah.post(url, {"question": "Which bus did you take?", "version": seen})
+    drawn = re.search(r'name="seen" value="([^"]*)"', page.content.decode())
+    assert drawn is not None
+    response = deborah.post(
+        url, {"question": "Which bus did you take?", "version": seen, "seen": drawn[1]}
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "This claim was changed after you opened it" in content
+    assert "What is different now: what it claims for, the total." in content
     assert "Which bus did you take?" in content  # what she typed is kept
-    assert f'name="version" value="{seen}"' in content
     assert mail.outbox == []
     claim.refresh_from_db()
     assert (claim.status, claim.question) == (ClaimStatus.SUBMITTED, "")
-    # Having read the claim again, she asks.
-    deborah.post(url, {"question": "Which bus did you take?", "version": claim.version})
+    # The page now carries the claim as it is: having checked, she sends it as it stands.
+    again = re.search(r'name="version" value="(\d+)"', content)
+    assert again is not None
+    assert int(again[1]) == claim.version
+    deborah.post(url, {"question": "Which bus did you take?", "version": again[1]})
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.QUERIED

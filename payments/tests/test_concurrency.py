@@ -8,12 +8,20 @@ from decimal import Decimal
 from functools import partial
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from conftest import Cast, at_the_same_moment
 from payments import services
-from payments.models import Claim, ClaimLine, ClaimStatus, InvolvementEntry, PaymentRun
+from payments.models import (
+    ActivityKind,
+    Claim,
+    ClaimLine,
+    ClaimStatus,
+    InvolvementEntry,
+    PaymentRun,
+)
 from payments.tests.helpers import a_claim, set_rates
 
 pytestmark = [
@@ -155,3 +163,60 @@ def test_it_refuses_an_approval_made_as_the_claim_changes(cast: Cast) -> None:
         assert stored.status == ClaimStatus.SUBMITTED
         assert entry.minutes == 60
         assert stored.total == claim.total - Decimal("10.00")
+
+
+def test_it_makes_one_claim_when_grace_sends_the_page_for_colin_twice_at_once(
+    cast: Cast,
+) -> None:
+    """A double press on "Make the claim": both requests run together, one makes the claim
+    and the other is refused, leaving nothing of its own in Colin's log."""
+    set_rates()
+
+    @transaction.atomic  # as the page does: the entry and its claim, all or nothing
+    def made_for_colin() -> None:
+        services.claim_refuse_made_already("a" * 32)
+        entry = services.involvement_record(
+            user=cast.carer,
+            project=cast.website,
+            activity=ActivityKind.READING,
+            date=timezone.localdate(),
+            minutes=60,
+            actor=cast.coordinator,
+        )
+        services.claim_submit(
+            user=cast.carer,
+            project=cast.website,
+            entry_ids=[entry.pk],
+            expense_ids=[],
+            actor=cast.coordinator,
+            submission_key="a" * 32,
+        )
+
+    outcomes = at_the_same_moment(services.AlreadyMade, made_for_colin, made_for_colin)
+    assert outcomes == ["done", "refused"]
+    assert Claim.objects.count() == 1
+    assert InvolvementEntry.objects.filter(user=cast.carer).count() == 1
+
+
+def test_it_takes_one_answer_when_amira_answers_from_two_tabs_at_once(cast: Cast) -> None:
+    set_rates()
+    claim = a_claim(cast)
+    services.claim_query(claim=claim, actor=cast.chair, question="Which bus did you take?")
+    seen = Claim.objects.get(pk=claim.pk).version
+
+    def answer(words: str) -> None:
+        services.claim_answer(
+            claim=Claim.objects.get(pk=claim.pk),
+            actor=cast.member,
+            answer=words,
+            expected_version=seen,
+        )
+
+    outcomes = at_the_same_moment(
+        services.PaymentError, partial(answer, "The 12."), partial(answer, "The 12, both ways.")
+    )
+    assert outcomes == ["done", "refused"]
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.status == ClaimStatus.SUBMITTED
+    assert stored.answer in ("The 12.", "The 12, both ways.")
+    assert stored.version == seen + 1

@@ -66,9 +66,11 @@ def test_it_proposes_a_meeting_from_the_register_and_logs_it_when_confirmed(cast
     entry = InvolvementEntry.objects.get(user=cast.member)
     assert (entry.minutes, entry.preparation_minutes, entry.meeting) == (120, 60, meeting)
     assert "Add to my log" not in amira.get(reverse("payments:mine")).content.decode()
-    # Confirming twice adds nothing.
+    # Confirming twice adds nothing, and says so.
     again = amira.post(reverse("payments:involvement_confirm", kwargs={"meeting_pk": meeting.pk}))
-    assert again.status_code == 404
+    assert again.status_code == 302
+    told = amira.get(again["Location"]).content.decode()
+    assert "“Testing the crisis pages” is already in your involvement log" in told
     assert InvolvementEntry.objects.filter(user=cast.member).count() == 1
 
 
@@ -272,8 +274,10 @@ def test_it_walks_a_claim_from_submission_through_a_run_to_the_statement(
         reverse("payments:claim_query", kwargs={"pk": claim.pk}),
         {"question": "Which bus?", "version": claim.version},
     )
+    claim.refresh_from_db()
     client_for(cast.member).post(
-        reverse("payments:claim_answer", kwargs={"pk": claim.pk}), {"answer": "The 12."}
+        reverse("payments:claim_answer", kwargs={"pk": claim.pk}),
+        {"answer": "The 12.", "version": claim.version},
     )
     claim.refresh_from_db()
     approve = deborah.post(

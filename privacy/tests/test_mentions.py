@@ -8,8 +8,8 @@ from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from accounts.models import AuditEvent
-from conftest import Cast, client_for
-from meetings.models import ItemMinutes, MinutesVersion
+from conftest import Cast, client_for, make_user
+from meetings.models import ItemMinutes, Meeting, MinutesVersion
 from meetings.services import record
 from meetings.tests.grid_record import first_item, held_meeting
 from people.models import Profile
@@ -171,3 +171,47 @@ def test_it_keeps_a_full_column_within_its_length(cast: Cast) -> None:
     stakeholder.refresh_from_db()
     assert len(stakeholder.name) == limit
     assert stakeholder.name.startswith("[name removed] [name removed]")
+
+
+def deborah_saves(cast: Cast, meeting: Meeting, *, based_on: int, notes: str) -> None:
+    """The chair saves the minutes of the meeting's first item, from version `based_on`."""
+    record.minutes_save(
+        meeting=meeting,
+        actor=cast.chair,
+        based_on=based_on,
+        summary="",
+        change_note="",
+        notes={first_item(meeting).pk: notes},
+    )
+
+
+def test_it_removes_her_name_from_minutes_changed_since_the_page_showed_them(cast: Cast) -> None:
+    """The administrator removes only the name, from the minutes as they are when the button
+    is pressed: what the chair wrote meanwhile stays, and her older page is refused."""
+    request = amiras_request(cast)
+    meeting = held_meeting(cast)
+    deborah_saves(cast, meeting, based_on=0, notes="Amira said buses are late.")
+    (mention,) = services.person_mentions(user=cast.member)
+    sam = client_for(cast.administrator)
+    ayesha = client_for(make_user("ayesha@example.org", "Ayesha Khan", "administrator"))
+    for admin in (sam, ayesha):
+        assert "buses are late" in admin.get(redact_url(request), {"key": mention.key}).text
+    # Meanwhile Deborah adds to the minutes.
+    deborah_saves(cast, meeting, based_on=1, notes="Amira said buses are late. Fares go up in May.")
+
+    done = sam.post(redact_url(request), {"key": mention.key})
+    again = ayesha.post(redact_url(request), {"key": mention.key})
+
+    assert done.status_code == 302
+    latest = MinutesVersion.objects.filter(meeting=meeting).order_by("-number").first()
+    assert latest is not None
+    assert latest.number == 3
+    assert latest.items.get().notes == "[name removed] said buses are late. Fares go up in May."
+    # The second administrator is told, and nothing more is saved.
+    assert again.status_code == 400
+    assert "This text no longer names them. Nothing was changed." in again.text
+    assert MinutesVersion.objects.filter(meeting=meeting).count() == 3
+    assert AuditEvent.objects.filter(action="erasure.name_removed").count() == 1
+    # Minutes opened before the name was removed cannot put it back.
+    with pytest.raises(record.StaleMinutes):
+        deborah_saves(cast, meeting, based_on=2, notes="Amira said buses are late. And in June.")

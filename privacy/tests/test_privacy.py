@@ -490,3 +490,37 @@ def test_it_pages_the_requests_waiting_oldest_first(cast: Cast, settings: Settin
 
     assert first == [cast.carer, cast.clinician]
     assert second == [cast.commissioner]
+
+
+def test_it_decides_a_request_once_when_two_administrators_decide_it_at_once(cast: Cast) -> None:
+    request = ask_for_erasure(cast.member)
+    url = reverse("privacy:erasure_decide", kwargs={"pk": request.pk})
+    sam = client_for(cast.administrator)
+    ayesha = client_for(make_user("ayesha@example.org", "Ayesha Khan", "administrator"))
+    assert sam.get(url).status_code == 200
+    assert ayesha.get(url).status_code == 200
+    mail.outbox.clear()
+
+    assert sam.post(url, {"decision": "erase"}).status_code == 302
+    second = ayesha.post(url, {"decision": "decline", "note": "We must keep her payments."})
+
+    assert second["Location"] == reverse("privacy:erasure_requests")
+    told = ayesha.get(second["Location"]).content.decode()
+    assert (
+        "Sam Okoro has already decided this request: Data deleted. Nothing more was done, "
+        "and nobody was emailed again."
+    ) in told
+    request.refresh_from_db()
+    assert (request.status, request.decided_by, request.decision_note) == (
+        ErasureStatus.COMPLETED,
+        cast.administrator,
+        "",
+    )
+    assert [message.subject for message in mail.outbox] == ["We have deleted your data"]
+    # Had both pages reached the service together, the lock makes the second find it decided.
+    with pytest.raises(services.PrivacyError, match="Sam Okoro has already decided"):
+        services.erasure_request_decline(
+            request=ErasureRequest(pk=request.pk), actor=cast.coordinator, note="Late"
+        )
+    assert len(mail.outbox) == 1
+    assert not AuditEvent.objects.filter(action="erasure.declined").exists()

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.lib.concurrency import version_field
 from coproduce.lib.forms import SpecificErrorsMixin
 from projects.models import Discussed, GroundRulesAnswer, GroundRulesDraft, rule_lines
 
@@ -47,6 +48,8 @@ class GroundRulesAdoptForm(SpecificErrorsMixin, forms.Form):
         choices=Discussed.choices,
         widget=forms.RadioSelect,
     )
+    # The draft's version when the page showed it: a draft changed since is not adopted unseen.
+    version = version_field()
 
 
 class Agreement(SpecificErrorsMixin, forms.Form):

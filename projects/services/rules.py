@@ -66,14 +66,20 @@ def ground_rules_adopt(
     change_note: str,
     discussed: str,
     base_url: str | None = None,
+    expected_version: int | None = None,
 ) -> GroundRulesVersion:
     """Make the draft the group's current ground rules, as a new numbered version, and tell
-    every member who now has to agree to it (`ground_rules_notices_send`)."""
-    # Locking the project keeps version numbers in order when two leaders adopt at once.
+    every member who now has to agree to it (`ground_rules_notices_send`). With
+    `expected_version` (the draft's version the leader read), StaleEdit if the draft changed
+    since: nobody adopts rules they have not seen."""
+    # Locking the project keeps version numbers in order when two leaders adopt at once;
+    # locking the draft keeps it as read until the version holds its text.
     Project.objects.select_for_update().filter(pk=project.pk).first()
-    draft = GroundRulesDraft.objects.filter(project=project).first()
+    draft = GroundRulesDraft.objects.select_for_update().filter(project=project).first()
     if draft is None or not draft.rules:
         raise RulesError(_("There is no draft to adopt yet. Write the rules in the draft first."))
+    if expected_version is not None and draft.version != expected_version:
+        raise StaleEdit
     current = current_ground_rules(project)
     if current is not None and current.text == draft.text:
         raise RulesError(_("The draft is the same as the current ground rules: nothing to adopt."))

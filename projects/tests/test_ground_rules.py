@@ -65,10 +65,10 @@ def test_it_keeps_what_the_second_editor_typed_when_two_edit_the_draft_at_once(
 def test_it_lets_leaders_adopt_numbered_versions_and_keeps_each_one(cast: Cast) -> None:
     GroundRulesDraft.objects.create(project=cast.website, text="Listen to each other")
     chair = client_for(cast.chair)
-    data = {"change_note": "Our first rules", "discussed": "at_meeting"}
+    data = {"change_note": "Our first rules", "discussed": "at_meeting", "version": "1"}
     assert chair.post(url("ground_rules_adopt", cast), data).status_code == 302
     GroundRulesDraft.objects.update(text="Listen to each other\nTake breaks", version=2)
-    data = {"change_note": "Added breaks", "discussed": "between_meetings"}
+    data = {"change_note": "Added breaks", "discussed": "between_meetings", "version": "2"}
     assert chair.post(url("ground_rules_adopt", cast), data).status_code == 302
     versions = list(GroundRulesVersion.objects.values_list("number", "change_note"))
     assert versions == [(2, "Added breaks"), (1, "Our first rules")]
@@ -80,16 +80,19 @@ def test_it_lets_leaders_adopt_numbered_versions_and_keeps_each_one(cast: Cast) 
 def test_it_refuses_to_adopt_a_draft_that_changes_nothing(cast: Cast) -> None:
     adopted(cast)
     response = client_for(cast.chair).post(
-        url("ground_rules_adopt", cast), {"change_note": "Again", "discussed": "at_meeting"}
+        url("ground_rules_adopt", cast),
+        {"change_note": "Again", "discussed": "at_meeting", "version": "1"},
     )
     assert response.status_code == 400
+    assert "The draft is the same as the current ground rules" in response.text
     assert GroundRulesVersion.objects.count() == 1
 
 
 def test_it_does_not_let_a_member_adopt(cast: Cast) -> None:
     GroundRulesDraft.objects.create(project=cast.website, text="Listen")
     response = client_for(cast.member).post(
-        url("ground_rules_adopt", cast), {"change_note": "Mine", "discussed": "at_meeting"}
+        url("ground_rules_adopt", cast),
+        {"change_note": "Mine", "discussed": "at_meeting", "version": "1"},
     )
     assert response.status_code == 403
     assert not GroundRulesVersion.objects.exists()
@@ -146,7 +149,7 @@ def test_it_tells_each_member_who_has_to_agree_again_the_way_they_asked(cast: Ca
 
     response = client_for(cast.chair).post(
         url("ground_rules_adopt", cast),
-        {"change_note": "Added breaks", "discussed": "between_meetings"},
+        {"change_note": "Added breaks", "discussed": "between_meetings", "version": "1"},
         follow=True,
     )
 
@@ -184,3 +187,53 @@ def test_it_shows_the_phone_list_only_to_leaders(cast: Cast) -> None:
     assert "Dr Priya Natarajan" in client_for(cast.coordinator).get(url("ground_rules", cast)).text
     member_view = client_for(cast.member).get(url("ground_rules", cast)).text
     assert "Members to phone or write to" not in member_view
+
+
+def test_it_does_not_adopt_a_draft_that_changed_while_the_chair_read_it(cast: Cast) -> None:
+    GroundRulesDraft.objects.create(project=cast.website, text="Listen to each other")
+    deborah, colin = client_for(cast.chair), client_for(cast.carer)
+    adopt_page = deborah.get(url("ground_rules_adopt", cast)).text
+    assert 'name="version" value="1"' in adopt_page
+    changed = colin.post(
+        url("ground_rules_draft", cast),
+        {"text": "Listen to each other\nNo phones on the table", "version": "1"},
+    )
+    assert changed.status_code == 302
+    mail.outbox.clear()
+
+    stale = deborah.post(
+        url("ground_rules_adopt", cast),
+        {
+            "change_note": "Our first rules, agreed in March",
+            "discussed": "at_meeting",
+            "version": "1",
+        },
+    )
+
+    assert stale.status_code == 400
+    assert "Someone else saved changes to this page" in stale.text
+    assert "What is saved now is different from what you read: The draft." in stale.text
+    # What she typed is kept, beside the draft as it is now, ready to adopt on purpose.
+    assert "Our first rules, agreed in March" in stale.text
+    assert "No phones on the table" in stale.text
+    assert 'name="version" value="2"' in stale.text
+    assert not GroundRulesVersion.objects.exists()
+    assert mail.outbox == []
+
+
+def test_it_adopts_once_when_two_leaders_adopt_the_same_draft(cast: Cast) -> None:
+    GroundRulesDraft.objects.create(project=cast.website, text="Listen to each other")
+    deborah, grace = client_for(cast.chair), client_for(cast.coordinator)
+    data = {"discussed": "at_meeting", "version": "1"}
+    assert (
+        deborah.post(url("ground_rules_adopt", cast), {**data, "change_note": "First"}).status_code
+        == 302
+    )
+    sent = len(mail.outbox)
+
+    second = grace.post(url("ground_rules_adopt", cast), {**data, "change_note": "Also first"})
+
+    assert second.status_code == 400
+    assert "The draft is the same as the current ground rules: nothing to adopt." in second.text
+    assert list(GroundRulesVersion.objects.values_list("change_note", flat=True)) == ["First"]
+    assert len(mail.outbox) == sent  # nobody asked twice

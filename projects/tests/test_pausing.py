@@ -65,3 +65,21 @@ def test_it_shows_paused_members_in_the_make_up_figures_and_the_members_list(cas
 
 def test_it_lets_only_members_pause(cast: Cast) -> None:
     assert client_for(cast.administrator).get(url("membership_pause", cast)).status_code == 403
+
+
+def test_it_tells_amira_her_membership_is_already_paused_when_she_pauses_twice(
+    cast: Cast,
+) -> None:
+    # Two tabs open on the pause page: the second pause adds nothing and says so.
+    phone, laptop = client_for(cast.member), client_for(cast.member)
+    assert "Pause my membership" in phone.get(url("membership_pause", cast)).content.decode()
+    assert "Pause my membership" in laptop.get(url("membership_pause", cast)).content.decode()
+    assert phone.post(url("membership_pause", cast), in_days(30)).status_code == 302
+
+    again = laptop.post(url("membership_pause", cast), in_days(60))
+
+    assert again.status_code == 200
+    assert "Your membership was already paused. Nothing has changed." in again.content.decode()
+    pause = MembershipPause.objects.get()
+    assert pause.return_on == timezone.localdate() + datetime.timedelta(days=30)
+    assert AuditEvent.objects.filter(action="membership.paused").count() == 1

@@ -28,6 +28,9 @@ def membership_pause(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     access, membership = _own_membership(request, pk)
     pause = services.pause_in_effect(membership)
     form = PauseForm(request.POST if request.method == "POST" and pause is None else None)
+    if request.method == "POST" and pause is not None:
+        # Paused from another tab or device meanwhile: one pause is enough, and nothing changes.
+        messages.info(request, _("Your membership was already paused. Nothing has changed."))
     if request.method == "POST" and pause is None and form.is_valid():
         try:
             services.membership_pause(

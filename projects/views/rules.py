@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
-from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
+from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit, plain_form_after_stale_edit
 from coproduce.lib.pagination import paginate
 from people.contact import ContactWay
 from projects.forms.rules import Agreement, GroundRulesAdoptForm, GroundRulesDraftForm
@@ -113,17 +113,34 @@ def ground_rules_adopt(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     access = get_project_for_user(request, pk, manage=True)
     project = access.project
     draft = GroundRulesDraft.objects.filter(project=project).first()
-    form = GroundRulesAdoptForm(request.POST if request.method == "POST" else None)
+    form = GroundRulesAdoptForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": draft.version if draft else 0},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             version = services.ground_rules_adopt(
                 project=project,
                 actor=request.user,
                 base_url=request.build_absolute_uri("/"),
-                **form.cleaned_data,
+                change_note=form.cleaned_data["change_note"],
+                discussed=form.cleaned_data["discussed"],
+                expected_version=form.cleaned_data["version"],
             )
         except services.RulesError as error:
             form.add_error(None, str(error))
+        except StaleEdit:
+            # Someone changed the draft while the leader read it: show the rules as they are
+            # now, with what the leader typed, so adopting is a choice made on the new text.
+            draft = GroundRulesDraft.objects.get(project=project)
+            form = plain_form_after_stale_edit(GroundRulesAdoptForm, request, version=draft.version)
+            form.add_error(
+                None,
+                _(
+                    "What is saved now is different from what you read: The draft. Read the "
+                    "draft below again, and check “What changed, and why” still says so."
+                ),
+            )
         else:
             messages.success(
                 request,

@@ -2,6 +2,7 @@
 to applicants; calls are edited, closed and reopened; their questions change and move."""
 
 import html
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -220,7 +221,8 @@ def test_it_lets_leaders_choose_the_panel_from_current_members(cast: Cast) -> No
     assert refused.status_code == 400
     form = client_for(cast.chair).get(call_url("call_panel", call))
     assert "Amira Haddad (Lived experience, member)" in form.text
-    client_for(cast.chair).post(call_url("call_panel", call), {"members": [grace.pk]})
+    again = {"members": [grace.pk], "seen": call.panel_state()}
+    assert client_for(cast.chair).post(call_url("call_panel", call), again).status_code == 302
     assert list(call.panel.values_list("user__email", flat=True)) == ["grace@example.org"]
 
 
@@ -350,12 +352,16 @@ def test_it_writes_sends_and_records_a_letter_inviting_someone_to_talk(cast: Cas
     assert "Deborah Marsh" in draft.text  # signed by whoever writes it
     assert not mail.outbox
 
+    step = application.status_changes.get(to_status=S.INVITED)
+    assert f'name="step" value="{step.pk}"' in draft.text
     letter = {
         "subject": "Let us talk",
         "body": "Hello Joseph,\r\n\r\nCan you come on <Tuesday>?\r\n\r\nDeborah",
+        "step": str(step.pk),
     }
     preview = chair.post(letter_url, letter | {"action": "preview"})
     assert preview.status_code == 200
+    assert f'name="step" value="{step.pk}"' in preview.text
     assert "Check the letter before you send it" in preview.text
     assert "Can you come on &lt;Tuesday&gt;?" in preview.text
     assert not mail.outbox
@@ -393,9 +399,10 @@ def test_it_writes_sends_and_records_a_letter_inviting_someone_to_talk(cast: Cas
 def test_it_refuses_an_empty_letter_and_keeps_what_was_typed(cast: Cast) -> None:
     application = an_application(open_call(cast), status=S.SHORTLISTED)
     move(cast, application, S.OFFERED)
+    step = application.status_changes.get()
     response = client_for(cast.chair).post(
         application_url("application_letter", application),
-        {"subject": "Kept subject", "body": "", "action": "send"},
+        {"subject": "Kept subject", "body": "", "action": "send", "step": str(step.pk)},
     )
     assert response.status_code == 400
     assert "Enter the letter" in response.text
@@ -805,3 +812,129 @@ def test_it_shows_one_application_in_the_same_number_of_queries_however_many_sco
     )
     many = queries_for(cast.chair, url)
     assert few == many <= 15
+
+
+# Two leaders at once: Deborah chairs the group, Grace coordinates it
+
+
+def panel_seen_on(page: str) -> str:
+    found = re.search(r'name="seen" value="([^"]*)"', page)
+    assert found, "the panel page carries the panel it shows"
+    return found[1]
+
+
+def test_it_keeps_the_first_change_to_a_selection_panel(cast: Cast) -> None:
+    call = open_call(cast)
+    services.call_panel_set(call=call, users=[cast.member], actor=cast.chair)
+    amira, priya, tom = (
+        cast.membership(user) for user in (cast.member, cast.clinician, cast.commissioner)
+    )
+    url = call_url("call_panel", call)
+    deborah, grace = client_for(cast.chair), client_for(cast.coordinator)
+    seen = {client: panel_seen_on(client.get(url).text) for client in (deborah, grace)}
+
+    first = deborah.post(url, {"members": [amira.pk, priya.pk], "seen": seen[deborah]})
+    stale = grace.post(url, {"members": [amira.pk, tom.pk], "seen": seen[grace]})
+
+    assert first.status_code == 302
+    assert stale.status_code == 400
+    assert "Someone else saved changes to this page" in stale.text
+    assert (
+        "What is saved now is different from what you typed in: Who is on the selection panel? "
+        "(Dr Priya Natarajan joined it)." in html.unescape(stale.text)
+    )
+    # What Grace ticked is still ticked, ready to save over the new panel on purpose.
+    assert re.search(rf'value="{tom.pk}"[^>]*checked', stale.text)
+    assert not re.search(rf'value="{priya.pk}"[^>]*checked', stale.text)
+    assert set(call.panel.values_list("user__email", flat=True)) == {
+        "amira@example.org",
+        "priya@example.org",
+    }
+    assert AuditEvent.objects.filter(action="call.panel_changed").count() == 2
+
+
+def test_it_keeps_the_first_move_of_an_application_and_what_the_second_leader_typed(
+    cast: Cast,
+) -> None:
+    application = an_application(open_call(cast))
+    url = application_url("application_move", application)
+    deborah, grace = client_for(cast.chair), client_for(cast.coordinator)
+    assert 'name="current" value="received"' in deborah.get(url).text
+    assert 'name="current" value="received"' in grace.get(url).text
+
+    first = deborah.post(url, {"status": S.SHORTLISTED, "current": S.RECEIVED, "note": ""})
+    stale = grace.post(
+        url, {"status": S.NOT_SELECTED, "current": S.RECEIVED, "note": "Answers too short"}
+    )
+
+    assert first.status_code == 302
+    assert stale.status_code == 400
+    assert html.escape(str(STATUS_MOVED)) in stale.text
+    assert "its stage is now “Shortlisted”" in stale.text
+    assert "Answers too short" in stale.text
+    assert re.search(r'name="status" value="not_selected"[^>]*checked', stale.text)
+    assert 'name="current" value="shortlisted"' in stale.text
+    application.refresh_from_db()
+    assert application.status == S.SHORTLISTED
+    assert application.status_changes.get().changed_by == cast.chair
+    # Having seen where it is now, Grace can still choose the same step from there.
+    again = grace.post(
+        url, {"status": S.NOT_SELECTED, "current": S.SHORTLISTED, "note": "Answers too short"}
+    )
+    assert again.status_code == 302
+
+
+def test_it_does_not_send_a_letter_about_a_stage_the_application_has_left(cast: Cast) -> None:
+    application = an_application(open_call(cast), status=S.SHORTLISTED)
+    move(cast, application, S.INVITED)
+    url = application_url("application_letter", application)
+    invited = application.status_changes.get()
+    assert f'name="step" value="{invited.pk}"' in client_for(cast.chair).get(url).text
+    # Meanwhile Grace offers a place straight away.
+    move(cast, Application.objects.get(pk=application.pk), S.OFFERED, by=cast.coordinator)
+    offered = application.status_changes.get(to_status=S.OFFERED)
+    mail.outbox.clear()
+
+    stale = client_for(cast.chair).post(
+        url,
+        {
+            "subject": "Let us talk",
+            "body": "Can you come on Tuesday?",
+            "step": str(invited.pk),
+            "action": "send",
+        },
+    )
+
+    assert stale.status_code == 400
+    assert "Someone else saved changes to this page" in stale.text
+    assert "the application is now “Offered a place”" in stale.text
+    assert "Can you come on Tuesday?" in stale.text
+    assert f'name="step" value="{offered.pk}"' in stale.text
+    assert mail.outbox == []
+    assert not ApplicationStatusChange.objects.filter(letter_sent_at__isnull=False).exists()
+
+
+def test_it_sends_a_letter_once_when_two_leaders_send_it(cast: Cast) -> None:
+    application = an_application(open_call(cast), status=S.SHORTLISTED)
+    move(cast, application, S.OFFERED)
+    url = application_url("application_letter", application)
+    step = application.status_changes.get()
+    letter = {"subject": "A place for you", "body": "We would like you to join.", "step": step.pk}
+    mail.outbox.clear()
+
+    first = client_for(cast.chair).post(url, letter | {"action": "send"})
+    second = client_for(cast.coordinator).post(
+        url, letter | {"body": "Welcome aboard.", "action": "send"}
+    )
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "The letter about this stage went to joseph@example.org" in second.text
+    assert "We would like you to join." in second.text
+    (message,) = mail.outbox
+    assert message.body.startswith("We would like you to join.")
+    with pytest.raises(services.LetterAlreadySent):
+        services.application_letter_send(
+            change=step, subject="Again", body="Again", actor=cast.coordinator
+        )
+    assert len(mail.outbox) == 1
