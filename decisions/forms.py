@@ -25,6 +25,7 @@ from decisions.models import (
     Outcome,
     Proposal,
     ProposalVersion,
+    Response,
     ResponseWay,
     Stage,
 )
@@ -298,12 +299,28 @@ class RecordResponseForm(ResponseForm):
 
     def __init__(self, *args: Any, decision: GroupDecision, **kwargs: Any) -> None:
         super().__init__(*args, decision=decision, **kwargs)
-        self.fields["person"].queryset = current_people(decision.project).exclude(  # type: ignore[attr-defined]
-            decision_responses__decision=decision
+        people = current_people(decision.project)
+        # The list offers only those yet to answer. A person who answered while the page
+        # was open is still accepted here, so `clean_person` can say so by name.
+        self.fields["person"].queryset = (  # type: ignore[attr-defined]
+            people if self.is_bound else people.exclude(decision_responses__decision=decision)
         )
         if decision.meeting_id is None:
             self.fields["way"].initial = ResponseWay.IN_WRITING
         self.order_fields(["person", "way", "choice", "reason"])
+
+    def clean_person(self) -> User:
+        person: User = self.cleaned_data["person"]
+        given = Response.objects.filter(decision=self.decision, user=person).first()
+        if given is not None:
+            raise forms.ValidationError(
+                _(
+                    "%(name)s has already answered (%(choice)s), so this answer is not "
+                    "recorded. Each person answers once."
+                )
+                % {"name": person.full_name, "choice": given.get_choice_display()}
+            )
+        return person
 
 
 class CloseForm(SpecificErrorsMixin, forms.Form):
@@ -331,6 +348,10 @@ class CloseForm(SpecificErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+    # The decision's version, and how many answers the outcome shown was worked out from,
+    # when the page was drawn: a changed decision or a new answer makes the save refused.
+    version = version_field()
+    answers = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(
         self, *args: Any, proposal_step: str | None = None, reasons: str = "", **kwargs: Any

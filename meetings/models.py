@@ -783,6 +783,8 @@ class PaperVersion(CachedChoiceLabels, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
+    # Goes up each time the file is replaced, so an upload begun before that is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["paper", "format"]

@@ -146,6 +146,7 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
     "AccessForm": {"current": lambda: list(AccessNeed.objects.all()[:2])},
     "DateAnswersForm": {"current": lambda: {}},
     "LogFilterForm": {"themes": lambda: ["crisis pages"]},
+    "PaperVersionForm": {"versions": lambda: {}},  # the version of each format's file
 }
 
 # Forms that cannot be built on their own, and why.

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, User
+from coproduce.lib.concurrency import StaleEdit
 from coproduce.lib.urls import site_root
 from decisions.models import (
     CHOICES_FOR_METHOD,
@@ -289,9 +290,14 @@ def decision_close(
     timescale: str = "",
     reasons: str = "",
     base_url: str | None = None,
+    expected_version: int | None = None,
+    expected_answers: int | None = None,
 ) -> str:
     """Record the outcome from the answers given. Only one person can: the first UPDATE
     from "open" wins, and anyone else is told it is already recorded.
+
+    With `expected_version` and `expected_answers` (what the person's page showed), raises
+    StaleEdit, recording nothing, when the decision was changed or answered since.
 
     A decision on a proposal moves the proposal on with it: agreed needs `timescale`, not
     agreed its `reasons` (else those given by the people who blocked or objected). If the
@@ -300,13 +306,19 @@ def decision_close(
     already = _("Someone else has just recorded the outcome of this decision.")
     # Lock the row first: answers wait for the outcome (see response_save), and a second
     # person recording it waits here, then finds it no longer open.
-    if (
-        not GroupDecision.objects.select_for_update()
+    stored_version = (
+        GroupDecision.objects.select_for_update()
         .filter(pk=decision.pk, status=DecisionStatus.OPEN)
-        .exists()
-    ):
+        .values_list("version", flat=True)
+        .first()
+    )
+    if stored_version is None:
         raise Refused(already)
     choices = list(decision.responses.values_list("choice", flat=True))
+    if expected_version is not None and stored_version != expected_version:
+        raise StaleEdit
+    if expected_answers is not None and len(choices) != expected_answers:
+        raise StaleEdit
     if problem := close_problem(decision, len(choices)):
         raise Refused(problem)
     outcome = outcome_for(decision.method, choices)

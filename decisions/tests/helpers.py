@@ -92,3 +92,9 @@ def a_decision(
         )
     methods.decision_open(decision=decision, actor=cast.chair)
     return decision
+
+
+def close_seen(decision: GroupDecision) -> dict[str, int]:
+    """What the page to record the outcome carries: the version and the answers it counted."""
+    stored = GroupDecision.objects.get(pk=decision.pk)
+    return {"version": stored.version, "answers": stored.responses.count()}

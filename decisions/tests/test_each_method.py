@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from conftest import Cast, client_for
 from decisions.models import Choice, DecisionStatus, GroupDecision, Method, Outcome, ResponseWay
-from decisions.tests.helpers import held_meeting
+from decisions.tests.helpers import close_seen, held_meeting
 
 ANSWERS: dict[str, tuple[list[Choice], Outcome]] = {
     Method.CONSENSUS: ([Choice.AGREE, Choice.STAND_ASIDE, Choice.BLOCK], Outcome.NOT_AGREED),
@@ -60,7 +60,10 @@ def test_it_takes_a_decision_by_each_method(cast: Cast, method: str, at_meeting:
 
     page = client_for(cast.member).get(reverse("decisions:decision_detail", args=[decision.pk]))
     assert page.status_code == 200
-    closed = deborah.post(reverse("decisions:decision_close", args=[decision.pk]), {"note": ""})
+    closed = deborah.post(
+        reverse("decisions:decision_close", args=[decision.pk]),
+        {"note": "", **close_seen(decision)},
+    )
     assert closed.status_code == 302
     decision.refresh_from_db()
     assert (decision.status, decision.outcome) == (DecisionStatus.CLOSED, outcome)
@@ -98,7 +101,10 @@ def test_it_refuses_to_change_a_closed_decision_from_its_form(cast: Cast) -> Non
     client_for(cast.member).post(
         reverse("decisions:decision_respond", args=[decision.pk]), {"choice": Choice.FOR}
     )
-    deborah.post(reverse("decisions:decision_close", args=[decision.pk]), {"note": ""})
+    deborah.post(
+        reverse("decisions:decision_close", args=[decision.pk]),
+        {"note": "", **close_seen(decision)},
+    )
     changed = deborah.post(
         reverse("decisions:decision_edit", args=[decision.pk]),
         {

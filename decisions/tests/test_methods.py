@@ -19,7 +19,7 @@ from decisions.models import (
     ResponseWay,
 )
 from decisions.services import Refused, methods
-from decisions.tests.helpers import a_decision, held_meeting
+from decisions.tests.helpers import a_decision, close_seen, held_meeting
 from meetings.models import InputKind, WrittenInput
 from people.models import Profile
 
@@ -169,7 +169,8 @@ def test_it_works_out_the_outcome_by_the_method(
             cast, decision, user, choice, reason="Because." if choice in ("block", "object") else ""
         )
     response = client_for(cast.chair).post(
-        reverse("decisions:decision_close", args=[decision.pk]), {"note": ""}
+        reverse("decisions:decision_close", args=[decision.pk]),
+        {"note": "", **close_seen(decision)},
     )
     assert response.status_code == 302
     decision.refresh_from_db()

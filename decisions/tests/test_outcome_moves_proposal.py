@@ -8,7 +8,7 @@ from accounts.models import AuditEvent
 from conftest import Cast, client_for
 from decisions.models import Choice, DecisionStatus, GroupDecision, Method, Proposal, Stage
 from decisions.services import Refused, methods
-from decisions.tests.helpers import a_decision, a_proposal
+from decisions.tests.helpers import a_decision, a_proposal, close_seen
 from decisions.tests.test_methods import answer
 
 
@@ -21,13 +21,15 @@ def test_it_marks_the_proposal_agreed_with_its_timescale(cast: Cast) -> None:
     page = deborah.get(url)
     assert "recording the outcome moves it on" in page.text
     assert "By when will it be done?" in page.text
-    refused = deborah.post(url, {"note": "", "timescale": ""})
+    refused = deborah.post(url, {"note": "", "timescale": "", **close_seen(decision)})
     assert refused.status_code == 400
     assert "Say by when it will be done" in refused.text
     decision.refresh_from_db()
     proposal.refresh_from_db()
     assert (decision.status, proposal.stage) == (DecisionStatus.OPEN, Stage.RESPONDED)
-    response = deborah.post(url, {"note": "", "timescale": "By the end of June"}, follow=True)
+    response = deborah.post(
+        url, {"note": "", "timescale": "By the end of June", **close_seen(decision)}, follow=True
+    )
     assert "is now: Agreed" in response.text
     proposal.refresh_from_db()
     assert (proposal.stage, proposal.timescale) == (Stage.AGREED, "By the end of June")
@@ -51,10 +53,15 @@ def test_it_marks_the_proposal_not_agreed_with_the_reasons_given(cast: Cast) -> 
     form = deborah.get(url).context["form"]
     assert form["reasons"].value() == "It pushes the menu off a phone."
     assert "timescale" not in form.fields
-    assert deborah.post(url, {"note": "", "reasons": ""}).status_code == 400
+    assert deborah.post(url, {"note": "", "reasons": "", **close_seen(decision)}).status_code == 400
     assert GroupDecision.objects.get(pk=decision.pk).is_open
     response = deborah.post(
-        url, {"note": "", "reasons": "It pushes the menu off the screen on a phone."}
+        url,
+        {
+            "note": "",
+            "reasons": "It pushes the menu off the screen on a phone.",
+            **close_seen(decision),
+        },
     )
     assert response.status_code == 302
     proposal.refresh_from_db()
@@ -70,7 +77,7 @@ def test_it_leaves_a_proposal_that_cannot_take_the_step_where_it_is(cast: Cast) 
     url = reverse("decisions:decision_close", args=[decision.pk])
     deborah = client_for(cast.chair)
     assert "so it stays where it is" in deborah.get(url).text
-    assert deborah.post(url, {"note": ""}).status_code == 302
+    assert deborah.post(url, {"note": "", **close_seen(decision)}).status_code == 302
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.CLOSED
     assert Proposal.objects.get(pk=proposal.pk).stage == Stage.OPEN
@@ -83,7 +90,12 @@ def test_it_moves_the_proposal_as_it_stands_when_the_outcome_is_recorded(cast: C
     url = reverse("decisions:decision_close", args=[decision.pk])
     # Revised by someone else after the page was opened: revised can still be agreed.
     Proposal.objects.filter(pk=proposal.pk).update(stage=Stage.REVISED, version=99)
-    assert client_for(cast.chair).post(url, {"timescale": "In May"}).status_code == 302
+    assert (
+        client_for(cast.chair)
+        .post(url, {"timescale": "In May", **close_seen(decision)})
+        .status_code
+        == 302
+    )
     proposal.refresh_from_db()
     assert (proposal.stage, proposal.version) == (Stage.AGREED, 100)
 

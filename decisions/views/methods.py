@@ -10,10 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from coproduce.lib.concurrency import STALE_EDIT_MESSAGE, StaleEdit
 from decisions.forms import CloseForm, DecisionForm, RecordResponseForm, ResponseForm
 from decisions.lookups import GroupAccess, get_decision_for_user, get_group_for_user
 from decisions.models import GroupDecision, Outcome, Proposal, Response, Stage
@@ -242,23 +244,84 @@ def response_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _close_form(
+    decision: GroupDecision,
+    responses: list[Response],
+    *,
+    data: Any = None,
+) -> tuple[CloseForm, str, str | None]:
+    """The form to record the outcome, the outcome the answers give, and the proposal step."""
+    likely = services.outcome_for(decision.method, [r.choice for r in responses])
+    step = services.proposal_step(decision, likely) if responses else None
+    form = CloseForm(
+        data,
+        proposal_step=step,
+        reasons=services.reasons_given(decision) if step == Stage.NOT_AGREED else "",
+        initial={"version": decision.version, "answers": len(responses)},
+    )
+    return form, likely, step
+
+
+def _close_form_after_stale_edit(
+    request: AuthenticatedHttpRequest, pk: int, seen_answers: int
+) -> tuple[GroupDecision, list[Response], CloseForm, str, str | None]:
+    """What the person typed, over the decision as it is now, saying what changed."""
+    decision = GroupDecision.objects.select_related("proposal", "meeting").get(pk=pk)
+    responses = list(decision.responses.all())
+    data = request.POST.copy()
+    data["version"], data["answers"] = str(decision.version), str(len(responses))
+    likely = services.outcome_for(decision.method, [r.choice for r in responses])
+    if "reasons" not in data and services.proposal_step(decision, likely) == Stage.NOT_AGREED:
+        # Not agreed now, where the page asked by when: start from the reasons given.
+        data["reasons"] = services.reasons_given(decision)
+    form, likely, step = _close_form(decision, responses, data=data)
+    form.is_valid()
+    form.add_error(None, STALE_EDIT_MESSAGE)
+    more = len(responses) - seen_answers
+    if more > 0:
+        changed = ngettext(
+            "%(n)s more answer came in while you were on this page.",
+            "%(n)s more answers came in while you were on this page.",
+            more,
+        ) % {"n": more}
+    elif more < 0:
+        changed = _("Some answers were taken away while you were on this page.")
+    else:
+        changed = _(
+            "Someone else changed the decision (its question, method or closing date) while "
+            "you were on this page."
+        )
+    form.add_error(
+        None,
+        _("%(changed)s From the answers given now, the outcome is: %(outcome)s.")
+        % {"changed": changed, "outcome": Outcome(likely).label},
+    )
+    return decision, responses, form, likely, step
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access, decision = get_decision_for_user(request, pk, decide=True)
     responses = list(decision.responses.all())
     problem = services.close_problem(decision, len(responses))
-    likely = services.outcome_for(decision.method, [r.choice for r in responses])
-    step = services.proposal_step(decision, likely) if responses else None
-    form = CloseForm(
-        request.POST if request.method == "POST" else None,
-        proposal_step=step,
-        reasons=services.reasons_given(decision) if step == Stage.NOT_AGREED else "",
+    form, likely, step = _close_form(
+        decision, responses, data=request.POST if request.method == "POST" else None
     )
+    seen_version, seen_answers = request.POST.get("version", ""), request.POST.get("answers", "")
     if request.method == "POST":
         if problem:
             form.is_valid()
             form.add_error(None, problem)
+        elif (
+            seen_version.isdigit()
+            and seen_answers.isdigit()
+            and (int(seen_version), int(seen_answers)) != (decision.version, len(responses))
+        ):
+            # Drawn before a change or an answer, which may change what the form asks.
+            decision, responses, form, likely, step = _close_form_after_stale_edit(
+                request, pk, int(seen_answers)
+            )
         elif form.is_valid():
             try:
                 outcome = services.decision_close(
@@ -268,9 +331,16 @@ def decision_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     timescale=form.cleaned_data.get("timescale", ""),
                     reasons=form.cleaned_data.get("reasons", ""),
                     base_url=_base_url(request),
+                    expected_version=form.cleaned_data["version"],
+                    expected_answers=form.cleaned_data["answers"],
                 )
             except Refused as error:
                 form.add_error(None, str(error))
+            except StaleEdit:
+                decision, responses, form, likely, step = _close_form_after_stale_edit(
+                    request, pk, form.cleaned_data["answers"]
+                )
+                problem = services.close_problem(decision, len(responses))
             else:
                 decision.outcome = outcome
                 messages.success(

@@ -73,6 +73,19 @@ ALTERNATIVE_FORMATS = [
 ]
 
 
+def encode_versions(versions: dict[str, int]) -> str:
+    return ";".join(f"{paper_format}:{number}" for paper_format, number in sorted(versions.items()))
+
+
+def decode_versions(text: str) -> dict[str, int]:
+    versions = {}
+    for part in text.split(";"):
+        paper_format, _colon, number = part.partition(":")
+        if paper_format in PaperFormat.values and number.isdigit():
+            versions[paper_format] = int(number)
+    return versions
+
+
 class PaperVersionForm(SpecificErrorsMixin, forms.Form):
     required_messages = {
         "format": _("Choose which format this version is in"),
@@ -91,6 +104,18 @@ class PaperVersionForm(SpecificErrorsMixin, forms.Form):
         ),
         error_messages={"empty": _("The file is empty. Check it opens, then choose it again.")},
     )
+    # The version of each format's file when the page was drawn (`easy_read:2;audio:1`):
+    # an upload over a file someone else replaced meanwhile is refused, not saved over it.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, versions: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("seen", encode_versions(versions))
+
+    def seen_version(self) -> int:
+        """The version of the chosen format's file the person saw: 0 when there was none."""
+        seen = decode_versions(self.cleaned_data.get("seen") or "")
+        return seen.get(self.cleaned_data["format"], 0)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

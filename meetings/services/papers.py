@@ -12,13 +12,13 @@ from collections import Counter
 
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation, User
-from coproduce.lib.concurrency import save_if_unchanged
+from coproduce.lib.concurrency import StaleEdit, save_if_unchanged
 from meetings.models import (
     FORMAT_FOR_NEED,
     Meeting,
@@ -275,9 +275,22 @@ def paper_version_add(
     stored_name: str,
     actor: User,
     audit: bool = True,
+    expected_version: int | None = None,
 ) -> PaperVersion:
-    """Add the paper in another format, replacing any file it already had in that format."""
-    version = PaperVersion.objects.filter(paper=paper, format=paper_format).first()
+    """Add the paper in another format, replacing any file it already had in that format.
+
+    `expected_version` is the version of that format's file the person saw (0: none). When
+    someone else has added or replaced it since, raises StaleEdit and changes nothing. None
+    replaces whatever is there (the standard file, whose paper's own version guards it).
+    """
+    version = (
+        PaperVersion.objects.select_for_update(of=("self",))
+        .filter(paper=paper, format=paper_format)
+        .order_by("pk")
+        .first()
+    )
+    if expected_version is not None and (version.version if version else 0) != expected_version:
+        raise StaleEdit
     if version is not None and version.file:
         _delete_files_after_commit([version.file.name], version.file.storage)
     if version is None:
@@ -285,7 +298,19 @@ def paper_version_add(
     version.added_by = actor
     version.added_at = timezone.now()
     _store(version, upload, stored_name)
-    version.save()
+    try:
+        if version.pk is None:
+            with transaction.atomic():
+                version.save()
+        else:
+            save_if_unchanged(
+                version, expected_version=version.version, fields=["file", "added_by", "added_at"]
+            )
+    except (IntegrityError, StaleEdit):
+        # Someone else added or replaced this format at the same moment: theirs stays.
+        if version.file.name:
+            version.file.storage.delete(version.file.name)
+        raise StaleEdit from None
     if audit:
         AuditEvent.record(
             actor=actor,

@@ -545,10 +545,31 @@ def test_it_does_not_answer_the_same_thoughts_twice(cast: Cast) -> None:
 
     response = client_for(cast.coordinator).post(url, {"response": "Second answer."})
 
-    assert response.status_code == 200
+    # Grace is told Deborah answered first, and what she wrote is on the page, not lost.
+    assert response.status_code == 400
+    assert (
+        "Deborah Marsh answered these thoughts while you were writing, so your response was "
+        "not sent." in response.text
+    )
     assert "Deborah Marsh replied" in response.text
+    assert "Second answer." in response.text
     thought.refresh_from_db()
     assert thought.response == "First answer."
+    assert len(mail.outbox) == 1
+
+
+def test_it_sends_one_response_when_two_people_answer_at_the_same_moment(cast: Cast) -> None:
+    meeting = closed_meeting(cast)
+    thought = a_thought(meeting, cast.member)
+    # Both read the thought before either saved: the second save finds it answered.
+    deborahs, graces = (WrittenInput.objects.get(pk=thought.pk) for _ in range(2))
+    after.written_input_consider(written=deborahs, actor=cast.chair, response="First.")
+
+    with pytest.raises(after.AfterMeetingError, match="already answered"):
+        after.written_input_consider(written=graces, actor=cast.coordinator, response="Mine.")
+
+    thought.refresh_from_db()
+    assert (thought.considered_by, thought.response) == (cast.chair, "First.")
     assert len(mail.outbox) == 1
 
 

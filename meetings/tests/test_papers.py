@@ -9,12 +9,14 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from accounts.models import AuditEvent, Organisation, User
-from conftest import Cast, client_for
+from conftest import Cast, at_the_same_moment, client_for
+from coproduce.lib.concurrency import StaleEdit
 from meetings import paper_files
 from meetings.models import Paper, PaperFormat, PaperVersion
 from meetings.services import papers as services
@@ -183,12 +185,16 @@ def test_it_shows_which_formats_invitees_need_and_which_are_missing(cast: Cast) 
     assert "Easy read" in member_page.content.decode()
 
 
+def _formats_page(cast: Cast) -> tuple[Paper, str]:
+    """A paper, and the page to add it in another format."""
+    paper = a_paper(a_meeting(cast), "Crisis pages")
+    return paper, reverse("meetings:paper_version_add", args=[paper.meeting_id, paper.pk])
+
+
 def test_it_adds_a_large_print_version_then_replaces_it(
     cast: Cast, django_capture_on_commit_callbacks: object
 ) -> None:
-    meeting = a_meeting(cast)
-    paper = a_paper(meeting, "Crisis pages")
-    url = reverse("meetings:paper_version_add", args=[meeting.pk, paper.pk])
+    paper, url = _formats_page(cast)
     chair = client_for(cast.chair)
 
     response = chair.post(url, {"format": "large_print", "file": pdf("big.pdf")})
@@ -198,11 +204,57 @@ def test_it_adds_a_large_print_version_then_replaces_it(
     assert RANDOM_NAME.fullmatch(first_name)
 
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        response = chair.post(url, {"format": "large_print", "file": pdf("bigger.pdf")})
+        response = chair.post(
+            url, {"format": "large_print", "file": pdf("bigger.pdf"), "seen": _seen(chair, url)}
+        )
 
     assert response.status_code == 302
     assert PaperVersion.objects.filter(paper=paper, format=PaperFormat.LARGE_PRINT).count() == 1
     assert not (media_root() / first_name).exists()  # The old file went once the change was saved.
+
+
+def _seen(client: Client, url: str) -> str:
+    match = re.search(r'name="seen" value="([^"]*)"', client.get(url).content.decode())
+    assert match, "the page carries the versions of the files it was drawn with"
+    return match.group(1)
+
+
+def test_it_keeps_the_first_of_two_easy_read_files_uploaded_at_once(
+    cast: Cast, django_capture_on_commit_callbacks: object
+) -> None:
+    paper, url = _formats_page(cast)
+    deborah, grace = client_for(cast.chair), client_for(cast.coordinator)
+    deborah_saw, grace_saw = _seen(deborah, url), _seen(grace, url)
+    before = set(media_root().rglob("*.pdf"))
+
+    first = deborah.post(
+        url, {"format": "easy_read", "file": pdf("easy-1.pdf"), "seen": deborah_saw}
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        second = grace.post(
+            url, {"format": "easy_read", "file": pdf("easy-2.pdf"), "seen": grace_saw}
+        )
+
+    assert first.status_code == 302
+    assert second.status_code == 400
+    page = second.content.decode()
+    assert "Someone else saved changes to this page" in page
+    assert "Someone else uploaded the easy read file of this paper while you were" in page
+    # The format Grace chose is still chosen; the page now carries the newer version, so
+    # choosing her file again replaces Deborah's on purpose.
+    assert re.search(r'name="format" value="easy_read"[^>]*checked', page)
+    assert 'name="seen" value="easy_read:1;standard:1"' in page
+    stored = PaperVersion.objects.get(paper=paper, format=PaperFormat.EASY_READ)
+    assert (stored.added_by, stored.version) == (cast.chair, 1)
+    assert len(set(media_root().rglob("*.pdf")) - before) == 1  # Grace's upload is not kept
+    assert AuditEvent.objects.filter(action="paper.version_added").count() == 1
+
+    again = grace.post(
+        url, {"format": "easy_read", "file": pdf("easy-2.pdf"), "seen": "easy_read:1"}
+    )
+    assert again.status_code == 302
+    stored.refresh_from_db()
+    assert (stored.added_by, stored.version) == (cast.coordinator, 2)
 
 
 def test_it_checks_each_format_for_its_own_kinds_of_file(cast: Cast) -> None:
@@ -414,3 +466,31 @@ def test_it_pages_the_papers_and_warns_of_formats_missing_on_any_page(
     assert "Some papers are not yet in every format" in first.content.decode()
     assert [p.title for p in grace.get(url, {"page": 2}).context["papers"]] == ["Paper 2"]
     assert services.papers_missing_formats(meeting, []) is False
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_one_of_two_easy_read_files_uploaded_at_the_same_moment(cast: Cast) -> None:
+    paper, _url = _formats_page(cast)
+
+    outcomes = at_the_same_moment(
+        StaleEdit,
+        *[
+            lambda actor=actor: services.paper_version_add(
+                paper=Paper.objects.get(pk=paper.pk),
+                paper_format=PaperFormat.EASY_READ,
+                upload=pdf(f"easy-{actor.pk}.pdf"),
+                stored_name="easy-read.pdf",
+                actor=actor,
+                expected_version=0,
+            )
+            for actor in (cast.chair, cast.coordinator)
+        ],
+    )
+
+    assert outcomes == ["done", "refused"]
+    kept = PaperVersion.objects.get(paper=paper, format=PaperFormat.EASY_READ)
+    # Only the file of the upload kept is stored: the refused one went with it.
+    stored = {path.relative_to(media_root()).as_posix() for path in media_root().rglob("*.pdf")}
+    assert kept.file.name in stored
+    assert len(stored) == 2  # the standard file and the easy read one

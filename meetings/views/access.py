@@ -108,6 +108,12 @@ def access_plan_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return _plan_page(request, access, plan)
 
 
+def _already_ready(request: AuthenticatedHttpRequest, access: MeetingAccess) -> HttpResponse:
+    # Someone else marked it ready first (or this was sent twice): nothing more to do.
+    messages.info(request, _("This meeting is already marked ready, so nothing changed."))
+    return redirect(_plan_url(access))
+
+
 @login_required
 @require_POST
 def mark_ready(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -115,6 +121,8 @@ def mark_ready(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(access.meeting)
     form = MarkReadyForm(request.POST, needs_checking=bool(plan.to_check))
     problem = access.meeting.ready_problem()
+    if access.meeting.status == MeetingStatus.READY:
+        return _already_ready(request, access)
     if not plan.complete or problem:
         # Say everything that stands in the way at once, not one thing per attempt.
         form.is_valid()
@@ -126,6 +134,9 @@ def mark_ready(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             done = services.meeting_mark_ready(meeting=access.meeting, actor=request.user)
         except services.AccessPlanError as error:
+            access.meeting.refresh_from_db(fields=["status"])
+            if access.meeting.status == MeetingStatus.READY:
+                return _already_ready(request, access)
             form.add_error(None, str(error))
         else:
             messages.success(

@@ -175,15 +175,24 @@ def cooling_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _answered_meanwhile(written: WrittenInput) -> str:
+    """Someone else answered first: only one response is sent, and it is theirs."""
+    return _(
+        "%(responder)s answered these thoughts while you were writing, so your response was "
+        "not sent. Theirs is below, and so is what you wrote."
+    ) % {"responder": written.considered_by.full_name if written.considered_by else _("Someone")}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def cooling_off_consider(request: AuthenticatedHttpRequest, pk: int, input_pk: int) -> HttpResponse:
     """The chair, co-chair or a facilitator answers one person's further thoughts."""
     access, written = get_cooling_off_input_for_user(request, pk, input_pk)
-    form = ConsiderForm(
-        request.POST if request.method == "POST" and written.considered_at is None else None
-    )
-    if request.method == "POST" and written.considered_at is None and form.is_valid():
+    form = ConsiderForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and written.considered_at is not None:
+        form.is_valid()
+        form.add_error(None, _answered_meanwhile(written))
+    elif request.method == "POST" and form.is_valid():
         try:
             to_contact = services.written_input_consider(
                 written=written,
@@ -192,7 +201,10 @@ def cooling_off_consider(request: AuthenticatedHttpRequest, pk: int, input_pk: i
                 base_url=_base_url(request),
             )
         except services.AfterMeetingError as error:
-            form.add_error(None, str(error))
+            written.refresh_from_db()
+            form.add_error(
+                None, _answered_meanwhile(written) if written.considered_at else str(error)
+            )
         else:
             if to_contact:
                 messages.warning(

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organisation, User
-from coproduce.lib.concurrency import versioned_form_submit
+from coproduce.lib.concurrency import STALE_EDIT_MESSAGE, StaleEdit, versioned_form_submit
 from coproduce.lib.pagination import paginate
 from meetings import paper_files
-from meetings.forms.papers import PaperEditForm, PaperForm, PaperVersionForm
+from meetings.forms.papers import PaperEditForm, PaperForm, PaperVersionForm, encode_versions
 from meetings.lookups import (
     MeetingAccess,
     get_meeting_for_user,
@@ -243,28 +243,35 @@ def paper_remove(request: AuthenticatedHttpRequest, pk: int, paper_pk: int) -> H
 @require_http_methods(["GET", "POST"])
 def paper_version_add(request: AuthenticatedHttpRequest, pk: int, paper_pk: int) -> HttpResponse:
     access, paper = get_paper_for_user(request, pk, paper_pk, manage=True)
+    versions = dict(paper.versions.values_list("format", "version"))
     form = PaperVersionForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         initial={"format": request.GET.get("format")},
+        versions=versions,
     )
     if request.method == "POST" and form.is_valid():
         paper_format = form.cleaned_data["format"]
         upload = form.cleaned_data["file"]
-        services.paper_version_add(
-            paper=paper,
-            paper_format=paper_format,
-            upload=upload,
-            stored_name=_file_name(paper.title, paper_format, upload.name),
-            actor=request.user,
-        )
-        messages.success(
-            request,
-            _("The %(format)s version of “%(title)s” is added.")
-            % {"format": PaperFormat(paper_format).label.lower(), "title": paper.title},
-        )
-        url = reverse("meetings:papers", args=[pk])
-        return redirect(f"{url}#paper-{paper.pk}")
+        try:
+            services.paper_version_add(
+                paper=paper,
+                paper_format=paper_format,
+                upload=upload,
+                stored_name=_file_name(paper.title, paper_format, upload.name),
+                actor=request.user,
+                expected_version=form.seen_version(),
+            )
+        except StaleEdit:
+            form = _version_form_after_stale_upload(request, paper, paper_format)
+        else:
+            messages.success(
+                request,
+                _("The %(format)s version of “%(title)s” is added.")
+                % {"format": PaperFormat(paper_format).label.lower(), "title": paper.title},
+            )
+            url = reverse("meetings:papers", args=[pk])
+            return redirect(f"{url}#paper-{paper.pk}")
     existing = sorted(
         PaperFormat(fmt).label for fmt in paper.versions.values_list("format", flat=True)
     )
@@ -274,6 +281,33 @@ def paper_version_add(request: AuthenticatedHttpRequest, pk: int, paper_pk: int)
         _context(access, form=form, paper=paper, existing=existing),
         status=400 if form.errors else 200,
     )
+
+
+def _version_form_after_stale_upload(
+    request: AuthenticatedHttpRequest, paper: Paper, paper_format: str
+) -> PaperVersionForm:
+    """The format chosen, kept, with why the file was not saved: someone else's is there now.
+
+    A browser cannot be given the file back, so the person chooses it again; the form now
+    carries the newer version, so that upload replaces theirs.
+    """
+    versions = dict(paper.versions.values_list("format", "version"))
+    data = request.POST.copy()
+    data["seen"] = encode_versions(versions)
+    form = PaperVersionForm(data, None, versions=versions)
+    form.is_valid()
+    form.errors.pop("file", None)
+    form.add_error(None, STALE_EDIT_MESSAGE)
+    form.add_error(
+        "file",
+        _(
+            "Someone else uploaded the %(format)s file of this paper while you were choosing "
+            "yours, so yours was not saved. Check theirs on the papers page, then choose your "
+            "file again to replace it."
+        )
+        % {"format": PaperFormat(paper_format).label.lower()},
+    )
+    return form
 
 
 @login_required

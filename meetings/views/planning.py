@@ -263,10 +263,20 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _already_cancelled(meeting: Meeting) -> str:
+    return _(
+        "This meeting was already cancelled, so nothing more was sent. The reason given: %(reason)s"
+    ) % {"reason": meeting.cancel_reason}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk, manage=True)
+    if request.method == "POST" and access.meeting.status == MeetingStatus.CANCELLED:
+        # Someone else cancelled it first (or this was sent twice): nothing is sent again.
+        messages.error(request, _already_cancelled(access.meeting))
+        return redirect("meetings:detail", pk=pk)
     if refused := _refuse_cancelled(request, access):
         return refused
     form = CancelForm(request.POST if request.method == "POST" else None)
@@ -279,7 +289,11 @@ def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 base_url=_base_url(request),
             )
         except services.PlanningError as problem:
-            messages.error(request, str(problem))
+            access.meeting.refresh_from_db(fields=["status", "cancel_reason"])
+            cancelled = access.meeting.status == MeetingStatus.CANCELLED
+            messages.error(
+                request, _already_cancelled(access.meeting) if cancelled else str(problem)
+            )
         else:
             messages.success(
                 request,
