@@ -70,6 +70,21 @@ class MoneyField(forms.DecimalField):
             raise forms.ValidationError(_("The amount must be £1,000 or less"))
 
 
+def _new_submission_key() -> str:
+    return uuid.uuid4().hex
+
+
+class SubmissionKeyField(forms.CharField):
+    """A one-time key drawn with the page (a new one each time the page is drawn) and sent
+    back with it, so the page sent twice adds one row (`services.make_once_per_page`).
+    A page re-shown with errors keeps the key it was drawn with."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self) -> None:
+        super().__init__(required=False, max_length=32, initial=_new_submission_key)
+
+
 class PaymentChoiceForm(SpecificErrorsMixin, forms.Form):
     choice = forms.ChoiceField(
         label=_("How would you like to be paid for your time?"),
@@ -198,6 +213,7 @@ class InvolvementForm(ProjectChoiceMixin, SpecificErrorsMixin, forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
+    submission_key = SubmissionKeyField()
     required_messages = {
         "project": _("Choose the group it was for"),
         "activity": _("Choose what you did"),
@@ -246,6 +262,7 @@ class ExpenseForm(ProjectChoiceMixin, SpecificErrorsMixin, forms.Form):
         required=False,
         help_text=_("A photo (JPEG or PNG) or a PDF, 5 MB or smaller."),
     )
+    submission_key = SubmissionKeyField()
     required_messages = {
         "project": _("Choose the group it was for"),
         "kind": _("Choose what it was for"),
@@ -482,8 +499,7 @@ class OnBehalfForm(InvolvementForm):
         label=_("What did they spend it on?"), max_length=200, required=False
     )
     expense_amount = MoneyField(label=_("How much, in pounds?"), required=False)
-    # A key drawn with the page and sent back with it: the page sent twice makes one claim.
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
+    # `submission_key` (from InvolvementForm) goes on the claim: the page makes one claim.
     field_order = [
         "person",
         "activity",
@@ -501,7 +517,6 @@ class OnBehalfForm(InvolvementForm):
         person.queryset = people
         self.fields["project"].widget = forms.HiddenInput()
         self.fields["project"].initial = project.pk
-        self.fields["submission_key"].initial = uuid.uuid4().hex
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

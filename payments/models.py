@@ -152,6 +152,18 @@ class PaymentChoice(models.Model):
         return f"******{self.account_number[-2:]}" if self.account_number else ""
 
 
+def submission_key_field() -> models.CharField[str | None, str | None]:
+    """The one-time key of the page a row was added from, when the page has one, so the
+    same page sent twice (a double press, or "back" and send again) adds one row, not two."""
+    return models.CharField(max_length=32, null=True, blank=True, editable=False)
+
+
+def added_once_per_page(name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=["submission_key"], condition=models.Q(submission_key__isnull=False), name=name
+    )
+
+
 class InvolvementEntry(models.Model):
     """Time someone gave: a meeting they came to (with its preparation), or another activity.
 
@@ -180,11 +192,13 @@ class InvolvementEntry(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # The person may change it until its claim is approved; a stale change is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+    submission_key = submission_key_field()
 
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name_plural = _("involvement entries")
         constraints = [
+            added_once_per_page("involvement_added_once_per_page"),
             models.UniqueConstraint(
                 fields=["user", "meeting"],
                 condition=models.Q(meeting__isnull=False),
@@ -248,10 +262,12 @@ class Expense(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # The person may change it until its claim is approved; a stale change is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+    submission_key = submission_key_field()
 
     class Meta:
         ordering = ["-date", "-pk"]
         constraints = [
+            added_once_per_page("expense_added_once_per_page"),
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0, amount__lte=MAX_AMOUNT),
                 name="expense_amount_sane",

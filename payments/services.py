@@ -12,15 +12,15 @@ import datetime
 import hashlib
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import F, Model, Prefetch, Q, QuerySet, Sum
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,6 +47,53 @@ from projects.models import Project
 
 class PaymentError(Exception):
     """A change that cannot be made, with a message for the person who tried."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages sent twice
+
+
+class AlreadyMade(PaymentError):
+    """The page was sent before, and that send made what this one would have made."""
+
+
+def refuse_made_already[M: Model](
+    made: QuerySet[M], submission_key: str, said: Callable[[M], str]
+) -> None:
+    """AlreadyMade, saying `said` of it, if `made` (the sender's own rows) has one made from
+    the page with this key."""
+    first = made.filter(submission_key=submission_key).first() if submission_key else None
+    if first is not None:
+        raise AlreadyMade(said(first))
+
+
+def make_once_per_page[M: Model](
+    made: QuerySet[M], submission_key: str, said: Callable[[M], str], make: Callable[[], M]
+) -> M:
+    """`make()` the row, once for the page with this key, however often the page is sent.
+
+    Its table holds each key once (a constraint), so when both sends run at the same moment
+    the second one's insert fails and it is refused as if it came later.
+    """
+    refuse_made_already(made, submission_key, said)
+    try:
+        with transaction.atomic():
+            return make()
+    except IntegrityError:
+        refuse_made_already(made, submission_key, said)
+        if (
+            submission_key
+            and made.model._default_manager.filter(submission_key=submission_key).exists()
+        ):
+            # Someone else's row has this key: say no more about it than that.
+            raise AlreadyMade(
+                _("This page was sent before. Open the page again to add something new.")
+            ) from None
+        raise
+
+
+def _day(date: datetime.date) -> str:
+    return str(formats.date_format(date, "j F Y"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,14 +264,21 @@ def involvement_record(
     way: str = "",
     description: str = "",
     meeting: Meeting | None = None,
+    submission_key: str = "",
 ) -> InvolvementEntry:
-    """Add an entry to the person's log: a meeting from the register, or another activity."""
+    """Add an entry to the person's log: a meeting from the register, or another activity.
+
+    `submission_key` is the page's one-time key, when it has one: the page sent twice adds
+    one entry (`AlreadyMade`)."""
     _check_date(date)
     if meeting is not None and meeting.project_id != project.pk:
         raise PaymentError(_("That meeting belongs to another group."))
     try:
-        with transaction.atomic():
-            entry = InvolvementEntry.objects.create(
+        entry = make_once_per_page(
+            InvolvementEntry.objects.filter(user=user).select_related("meeting"),
+            submission_key,
+            _entry_made_already,
+            lambda: InvolvementEntry.objects.create(
                 user=user,
                 project=project,
                 meeting=meeting,
@@ -235,7 +289,9 @@ def involvement_record(
                 way=way,
                 description=description,
                 recorded_by=actor,
-            )
+                submission_key=submission_key or None,
+            ),
+        )
     except IntegrityError as error:
         raise PaymentError(_("This meeting is already in the log.")) from error
     AuditEvent.record(
@@ -250,6 +306,22 @@ def involvement_record(
     return entry
 
 
+def _entry_made_already(entry: InvolvementEntry) -> str:
+    return _(
+        "You have already logged this: it is in your involvement log as “%(what)s” on "
+        "%(date)s. This page was sent twice, so nothing more was added. If something in it "
+        "is wrong, change it in your log."
+    ) % {"what": entry.title, "date": _day(entry.date)}
+
+
+def _expense_made_already(expense: Expense) -> str:
+    return _(
+        "You have already added this expense: it is in your list as “%(what)s”, "
+        "£%(amount)s on %(date)s. This page was sent twice, so nothing more was added. If "
+        "something in it is wrong, change it in your list."
+    ) % {"what": expense.description, "amount": expense.amount, "date": _day(expense.date)}
+
+
 @transaction.atomic
 def expense_record(
     *,
@@ -262,8 +334,13 @@ def expense_record(
     actor: User,
     receipt: UploadedFile[bytes] | None = None,
     receipt_type: str = "",
+    submission_key: str = "",
 ) -> Expense:
+    """Add an expense to the person's list. `submission_key` is the page's one-time key, when
+    it has one: the page sent twice adds one expense (`AlreadyMade`)."""
     _check_date(date)
+    mine = Expense.objects.filter(user=user)
+    refuse_made_already(mine, submission_key, _expense_made_already)
     expense = Expense(
         user=user,
         project=project,
@@ -273,13 +350,25 @@ def expense_record(
         amount=amount,
         recorded_by=actor,
         receipt_type=receipt_type if receipt is not None else "",
+        submission_key=submission_key or None,
     )
     if receipt is not None:
         # Saved through the storage API, under a random name that says nothing about the
         # person, ending as its content (checked by the form) says, never as its name says.
         ending = receipt_files.extension_for(receipt_type)
         expense.receipt.save(f"{uuid.uuid4().hex}{ending}", receipt, save=False)
-    expense.save()
+
+    def make() -> Expense:
+        expense.save()
+        return expense
+
+    try:
+        make_once_per_page(mine, submission_key, _expense_made_already, make)
+    except (PaymentError, IntegrityError):
+        # Not saved (say, the same page sent at the same moment saved first): nor its file.
+        if expense.receipt:
+            expense.receipt.delete(save=False)
+        raise
     AuditEvent.record(
         actor=actor,
         action="payments.expense_recorded",
@@ -415,22 +504,21 @@ def claim_submit(
     ]
     fees = sum((line.amount for line in lines if line.entry is not None), Decimal("0.00"))
     spent = sum((line.amount for line in lines if line.expense is not None), Decimal("0.00"))
-    try:
-        with transaction.atomic():
-            claim = Claim.objects.create(
-                user=user,
-                project=project,
-                submitted_by=actor,
-                choice=choice.choice if choice else ChoiceKind.BANK,
-                fees=fees,
-                expenses_total=spent,
-                total=fees + spent,
-                submission_key=submission_key,
-            )
-    except IntegrityError as error:
-        # The same page sent twice at the same moment: the other one made the claim.
-        claim_refuse_made_already(submission_key)
-        raise AlreadyMade(_("This claim is already made.")) from error
+    claim = make_once_per_page(
+        Claim.objects.select_related("user"),
+        submission_key,
+        _claim_made_already,
+        lambda: Claim.objects.create(
+            user=user,
+            project=project,
+            submitted_by=actor,
+            choice=choice.choice if choice else ChoiceKind.BANK,
+            fees=fees,
+            expenses_total=spent,
+            total=fees + spent,
+            submission_key=submission_key,
+        ),
+    )
     for line in lines:
         line.claim = claim
     try:
@@ -457,21 +545,16 @@ def claim_submit(
     return claim
 
 
-class AlreadyMade(PaymentError):
-    """The page this claim was made from was sent before, and that made the claim."""
+def _claim_made_already(claim: Claim) -> str:
+    return _(
+        "This claim is already made, as claim %(ref)s for %(person)s: the page was "
+        "sent twice. Nothing more was added."
+    ) % {"ref": claim.reference, "person": claim.user.full_name}
 
 
 def claim_refuse_made_already(submission_key: str) -> None:
     """AlreadyMade if a claim was made from the page with this key."""
-    made = Claim.objects.filter(submission_key=submission_key).first() if submission_key else None
-    if made is not None:
-        raise AlreadyMade(
-            _(
-                "This claim is already made, as claim %(ref)s for %(person)s: the page was "
-                "sent twice. Nothing more was added."
-            )
-            % {"ref": made.reference, "person": made.user.full_name}
-        )
+    refuse_made_already(Claim.objects.select_related("user"), submission_key, _claim_made_already)
 
 
 class ClaimGone(PaymentError):

@@ -237,7 +237,10 @@ def involvement_add(request: AuthenticatedHttpRequest) -> HttpResponse:
                 description=data["description"],
                 meeting=meeting.meeting if meeting else None,
                 actor=request.user,
+                submission_key=data["submission_key"],
             )
+        except services.AlreadyMade as error:
+            form.add_error("activity", str(error))
         except services.PaymentError as error:
             form.add_error(None, str(error))
         else:
@@ -306,7 +309,10 @@ def expense_add(request: AuthenticatedHttpRequest) -> HttpResponse:
                 receipt=data["receipt"] or None,
                 receipt_type=form.receipt_kind.content_type if form.receipt_kind else "",
                 actor=request.user,
+                submission_key=data["submission_key"],
             )
+        except services.AlreadyMade as error:
+            form.add_error("description", str(error))
         except services.PaymentError as error:
             form.add_error(None, str(error))
         else:

@@ -148,9 +148,13 @@ PLAIN_WITHOUT_VERSION = {
     # Payments
     "payments.forms.InvolvementForm": (
         "only adds to a person's own log; a meeting is in it once (a constraint), and one "
-        "logged from another tab since is refused on `activity`"
+        "logged from another tab since is refused on `activity`; the page's `submission_key` "
+        "is unique on the entry, so the page sent twice adds one entry, refused on `activity`"
     ),
-    "payments.forms.ExpenseForm": "only adds an expense to a person's own list, in no claim",
+    "payments.forms.ExpenseForm": (
+        "only adds an expense to a person's own list, in no claim; the page's `submission_key` "
+        "is unique on the expense, so the page sent twice adds one, refused on `description`"
+    ),
     "payments.forms.ClaimForm": (
         "only makes new claims; each activity or expense is in one claim only (a one-to-one "
         "line, locked), so claiming it again is refused on `items`, all groups or none"

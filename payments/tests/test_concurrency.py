@@ -4,6 +4,7 @@ SQLite takes one writer at a time for the whole database, so the race cannot hap
 on PostgreSQL both updates really run at once and the row lock decides.
 """
 
+import time
 from decimal import Decimal
 from functools import partial
 
@@ -19,6 +20,8 @@ from payments.models import (
     Claim,
     ClaimLine,
     ClaimStatus,
+    Expense,
+    ExpenseKind,
     InvolvementEntry,
     PaymentRun,
 )
@@ -196,6 +199,47 @@ def test_it_makes_one_claim_when_grace_sends_the_page_for_colin_twice_at_once(
     assert outcomes == ["done", "refused"]
     assert Claim.objects.count() == 1
     assert InvolvementEntry.objects.filter(user=cast.carer).count() == 1
+
+
+def test_it_adds_one_expense_when_amira_sends_the_same_page_twice_at_once(cast: Cast) -> None:
+    """A double press on "Save the expense": both requests run together, one adds it and the
+    other is told it is already in her list."""
+
+    def sent() -> None:
+        services.expense_record(
+            user=cast.member,
+            project=cast.website,
+            kind=ExpenseKind.TRAVEL,
+            date=timezone.localdate(),
+            description="Bus to the town hall and back",
+            amount=Decimal("4.60"),
+            actor=cast.member,
+            submission_key="b" * 32,
+        )
+
+    def first() -> None:
+        with transaction.atomic():
+            sent()
+            # Not yet saved for others to see when the second looks, so the second gets as
+            # far as adding it, and waits there for this one.
+            time.sleep(0.5)
+
+    refusals: list[str] = []
+
+    def second() -> None:
+        time.sleep(0.1)
+        try:
+            sent()
+        except services.AlreadyMade as error:
+            refusals.append(str(error))
+            raise
+
+    outcomes = at_the_same_moment(services.AlreadyMade, first, second)
+    assert outcomes == ["done", "refused"]
+    assert Expense.objects.filter(user=cast.member).count() == 1
+    assert refusals[0].startswith(
+        "You have already added this expense: it is in your list as “Bus to the town hall"
+    )
 
 
 def test_it_takes_one_answer_when_amira_answers_from_two_tabs_at_once(cast: Cast) -> None:

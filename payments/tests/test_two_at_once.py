@@ -4,9 +4,11 @@ emailed twice."""
 
 import datetime
 import re
+from pathlib import Path
 from typing import Any
 
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +20,7 @@ from payments.models import (
     Claim,
     ClaimLine,
     ClaimStatus,
+    Expense,
     ExpenseKind,
     InvolvementEntry,
 )
@@ -283,3 +286,77 @@ def test_it_adds_an_expense_from_an_old_tab_without_touching_the_claim_sent_sinc
         2,
     )
     assert [x.description for x in services.unclaimed_expenses(cast.member)] == ["Taxi home"]
+
+
+def test_it_adds_amiras_expense_once_when_she_sends_the_same_page_twice(
+    cast: Cast, media: Path
+) -> None:
+    url = reverse("payments:expense_add")
+    amira = client_for(cast.member)
+    page = opened(amira, url)
+    assert len(page["submission_key"]) == 32
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    def sent() -> dict[str, Any]:
+        return {
+            **page,
+            "project": cast.website.pk,
+            "kind": ExpenseKind.TRAVEL,
+            "description": "Bus to the town hall and back",
+            **date_fields("date", yesterday),
+            "amount": "4.60",
+            "receipt": SimpleUploadedFile("ticket.pdf", b"%PDF-1.4 ticket", "application/pdf"),
+        }
+
+    assert amira.post(url, sent()).status_code == 302
+    # The same page again: a double press, or "back" and send again.
+    again = amira.post(url, sent())
+
+    assert again.status_code == 400
+    text = again.content.decode()
+    assert re.search(
+        r'href="#id_description[^"]*">You have already added this expense: it is in your list '
+        r"as “Bus to the town hall and back”, £4.60 on ",
+        text,
+    )
+    assert "Bus to the town hall and back" in text  # what she typed is kept
+    assert page["submission_key"] in text  # and the page is still the same page
+    assert Expense.objects.filter(user=cast.member).count() == 1
+    assert len(list(media.rglob("*.pdf"))) == 1  # nor is a second receipt kept
+    choices = client_for(cast.member).get(reverse("payments:claim_new")).content.decode()
+    assert choices.count("Bus to the town hall and back") == 1
+    # A new page is a new expense.
+    assert amira.post(url, {**sent(), **opened(amira, url)}).status_code == 302
+    assert Expense.objects.filter(user=cast.member).count() == 2
+
+
+def test_it_logs_amiras_activity_once_when_she_sends_the_same_page_twice(cast: Cast) -> None:
+    url = reverse("payments:involvement_add")
+    amira = client_for(cast.member)
+    page = opened(amira, url)
+    assert len(page["submission_key"]) == 32
+    reading = {
+        **page,
+        "project": cast.website.pk,
+        "activity": ActivityKind.READING,
+        "description": "Read the draft crisis pages",
+        **date_fields("date", timezone.localdate() - datetime.timedelta(days=1)),
+        "minutes": "60",
+    }
+
+    assert amira.post(url, reading).status_code == 302
+    again = amira.post(url, {**reading, "minutes": "90"})
+
+    assert again.status_code == 400
+    text = again.content.decode()
+    assert re.search(
+        r'href="#id_activity[^"]*">You have already logged this: it is in your involvement '
+        r"log as “Read the draft crisis pages” on ",
+        text,
+    )
+    assert 'value="90"' in text  # what she typed is kept
+    entry = InvolvementEntry.objects.get(user=cast.member)
+    assert entry.minutes == 60
+    # A new page is a new entry.
+    assert amira.post(url, {**reading, **opened(amira, url)}).status_code == 302
+    assert InvolvementEntry.objects.filter(user=cast.member).count() == 2
