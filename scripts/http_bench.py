@@ -57,6 +57,8 @@ class Result:
     p99_ms: float
     queries: int | None
     errors: int
+    # Shown beside the key pages for comparison, with no target of its own.
+    reference: bool = False
 
 
 def recreate_database() -> None:
@@ -80,7 +82,15 @@ def milliseconds(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(base: str, name: str, path: str, headers: dict[str, str], queries: int | None) -> Result:
+def wrk(
+    base: str,
+    name: str,
+    path: str,
+    headers: dict[str, str],
+    queries: int | None,
+    *,
+    reference: bool = False,
+) -> Result:
     command = [WRK, "-t2", "-c2", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
     for header, value in headers.items():
         command += ["-H", f"{header}: {value}"]
@@ -99,6 +109,7 @@ def wrk(base: str, name: str, path: str, headers: dict[str, str], queries: int |
         milliseconds(p99),
         queries,
         int(errors.group(1)) if errors else 0,
+        reference,
     )
 
 
@@ -134,7 +145,8 @@ def table(results: list[Result], ceiling: float) -> list[str]:
         share = result.rps / ceiling if result.path != HEALTHZ else 1.0
         lines.append(
             f"| {result.name} | {result.rps:,.0f} | {result.p50_ms:.1f} ms | {result.p99_ms:.1f} ms"
-            f" | {'' if result.queries is None else result.queries} | {share:.1%} |"
+            f" | {'' if result.queries is None else result.queries} | {share:.1%}"
+            f"{' (no target)' if result.reference else ''} |"
         )
     return lines
 
@@ -159,17 +171,26 @@ def run(var_dir: Path, fail: bool) -> int:
             smoke.step(f"wrk, {SECONDS} s a page, 2 connections on 2 threads")
             results = []
 
-            def measure(name: str, path: str, email: str, queries: int | None) -> None:
+            def measure(
+                name: str, path: str, email: str, queries: int | None, reference: bool = False
+            ) -> None:
                 browser = browsers.get(email) or smoke.Browser(base)
                 for _ in range(4):  # each worker compiles its templates before timing
                     response = browser.get(path)
                     smoke.check(response.status == 200, f"{path} answered {response.status}")
-                results.append(wrk(base, name, path, browser_headers(browsers.get(email)), queries))
+                headers = browser_headers(browsers.get(email))
+                results.append(wrk(base, name, path, headers, queries, reference=reference))
                 print(f"    {name}: {results[-1].rps:,.0f} requests/s", flush=True)
 
             measure("/healthz (ceiling)", HEALTHZ, "", 1)
             for page in described["pages"]:
-                measure(page["name"], page["url"], page["email"], page["queries"])
+                measure(
+                    page["name"],
+                    page["url"],
+                    page["email"],
+                    page["queries"],
+                    page.get("reference", False),
+                )
             measure("/healthz (ceiling, again)", HEALTHZ, "", 1)
     except BaseException:
         if log.exists():
@@ -180,7 +201,9 @@ def run(var_dir: Path, fail: bool) -> int:
     print(f"Every page must reach {SHARE:.0%} of it.\n")
     print("\n".join(table(results, ceiling)))
     missed = [
-        r.name for r in results if r.path != HEALTHZ and (r.rps < SHARE * ceiling or r.errors)
+        r.name
+        for r in results
+        if r.path != HEALTHZ and (r.errors or (r.rps < SHARE * ceiling and not r.reference))
     ]
     if missed:
         print(f"\nUnder {SHARE:.0%} of /healthz, or answering errors: {', '.join(missed)}.")
