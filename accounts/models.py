@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from email.utils import formataddr, parseaddr
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -122,11 +125,21 @@ class AccessibilityCompliance(models.TextChoices):
     NOT = "not", _("not compliant")
 
 
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def update(self, **kwargs: Any) -> int:
+        changed = super().update(**kwargs)
+        Organisation.forget()
+        return changed
+
+
 class Organisation(models.Model):
     """The one organisation this installation serves, and the defaults its projects use."""
 
     SINGLETON_ID = 1
     LOGO_FOLDER = "organisation/"
+    # How long a page may show the organisation as kept in the shared cache: every change
+    # through the program forgets it at once; this bounds one made around the program.
+    KEPT_FOR = 300
 
     name = models.CharField(_("organisation name"), max_length=150, default="Your organisation")
     logo = models.ImageField(
@@ -236,6 +249,8 @@ class Organisation(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisation settings")
         verbose_name_plural = _("organisation settings")
@@ -275,6 +290,15 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.forget()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        self.forget()
+        return deleted
+
     @property
     def logo_url(self) -> str:
         """Where pages show the logo from: always our own address (the logo view), whatever
@@ -295,6 +319,32 @@ class Organisation(models.Model):
     def current(cls) -> Organisation:
         organisation, _created = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
         return organisation
+
+    @classmethod
+    def kept_key(cls) -> str:
+        # The columns are part of the key, so a release that adds one never reads an
+        # organisation kept by the release before.
+        columns = ",".join(field.attname for field in cls._meta.concrete_fields)
+        return f"organisation:{hashlib.sha256(columns.encode()).hexdigest()[:12]}"
+
+    @classmethod
+    def remembered(cls, kept: Mapping[str, Any] | None = None) -> Organisation:
+        """The organisation for every page's header and footer: from the shared cache (or
+        from `kept`, what the caller already fetched from it), else from the database."""
+        key = cls.kept_key()
+        found = (kept if kept is not None else cache.get_many([key])).get(key)
+        if not isinstance(found, cls):
+            found = cls.current()
+            cache.set(key, found, cls.KEPT_FOR)
+        return found
+
+    @classmethod
+    def forget(cls) -> None:
+        """Drop the kept organisation now and again once the change is committed, so a page
+        that read the old one meanwhile cannot keep it."""
+        key = cls.kept_key()
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
 
     def email_sender(self) -> Sender:
         """Emails carry the organisation's name; replies go to its contact address.

@@ -1,17 +1,24 @@
+import functools
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from privacy.models import Consent, PrivacyNotice
+
+# The latest version the person is known to have agreed to, so that, once they have, a page
+# needs no question to the database to know it. Agreeing is never taken back.
+AGREED_KEY = "privacy_agreed_notice"
 
 
 def privacy_consent(request: HttpRequest) -> dict[str, Any]:
     """Whether to ask the person to agree to the current privacy notice.
 
-    One query, and only when a page shows the banner; none for people not signed in.
+    Found with the organisation every page's header and footer show (which this then gives
+    the page in place of `accounts`' own) in one question to the shared cache; the database
+    is asked only until the person has agreed. Nothing for people not signed in.
     """
     user = getattr(request, "user", None)
     if not isinstance(user, User):
@@ -20,13 +27,22 @@ def privacy_consent(request: HttpRequest) -> dict[str, Any]:
     if match is not None and match.view_name == "privacy:consent":
         return {}
 
-    def needed() -> bool:
-        latest = (
-            PrivacyNotice.objects.order_by("-version")
-            .annotate(agreed=Exists(Consent.objects.filter(user=user, notice=OuterRef("pk"))))
-            .values_list("agreed", flat=True)
-            .first()
-        )
-        return latest is not None and not latest
+    @functools.cache
+    def found() -> tuple[Organisation, bool]:
+        kept = cache.get_many([Organisation.kept_key(), PrivacyNotice.LATEST_KEY])
+        return Organisation.remembered(kept), _needed(request, user, PrivacyNotice.latest_pk(kept))
 
-    return {"privacy_consent_needed": SimpleLazyObject(needed)}
+    return {
+        "organisation": SimpleLazyObject(lambda: found()[0]),
+        "privacy_consent_needed": SimpleLazyObject(lambda: found()[1]),
+    }
+
+
+def _needed(request: HttpRequest, user: User, latest: int | None) -> bool:
+    session = getattr(request, "session", {})
+    if latest is None or session.get(AGREED_KEY) == latest:
+        return False
+    if Consent.objects.filter(user=user, notice_id=latest).exists():
+        session[AGREED_KEY] = latest
+        return False
+    return True

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,8 +46,36 @@ class PrivacyNotice(models.Model):
             ),
         ]
 
+    # The latest version's id, kept in the shared cache for the banner every page checks.
+    LATEST_KEY = "privacy-notice:latest"
+    KEPT_FOR = 300
+
     def __str__(self) -> str:
         return f"Privacy notice version {self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.forget()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        self.forget()
+        return deleted
+
+    @classmethod
+    def latest_pk(cls, kept: Mapping[str, Any] | None = None) -> int | None:
+        """The id of the version people are asked to agree to now, if there is one: from the
+        shared cache (or from `kept`, what the caller already fetched from it)."""
+        found = (kept if kept is not None else cache.get_many([cls.LATEST_KEY])).get(cls.LATEST_KEY)
+        if not isinstance(found, int):
+            found = cls.objects.order_by("-version").values_list("pk", flat=True).first() or 0
+            cache.set(cls.LATEST_KEY, found, cls.KEPT_FOR)
+        return found or None
+
+    @classmethod
+    def forget(cls) -> None:
+        cache.delete(cls.LATEST_KEY)
+        transaction.on_commit(lambda: cache.delete(cls.LATEST_KEY))
 
     @property
     def summary_paragraphs(self) -> list[str]:

@@ -210,3 +210,16 @@ def test_it_refuses_a_review_before_the_statement_was_prepared_or_in_the_future(
     assert "The date the statement was prepared cannot be in the future" in html
     assert "accessibility" in html.lower()
     assert Organisation.current().accessibility_prepared_on is None
+
+
+def test_it_shows_a_changed_name_at_once_although_pages_keep_the_organisation(
+    cast: Cast,
+) -> None:
+    amira, visitor = client_for(cast.member), client_for(None)
+    assert "Riverside Health and Care Partnership" in amira.get(reverse("projects:list")).text
+    assert "Riverside Health and Care Partnership" in visitor.get(reverse("accessibility")).text
+    # Changed however it is changed (here without `save`), no page shows the old name.
+    Organisation.objects.filter(pk=Organisation.SINGLETON_ID).update(name="Riverside Council")
+    assert "Riverside Council" in amira.get(reverse("projects:list")).text
+    assert "Riverside Council" in visitor.get(reverse("accessibility")).text
+    assert "Riverside Health" not in amira.get(reverse("accessibility")).text

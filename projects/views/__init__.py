@@ -144,7 +144,7 @@ def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ]
     targets = access.project.composition(by_type)
     leaders = members.filter(role__in=LEADING_ROLES).select_related("user")
-    organisation = Organisation.current()
+    organisation = Organisation.remembered()
     figures = plan_services.plan_figures(access.project, organisation=organisation)
     activity = (
         AuditEvent.objects.filter(project=access.project).select_related("actor")[:10]
