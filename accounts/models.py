@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
@@ -332,10 +332,10 @@ class Organisation(models.Model):
         """The organisation for every page's header and footer: from the shared cache (or
         from `kept`, what the caller already fetched from it), else from the database."""
         key = cls.kept_key()
-        found = (kept if kept is not None else cache.get_many([key])).get(key)
+        found = (kept if kept is not None else caches["kept"].get_many([key])).get(key)
         if not isinstance(found, cls):
             found = cls.current()
-            cache.set(key, found, cls.KEPT_FOR)
+            caches["kept"].set_many({key: found}, cls.KEPT_FOR)
         return found
 
     @classmethod
@@ -343,8 +343,8 @@ class Organisation(models.Model):
         """Drop the kept organisation now and again once the change is committed, so a page
         that read the old one meanwhile cannot keep it."""
         key = cls.kept_key()
-        cache.delete(key)
-        transaction.on_commit(lambda: cache.delete(key))
+        caches["kept"].delete(key)
+        transaction.on_commit(lambda: caches["kept"].delete(key))
 
     def email_sender(self) -> Sender:
         """Emails carry the organisation's name; replies go to its contact address.

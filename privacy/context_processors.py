@@ -1,7 +1,7 @@
 import functools
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -29,7 +29,7 @@ def privacy_consent(request: HttpRequest) -> dict[str, Any]:
 
     @functools.cache
     def found() -> tuple[Organisation, bool]:
-        kept = cache.get_many([Organisation.kept_key(), PrivacyNotice.LATEST_KEY])
+        kept = caches["kept"].get_many([Organisation.kept_key(), PrivacyNotice.LATEST_KEY])
         return Organisation.remembered(kept), _needed(request, user, PrivacyNotice.latest_pk(kept))
 
     return {

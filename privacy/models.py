@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,16 +66,18 @@ class PrivacyNotice(models.Model):
     def latest_pk(cls, kept: Mapping[str, Any] | None = None) -> int | None:
         """The id of the version people are asked to agree to now, if there is one: from the
         shared cache (or from `kept`, what the caller already fetched from it)."""
-        found = (kept if kept is not None else cache.get_many([cls.LATEST_KEY])).get(cls.LATEST_KEY)
+        found = (kept if kept is not None else caches["kept"].get_many([cls.LATEST_KEY])).get(
+            cls.LATEST_KEY
+        )
         if not isinstance(found, int):
             found = cls.objects.order_by("-version").values_list("pk", flat=True).first() or 0
-            cache.set(cls.LATEST_KEY, found, cls.KEPT_FOR)
+            caches["kept"].set_many({cls.LATEST_KEY: found}, cls.KEPT_FOR)
         return found or None
 
     @classmethod
     def forget(cls) -> None:
-        cache.delete(cls.LATEST_KEY)
-        transaction.on_commit(lambda: cache.delete(cls.LATEST_KEY))
+        caches["kept"].delete(cls.LATEST_KEY)
+        transaction.on_commit(lambda: caches["kept"].delete(cls.LATEST_KEY))
 
     @property
     def summary_paragraphs(self) -> list[str]:

@@ -7,6 +7,7 @@ from types import ModuleType
 from typing import Any
 
 from django.apps import apps
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
@@ -193,6 +194,10 @@ def person_erase(*, user: User, actor: User) -> None:
     name, email = user.full_name, user.email
     for module in reversed(personal_data_modules()):
         module.erase(user)
+    # Rows kept drawn (coproduce/lib/fragments.py) may show their name: none outlives them.
+    kept = caches["kept"]
+    kept.clear()
+    transaction.on_commit(kept.clear)
     # Queued after the erasure, which drops every email queued for them until now.
     email_send(
         to=[email],

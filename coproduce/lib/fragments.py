@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
@@ -94,7 +94,7 @@ def rendered_rows(
     if not rows:
         return []
     keys = [row_key(template_name, values) for values in rows]
-    found: dict[str, str] = cache.get_many(keys)
+    found: dict[str, str] = caches["kept"].get_many(keys)
     template = get_template(template_name)
     drawn: dict[str, str] = {}
     html = []
@@ -104,7 +104,7 @@ def rendered_rows(
             text = drawn[key] = template.render({**values, "csrf_slot": CSRF_SLOT})
         html.append(text)
     if drawn:
-        cache.set_many(drawn, ROW_TIMEOUT)
+        caches["kept"].set_many(drawn, ROW_TIMEOUT)
     token = get_token(request) if request is not None else ""
     # Drawn by our own templates, which escape what they show.
     return [mark_safe(text.replace(CSRF_SLOT, token)) for text in html]  # noqa: S308

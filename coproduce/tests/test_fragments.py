@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -71,3 +72,19 @@ def test_it_puts_the_token_of_whoever_asks_in_a_kept_form(rf: RequestFactory) ->
     html = fragments.rendered_rows(ROW, [shown()], request)[0]
     assert fragments.CSRF_SLOT not in html
     assert 'name="csrfmiddlewaretoken" value="' in html
+
+
+@pytest.mark.django_db
+def test_it_keeps_any_number_of_rows_in_the_same_few_queries() -> None:
+    kept = caches["kept"]
+
+    def store(count: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert kept.set_many({f"row-{n}": f"<p>{n}</p>" for n in range(count)}) == []
+        return len(queries)
+
+    assert store(3) == store(200)
+    assert kept.get_many(["row-0", "row-199"]) == {"row-0": "<p>0</p>", "row-199": "<p>199</p>"}
+    # Storing a key again replaces what it held.
+    kept.set_many({"row-0": "<p>again</p>"})
+    assert kept.get("row-0") == "<p>again</p>"

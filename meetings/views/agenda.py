@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from coproduce.lib.concurrency import versioned_form_submit
+from coproduce.lib.fragments import rendered_rows
 from meetings.forms.agenda import AgendaItemForm
 from meetings.lookups import MeetingAccess, get_agenda_item_for_user, get_meeting_for_user
 from meetings.models import AgendaItem, InputKind, Paper, WrittenInput
@@ -19,7 +20,34 @@ from meetings.timing import duration_words
 from projects.services.rules import current_ground_rules
 
 
-def _agenda_context(access: MeetingAccess) -> dict[str, object]:
+def _item_shown(
+    row: services.AgendaRow, access: MeetingAccess, *, first: bool, last: bool
+) -> dict[str, object]:
+    """What one agenda item shows this person, as plain values: it is drawn from these alone."""
+    item = row.item
+    return {
+        "pk": item.pk,
+        "meeting_pk": item.meeting_id,
+        "starts_at": row.starts_at,
+        "number": None if item.is_break else row.number,
+        "title": item.title,
+        "can_manage": access.can_manage,
+        "first": first,
+        "last": last,
+        "purpose": item.purpose,
+        "purpose_label": item.get_purpose_display(),
+        "minutes_words": row.minutes_words,
+        "presenter": item.presenter.full_name if item.presenter else "",
+        "papers": [(paper.pk, paper.title) for paper in item.papers.all()],
+        "description": item.description,
+        "advance_inputs": [
+            (written.author.full_name if written.author else "", written.text)
+            for written in item.advance_inputs  # type: ignore[attr-defined]
+        ],
+    }
+
+
+def _agenda_context(request: AuthenticatedHttpRequest, access: MeetingAccess) -> dict[str, object]:
     meeting = access.meeting
     inputs = (
         WrittenInput.objects.filter(kind=InputKind.ADVANCE).select_related("author")
@@ -39,7 +67,14 @@ def _agenda_context(access: MeetingAccess) -> dict[str, object]:
         "access": access,
         "meeting": meeting,
         "project": meeting.project,
-        "rows": services.agenda_rows(meeting, items),
+        "rows": rendered_rows(
+            "meetings/_agenda_item.html",
+            [
+                _item_shown(row, access, first=n == 0, last=n == len(items) - 1)
+                for n, row in enumerate(services.agenda_rows(meeting, items))
+            ],
+            request,
+        ),
         "total": total,
         "total_words": duration_words(total),
         "length_words": (
@@ -61,7 +96,7 @@ def _agenda_context(access: MeetingAccess) -> dict[str, object]:
 @require_GET
 def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
-    return render(request, "meetings/agenda.html", _agenda_context(access))
+    return render(request, "meetings/agenda.html", _agenda_context(request, access))
 
 
 def _item_form_page(

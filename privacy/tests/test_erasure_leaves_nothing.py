@@ -1,7 +1,9 @@
 """Erasing the demo's most active member leaves her name and address in no table at all,
 once the administrator has removed her name from what others wrote about her."""
 
+import base64
 import io
+import pickle
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +13,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import models
+from django.db import connection, models
 from django.db.models.functions import Cast
 from django.test import override_settings
 from django.urls import reverse
@@ -21,6 +23,7 @@ from pytest_django.fixtures import Settings
 
 from accounts.models import AuditEvent, User
 from conftest import client_for
+from coproduce.lib.fragments import rendered_rows
 from decisions.models import Action, Comment, Proposal, Subscriber
 from meetings.models import ActionPoint, AfterMeetingCheck, Meeting, MinutesVersion
 from payments.models import Expense, ExpenseKind
@@ -61,6 +64,34 @@ def hits_anywhere(terms: list[str]) -> set[tuple[str, str, int, str]]:
                     where = text.lower().index(term.lower())
                     found.add((model._meta.label_lower, name, pk, text[max(where - 40, 0) :][:100]))
     return found
+
+
+def kept_row_naming(name: str) -> dict[str, object]:
+    return {
+        "pk": 1,
+        "meeting_pk": 1,
+        "starts_at": None,
+        "number": 1,
+        "title": "Welcome",
+        "can_manage": False,
+        "first": True,
+        "last": True,
+        "purpose": "information",
+        "purpose_label": "Information",
+        "minutes_words": "10 minutes",
+        "presenter": name,
+        "papers": [],
+        "description": "",
+        "advance_inputs": [],
+    }
+
+
+def kept_texts_naming(name: str) -> list[str]:
+    """Every row kept drawn that shows `name`, read back as the cache stores it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM coproduce_kept")
+        values = [pickle.loads(base64.b64decode(value)) for (value,) in cursor.fetchall()]  # noqa: S301
+    return [value for value in values if isinstance(value, str) and name in value]
 
 
 def give_amira_the_rest(amira: User) -> None:
@@ -167,7 +198,12 @@ def test_it_leaves_amiras_name_and_address_nowhere_after_redacting_and_erasing(
     assert MinutesVersion.objects.count() > minutes_before
     assert AuditEvent.objects.filter(action="erasure.name_removed", actor=sam).exists()
 
+    # A page drew a row naming her and kept it (coproduce/lib/fragments.py).
+    rendered_rows("meetings/_agenda_item.html", [kept_row_naming(FULL_NAME)])
+    assert kept_texts_naming(FULL_NAME)
+
     assert admin.post(decide, {"decision": "erase"}).status_code == 302
+    assert not kept_texts_naming(FULL_NAME)
 
     left = {
         hit
