@@ -1,5 +1,6 @@
 """A meeting's papers, in every format people need, and when they went out."""
 
+import datetime
 from collections import Counter, defaultdict
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organisation, User
 from coproduce.lib.concurrency import STALE_EDIT_MESSAGE, StaleEdit, versioned_form_submit
+from coproduce.lib.fragments import rendered_rows
 from coproduce.lib.pagination import paginate
 from meetings import paper_files
 from meetings.forms.papers import PaperEditForm, PaperForm, PaperVersionForm, encode_versions
@@ -43,6 +45,44 @@ def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
     return {"access": access, "meeting": access.meeting, "project": access.meeting.project} | extra
 
 
+def _paper_shown(
+    paper: Paper,
+    access: MeetingAccess,
+    *,
+    needed: list[str],
+    told: list[PaperNotice],
+    due_at: datetime.datetime | None,
+) -> dict[str, object]:
+    """What one paper's card shows this person, as plain values: it is drawn from these alone."""
+    order = {value: index for index, value in enumerate(PaperFormat.values)}
+    versions = sorted(paper.versions.all(), key=lambda version: order[version.format])
+    have = {version.format for version in versions}
+    labels = dict(PaperFormat.choices)
+    can_see_contacts = access.project_access.can_see_contacts
+    return {
+        "pk": paper.pk,
+        "meeting_pk": paper.meeting_id,
+        "title": paper.title,
+        "late": paper.late,
+        "can_manage": access.can_manage,
+        "summary": paper.summary,
+        "item_pk": paper.agenda_item_id,
+        "item_title": paper.agenda_item.title if paper.agenda_item else "",
+        "published_at": paper.published_at,
+        "due_at": due_at,
+        "versions": [(v.pk, v.format, v.get_format_display()) for v in versions],
+        "missing": [(fmt, labels[fmt]) for fmt in needed if fmt not in have],
+        "to_reach": [
+            (n.pk, n.user.full_name, _reach_words(n.user, can_see_contacts))
+            for n in told
+            if n.way == NoticeWay.BY_HAND and n.sent_at is None
+        ],
+        "told_by_email": [str(n.user) for n in told if n.way == NoticeWay.EMAIL],
+        "told_in_digest": [str(n.user) for n in told if n.way == NoticeWay.DIGEST],
+        "told_by_hand": [str(n.user) for n in told if n.way == NoticeWay.BY_HAND and n.sent_at],
+    }
+
+
 @login_required
 @require_GET
 def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -57,6 +97,7 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(Prefetch("versions", queryset=PaperVersion.objects.order_by("format"))),
     )
     needed = services.formats_needed(meeting) if access.can_manage else {}
+    organisation = Organisation.remembered()
     # Who was told about each paper on this page, in one query; only organisers see it.
     notices: dict[int, list[PaperNotice]] = defaultdict(list)
     if access.can_manage:
@@ -65,23 +106,15 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ).select_related("user__profile"):
             notices[notice.paper_id].append(notice)
     labels = dict(PaperFormat.choices)
-    order = {value: index for index, value in enumerate(PaperFormat.values)}
-    for paper in page:
-        versions = sorted(paper.versions.all(), key=lambda v: order[v.format])
-        have = {version.format for version in versions}
-        # For the template only: the versions in the order of the formats, and the gaps.
-        paper.sorted_versions = versions
-        paper.missing_formats = [(fmt, labels[fmt]) for fmt in needed if fmt not in have]
-        told = notices[paper.pk]
-        paper.told_by_email = [n.user for n in told if n.way == NoticeWay.EMAIL]
-        paper.told_in_digest = [n.user for n in told if n.way == NoticeWay.DIGEST]
-        paper.to_reach = [
-            (n, _reach_words(n.user, access.project_access.can_see_contacts))
-            for n in told
-            if n.way == NoticeWay.BY_HAND and n.sent_at is None
-        ]
-        paper.told_by_hand = [n.user for n in told if n.way == NoticeWay.BY_HAND and n.sent_at]
-    organisation = Organisation.current()
+    due_at = services.papers_due_at(meeting, organisation=organisation)
+    cards = rendered_rows(
+        "meetings/_paper_card.html",
+        [
+            _paper_shown(paper, access, needed=list(needed), told=notices[paper.pk], due_at=due_at)
+            for paper in page
+        ],
+        request,
+    )
     return render(
         request,
         "meetings/papers.html",
@@ -89,7 +122,7 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             access,
             organisation=organisation,  # for the page's header too
             papers=page,
-            due_at=services.papers_due_at(meeting, organisation=organisation),
+            cards=cards,
             needed=[(labels[fmt], count) for fmt, count in needed.items()],
             # Across every page of papers, not only this one.
             missing_any=services.papers_missing_formats(meeting, list(needed)),
