@@ -9,12 +9,13 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.cache import caches
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.lib.cache import ForgetsKeptCopy, forget_kept
 from coproduce.lib.choices import CachedChoiceLabels
 from coproduce.lib.email import Sender
 
@@ -132,7 +133,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return changed
 
 
-class Organisation(models.Model):
+class Organisation(ForgetsKeptCopy, models.Model):
     """The one organisation this installation serves, and the defaults its projects use."""
 
     SINGLETON_ID = 1
@@ -290,15 +291,6 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        self.forget()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        self.forget()
-        return deleted
-
     @property
     def logo_url(self) -> str:
         """Where pages show the logo from: always our own address (the logo view), whatever
@@ -340,11 +332,7 @@ class Organisation(models.Model):
 
     @classmethod
     def forget(cls) -> None:
-        """Drop the kept organisation now and again once the change is committed, so a page
-        that read the old one meanwhile cannot keep it."""
-        key = cls.kept_key()
-        caches["kept"].delete(key)
-        transaction.on_commit(lambda: caches["kept"].delete(key))
+        forget_kept(cls.kept_key())
 
     def email_sender(self) -> Sender:
         """Emails carry the organisation's name; replies go to its contact address.

@@ -8,14 +8,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.lib.cache import ForgetsKeptCopy
 from coproduce.lib.choices import CachedChoiceLabels
 
 
-class PrivacyNotice(models.Model):
+class PrivacyNotice(ForgetsKeptCopy, models.Model):
     """One version of what we do with people's information. Published versions never change:
     a new version is published instead, and people are asked to agree to it."""
 
@@ -53,15 +54,6 @@ class PrivacyNotice(models.Model):
     def __str__(self) -> str:
         return f"Privacy notice version {self.version}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        self.forget()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        self.forget()
-        return deleted
-
     @classmethod
     def latest_pk(cls, kept: Mapping[str, Any] | None = None) -> int | None:
         """The id of the version people are asked to agree to now, if there is one: from the
@@ -75,9 +67,8 @@ class PrivacyNotice(models.Model):
         return found or None
 
     @classmethod
-    def forget(cls) -> None:
-        caches["kept"].delete(cls.LATEST_KEY)
-        transaction.on_commit(lambda: caches["kept"].delete(cls.LATEST_KEY))
+    def kept_key(cls) -> str:
+        return cls.LATEST_KEY
 
     @property
     def summary_paragraphs(self) -> list[str]:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import DatabaseError, connections, router, transaction
@@ -72,3 +73,28 @@ class DatabaseCache(DjangoDatabaseCache):
             # As Django's own backend: a cache that cannot store says so, and the page goes on.
             return list(data)
         return []
+
+
+def forget_kept(key: str) -> None:
+    """Drop a kept copy now and again once the change is committed, so a page that read the
+    old value meanwhile cannot keep it."""
+    kept = caches["kept"]
+    kept.delete(key)
+    transaction.on_commit(lambda: kept.delete(key))
+
+
+class ForgetsKeptCopy:
+    """For a model whose copy is kept in the shared cache: saving or deleting one drops it."""
+
+    @classmethod
+    def kept_key(cls) -> str:
+        raise NotImplementedError
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)  # type: ignore[misc]
+        forget_kept(self.kept_key())
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted: tuple[int, dict[str, int]] = super().delete(*args, **kwargs)  # type: ignore[misc]
+        forget_kept(self.kept_key())
+        return deleted
