@@ -6,7 +6,8 @@ each row's values to `rendered_rows`, which asks the cache for all the rows at o
 query to the database cache that every app server shares) and draws only those it lacks.
 
 A row's key is made of everything that can change what it shows: its values, the row
-template's own text, the site's URL patterns, the language and the time zone. A row template
+template's own text, the site's URL patterns and translations, the language and the time
+zone. A row template
 sees nothing but its values (no request, no person), so two rows with the same key always
 draw the same HTML, and nothing has to remember to forget a row when the data changes: a
 change gives another key, and the old row ages out of the cache. A form in a row puts
@@ -19,8 +20,10 @@ import datetime
 import hashlib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import django
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
@@ -69,12 +72,21 @@ def _url_patterns(resolver: Any) -> list[str]:
     return found
 
 
+def _catalogues() -> str:
+    """Our translations and Django's release: new wording deployed means rows drawn anew."""
+    found = hashlib.sha256(django.get_version().encode())
+    for folder in settings.LOCALE_PATHS:
+        for catalogue in sorted(Path(folder).glob("**/*.mo")):
+            found.update(catalogue.read_bytes())
+    return found.hexdigest()
+
+
 def _code_digest(template_name: str) -> str:
     digest = _code_digests.get(template_name)
     if digest is None:
         source = get_template(template_name).template.source  # type: ignore[attr-defined]
         urls = "\n".join(_url_patterns(get_resolver()))
-        digest = hashlib.sha256(f"{source}\n{urls}".encode()).hexdigest()[:16]
+        digest = hashlib.sha256(f"{source}\n{urls}\n{_catalogues()}".encode()).hexdigest()[:16]
         _code_digests[template_name] = digest
     return digest
 
