@@ -117,6 +117,12 @@ def check_page(page: Page, what: str, problems: list[str]) -> None:
         problems.append(f"{what} at {page.url} is {scroll_width} px wide in {width} px")
 
 
+def htmx_settled(page: Page) -> None:
+    """Wait until HTMX has finished putting in new content and binding its forms: a key
+    pressed sooner, faster than a person would, reaches a form not yet enhanced."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
+
+
 def focused(page: Page, selector: str) -> bool:
     return bool(page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector))
 

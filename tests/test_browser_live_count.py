@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from meetings.models import AgendaItem, Contribution
-from tests.browser import axe_violations, describe_violations, focused, tab_to
+from tests.browser import axe_violations, describe_violations, focused, htmx_settled, tab_to
 from tests.conftest import Demo, OpenPage
 from tests.pages import meetings_record as pages_record
 from tests.test_accessibility import NARROW
@@ -45,11 +45,13 @@ def test_it_counts_who_speaks_in_place_by_keyboard_with_javascript(
     tab_to(page, f"#add-{amira}")
     page.keyboard.press("Enter")
     expect(status).to_have_text(f"Amira Haddad: {before + 1} contributions on this item.")
+    htmx_settled(page)
     # The row was swapped, yet the focus is back on the same button: press again.
     assert focused(page, f"#add-{amira}")
     page.keyboard.press("Enter")
     expect(status).to_have_text(f"Amira Haddad: {before + 2} contributions on this item.")
     expect(page.locator(f"#person-{amira}")).to_contain_text(f"{before + 2} contributions")
+    htmx_settled(page)
 
     # One too many: take it back.
     page.keyboard.press("Tab")
@@ -60,6 +62,7 @@ def test_it_counts_who_speaks_in_place_by_keyboard_with_javascript(
     assert counted(demo, "amira@example.org") == before + 1
 
     # Colin has said nothing yet, so there is nothing to take back: the row says so.
+    htmx_settled(page)
     tab_to(page, f"#take-back-{colin}")
     page.keyboard.press("Enter")
     row = page.locator(f"#person-{colin}")
