@@ -7,7 +7,6 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.core.cache import caches
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -15,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.lib.cache import ForgetsKeptCopy, forget_kept
+from coproduce.lib.cache import ForgetsKeptCopy, forget_kept, kept_or_made
 from coproduce.lib.choices import CachedChoiceLabels
 from coproduce.lib.email import Sender
 
@@ -323,12 +322,7 @@ class Organisation(ForgetsKeptCopy, models.Model):
     def remembered(cls, kept: Mapping[str, Any] | None = None) -> Organisation:
         """The organisation for every page's header and footer: from the shared cache (or
         from `kept`, what the caller already fetched from it), else from the database."""
-        key = cls.kept_key()
-        found = (kept if kept is not None else caches["kept"].get_many([key])).get(key)
-        if not isinstance(found, cls):
-            found = cls.current()
-            caches["kept"].set_many({key: found}, cls.KEPT_FOR)
-        return found
+        return kept_or_made(cls.kept_key(), cls, cls.current, cls.KEPT_FOR, kept)
 
     @classmethod
     def forget(cls) -> None:

@@ -726,6 +726,10 @@ class PaperFormat(models.TextChoices):
     PLAIN_TEXT = "plain_text", _("Plain text")
 
 
+# Standard first, then the other formats in the order the catalogue lists them.
+PAPER_FORMAT_ORDER = {value: index for index, value in enumerate(PaperFormat.values)}
+
+
 # Which paper format meets which access requirement in the catalogue (people.AccessNeedType).
 FORMAT_FOR_NEED: dict[str, PaperFormat] = {
     "easy-read": PaperFormat.EASY_READ,

@@ -7,12 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.lib.cache import ForgetsKeptCopy
+from coproduce.lib.cache import ForgetsKeptCopy, kept_or_made
 from coproduce.lib.choices import CachedChoiceLabels
 
 
@@ -58,12 +57,14 @@ class PrivacyNotice(ForgetsKeptCopy, models.Model):
     def latest_pk(cls, kept: Mapping[str, Any] | None = None) -> int | None:
         """The id of the version people are asked to agree to now, if there is one: from the
         shared cache (or from `kept`, what the caller already fetched from it)."""
-        found = (kept if kept is not None else caches["kept"].get_many([cls.LATEST_KEY])).get(
-            cls.LATEST_KEY
+        # 0 is kept for "no notice yet", so that too is asked only once.
+        found = kept_or_made(
+            cls.LATEST_KEY,
+            int,
+            lambda: cls.objects.order_by("-version").values_list("pk", flat=True).first() or 0,
+            cls.KEPT_FOR,
+            kept,
         )
-        if not isinstance(found, int):
-            found = cls.objects.order_by("-version").values_list("pk", flat=True).first() or 0
-            caches["kept"].set_many({cls.LATEST_KEY: found}, cls.KEPT_FOR)
         return found or None
 
     @classmethod

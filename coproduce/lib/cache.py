@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import pickle
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,6 +74,22 @@ class DatabaseCache(DjangoDatabaseCache):
             # As Django's own backend: a cache that cannot store says so, and the page goes on.
             return list(data)
         return []
+
+
+def kept_or_made[T](
+    key: str,
+    kind: type[T],
+    make: Callable[[], T],
+    timeout: float,
+    kept: Mapping[str, Any] | None = None,
+) -> T:
+    """The copy kept under `key` (from `kept`, what the caller already fetched, or else from
+    the shared cache), or, when there is none of this kind, `make()`'s, kept for next time."""
+    found = (kept if kept is not None else caches["kept"].get_many([key])).get(key)
+    if not isinstance(found, kind):
+        found = make()
+        caches["kept"].set_many({key: found}, timeout)
+    return found
 
 
 def forget_kept(key: str) -> None:

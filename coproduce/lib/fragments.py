@@ -17,6 +17,7 @@ change gives another key, and the old row ages out of the cache. A form in a row
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -81,12 +82,17 @@ def _catalogues() -> str:
     return found.hexdigest()
 
 
+@functools.cache
+def _site_digest() -> str:
+    """The URL patterns and translations, the same for every row template: once a process."""
+    return hashlib.sha256(f"{_url_patterns(get_resolver())}\n{_catalogues()}".encode()).hexdigest()
+
+
 def _code_digest(template_name: str) -> str:
     digest = _code_digests.get(template_name)
     if digest is None:
         source = get_template(template_name).template.source  # type: ignore[attr-defined]
-        urls = "\n".join(_url_patterns(get_resolver()))
-        digest = hashlib.sha256(f"{source}\n{urls}\n{_catalogues()}".encode()).hexdigest()[:16]
+        digest = hashlib.sha256(f"{source}\n{_site_digest()}".encode()).hexdigest()[:16]
         _code_digests[template_name] = digest
     return digest
 

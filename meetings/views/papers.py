@@ -28,6 +28,7 @@ from meetings.lookups import (
     get_paper_version_for_user,
 )
 from meetings.models import (
+    PAPER_FORMAT_ORDER,
     Invitee,
     Meeting,
     NoticeWay,
@@ -54,8 +55,7 @@ def _paper_shown(
     due_at: datetime.datetime | None,
 ) -> dict[str, object]:
     """What one paper's card shows this person, as plain values: it is drawn from these alone."""
-    order = {value: index for index, value in enumerate(PaperFormat.values)}
-    versions = sorted(paper.versions.all(), key=lambda version: order[version.format])
+    versions = sorted(paper.versions.all(), key=lambda version: PAPER_FORMAT_ORDER[version.format])
     have = {version.format for version in versions}
     labels = dict(PaperFormat.choices)
     can_see_contacts = access.project_access.can_see_contacts

@@ -35,6 +35,7 @@ from meetings.lookups import (
 )
 from meetings.models import (
     OPEN_STATUSES,
+    PAPER_FORMAT_ORDER,
     AgendaItem,
     DateAnswer,
     DateOption,
@@ -42,7 +43,6 @@ from meetings.models import (
     Meeting,
     MeetingStatus,
     Paper,
-    PaperFormat,
     PaperVersion,
     Reply,
     Venue,
@@ -127,15 +127,14 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             Prefetch("versions", queryset=PaperVersion.objects.order_by("format", "pk"))
         )
     )
-    # Standard first, then the other formats in the order the catalogue lists them.
-    format_order = {value: index for index, value in enumerate(PaperFormat.values)}
     paper_rows = [
         (
             paper,
             [
                 version.get_format_display()
                 for version in sorted(
-                    paper.versions.all(), key=lambda version: format_order.get(version.format, 99)
+                    paper.versions.all(),
+                    key=lambda version: PAPER_FORMAT_ORDER.get(version.format, 99),
                 )
             ],
         )
