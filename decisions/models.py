@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.lib.choices import CachedChoiceLabels
 from meetings.models import ActionStatus, AgendaItem, Meeting, WrittenInput
 from people.models import MemberType
 from projects.models import Project
@@ -55,7 +56,7 @@ AUTHOR_STAGES = frozenset({Stage.OPEN, Stage.REVISED})
 AGREED_STAGES = (Stage.AGREED, Stage.IN_PROGRESS, Stage.DONE)
 
 
-class Proposal(models.Model):
+class Proposal(CachedChoiceLabels, models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="proposals")
     title = models.CharField(_("title"), max_length=150)
     theme = models.CharField(
@@ -212,7 +213,7 @@ class Outcome(models.TextChoices):
     NOT_AGREED = "not_agreed", _("Not agreed")
 
 
-class GroupDecision(models.Model):
+class GroupDecision(CachedChoiceLabels, models.Model):
     """One question the group decides together, by a method chosen before it opens."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="decisions")
@@ -313,11 +314,15 @@ class GroupDecision(models.Model):
         return self.closes_at is None or timezone.now() < self.closes_at
 
     def provisional(self, unanswered_thoughts: int) -> bool:
-        """A decision taken at a meeting waits for its window for further thoughts to close
-        and every thought sent in it to be answered, as the meeting's other decisions do."""
-        if self.meeting is None or self.is_open:
-            return False
-        return self.meeting.decisions_provisional or unanswered_thoughts > 0
+        return taken_provisionally(self.meeting, self.is_open, unanswered_thoughts)
+
+
+def taken_provisionally(meeting: Meeting | None, is_open: bool, unanswered_thoughts: int) -> bool:
+    """A decision taken at a meeting waits for its window for further thoughts to close and
+    every thought sent in it to be answered, as the meeting's other decisions do."""
+    if meeting is None or is_open:
+        return False
+    return meeting.decisions_provisional or unanswered_thoughts > 0
 
 
 class ResponseWay(models.TextChoices):
@@ -370,7 +375,7 @@ class Response(models.Model):
 # Actions agreed between meetings (a meeting's own are meetings.ActionPoint)
 
 
-class Action(models.Model):
+class Action(CachedChoiceLabels, models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actions")
     decision = models.ForeignKey(
         GroupDecision,
@@ -462,7 +467,7 @@ class ChangeStatus(models.TextChoices):
     NOT_DOING = "not_doing", _("Not going ahead")
 
 
-class Entry(models.Model):
+class Entry(CachedChoiceLabels, models.Model):
     """One "you said, we did" entry: what people said, what was decided, what changed."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="entries")

@@ -4,6 +4,9 @@ CSV file. Each row links to its meeting, its proposal and its actions."""
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -11,18 +14,31 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedHttpRequest
-from coproduce.lib.fragments import rendered_rows
-from coproduce.lib.pagination import paginate
+from coproduce.lib import forms as lib_forms
+from coproduce.lib.cache import kept_or_made
+from coproduce.lib.fragments import ROW_TIMEOUT, rendered_rows, row_key
+from coproduce.lib.pagination import LinkedPage, paginate
+from coproduce.templatetags import govuk
 from decisions.forms import LogFilterForm
-from decisions.lookups import get_group_for_user
-from decisions.models import Action, GroupDecision, Response
-from meetings.models import ActionPoint, Decision, InputKind, WrittenInput
+from decisions.lookups import GroupAccess, get_group_for_user
+from decisions.models import (
+    METHOD_SHORT,
+    Action,
+    DecisionStatus,
+    GroupDecision,
+    Outcome,
+    Response,
+    taken_provisionally,
+)
+from meetings.models import ActionPoint, Decision, InputKind, Meeting, WrittenInput
 from projects.models import Project
 
 
@@ -37,19 +53,50 @@ def _count(rows: QuerySet[Any], field: str) -> Any:
     )
 
 
-def decision_rows(project: Project) -> QuerySet[GroupDecision]:
-    return (
-        GroupDecision.objects.filter(project=project)
-        .select_related("meeting", "proposal", "agenda_item")
-        .annotate(
-            answers=_count(Response.objects.filter(decision=OuterRef("pk")), "decision"),
-            between_actions=_count(Action.objects.filter(decision=OuterRef("pk")), "decision"),
-            meeting_actions=_count(
-                ActionPoint.objects.filter(agenda_item=OuterRef("agenda_item")), "agenda_item"
-            ),
-            unanswered=_unanswered_thoughts(),
-        )
-    )
+# What the log and its spreadsheet show of each decision: read as values, as making the
+# three models of each row cost a page of the log as much as the rest of its query.
+ROW_VALUES = (
+    "pk",
+    "project_id",
+    "question",
+    "method",
+    "created_at",
+    "closed_at",
+    "theme",
+    "status",
+    "outcome",
+    "meeting_id",
+    "meeting__title",
+    "meeting__status",
+    "meeting__cooling_off_ends_at",
+    "agenda_item__title",
+    "proposal_id",
+    "proposal__title",
+    "answers",
+    "between_actions",
+    "meeting_actions",
+    "unanswered",
+)
+
+
+@functools.cache
+def _counted() -> QuerySet[GroupDecision, dict[str, Any]]:
+    """Every decision with what its row counts. Resolving the four subqueries cost a page of
+    the log half of its query's time, so it is done once a process: each page filters a copy
+    (a queryset is never changed by the copies made from it)."""
+    rows: QuerySet[GroupDecision, dict[str, Any]] = GroupDecision.objects.annotate(
+        answers=_count(Response.objects.filter(decision=OuterRef("pk")), "decision"),
+        between_actions=_count(Action.objects.filter(decision=OuterRef("pk")), "decision"),
+        meeting_actions=_count(
+            ActionPoint.objects.filter(agenda_item=OuterRef("agenda_item")), "agenda_item"
+        ),
+        unanswered=_unanswered_thoughts(),
+    ).values(*ROW_VALUES)
+    return rows
+
+
+def decision_rows(project: Project) -> QuerySet[GroupDecision, dict[str, Any]]:
+    return _counted().filter(project=project)
 
 
 def _unanswered_thoughts() -> Any:
@@ -63,18 +110,25 @@ def _unanswered_thoughts() -> Any:
     )
 
 
+@functools.cache
+def _recorded_counted() -> QuerySet[Decision]:
+    """Decisions written into a meeting's record with their counts, resolved once a process
+    as `_counted` is."""
+    return Decision.objects.annotate(
+        meeting_actions=_count(
+            ActionPoint.objects.filter(agenda_item=OuterRef("agenda_item")), "agenda_item"
+        ),
+        unanswered=_unanswered_thoughts(),
+    )
+
+
 def recorded_rows(project: Project) -> QuerySet[Decision]:
     """Decisions written into a meeting's record as free text (as every decision was before
     the group decided by a method here), newest first."""
     return (
-        Decision.objects.filter(meeting__project=project)
+        _recorded_counted()
+        .filter(meeting__project=project)
         .select_related("meeting", "agenda_item")
-        .annotate(
-            meeting_actions=_count(
-                ActionPoint.objects.filter(agenda_item=OuterRef("agenda_item")), "agenda_item"
-            ),
-            unanswered=_unanswered_thoughts(),
-        )
         .order_by("-recorded_at", "-pk")
     )
 
@@ -91,23 +145,7 @@ def recorded_status_words(decision: Decision) -> str:
     return _("Written in the meeting's record")
 
 
-LOG_ROW_FIELDS = (
-    "project_id",
-    "question",
-    "method",
-    "created_at",
-    "theme",
-    "status",
-    "outcome",
-    "meeting__title",
-    "meeting__status",
-    "meeting__cooling_off_ends_at",
-    "proposal__title",
-    "agenda_item_id",
-)
-
-
-def _filtered(request: AuthenticatedHttpRequest, project: Project) -> tuple[LogFilterForm, Any]:
+def _filtered(request: AuthenticatedHttpRequest, project: Project) -> LogFilterForm:
     themes = list(
         GroupDecision.objects.filter(project=project)
         .exclude(theme="")
@@ -115,34 +153,43 @@ def _filtered(request: AuthenticatedHttpRequest, project: Project) -> tuple[LogF
         .values_list("theme", flat=True)
         .distinct()
     )
-    form = LogFilterForm(request.GET or None, themes=themes)
-    return form, form.filter(decision_rows(project))
+    # Another page of the list is no search: a form given nothing to check is not checked.
+    data = request.GET if LogFilterForm.asked(request.GET) else None
+    return LogFilterForm(data, themes=themes)
 
 
-def status_words(decision: GroupDecision) -> str:
-    if decision.is_open:
+def status_words(row: dict[str, Any]) -> str:
+    if row["status"] == DecisionStatus.OPEN:
         return _("Open for answers")
-    if decision.provisional(decision.unanswered):  # type: ignore[attr-defined]
-        return _("%(outcome)s, provisional") % {"outcome": decision.get_outcome_display()}
-    return str(decision.get_outcome_display())
+    outcome = str(Outcome(row["outcome"]).label)
+    meeting = (
+        Meeting(
+            status=row["meeting__status"], cooling_off_ends_at=row["meeting__cooling_off_ends_at"]
+        )
+        if row["meeting_id"] is not None
+        else None
+    )
+    if taken_provisionally(meeting, False, row["unanswered"]):
+        return _("%(outcome)s, provisional") % {"outcome": outcome}
+    return outcome
 
 
-def log_row(decision: GroupDecision) -> dict[str, Any]:
+def log_row(row: dict[str, Any]) -> dict[str, Any]:
     """What one decision's row shows, as plain values: the row is drawn from these alone."""
     return {
-        "pk": decision.pk,
-        "project_pk": decision.project_id,
-        "question": decision.question,
-        "method": decision.method_short,
-        "created_at": decision.created_at,
-        "theme": decision.theme,
-        "answers": decision.answers,  # type: ignore[attr-defined]
-        "status": status_words(decision),
-        "meeting_pk": decision.meeting_id,
-        "meeting_title": decision.meeting.title if decision.meeting else "",
-        "proposal_pk": decision.proposal_id,
-        "proposal_title": decision.proposal.title if decision.proposal else "",
-        "actions": decision.between_actions + decision.meeting_actions,  # type: ignore[attr-defined]
+        "pk": row["pk"],
+        "project_pk": row["project_id"],
+        "question": row["question"],
+        "method": str(METHOD_SHORT[row["method"]]),
+        "created_at": row["created_at"],
+        "theme": row["theme"],
+        "answers": row["answers"],
+        "status": status_words(row),
+        "meeting_pk": row["meeting_id"],
+        "meeting_title": row["meeting__title"] or "",
+        "proposal_pk": row["proposal_id"],
+        "proposal_title": row["proposal__title"] or "",
+        "actions": row["between_actions"] + row["meeting_actions"],
     }
 
 
@@ -159,13 +206,75 @@ def recorded_row(decision: Decision) -> dict[str, Any]:
     }
 
 
+# What the kept lists are drawn with besides their own template. Rows of the lists are kept
+# by what they show; these draw the rest: a release that changes one draws the lists anew.
+DRAWN_WITH = (
+    "projects/_tabs.html",
+    "includes/error_summary.html",
+    "includes/fields.html",
+    "includes/field.html",
+    "includes/date_input.html",
+    "decisions/_log_head.html",
+    "includes/pagination.html",
+)
+
+
+@functools.cache
+def _drawn_with() -> str:
+    sources = [get_template(name).template.source for name in DRAWN_WITH]  # type: ignore[attr-defined]
+    sources += [Path(module.__file__ or "").read_text() for module in (govuk, lib_forms)]
+    return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:16]
+
+
+def _lists(
+    request: AuthenticatedHttpRequest,
+    access: GroupAccess,
+    form: LogFilterForm,
+    page: LinkedPage,
+    recorded: LinkedPage,
+) -> str:
+    """The page below its breadcrumbs, kept drawn by everything it shows: the project, what
+    the person may do, the address (the search, the pages asked for), the themes to choose
+    from, how many decisions match and the rows' own values. Drawing the search form's
+    fields took a third of the page's time."""
+    rows = [log_row(decision) for decision in page]
+    old_rows = [recorded_row(decision) for decision in recorded]
+    shown = {
+        "project": (access.project.pk, access.project.name),
+        "can_decide": access.can_decide,
+        "query": request.GET.urlencode(),
+        "themes": form.themes,
+        "pages": (page.paginator.count, page.number, recorded.paginator.count, recorded.number),
+        "rows": rows,
+        "recorded_rows": old_rows,
+        "drawn_with": _drawn_with(),
+    }
+    template = "decisions/_log_lists.html"
+
+    def draw() -> str:
+        return get_template(template).render(
+            {
+                "request": request,
+                "access": access,
+                "project": access.project,
+                "form": form,
+                "page": page,
+                "recorded": recorded,
+                "rows": rendered_rows("decisions/_log_row.html", rows),
+                "recorded_rows": rendered_rows("decisions/_recorded_row.html", old_rows),
+                "csv_query": request.GET.urlencode(),
+            }
+        )
+
+    return kept_or_made(row_key(template, shown), str, draw, ROW_TIMEOUT)
+
+
 @login_required
 @require_GET
 def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_group_for_user(request, project_pk)
-    form, rows = _filtered(request, access.project)
-    # Only what a row shows, not every column of four tables (5 % fewer calls a page).
-    page = paginate(request, rows.only(*LOG_ROW_FIELDS))
+    form = _filtered(request, access.project)
+    page = paginate(request, form.filter(decision_rows(access.project)))
     recorded = paginate(
         request,
         form.filter_recorded(recorded_rows(access.project)),
@@ -180,12 +289,7 @@ def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResp
             "project": access.project,
             "form": form,
             "page": page,
-            "recorded": recorded,
-            "rows": rendered_rows("decisions/_log_row.html", [log_row(d) for d in page]),
-            "recorded_rows": rendered_rows(
-                "decisions/_recorded_row.html", [recorded_row(d) for d in recorded]
-            ),
-            "csv_query": request.GET.urlencode(),
+            "lists": mark_safe(_lists(request, access, form, page, recorded)),  # noqa: S308  # drawn by our templates, which escape
         },
         status=400 if form.errors else 200,
     )
@@ -195,7 +299,8 @@ def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResp
 @require_GET
 def decision_log_csv(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_group_for_user(request, project_pk)
-    form, rows = _filtered(request, access.project)
+    form = _filtered(request, access.project)
+    rows = form.filter(decision_rows(access.project))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="decisions-{project_pk}-{day}.csv"'
@@ -216,26 +321,23 @@ def decision_log_csv(request: AuthenticatedHttpRequest, project_pk: int) -> Http
         ]
     )
     root = request.build_absolute_uri("/").rstrip("/")
-    for decision in rows.iterator(chunk_size=500):
+    for row in rows.iterator(chunk_size=500):
         where = str(_("Between meetings"))
-        if decision.meeting:
-            item = decision.agenda_item.title if decision.agenda_item else ""
-            where = f"{decision.meeting.title}: {item}"
+        if row["meeting_id"] is not None:
+            where = f"{row['meeting__title']}: {row['agenda_item__title'] or ''}"
         writer.writerow(
             [
-                timezone.localtime(decision.created_at).date().isoformat(),
-                _safe(decision.question),
-                _safe(decision.theme),
-                decision.method_short,
+                timezone.localtime(row["created_at"]).date().isoformat(),
+                _safe(row["question"]),
+                _safe(row["theme"]),
+                METHOD_SHORT[row["method"]],
                 _safe(where),
-                status_words(decision),
-                decision.answers,
-                timezone.localtime(decision.closed_at).date().isoformat()
-                if decision.closed_at
-                else "",
-                _safe(decision.proposal.title) if decision.proposal else "",
-                decision.between_actions + decision.meeting_actions,
-                root + reverse("decisions:decision_detail", args=[decision.pk]),
+                status_words(row),
+                row["answers"],
+                timezone.localtime(row["closed_at"]).date().isoformat() if row["closed_at"] else "",
+                _safe(row["proposal__title"]) if row["proposal_id"] is not None else "",
+                row["between_actions"] + row["meeting_actions"],
+                root + reverse("decisions:decision_detail", args=[row["pk"]]),
             ]
         )
     for old in form.filter_recorded(recorded_rows(access.project)).iterator(chunk_size=500):
