@@ -175,10 +175,10 @@ class PublicAccess:
 def get_public_page(request: HttpRequest, project_pk: int) -> PublicAccess:
     """The project's "you said, we did" page: for anyone once published, before that only
     for its group. Unpublished, it answers 404 to everyone else, as if it did not exist."""
-    project = Project.objects.filter(pk=project_pk).first()
+    project = Project.objects.select_related("public_page").filter(pk=project_pk).first()
     if project is None:
         raise Http404
-    page = PublicPage.objects.filter(project=project).first() or PublicPage(project=project)
+    page = getattr(project, "public_page", None) or PublicPage(project=project)
     group = None
     if isinstance(request.user, User) and request.user.is_authenticated:
         try:

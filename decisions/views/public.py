@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet, TextChoices
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,9 +29,17 @@ from decisions.lookups import (
     get_group_for_user,
     get_public_page,
 )
-from decisions.models import Action, Credit, Entry, EntrySource, GroupDecision
+from decisions.models import (
+    Action,
+    ChangeStatus,
+    Credit,
+    Entry,
+    EntrySource,
+    GroupDecision,
+    Outcome,
+)
 from decisions.services import public as services
-from meetings.models import ActionPoint
+from meetings.models import ActionPoint, ActionStatus
 
 # The entries someone has said were helpful or not, in their session, so the question is not
 # asked again (nothing else about them is kept).
@@ -46,72 +54,96 @@ def _context(access: GroupAccess, **extra: Any) -> dict[str, Any]:
     return {"access": access, "project": access.project, **extra}
 
 
-def public_entries(project_pk: int) -> Any:
-    """The page's entries with everything they show, in a fixed number of queries."""
-    return (
-        Entry.objects.filter(project_id=project_pk)
-        .select_related("decision", "proposal")
-        .prefetch_related(
-            Prefetch(
-                "credits",
-                queryset=Credit.objects.filter(name_shown=True).select_related("user__profile"),
-                to_attr="named",
-            ),
-            Prefetch("decision__actions", queryset=Action.objects.order_by("pk")),
-            Prefetch(
-                "decision__agenda_item__action_points", queryset=ActionPoint.objects.order_by("pk")
-            ),
-        )
+# What the page shows of each entry, read as values: the models and their prefetching cost
+# the page more than all else it does.
+ENTRY_VALUES = (
+    "pk",
+    "project_id",
+    "source",
+    "created_at",
+    "you_said",
+    "we_did",
+    "change_status",
+    "decision_id",
+    "decision__question",
+    "decision__outcome",
+    "decision__agenda_item_id",
+)
+
+
+def public_entries(project_pk: int) -> QuerySet[Entry, dict[str, Any]]:
+    rows: QuerySet[Entry, dict[str, Any]] = Entry.objects.filter(project_id=project_pk).values(
+        *ENTRY_VALUES
     )
+    return rows
 
 
-def entry_shown(entry: Entry, *, link_decision: bool, answered: bool) -> dict[str, Any]:
-    """What one entry shows, as plain values: its row is drawn from these alone."""
-    decision = entry.decision
-    actions: list[tuple[str, str]] = []
-    if decision is not None:
-        points = decision.agenda_item.action_points.all() if decision.agenda_item else []
-        actions = [(action.text, action.get_status_display()) for action in points]
-        actions += [(action.text, action.get_status_display()) for action in decision.actions.all()]
-    return {
-        "pk": entry.pk,
-        "project_pk": entry.project_id,
-        "source": entry.get_source_display(),
-        "created_at": entry.created_at,
-        "answered": answered,
-        "you_said": entry.you_said,
-        "named": [
-            getattr(getattr(credit.user, "profile", None), "preferred_name", "")
-            or credit.user.full_name
-            for credit in entry.named  # type: ignore[attr-defined]
-        ],
-        "decision": decision
-        and {
-            "pk": decision.pk,
-            "question": decision.question,
-            "outcome": decision.get_outcome_display(),
-        },
-        "link_decision": link_decision,
-        "we_did": entry.we_did,
-        "change_status": entry.get_change_status_display(),
-        "actions": actions,
-    }
+def _labels(choices: type[TextChoices]) -> dict[str, str]:
+    """Each value's label, as get_FOO_display() gives it: the value itself when unknown."""
+    return {str(value): str(label) for value, label in choices.choices}
+
+
+def entries_shown(
+    entries: list[dict[str, Any]], *, link_decision: bool, answered: set[int]
+) -> list[dict[str, Any]]:
+    """What each entry shows, as plain values (its row is drawn from these alone), in a fixed
+    number of queries: its named people, and the actions agreed for its decision, those of
+    the meeting's agenda item first."""
+    named: dict[int, list[str]] = {entry["pk"]: [] for entry in entries}
+    credits = Credit.objects.filter(entry_id__in=named, name_shown=True).order_by("pk")
+    for entry_pk, preferred, full in credits.values_list(
+        "entry_id", "user__profile__preferred_name", "user__full_name"
+    ):
+        named[entry_pk].append(preferred or full)
+    items = {e["decision__agenda_item_id"] for e in entries} - {None}
+    decisions = {e["decision_id"] for e in entries} - {None}
+    by_item: dict[int, list[tuple[str, str]]] = {item: [] for item in items}
+    by_decision: dict[int, list[tuple[str, str]]] = {decision: [] for decision in decisions}
+    labels = _labels(ActionStatus)
+    sources, outcomes, changes = _labels(EntrySource), _labels(Outcome), _labels(ChangeStatus)
+    if items:
+        points = ActionPoint.objects.filter(agenda_item_id__in=items).order_by("pk")
+        for item, text, status in points.values_list("agenda_item_id", "text", "status"):
+            by_item[item].append((text, labels.get(status, status)))
+    if decisions:
+        actions = Action.objects.filter(decision_id__in=decisions).order_by("pk")
+        for decision, text, status in actions.values_list("decision_id", "text", "status"):
+            by_decision[decision].append((text, labels.get(status, status)))
+    return [
+        {
+            "pk": entry["pk"],
+            "project_pk": entry["project_id"],
+            "source": sources.get(entry["source"], entry["source"]),
+            "created_at": entry["created_at"],
+            "answered": entry["pk"] in answered,
+            "you_said": entry["you_said"],
+            "named": named[entry["pk"]],
+            "decision": entry["decision_id"]
+            and {
+                "pk": entry["decision_id"],
+                "question": entry["decision__question"],
+                "outcome": outcomes.get(entry["decision__outcome"], entry["decision__outcome"]),
+            },
+            "link_decision": link_decision,
+            "we_did": entry["we_did"],
+            "change_status": changes.get(entry["change_status"], entry["change_status"]),
+            "actions": by_item.get(entry["decision__agenda_item_id"], [])
+            + by_decision.get(entry["decision_id"], []),
+        }
+        for entry in entries
+    ]
 
 
 @require_GET
 def public_page(request: HttpRequest, project_pk: int) -> HttpResponse:
     public = get_public_page(request, project_pk)
     page = paginate(request, public_entries(project_pk))
-    link_decision = bool(public.group)
-    answered = set(request.session.get(ANSWERED_KEY, []))
-    entries = rendered_rows(
-        "decisions/_public_entry.html",
-        [
-            entry_shown(entry, link_decision=link_decision, answered=entry.pk in answered)
-            for entry in page.object_list
-        ],
-        request,
+    shown = entries_shown(
+        list(page.object_list),
+        link_decision=bool(public.group),
+        answered=set(request.session.get(ANSWERED_KEY, [])),
     )
+    entries = rendered_rows("decisions/_public_entry.html", shown, request)
     return render(
         request,
         "decisions/public_page.html",
