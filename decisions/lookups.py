@@ -50,6 +50,10 @@ def _access(user: User, project: Project | None) -> GroupAccess:
         if project is not None
         else None
     )
+    return _access_with(user, project, membership)
+
+
+def _access_with(user: User, project: Project | None, membership: Membership | None) -> GroupAccess:
     if project is None or not project_policy.can_view_project(user, membership):
         raise Http404
     return GroupAccess(
@@ -84,7 +88,18 @@ def get_group_for_user(
     decide: bool = False,
     take_part: bool = False,
 ) -> GroupAccess:
-    access = _access(request.user, Project.objects.filter(pk=project_pk).first())
+    # A member's membership brings the project in the same query; for anyone else (the
+    # organisation's coordinators) the project is looked up on its own.
+    membership = (
+        Membership.objects.current()
+        .select_related("project")
+        .filter(project_id=project_pk, user=request.user)
+        .first()
+    )
+    if membership is not None:
+        access = _access_with(request.user, membership.project, membership)
+    else:
+        access = _access_with(request.user, Project.objects.filter(pk=project_pk).first(), None)
     return _check(access, decide=decide, take_part=take_part)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,14 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedHttpRequest
 from coproduce.lib import forms as lib_forms
 from coproduce.lib.cache import kept_or_made
+from coproduce.lib.choices import choice_labels
 from coproduce.lib.fragments import ROW_TIMEOUT, rendered_rows, row_key
 from coproduce.lib.pagination import LinkedPage, paginate
 from coproduce.templatetags import govuk
@@ -34,7 +37,6 @@ from decisions.models import (
     Action,
     DecisionStatus,
     GroupDecision,
-    Outcome,
     Response,
     taken_provisionally,
 )
@@ -161,7 +163,9 @@ def _filtered(request: AuthenticatedHttpRequest, project: Project) -> LogFilterF
 def status_words(row: dict[str, Any]) -> str:
     if row["status"] == DecisionStatus.OPEN:
         return _("Open for answers")
-    outcome = str(Outcome(row["outcome"]).label)
+    outcome = choice_labels(GroupDecision._meta.get_field("outcome"), get_language())[
+        row["outcome"]
+    ]
     meeting = (
         Meeting(
             status=row["meeting__status"], cooling_off_ends_at=row["meeting__cooling_off_ends_at"]
@@ -206,6 +210,24 @@ def recorded_row(decision: Decision) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Counted:
+    """Rows and how many there are (as the paginator asks), counted on the bare table:
+    counting the rows with their counts had Django work out which of those a COUNT needs."""
+
+    rows: QuerySet[Any, Any]
+    number: int
+
+    def count(self) -> int:
+        return self.number
+
+    def __len__(self) -> int:
+        return self.number
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.rows[index]
+
+
 # What the kept lists are drawn with besides their own template. Rows of the lists are kept
 # by what they show; these draw the rest: a release that changes one draws the lists anew.
 DRAWN_WITH = (
@@ -238,7 +260,8 @@ def _lists(
     from, how many decisions match and the rows' own values. Drawing the search form's
     fields took a third of the page's time."""
     rows = [log_row(decision) for decision in page]
-    old_rows = [recorded_row(decision) for decision in recorded]
+    # An empty page of them still costs Django the query's whole compiling.
+    old_rows = [recorded_row(decision) for decision in recorded] if recorded.paginator.count else []
     shown = {
         "project": (access.project.pk, access.project.name),
         "can_decide": access.can_decide,
@@ -274,10 +297,17 @@ def _lists(
 def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_group_for_user(request, project_pk)
     form = _filtered(request, access.project)
-    page = paginate(request, form.filter(decision_rows(access.project)))
+    bare = GroupDecision.objects.filter(project=access.project)
+    page = paginate(
+        request, Counted(form.filter(decision_rows(access.project)), form.filter(bare).count())
+    )
+    bare_recorded = Decision.objects.filter(meeting__project=access.project)
     recorded = paginate(
         request,
-        form.filter_recorded(recorded_rows(access.project)),
+        Counted(
+            form.filter_recorded(recorded_rows(access.project)),
+            form.filter_recorded(bare_recorded).count(),
+        ),
         param="recorded_page",
         anchor="recorded",
     )
