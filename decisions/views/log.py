@@ -147,9 +147,8 @@ def recorded_status_words(decision: Decision) -> str:
     return _("Written in the meeting's record")
 
 
-def _filtered(request: AuthenticatedHttpRequest, project: Project) -> tuple[LogFilterForm, int]:
-    """The search form with the project's themes to choose from, and how many decisions the
-    project has: both from one query."""
+def _themes_and_total(project: Project) -> tuple[list[str], int]:
+    """The project's themes to choose from, and how many decisions it has: one query."""
     by_theme = (
         GroupDecision.objects.filter(project=project)
         .order_by("theme")
@@ -161,9 +160,13 @@ def _filtered(request: AuthenticatedHttpRequest, project: Project) -> tuple[LogF
         total += count
         if theme:
             themes.append(theme)
-    # Another page of the list is no search: a form given nothing to check is not checked.
-    data = request.GET if LogFilterForm.asked(request.GET) else None
-    return LogFilterForm(data, themes=themes), total
+    return themes, total
+
+
+def _search(request: AuthenticatedHttpRequest, themes: list[str]) -> LogFilterForm | None:
+    """The search the address asks for, if any: another page of the list is no search, and
+    making a form for nothing cost the log a twentieth of its time."""
+    return LogFilterForm(request.GET, themes=themes) if LogFilterForm.asked(request.GET) else None
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,7 @@ class Counted:
 # What the kept lists are drawn with besides their own template. Rows of the lists are kept
 # by what they show; these draw the rest: a release that changes one draws the lists anew.
 DRAWN_WITH = (
+    "projects/_header.html",
     "projects/_tabs.html",
     "includes/error_summary.html",
     "includes/fields.html",
@@ -280,14 +284,15 @@ def _drawn_with() -> str:
 def _lists(
     request: AuthenticatedHttpRequest,
     access: GroupAccess,
-    form: LogFilterForm,
+    form: LogFilterForm | None,
+    themes: list[str],
     page: LinkedPage,
     recorded: LinkedPage,
-) -> str:
-    """The page below its breadcrumbs, kept drawn by everything it shows: the project, what
-    the person may do, the address (the search, the pages asked for), the themes to choose
-    from, how many decisions match and the rows' own values. Drawing the search form's
-    fields took a third of the page's time."""
+) -> tuple[str, str]:
+    """The page's breadcrumbs, and all below its own heading, kept drawn by everything they
+    show: the project, what the person may do, the address (the search, the pages asked
+    for), the themes to choose from, how many decisions match and the rows' own values.
+    Drawing the search form's fields took a third of the page's time."""
     words = row_words()
     rows = [log_row(decision, words) for decision in page]
     # An empty page of them still costs Django the query's whole compiling.
@@ -296,7 +301,7 @@ def _lists(
         "project": (access.project.pk, access.project.name),
         "can_decide": access.can_decide,
         "query": request.GET.urlencode(),
-        "themes": form.themes,
+        "themes": themes,
         "pages": (page.paginator.count, page.number, recorded.paginator.count, recorded.number),
         # Made here of text, numbers, times and None alone, so their repr is the same in
         # every process: hashing it spares checking each value, a tenth of the page's calls.
@@ -305,53 +310,55 @@ def _lists(
     }
     template = "decisions/_log_lists.html"
 
-    def draw() -> str:
-        return get_template(template).render(
-            {
-                "request": request,
-                "access": access,
-                "project": access.project,
-                "form": form,
-                "page": page,
-                "recorded": recorded,
-                "rows": rendered_rows("decisions/_log_row.html", rows),
-                "recorded_rows": rendered_rows("decisions/_recorded_row.html", old_rows),
-                "csv_query": request.GET.urlencode(),
-            }
-        )
+    def draw() -> tuple[str, str]:
+        context = {
+            "request": request,
+            "access": access,
+            "project": access.project,
+            "form": form or LogFilterForm(None, themes=themes),
+            "page": page,
+            "recorded": recorded,
+            "rows": rendered_rows("decisions/_log_row.html", rows),
+            "recorded_rows": rendered_rows("decisions/_recorded_row.html", old_rows),
+            "csv_query": request.GET.urlencode(),
+        }
+        header = get_template("projects/_header.html").render(context)
+        return header, get_template(template).render(context)
 
-    return kept_or_made(row_key(template, shown), str, draw, ROW_TIMEOUT)
+    return kept_or_made(row_key(template, shown), tuple, draw, ROW_TIMEOUT)
 
 
 @login_required
 @require_GET
 def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_group_for_user(request, project_pk)
-    form, total = _filtered(request, access.project)
-    bare = GroupDecision.objects.filter(project=access.project)
-    number = form.filter(bare).count() if form.is_bound else total
-    page = paginate(request, Counted(form.filter(decision_rows(access.project)), number))
-    bare_recorded = Decision.objects.filter(meeting__project=access.project)
-    recorded = paginate(
-        request,
-        Counted(
-            form.filter_recorded(recorded_rows(access.project)),
-            form.filter_recorded(bare_recorded).count(),
-        ),
-        param="recorded_page",
-        anchor="recorded",
+    themes, total = _themes_and_total(access.project)
+    form = _search(request, themes)
+    rows, bare = decision_rows(access.project), GroupDecision.objects.filter(project=access.project)
+    old_rows, old_bare = (
+        recorded_rows(access.project),
+        Decision.objects.filter(meeting__project=access.project),
     )
+    if form is not None:
+        rows, bare = form.filter(rows), form.filter(bare)
+        old_rows, old_bare = form.filter_recorded(old_rows), form.filter_recorded(old_bare)
+    page = paginate(request, Counted(rows, bare.count() if form is not None else total))
+    recorded = paginate(
+        request, Counted(old_rows, old_bare.count()), param="recorded_page", anchor="recorded"
+    )
+    header, lists = _lists(request, access, form, themes, page, recorded)
     return render(
         request,
         "decisions/decision_log.html",
         {
-            "access": access,
             "project": access.project,
+            # The layout asks the form for errors; no search has none.
             "form": form,
-            "page": page,
-            "lists": mark_safe(_lists(request, access, form, page, recorded)),  # noqa: S308  # drawn by our templates, which escape
+            # Drawn by our templates, which escape what they show.
+            "header": mark_safe(header),  # noqa: S308
+            "lists": mark_safe(lists),  # noqa: S308
         },
-        status=400 if form.errors else 200,
+        status=400 if form is not None and form.errors else 200,
     )
 
 
@@ -359,7 +366,7 @@ def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResp
 @require_GET
 def decision_log_csv(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_group_for_user(request, project_pk)
-    form, _total = _filtered(request, access.project)
+    form = LogFilterForm(request.GET or None, themes=_themes_and_total(access.project)[0])
     rows = form.filter(decision_rows(access.project))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     day = timezone.localdate().isoformat()
