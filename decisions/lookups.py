@@ -6,6 +6,7 @@ whether or not the thing exists; members who try something only leaders may do g
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -18,7 +19,7 @@ from decisions.models import Action, Credit, Entry, GroupDecision, Proposal, Pub
 from meetings.models import ActionPoint
 from projects import policy as project_policy
 from projects.lookups import ProjectAccess
-from projects.models import Membership, Project
+from projects.models import Membership, MembershipQuerySet, Project
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,13 @@ def _check(
     return access
 
 
+@functools.cache
+def _with_project() -> MembershipQuerySet:
+    """Current memberships with their project, made once a process: each look-up filters a
+    copy (a queryset is never changed by the copies made from it)."""
+    return Membership.objects.current().select_related("project")
+
+
 def get_group_for_user(
     request: AuthenticatedHttpRequest,
     project_pk: int,
@@ -90,12 +98,7 @@ def get_group_for_user(
 ) -> GroupAccess:
     # A member's membership brings the project in the same query; for anyone else (the
     # organisation's coordinators) the project is looked up on its own.
-    membership = (
-        Membership.objects.current()
-        .select_related("project")
-        .filter(project_id=project_pk, user=request.user)
-        .first()
-    )
+    membership = _with_project().filter(project_id=project_pk, user=request.user).first()
     if membership is not None:
         access = _access_with(request.user, membership.project, membership)
     else:

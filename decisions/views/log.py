@@ -55,15 +55,14 @@ def _count(rows: QuerySet[Any], field: str) -> Any:
     )
 
 
-# What the log and its spreadsheet show of each decision: read as values, as making the
-# three models of each row cost a page of the log as much as the rest of its query.
+# What the log shows of each decision: read as values, as making the three models of each
+# row cost a page of the log as much as the rest of its query.
 ROW_VALUES = (
     "pk",
     "project_id",
     "question",
     "method",
     "created_at",
-    "closed_at",
     "theme",
     "status",
     "outcome",
@@ -71,7 +70,6 @@ ROW_VALUES = (
     "meeting__title",
     "meeting__status",
     "meeting__cooling_off_ends_at",
-    "agenda_item__title",
     "proposal_id",
     "proposal__title",
     "answers",
@@ -79,10 +77,12 @@ ROW_VALUES = (
     "meeting_actions",
     "unanswered",
 )
+# The spreadsheet says when each closed and at which agenda item too.
+SHEET_VALUES = (*ROW_VALUES, "closed_at", "agenda_item__title")
 
 
 @functools.cache
-def _counted() -> QuerySet[GroupDecision, dict[str, Any]]:
+def _counted(fields: tuple[str, ...]) -> QuerySet[GroupDecision, dict[str, Any]]:
     """Every decision with what its row counts. Resolving the four subqueries cost a page of
     the log half of its query's time, so it is done once a process: each page filters a copy
     (a queryset is never changed by the copies made from it)."""
@@ -93,12 +93,14 @@ def _counted() -> QuerySet[GroupDecision, dict[str, Any]]:
             ActionPoint.objects.filter(agenda_item=OuterRef("agenda_item")), "agenda_item"
         ),
         unanswered=_unanswered_thoughts(),
-    ).values(*ROW_VALUES)
+    ).values(*fields)
     return rows
 
 
-def decision_rows(project: Project) -> QuerySet[GroupDecision, dict[str, Any]]:
-    return _counted().filter(project=project)
+def decision_rows(
+    project: Project, fields: tuple[str, ...] = ROW_VALUES
+) -> QuerySet[GroupDecision, dict[str, Any]]:
+    return _counted(fields).filter(project=project)
 
 
 def _unanswered_thoughts() -> Any:
@@ -147,16 +149,16 @@ def recorded_status_words(decision: Decision) -> str:
     return _("Written in the meeting's record")
 
 
+@functools.cache
+def _by_theme() -> QuerySet[GroupDecision, tuple[str, int]]:
+    """How many decisions each theme has, made once a process as `_counted` is."""
+    return GroupDecision.objects.order_by("theme").values_list("theme").annotate(count=Count("pk"))
+
+
 def _themes_and_total(project: Project) -> tuple[list[str], int]:
     """The project's themes to choose from, and how many decisions it has: one query."""
-    by_theme = (
-        GroupDecision.objects.filter(project=project)
-        .order_by("theme")
-        .values_list("theme")
-        .annotate(count=Count("pk"))
-    )
     themes, total = [], 0
-    for theme, count in by_theme:
+    for theme, count in _by_theme().filter(project=project):
         total += count
         if theme:
             themes.append(theme)
@@ -367,7 +369,7 @@ def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResp
 def decision_log_csv(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_group_for_user(request, project_pk)
     form = LogFilterForm(request.GET or None, themes=_themes_and_total(access.project)[0])
-    rows = form.filter(decision_rows(access.project))
+    rows = form.filter(decision_rows(access.project, SHEET_VALUES))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="decisions-{project_pk}-{day}.csv"'
