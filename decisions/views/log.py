@@ -116,25 +116,24 @@ def _unanswered_thoughts() -> Any:
 
 @functools.cache
 def _recorded_counted() -> QuerySet[Decision]:
-    """Decisions written into a meeting's record with their counts, resolved once a process
-    as `_counted` is."""
-    return Decision.objects.annotate(
-        meeting_actions=_count(
-            ActionPoint.objects.filter(agenda_item=OuterRef("agenda_item")), "agenda_item"
-        ),
-        unanswered=_unanswered_thoughts(),
+    """Decisions written into a meeting's record with their counts, newest first, resolved
+    once a process as `_counted` is."""
+    return (
+        Decision.objects.annotate(
+            meeting_actions=_count(
+                ActionPoint.objects.filter(agenda_item=OuterRef("agenda_item")), "agenda_item"
+            ),
+            unanswered=_unanswered_thoughts(),
+        )
+        .select_related("meeting", "agenda_item")
+        .order_by("-recorded_at", "-pk")
     )
 
 
 def recorded_rows(project: Project) -> QuerySet[Decision]:
     """Decisions written into a meeting's record as free text (as every decision was before
     the group decided by a method here), newest first."""
-    return (
-        _recorded_counted()
-        .filter(meeting__project=project)
-        .select_related("meeting", "agenda_item")
-        .order_by("-recorded_at", "-pk")
-    )
+    return _recorded_counted().filter(meeting__project=project)
 
 
 def record_url(decision: Decision) -> str:
@@ -297,7 +296,7 @@ def _lists(
     Drawing the search form's fields took a third of the page's time."""
     words = row_words()
     rows = [log_row(decision, words) for decision in page]
-    # An empty page of them still costs Django the query's whole compiling.
+    # Even an empty page of them costs Django compiling a query.
     old_rows = [recorded_row(decision) for decision in recorded] if recorded.paginator.count else []
     shown = {
         "project": (access.project.pk, access.project.name),
@@ -336,17 +335,20 @@ def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResp
     access = get_group_for_user(request, project_pk)
     themes, total = _themes_and_total(access.project)
     form = _search(request, themes)
-    rows, bare = decision_rows(access.project), GroupDecision.objects.filter(project=access.project)
-    old_rows, old_bare = (
-        recorded_rows(access.project),
-        Decision.objects.filter(meeting__project=access.project),
-    )
+    rows, number = decision_rows(access.project), total
+    old_bare = Decision.objects.filter(meeting__project=access.project)
     if form is not None:
-        rows, bare = form.filter(rows), form.filter(bare)
-        old_rows, old_bare = form.filter_recorded(old_rows), form.filter_recorded(old_bare)
-    page = paginate(request, Counted(rows, bare.count() if form is not None else total))
+        rows = form.filter(rows)
+        number = form.filter(GroupDecision.objects.filter(project=access.project)).count()
+        old_bare = form.filter_recorded(old_bare)
+    old_number = old_bare.count()
+    # Most projects have none written in records: their query is not even made then.
+    old_rows = recorded_rows(access.project) if old_number else Decision.objects.none()
+    if form is not None and old_number:
+        old_rows = form.filter_recorded(old_rows)
+    page = paginate(request, Counted(rows, number))
     recorded = paginate(
-        request, Counted(old_rows, old_bare.count()), param="recorded_page", anchor="recorded"
+        request, Counted(old_rows, old_number), param="recorded_page", anchor="recorded"
     )
     header, lists = _lists(request, access, form, themes, page, recorded)
     return render(
