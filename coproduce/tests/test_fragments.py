@@ -38,7 +38,13 @@ def test_it_draws_a_row_once_and_then_takes_it_from_the_cache() -> None:
     with CaptureQueriesContext(connection) as queries:
         again = fragments.rendered_rows(ROW, [shown()] * 3)
     assert again == first * 3
-    # One question to the shared cache for all the rows, and nothing drawn or stored.
+    # The process that drew it remembers it: no question to the database at all.
+    assert len(queries) == 0
+    # Another app server (one that has not drawn it) asks the shared cache once for them all,
+    # and draws and stores nothing.
+    fragments.forget_remembered()
+    with CaptureQueriesContext(connection) as queries:
+        assert fragments.rendered_rows(ROW, [shown()] * 3) == first * 3
     assert len(queries) == 1
 
 
