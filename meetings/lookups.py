@@ -11,6 +11,7 @@ from django.db import models
 from django.http import Http404
 
 from accounts.http import AuthenticatedHttpRequest
+from coproduce.lib.queries import only_row
 from meetings import policy
 from meetings.models import (
     ActionPoint,
@@ -58,7 +59,7 @@ def get_meeting_for_user(
     """
     user = request.user
     # The meeting, its project, the person's membership and invitation, in one query.
-    meeting = (
+    meeting = only_row(
         Meeting.objects.annotate(  # type: ignore[misc]  # the stubs do not know FilteredRelation
             membership_of_viewer=membership_of(user, through="project"),
             invitee_of_viewer=models.FilteredRelation(
@@ -67,7 +68,6 @@ def get_meeting_for_user(
         )
         .select_related("project", "venue", "membership_of_viewer", "invitee_of_viewer")
         .filter(pk=pk)
-        .first()
     )
     membership = getattr(meeting, "membership_of_viewer", None)
     if meeting is None or not project_policy.can_view_project(user, membership):
@@ -113,7 +113,7 @@ def _of_meeting[Row: models.Model](
     access: MeetingAccess, rows: models.QuerySet[Row], pk: int
 ) -> Row:
     """The row `pk` among `rows` of the meeting, with the meeting already attached."""
-    row = rows.filter(meeting=access.meeting, pk=pk).first()
+    row = only_row(rows.filter(meeting=access.meeting, pk=pk))
     if row is None:
         raise Http404
     row.meeting = access.meeting  # type: ignore[attr-defined]

@@ -273,3 +273,20 @@ def layout_bottom(context: template.Context) -> SafeString:
             "htmx_script": address["build/htmx.min.js"],
         },
     )
+
+
+@register.simple_tag
+def page_links(page: Any, label: str = "") -> SafeString:
+    """GOV.UK pagination for a `coproduce.lib.pagination.LinkedPage`; nothing when the list
+    fits on one page. Drawn from plain values, once a process for each set of links."""
+    if not (hasattr(page, "has_other_pages") and page.has_other_pages()):
+        return SafeString("")
+    return fragments.drawn(
+        "includes/_pagination_drawn.html",
+        {
+            "label": label or gettext("Pages"),
+            "previous": page.previous_href,
+            "next": page.next_href,
+            "links": [(link.number, link.href, link.current) for link in page.links],
+        },
+    )
