@@ -411,8 +411,9 @@ def test_it_shows_the_papers_page_in_a_constant_number_of_queries(cast: Cast) ->
 
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(few.captured_queries) <= 15
-    # The new papers are drawn and kept in one statement, however many there are.
-    assert len(drawing.captured_queries) <= len(few.captured_queries) + 4
+    # The new papers are drawn and kept in one statement, however many there are
+    # (asked for from the shared cache first; rows the process remembers need no question).
+    assert len(drawing.captured_queries) <= len(few.captured_queries) + 5
 
 
 @pytest.mark.django_db
