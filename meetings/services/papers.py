@@ -21,6 +21,7 @@ from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.concurrency import StaleEdit, save_if_unchanged
 from meetings.models import (
     FORMAT_FOR_NEED,
+    Invitee,
     Meeting,
     NoticeWay,
     Paper,
@@ -39,6 +40,21 @@ def papers_due_at(
 ) -> datetime.datetime | None:
     organisation = organisation or Organisation.current()
     return meeting.papers_due_at(organisation.papers_notice_days)
+
+
+def papers_looked_at(
+    invitee: Invitee | None, published: list[datetime.datetime], *, every_paper: bool
+) -> None:
+    """The person has opened the papers page: their home page stops listing these papers as
+    new. `published` is when the papers shown were published, and `every_paper` whether they
+    are all the meeting's. Written only when one of them is new to them: opening the page
+    again with nothing new changes nothing, so it writes nothing."""
+    if invitee is None:
+        return
+    seen = invitee.papers_seen_at
+    if every_paper and not any(seen is None or at > seen for at in published):
+        return
+    Invitee.objects.filter(pk=invitee.pk).update(papers_seen_at=timezone.now())
 
 
 def formats_needed(meeting: Meeting) -> dict[str, int]:

@@ -2,14 +2,14 @@
 
 import datetime
 from collections import Counter, defaultdict
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,7 +29,6 @@ from meetings.lookups import (
 )
 from meetings.models import (
     PAPER_FORMAT_ORDER,
-    Invitee,
     Meeting,
     NoticeWay,
     Paper,
@@ -41,37 +40,33 @@ from meetings.services import papers as services
 from people.models import ContactChannel
 from projects.lookups import get_project_for_user
 
+FORMAT_LABELS = dict(PaperFormat.choices)
+
 
 def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
     return {"access": access, "meeting": access.meeting, "project": access.meeting.project} | extra
 
 
 def _paper_shown(
-    paper: Paper,
+    paper: dict[str, Any],
+    versions: list[tuple[int, str, str]],
     access: MeetingAccess,
     *,
     needed: list[str],
     told: list[PaperNotice],
     due_at: datetime.datetime | None,
 ) -> dict[str, object]:
-    """What one paper's card shows this person, as plain values: it is drawn from these alone."""
-    versions = sorted(paper.versions.all(), key=lambda version: PAPER_FORMAT_ORDER[version.format])
-    have = {version.format for version in versions}
-    labels = dict(PaperFormat.choices)
+    """What one paper's card shows this person, as plain values: it is drawn from these alone.
+    `versions` are its files, (pk, format, label), in the order formats are listed."""
+    have = {paper_format for _pk, paper_format, _label in versions}
     can_see_contacts = access.project_access.can_see_contacts
     return {
-        "pk": paper.pk,
-        "meeting_pk": paper.meeting_id,
-        "title": paper.title,
-        "late": paper.late,
+        **paper,
+        "meeting_pk": access.meeting.pk,
         "can_manage": access.can_manage,
-        "summary": paper.summary,
-        "item_pk": paper.agenda_item_id,
-        "item_title": paper.agenda_item.title if paper.agenda_item else "",
-        "published_at": paper.published_at,
         "due_at": due_at,
-        "versions": [(v.pk, v.format, v.get_format_display()) for v in versions],
-        "missing": [(fmt, labels[fmt]) for fmt in needed if fmt not in have],
+        "versions": versions,
+        "missing": [(fmt, FORMAT_LABELS[fmt]) for fmt in needed if fmt not in have],
         "to_reach": [
             (n.pk, n.user.full_name, _reach_words(n.user, can_see_contacts))
             for n in told
@@ -88,29 +83,53 @@ def _paper_shown(
 def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
-    # They have looked now: their home page stops listing these papers as new.
-    Invitee.objects.filter(meeting=meeting, user=request.user).update(papers_seen_at=timezone.now())
+    # Only the columns a card shows: each model made costs, and a page holds many papers.
     page = paginate(
         request,
-        Paper.objects.filter(meeting=meeting)
-        .select_related("agenda_item")
-        .prefetch_related(Prefetch("versions", queryset=PaperVersion.objects.order_by("format"))),
+        Paper.objects.filter(meeting=meeting).values(
+            "pk",
+            "title",
+            "late",
+            "summary",
+            "published_at",
+            item_pk=F("agenda_item"),
+            item_title=F("agenda_item__title"),
+        ),
     )
+    services.papers_looked_at(
+        access.invitee,
+        [paper["published_at"] for paper in page],
+        every_paper=page.paginator.num_pages == 1,
+    )
+    versions: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for paper_pk, version_pk, paper_format in sorted(
+        PaperVersion.objects.filter(paper__in=[paper["pk"] for paper in page]).values_list(
+            "paper", "pk", "format"
+        ),
+        key=lambda row: PAPER_FORMAT_ORDER[row[2]],
+    ):
+        versions[paper_pk].append((version_pk, paper_format, str(FORMAT_LABELS[paper_format])))
     needed = services.formats_needed(meeting) if access.can_manage else {}
     organisation = Organisation.remembered()
     # Who was told about each paper on this page, in one query; only organisers see it.
     notices: dict[int, list[PaperNotice]] = defaultdict(list)
     if access.can_manage:
         for notice in PaperNotice.objects.filter(
-            paper__in=[paper.pk for paper in page]
+            paper__in=[paper["pk"] for paper in page]
         ).select_related("user__profile"):
             notices[notice.paper_id].append(notice)
-    labels = dict(PaperFormat.choices)
     due_at = services.papers_due_at(meeting, organisation=organisation)
     cards = rendered_rows(
         "meetings/_paper_card.html",
         [
-            _paper_shown(paper, access, needed=list(needed), told=notices[paper.pk], due_at=due_at)
+            _paper_shown(
+                paper,
+                versions[paper["pk"]],
+                access,
+                needed=list(needed),
+                told=notices[paper["pk"]],
+                due_at=due_at,
+            )
             for paper in page
         ],
         request,
@@ -123,7 +142,7 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             organisation=organisation,  # for the page's header too
             papers=page,
             cards=cards,
-            needed=[(labels[fmt], count) for fmt, count in needed.items()],
+            needed=[(FORMAT_LABELS[fmt], count) for fmt, count in needed.items()],
             # Across every page of papers, not only this one.
             missing_any=services.papers_missing_formats(meeting, list(needed)),
             can_see_contacts=access.project_access.can_see_contacts,
