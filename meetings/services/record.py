@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, OuterRef, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,11 +177,6 @@ def record_shown(meeting: Meeting, *, can_take_minutes: bool, user_pk: int) -> d
         .values("pk", "number", "summary", "saved_by__full_name", "saved_at")
         .first()
     )
-    notes = (
-        dict(ItemMinutes.objects.filter(version=version["pk"]).values_list("agenda_item", "notes"))
-        if version
-        else {}
-    )
     minutes_problem = meeting.minutes_problem()
     decisions: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     # Breaks have no record: those on an item made a break since are not shown.
@@ -204,19 +199,29 @@ def record_shown(meeting: Meeting, *, can_take_minutes: bool, user_pk: int) -> d
                 "may_mark": can_take_minutes or owner_pk == user_pk,
             }
         )
+    # Each item's notes in the latest version come with the items, in the same query.
+    notes: Subquery | Value = (
+        Subquery(
+            ItemMinutes.objects.filter(version=version["pk"], agenda_item=OuterRef("pk")).values(
+                "notes"
+            )
+        )
+        if version
+        else Value("")
+    )
     sections = [
         {
             "number": number,
             "pk": pk,
             "title": title,
-            "notes": notes.get(pk, ""),
+            "notes": item_notes or "",
             "decisions": decisions[pk],
             "actions": actions[pk],
         }
-        for number, (pk, title) in enumerate(
+        for number, (pk, title, item_notes) in enumerate(
             AgendaItem.objects.filter(meeting=meeting)
             .exclude(purpose=ItemPurpose.BREAK)
-            .values_list("pk", "title"),
+            .values_list("pk", "title", notes),
             start=1,
         )
     ]

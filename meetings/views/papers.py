@@ -28,13 +28,11 @@ from meetings.lookups import (
     get_paper_version_for_user,
 )
 from meetings.models import (
-    PAPER_FORMAT_ORDER,
     Meeting,
     NoticeWay,
     Paper,
     PaperFormat,
     PaperNotice,
-    PaperVersion,
 )
 from meetings.services import papers as services
 from people.models import ContactChannel
@@ -49,23 +47,20 @@ def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
 
 def _paper_shown(
     paper: dict[str, Any],
-    versions: list[tuple[int, str, str]],
     access: MeetingAccess,
     *,
     needed: list[str],
     told: list[PaperNotice],
     due_at: datetime.datetime | None,
 ) -> dict[str, object]:
-    """What one paper's card shows this person, as plain values: it is drawn from these alone.
-    `versions` are its files, (pk, format, label), in the order formats are listed."""
-    have = {paper_format for _pk, paper_format, _label in versions}
+    """What one paper's card shows this person, as plain values: it is drawn from these alone."""
+    have = {paper_format for _pk, paper_format, _label in paper["versions"]}
     can_see_contacts = access.project_access.can_see_contacts
     return {
         **paper,
         "meeting_pk": access.meeting.pk,
         "can_manage": access.can_manage,
         "due_at": due_at,
-        "versions": versions,
         "missing": [(fmt, FORMAT_LABELS[fmt]) for fmt in needed if fmt not in have],
         "to_reach": [
             (n.pk, n.user.full_name, _reach_words(n.user, can_see_contacts))
@@ -83,32 +78,9 @@ def _paper_shown(
 def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
-    # Only the columns a card shows: each model made costs, and a page holds many papers.
-    page = paginate(
-        request,
-        Paper.objects.filter(meeting=meeting).values(
-            "pk",
-            "title",
-            "late",
-            "summary",
-            "published_at",
-            item_pk=F("agenda_item"),
-            item_title=F("agenda_item__title"),
-        ),
-    )
-    services.papers_looked_at(
-        access.invitee,
-        [paper["published_at"] for paper in page],
-        every_paper=page.paginator.num_pages == 1,
-    )
-    versions: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for paper_pk, version_pk, paper_format in sorted(
-        PaperVersion.objects.filter(paper__in=[paper["pk"] for paper in page]).values_list(
-            "paper", "pk", "format"
-        ),
-        key=lambda row: PAPER_FORMAT_ORDER[row[2]],
-    ):
-        versions[paper_pk].append((version_pk, paper_format, str(FORMAT_LABELS[paper_format])))
+    papers_shown = services.papers_with_files(meeting)
+    services.papers_looked_at(access.invitee, [paper["published_at"] for paper in papers_shown])
+    page = paginate(request, papers_shown)
     needed = services.formats_needed(meeting) if access.can_manage else {}
     organisation = Organisation.remembered()
     # Who was told about each paper on this page, in one query; only organisers see it.
@@ -124,7 +96,6 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         [
             _paper_shown(
                 paper,
-                versions[paper["pk"]],
                 access,
                 needed=list(needed),
                 told=notices[paper["pk"]],
