@@ -178,16 +178,31 @@ def record_shown(meeting: Meeting, *, can_take_minutes: bool, user_pk: int) -> d
         .first()
     )
     minutes_problem = meeting.minutes_problem()
+    # Rows come unordered and are sorted here, by their models' order led by the sort key:
+    # the same order, and the query is cheaper to make.
     decisions: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     # Breaks have no record: those on an item made a break since are not shown.
-    for pk, item_pk, text in Decision.objects.filter(meeting=meeting).values_list(
-        "pk", "agenda_item", "text"
+    for _at, pk, item_pk, text in sorted(
+        Decision.objects.filter(meeting=meeting)
+        .order_by()
+        .values_list("recorded_at", "pk", "agenda_item", "text")
     ):
         decisions[item_pk].append({"pk": pk, "text": text})
     actions: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
-    for pk, item_pk, text, done_at, owner_pk, owner, due_on in ActionPoint.objects.filter(
-        meeting=meeting
-    ).values_list("pk", "agenda_item", "text", "done_at", "owner", "owner__full_name", "due_on"):
+    for _at, pk, item_pk, text, done_at, owner_pk, owner, due_on in sorted(
+        ActionPoint.objects.filter(meeting=meeting)
+        .order_by()
+        .values_list(
+            "recorded_at",
+            "pk",
+            "agenda_item",
+            "text",
+            "done_at",
+            "owner",
+            "owner__full_name",
+            "due_on",
+        )
+    ):
         actions[item_pk].append(
             {
                 "pk": pk,
@@ -218,10 +233,13 @@ def record_shown(meeting: Meeting, *, can_take_minutes: bool, user_pk: int) -> d
             "decisions": decisions[pk],
             "actions": actions[pk],
         }
-        for number, (pk, title, item_notes) in enumerate(
-            AgendaItem.objects.filter(meeting=meeting)
-            .exclude(purpose=ItemPurpose.BREAK)
-            .values_list("pk", "title", notes),
+        for number, (_position, pk, title, item_notes) in enumerate(
+            sorted(
+                AgendaItem.objects.filter(meeting=meeting)
+                .exclude(purpose=ItemPurpose.BREAK)
+                .order_by()
+                .values_list("position", "pk", "title", notes)
+            ),
             start=1,
         )
     ]

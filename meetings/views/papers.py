@@ -1,6 +1,5 @@
 """A meeting's papers, in every format people need, and when they went out."""
 
-import datetime
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -46,21 +45,16 @@ def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
 
 
 def _paper_shown(
-    paper: dict[str, Any],
-    access: MeetingAccess,
-    *,
-    needed: list[str],
-    told: list[PaperNotice],
-    due_at: datetime.datetime | None,
+    paper: dict[str, Any], access: MeetingAccess, *, needed: list[str], told: list[PaperNotice]
 ) -> dict[str, object]:
-    """What one paper's card shows this person, as plain values: it is drawn from these alone."""
+    """What one paper's card shows this person, as plain values: it is drawn from these alone.
+    What is still needed and who was told are for organisers only."""
+    if not access.can_manage:
+        return paper
     have = {paper_format for _pk, paper_format, _label in paper["versions"]}
     can_see_contacts = access.project_access.can_see_contacts
     return {
         **paper,
-        "meeting_pk": access.meeting.pk,
-        "can_manage": access.can_manage,
-        "due_at": due_at,
         "missing": [(fmt, FORMAT_LABELS[fmt]) for fmt in needed if fmt not in have],
         "to_reach": [
             (n.pk, n.user.full_name, _reach_words(n.user, can_see_contacts))
@@ -91,17 +85,19 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ).select_related("user__profile"):
             notices[notice.paper_id].append(notice)
     due_at = services.papers_due_at(meeting, organisation=organisation)
-    cards = rendered_rows(
-        "meetings/_paper_card.html",
+    # The page's cards, kept as one block: one key to work out and one copy to fetch.
+    [cards] = rendered_rows(
+        "meetings/_paper_cards.html",
         [
-            _paper_shown(
-                paper,
-                access,
-                needed=list(needed),
-                told=notices[paper["pk"]],
-                due_at=due_at,
-            )
-            for paper in page
+            {
+                "meeting_pk": meeting.pk,
+                "can_manage": access.can_manage,
+                "due_at": due_at,
+                "papers": [
+                    _paper_shown(paper, access, needed=list(needed), told=notices[paper["pk"]])
+                    for paper in page
+                ],
+            }
         ],
         request,
     )
