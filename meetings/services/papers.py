@@ -87,7 +87,7 @@ def papers_with_files(meeting: Meeting) -> list[dict[str, Any]]:
             },
         )
         if version_pk is not None:
-            paper["versions"].append((version_pk, fmt, str(labels[fmt])))
+            paper["versions"].append((version_pk, fmt, str(labels.get(fmt, fmt))))
     for paper in papers.values():
         paper["versions"].sort(key=lambda version: PAPER_FORMAT_ORDER[version[1]])
     return list(papers.values())

@@ -319,6 +319,16 @@ def test_it_draws_each_person_their_own_record_from_kept_copies(cast: Cast) -> N
     decision.save()
     assert "Plain words everywhere" in client_for(cast.carer).get(record_url).content.decode()
 
+    # Decisions are listed in the order they were recorded, whatever order they were added.
+    Decision.objects.create(
+        meeting=meeting,
+        agenda_item=item,
+        text="Short sentences",
+        recorded_at=decision.recorded_at - datetime.timedelta(minutes=5),
+    )
+    colin_page = client_for(cast.carer).get(record_url).content.decode()
+    assert colin_page.index("Short sentences") < colin_page.index("Plain words everywhere")
+
 
 def test_it_takes_the_register_on_one_page(cast: Cast) -> None:
     from conftest import client_for
