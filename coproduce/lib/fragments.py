@@ -131,9 +131,15 @@ def _code_digest(template_name: str) -> str:
     return digest
 
 
-def row_key(template_name: str, values: Mapping[str, Any]) -> str:
+def _where() -> str:
+    return f"{get_language()}|{timezone.get_current_timezone_name()}"
+
+
+def row_key(template_name: str, values: Mapping[str, Any], where: str | None = None) -> str:
+    """The key of the row `template_name` draws from `values`; `where` is `_where()`, which
+    a caller keying many rows works out once."""
     plain = repr(_plain(values))
-    where = f"{get_language()}|{timezone.get_current_timezone_name()}"
+    where = where or _where()
     digest = hashlib.sha256(f"{where}|{plain}".encode()).hexdigest()[:32]
     return f"row:{template_name}:{_code_digest(template_name)}:{digest}"
 
@@ -152,7 +158,8 @@ def rendered_rows(
     of `{{ csrf_slot }}`."""
     if not rows:
         return []
-    keys = [row_key(template_name, values) for values in rows]
+    where = _where()
+    keys = [row_key(template_name, values, where) for values in rows]
     found = _recalled(keys)
     if missing := [key for key in dict.fromkeys(keys) if key not in found]:
         shared: dict[str, str] = caches["kept"].get_many(missing)
