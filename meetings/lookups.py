@@ -7,10 +7,11 @@ the meeting exists; members who try something only organisers may do get a 403.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connection, models
 from django.http import Http404
 
 from accounts.http import AuthenticatedHttpRequest
+from coproduce.lib.queries import columns, models_of_row, only_row, table
 from meetings import policy
 from meetings.models import (
     ActionPoint,
@@ -31,7 +32,7 @@ from meetings.models import (
 from people.models import AccessNeedType
 from projects import policy as project_policy
 from projects.lookups import ProjectAccess
-from projects.models import Membership, membership_of
+from projects.models import Membership, Project
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,41 @@ class MeetingAccess:
         return self.project_access.membership
 
 
+def _meeting_with_viewer(
+    pk: int, user_pk: int
+) -> tuple[Meeting | None, Membership | None, Invitee | None]:
+    """The meeting with its project and venue, and the person's current membership of the
+    project (as `MembershipQuerySet.current`) and invitation, in one query written in SQL
+    (see `coproduce.lib.queries`): every page of a meeting starts here."""
+    sql = (
+        f"SELECT {columns(Meeting, 'mt')}, {columns(Project, 'p')}, {columns(Venue, 'v')},"  # noqa: S608  # our own tables; values go as parameters
+        f" {columns(Membership, 'ms')}, {columns(Invitee, 'i')}"
+        f" FROM {table(Meeting)} mt JOIN {table(Project)} p ON p.id = mt.project_id"
+        f" LEFT JOIN {table(Venue)} v ON v.id = mt.venue_id"
+        f" LEFT JOIN {table(Membership)} ms"
+        " ON ms.project_id = p.id AND ms.user_id = %s AND ms.left_at IS NULL"
+        f" LEFT JOIN {table(Invitee)} i ON i.meeting_id = mt.id AND i.user_id = %s"
+        " WHERE mt.id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_pk, user_pk, pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None, None
+    meeting, project, venue, membership, invitee = models_of_row(
+        row, [Meeting, Project, Venue, Membership, Invitee]
+    )
+    assert isinstance(meeting, Meeting)
+    # As select_related leaves them: nothing more to ask for.
+    Meeting._meta.get_field("project").set_cached_value(meeting, project)
+    Meeting._meta.get_field("venue").set_cached_value(meeting, venue)
+    if membership is not None:
+        Membership._meta.get_field("project").set_cached_value(membership, project)
+    if invitee is not None:
+        Invitee._meta.get_field("meeting").set_cached_value(invitee, meeting)
+    return meeting, membership, invitee  # type: ignore[return-value]
+
+
 def get_meeting_for_user(
     request: AuthenticatedHttpRequest, pk: int, *, manage: bool = False, minutes: bool = False
 ) -> MeetingAccess:
@@ -57,19 +93,7 @@ def get_meeting_for_user(
     `manage` asks for an organiser of the meeting; `minutes` for someone who keeps its record.
     """
     user = request.user
-    # The meeting, its project, the person's membership and invitation, in one query.
-    meeting = (
-        Meeting.objects.annotate(  # type: ignore[misc]  # the stubs do not know FilteredRelation
-            membership_of_viewer=membership_of(user, through="project"),
-            invitee_of_viewer=models.FilteredRelation(
-                "invitees", condition=models.Q(invitees__user=user)
-            ),
-        )
-        .select_related("project", "venue", "membership_of_viewer", "invitee_of_viewer")
-        .filter(pk=pk)
-        .first()
-    )
-    membership = getattr(meeting, "membership_of_viewer", None)
+    meeting, membership, invitee = _meeting_with_viewer(pk, user.pk)
     if meeting is None or not project_policy.can_view_project(user, membership):
         raise Http404
     can_manage = project_policy.can_manage_project(user, membership)
@@ -81,7 +105,7 @@ def get_meeting_for_user(
             can_manage=can_manage,
             can_see_contacts=project_policy.can_see_contact_details(user, membership),
         ),
-        invitee=getattr(meeting, "invitee_of_viewer", None),
+        invitee=invitee,
         can_manage=can_manage,
         can_take_minutes=policy.can_take_minutes(user, membership),
         can_answer_input=policy.can_answer_written_input(user, membership),
@@ -113,7 +137,7 @@ def _of_meeting[Row: models.Model](
     access: MeetingAccess, rows: models.QuerySet[Row], pk: int
 ) -> Row:
     """The row `pk` among `rows` of the meeting, with the meeting already attached."""
-    row = rows.filter(meeting=access.meeting, pk=pk).first()
+    row = only_row(rows.filter(meeting=access.meeting, pk=pk))
     if row is None:
         raise Http404
     row.meeting = access.meeting  # type: ignore[attr-defined]

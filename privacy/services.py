@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation, User
+from coproduce.lib import fragments
 from coproduce.lib.email import email_send
 from coproduce.lib.personal_data import (
     Mention,
@@ -195,9 +196,12 @@ def person_erase(*, user: User, actor: User) -> None:
     for module in reversed(personal_data_modules()):
         module.erase(user)
     # Rows kept drawn (coproduce/lib/fragments.py) may show their name: none outlives them.
+    # Other app servers' memory of rows ages out (it is bounded) or goes with a restart.
     kept = caches["kept"]
     kept.clear()
+    fragments.forget_remembered()
     transaction.on_commit(kept.clear)
+    transaction.on_commit(fragments.forget_remembered)
     # Queued after the erasure, which drops every email queued for them until now.
     email_send(
         to=[email],

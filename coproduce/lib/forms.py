@@ -152,8 +152,10 @@ class SpecificErrorsMixin:
     def full_clean(self) -> None:
         # Only a form being checked needs its messages: built for every form a page merely
         # shows, they cost the decision log (with its filter form) a twentieth of its time.
-        # Here, too, fields a form adds after it is built get theirs.
-        self.name_fields_in_errors()
+        # Here, too, fields a form adds after it is built get theirs. An unbound form (which
+        # every page asks for its errors, to title itself) has none to name.
+        if self.is_bound:  # type: ignore[attr-defined]
+            self.name_fields_in_errors()
         super().full_clean()  # type: ignore[misc]
 
     def name_fields_in_errors(self) -> None:

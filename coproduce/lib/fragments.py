@@ -12,6 +12,12 @@ sees nothing but its values (no request, no person), so two rows with the same k
 draw the same HTML, and nothing has to remember to forget a row when the data changes: a
 change gives another key, and the old row ages out of the cache. A form in a row puts
 `{{ csrf_slot }}` where the CSRF token goes; each page fills in its own token.
+
+Because a key names exactly what its row shows, each process also remembers the rows it has
+used lately (a bounded number) and asks the shared cache only for the others: the same key
+draws the same HTML on every server, so this memory is not state that servers could
+disagree on. `drawn` keeps a single fragment in that memory alone (the page layout: cheap to
+draw again on a server that lacks it, and asked for by every page).
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -48,6 +56,32 @@ CSRF_SLOT = "csrf-" + hashlib.sha256(f"csrf-slot:{settings.SECRET_KEY}".encode()
 # What the code gives each key, worked out once per process from files that do not change
 # while it runs (the template's text, the URL patterns): not state, so servers agree.
 _code_digests: dict[str, str] = {}
+
+# Rows and layouts a process remembers, the least lately used forgotten first: a few MB.
+MOST_REMEMBERED = 4096
+_remembered: OrderedDict[str, str] = OrderedDict()
+_remembered_lock = threading.Lock()
+
+
+def _recalled(keys: Sequence[str]) -> dict[str, str]:
+    with _remembered_lock:
+        found = {key: _remembered[key] for key in keys if key in _remembered}
+        for key in found:
+            _remembered.move_to_end(key)
+    return found
+
+
+def _remember(texts: Mapping[str, str]) -> None:
+    with _remembered_lock:
+        _remembered.update(texts)
+        while len(_remembered) > MOST_REMEMBERED:
+            _remembered.popitem(last=False)
+
+
+def forget_remembered() -> None:
+    """Forget every row this process remembers (an erasure: none may outlive the person)."""
+    with _remembered_lock:
+        _remembered.clear()
 
 
 def _plain(value: Any) -> Any:
@@ -97,32 +131,58 @@ def _code_digest(template_name: str) -> str:
     return digest
 
 
-def row_key(template_name: str, values: Mapping[str, Any]) -> str:
+def _where() -> str:
+    return f"{get_language()}|{timezone.get_current_timezone_name()}"
+
+
+def row_key(template_name: str, values: Mapping[str, Any], where: str | None = None) -> str:
+    """The key of the row `template_name` draws from `values`; `where` is `_where()`, which
+    a caller keying many rows works out once."""
     plain = repr(_plain(values))
-    where = f"{get_language()}|{timezone.get_current_timezone_name()}"
+    where = where or _where()
     digest = hashlib.sha256(f"{where}|{plain}".encode()).hexdigest()[:32]
     return f"row:{template_name}:{_code_digest(template_name)}:{digest}"
+
+
+def _with_token(texts: Sequence[str], request: HttpRequest | None) -> list[SafeString]:
+    token = get_token(request) if request is not None else ""
+    # Drawn by our own templates, which escape what they show.
+    return [mark_safe(text.replace(CSRF_SLOT, token)) for text in texts]  # noqa: S308
 
 
 def rendered_rows(
     template_name: str, rows: Sequence[Mapping[str, Any]], request: HttpRequest | None = None
 ) -> list[SafeString]:
-    """Each row drawn by `template_name` from its values alone, from the cache when there;
-    with `request`, the CSRF token of the person asking in place of `{{ csrf_slot }}`."""
+    """Each row drawn by `template_name` from its values alone, from this process's memory or
+    the shared cache when there; with `request`, the CSRF token of the person asking in place
+    of `{{ csrf_slot }}`."""
     if not rows:
         return []
-    keys = [row_key(template_name, values) for values in rows]
-    found: dict[str, str] = caches["kept"].get_many(keys)
-    template = get_template(template_name)
-    drawn: dict[str, str] = {}
-    html = []
-    for key, values in zip(keys, rows, strict=True):
-        text = found.get(key) or drawn.get(key)
-        if text is None:
-            text = drawn[key] = template.render({**values, "csrf_slot": CSRF_SLOT})
-        html.append(text)
-    if drawn:
-        caches["kept"].set_many(drawn, ROW_TIMEOUT)
-    token = get_token(request) if request is not None else ""
-    # Drawn by our own templates, which escape what they show.
-    return [mark_safe(text.replace(CSRF_SLOT, token)) for text in html]  # noqa: S308
+    where = _where()
+    keys = [row_key(template_name, values, where) for values in rows]
+    found = _recalled(keys)
+    if missing := [key for key in dict.fromkeys(keys) if key not in found]:
+        shared: dict[str, str] = caches["kept"].get_many(missing)
+        found |= shared
+        template = get_template(template_name)
+        drawn: dict[str, str] = {}
+        for key, values in zip(keys, rows, strict=True):
+            if key not in found:
+                found[key] = drawn[key] = template.render({**values, "csrf_slot": CSRF_SLOT})
+        if drawn:
+            caches["kept"].set_many(drawn, ROW_TIMEOUT)
+        _remember({key: found[key] for key in missing})
+    return _with_token([found[key] for key in keys], request)
+
+
+def drawn(
+    template_name: str, values: Mapping[str, Any], request: HttpRequest | None = None
+) -> SafeString:
+    """One fragment drawn by `template_name` from `values` alone, remembered by this process
+    only; with `request`, the asker's CSRF token in place of `{{ csrf_slot }}`."""
+    key = row_key(template_name, values)
+    text = _recalled([key]).get(key)
+    if text is None:
+        text = get_template(template_name).render({**values, "csrf_slot": CSRF_SLOT})
+        _remember({key: text})
+    return _with_token([text], request)[0]

@@ -67,7 +67,7 @@ def test_it_keeps_no_state_in_an_app_servers_memory() -> None:
         "settings.TASKS['default']['BACKEND'], settings.STORAGES['default']['BACKEND'])",
     )
     assert result.stdout.split() == [
-        "django.contrib.sessions.backends.db",
+        "accounts.sessions",
         "django.core.cache.backends.db.DatabaseCache",
         "django_tasks_db.DatabaseBackend",
         "django.core.files.storage.FileSystemStorage",

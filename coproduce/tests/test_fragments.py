@@ -1,6 +1,7 @@
 """Kept rows: drawn once from their values, drawn again when any of them changes."""
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import caches
@@ -38,7 +39,13 @@ def test_it_draws_a_row_once_and_then_takes_it_from_the_cache() -> None:
     with CaptureQueriesContext(connection) as queries:
         again = fragments.rendered_rows(ROW, [shown()] * 3)
     assert again == first * 3
-    # One question to the shared cache for all the rows, and nothing drawn or stored.
+    # The process that drew it remembers it: no question to the database at all.
+    assert len(queries) == 0
+    # Another app server (one that has not drawn it) asks the shared cache once for them all,
+    # and draws and stores nothing.
+    fragments.forget_remembered()
+    with CaptureQueriesContext(connection) as queries:
+        assert fragments.rendered_rows(ROW, [shown()] * 3) == first * 3
     assert len(queries) == 1
 
 
@@ -88,3 +95,29 @@ def test_it_keeps_any_number_of_rows_in_the_same_few_queries() -> None:
     # Storing a key again replaces what it held.
     kept.set_many({"row-0": "<p>again</p>"})
     assert kept.get("row-0") == "<p>again</p>"
+
+
+@pytest.mark.django_db
+def test_it_remembers_a_drawn_fragment_in_the_process_alone(rf: RequestFactory) -> None:
+    request = rf.get("/")
+    first = fragments.drawn(ROW, shown(), request)
+    with CaptureQueriesContext(connection) as queries:
+        again = fragments.drawn(ROW, shown(), request)
+    assert not queries
+    assert fragments.CSRF_SLOT not in again
+    # The same HTML, each with a token of its own (Django masks it anew each time).
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", again) == token.sub("", first)
+    # Nothing went to the shared cache: a server that lacks it draws it again.
+    assert caches["kept"].get(fragments.row_key(ROW, shown())) is None
+    assert "Tom" in fragments.drawn(ROW, shown(named=["Tom"]), request)
+
+
+def test_it_forgets_the_least_lately_used_rows_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fragments, "MOST_REMEMBERED", 2)
+    fragments.forget_remembered()
+    fragments._remember({"a": "<p>a</p>", "b": "<p>b</p>"})
+    assert fragments._recalled(["a"]) == {"a": "<p>a</p>"}  # "a" used lately, "b" not
+    fragments._remember({"c": "<p>c</p>"})
+    assert fragments._recalled(["a", "b", "c"]) == {"a": "<p>a</p>", "c": "<p>c</p>"}
+    fragments.forget_remembered()

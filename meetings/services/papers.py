@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from typing import Any
 
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
@@ -21,6 +22,8 @@ from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.concurrency import StaleEdit, save_if_unchanged
 from meetings.models import (
     FORMAT_FOR_NEED,
+    PAPER_FORMAT_ORDER,
+    Invitee,
     Meeting,
     NoticeWay,
     Paper,
@@ -39,6 +42,66 @@ def papers_due_at(
 ) -> datetime.datetime | None:
     organisation = organisation or Organisation.current()
     return meeting.papers_due_at(organisation.papers_notice_days)
+
+
+def papers_with_files(meeting: Meeting) -> list[dict[str, Any]]:
+    """Every paper of the meeting, as the columns its card shows, with its files as
+    `versions`, (pk, format, label) in the order formats are listed; in one query.
+
+    All of them, not a page: a meeting has tens of papers at most, and this spares the count
+    a page would need."""
+    papers: dict[int, dict[str, Any]] = {}
+    labels = dict(PaperFormat.choices)
+    for (
+        pk,
+        title,
+        late,
+        summary,
+        published_at,
+        item_pk,
+        item_title,
+        version_pk,
+        fmt,
+    ) in Paper.objects.filter(meeting=meeting).values_list(
+        "pk",
+        "title",
+        "late",
+        "summary",
+        "published_at",
+        "agenda_item",
+        "agenda_item__title",
+        "versions__pk",
+        "versions__format",
+    ):
+        paper = papers.setdefault(
+            pk,
+            {
+                "pk": pk,
+                "title": title,
+                "late": late,
+                "summary": summary,
+                "published_at": published_at,
+                "item_pk": item_pk,
+                "item_title": item_title or "",
+                "versions": [],
+            },
+        )
+        if version_pk is not None:
+            paper["versions"].append((version_pk, fmt, str(labels.get(fmt, fmt))))
+    for paper in papers.values():
+        paper["versions"].sort(key=lambda version: PAPER_FORMAT_ORDER[version[1]])
+    return list(papers.values())
+
+
+def papers_looked_at(invitee: Invitee | None, published: list[datetime.datetime]) -> None:
+    """The person has opened the papers page: their home page stops listing these papers as
+    new. `published` is when each of the meeting's papers was published. Written only when
+    one of them is new to them: opening the page again with nothing new writes nothing."""
+    if invitee is None:
+        return
+    seen = invitee.papers_seen_at
+    if any(seen is None or at > seen for at in published):
+        Invitee.objects.filter(pk=invitee.pk).update(papers_seen_at=timezone.now())
 
 
 def formats_needed(meeting: Meeting) -> dict[str, int]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, OuterRef, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,6 +149,124 @@ def attendees_add(*, meeting: Meeting, users: Iterable[User], actor: User) -> li
             project=meeting.project,
         )
     return added
+
+
+# ---------------------------------------------------------------------------------------------
+# The record page
+
+
+def record_shown(meeting: Meeting, *, can_take_minutes: bool, user_pk: int) -> dict[str, Any]:
+    """What the record page shows below its tabs, as plain values: it is drawn from these
+    alone and kept (coproduce/lib/fragments.py). Only the columns shown are fetched."""
+    ways = dict(AttendanceWay.choices)
+    came, in_writing, did_not_come, not_recorded = [], [], [], []
+    for name, attended, way in Invitee.objects.filter(meeting=meeting).values_list(
+        "user__full_name", "attended", "attended_way"
+    ):
+        if attended is None:
+            not_recorded.append(name)
+        elif attended:
+            came.append((name, str(ways.get(way, way)) if way else ""))
+        elif way == AttendanceWay.WRITTEN:
+            in_writing.append(name)
+        else:
+            did_not_come.append(name)
+    version = (
+        MinutesVersion.objects.filter(meeting=meeting)
+        .order_by("-number")
+        .values("pk", "number", "summary", "saved_by__full_name", "saved_at")
+        .first()
+    )
+    minutes_problem = meeting.minutes_problem()
+    # Rows come unordered and are sorted here, by their models' order led by the sort key:
+    # the same order, and the query is cheaper to make.
+    decisions: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+    # Breaks have no record: those on an item made a break since are not shown.
+    for _at, pk, item_pk, text in sorted(
+        Decision.objects.filter(meeting=meeting)
+        .order_by()
+        .values_list("recorded_at", "pk", "agenda_item", "text")
+    ):
+        decisions[item_pk].append({"pk": pk, "text": text})
+    actions: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+    for _at, pk, item_pk, text, done_at, owner_pk, owner, due_on in sorted(
+        ActionPoint.objects.filter(meeting=meeting)
+        .order_by()
+        .values_list(
+            "recorded_at",
+            "pk",
+            "agenda_item",
+            "text",
+            "done_at",
+            "owner",
+            "owner__full_name",
+            "due_on",
+        )
+    ):
+        actions[item_pk].append(
+            {
+                "pk": pk,
+                "text": text,
+                "done": done_at is not None,
+                "owner": owner if owner_pk is not None else None,
+                "due_on": due_on,
+                # Whoever keeps the record, and the person who took it on, say when it is done.
+                "may_mark": can_take_minutes or owner_pk == user_pk,
+            }
+        )
+    # Each item's notes in the latest version come with the items, in the same query.
+    notes: Subquery | Value = (
+        Subquery(
+            ItemMinutes.objects.filter(version=version["pk"], agenda_item=OuterRef("pk")).values(
+                "notes"
+            )
+        )
+        if version
+        else Value("")
+    )
+    sections = [
+        {
+            "number": number,
+            "pk": pk,
+            "title": title,
+            "notes": item_notes or "",
+            "decisions": decisions[pk],
+            "actions": actions[pk],
+        }
+        for number, (_position, pk, title, item_notes) in enumerate(
+            sorted(
+                AgendaItem.objects.filter(meeting=meeting)
+                .exclude(purpose=ItemPurpose.BREAK)
+                .order_by()
+                .values_list("position", "pk", "title", notes)
+            ),
+            start=1,
+        )
+    ]
+    if decisions[None] or actions[None] or (can_take_minutes and not minutes_problem):
+        sections.append({"number": 0, "decisions": decisions[None], "actions": actions[None]})
+    return {
+        "meeting_pk": meeting.pk,
+        "can_take_minutes": can_take_minutes,
+        "problem": meeting.record_problem(),
+        "minutes_problem": minutes_problem,
+        "approved_at": meeting.minutes_approved_at,
+        "came": came,
+        "in_writing": in_writing,
+        "did_not_come": did_not_come,
+        "not_recorded": not_recorded,
+        "version": version
+        and {
+            "number": version["number"],
+            "summary": version["summary"],
+            "saved_by": version["saved_by__full_name"],
+            "saved_at": version["saved_at"],
+        },
+        "provisional": meeting.decisions_provisional,
+        "cooling_off": meeting.decisions_provisional and meeting.status == MeetingStatus.CLOSED,
+        "cooling_off_ends_at": meeting.cooling_off_ends_at,
+        "sections": sections,
+    }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -303,8 +303,9 @@ def test_it_shows_the_agenda_in_a_constant_number_of_queries(cast: Cast) -> None
         chair.get(url)
 
     assert len(many.captured_queries) == len(few.captured_queries)
-    # The 20 new items are drawn and kept in one statement, however many there are.
-    assert len(drawing.captured_queries) <= len(few.captured_queries) + 4
+    # The 20 new items are drawn and kept in one statement, however many there are
+    # (asked for from the shared cache first; rows the process remembers need no question).
+    assert len(drawing.captured_queries) <= len(few.captured_queries) + 5
     assert len(few.captured_queries) <= 15
 
 

@@ -279,6 +279,57 @@ def test_it_lets_every_member_read_the_record_and_only_keepers_change_it(cast: C
     assert client_for(cast.outsider).get(url("record", pk=meeting.pk)).status_code == 404
 
 
+def test_it_draws_each_person_their_own_record_from_kept_copies(cast: Cast) -> None:
+    """The record below its tabs is kept, keyed by what it shows: each person still sees what
+    they may do, with their own CSRF token, and a change shows at once."""
+    import re
+
+    from django.test import Client
+
+    meeting = held_meeting(cast)
+    item = first_item(meeting)
+    decision = Decision.objects.create(meeting=meeting, agenda_item=item, text="Plain words")
+    action = ActionPoint.objects.create(meeting=meeting, text="Draft the page", owner=cast.member)
+    record_url = url("record", pk=meeting.pk)
+    change = url("decision_edit", pk=meeting.pk, decision_pk=decision.pk)
+    done = url("action_done", pk=meeting.pk, action_pk=action.pk)
+
+    chair_page = client_for(cast.chair).get(record_url).content.decode()
+    assert change in chair_page
+    assert done in chair_page
+    colin_page = client_for(cast.carer).get(record_url).content.decode()
+    assert "Plain words" in colin_page
+    assert change not in colin_page
+    assert done not in colin_page
+
+    # Amira took the action on: her page's form carries her own token, and works.
+    amira = Client(enforce_csrf_checks=True)
+    amira.cookies = client_for(cast.member).cookies
+    amira_page = amira.get(record_url).content.decode()
+    assert change not in amira_page
+    form = re.search(
+        f'action="{done}".*?name="csrfmiddlewaretoken" value="([^"]+)"', amira_page, re.S
+    )
+    assert form is not None
+    token = form.group(1)
+    assert amira.post(done, {"done": "yes", "csrfmiddlewaretoken": token}).status_code == 302
+    assert "Mark as not done yet" in amira.get(record_url).content.decode()
+
+    decision.text = "Plain words everywhere"
+    decision.save()
+    assert "Plain words everywhere" in client_for(cast.carer).get(record_url).content.decode()
+
+    # Decisions are listed in the order they were recorded, whatever order they were added.
+    Decision.objects.create(
+        meeting=meeting,
+        agenda_item=item,
+        text="Short sentences",
+        recorded_at=decision.recorded_at - datetime.timedelta(minutes=5),
+    )
+    colin_page = client_for(cast.carer).get(record_url).content.decode()
+    assert colin_page.index("Short sentences") < colin_page.index("Plain words everywhere")
+
+
 def test_it_takes_the_register_on_one_page(cast: Cast) -> None:
     from conftest import client_for
 

@@ -1,15 +1,14 @@
 """A meeting's papers, in every format people need, and when they went out."""
 
-import datetime
 from collections import Counter, defaultdict
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,18 +27,17 @@ from meetings.lookups import (
     get_paper_version_for_user,
 )
 from meetings.models import (
-    PAPER_FORMAT_ORDER,
-    Invitee,
     Meeting,
     NoticeWay,
     Paper,
     PaperFormat,
     PaperNotice,
-    PaperVersion,
 )
 from meetings.services import papers as services
 from people.models import ContactChannel
 from projects.lookups import get_project_for_user
+
+FORMAT_LABELS = dict(PaperFormat.choices)
 
 
 def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
@@ -47,31 +45,17 @@ def _context(access: MeetingAccess, **extra: object) -> dict[str, object]:
 
 
 def _paper_shown(
-    paper: Paper,
-    access: MeetingAccess,
-    *,
-    needed: list[str],
-    told: list[PaperNotice],
-    due_at: datetime.datetime | None,
+    paper: dict[str, Any], access: MeetingAccess, *, needed: list[str], told: list[PaperNotice]
 ) -> dict[str, object]:
-    """What one paper's card shows this person, as plain values: it is drawn from these alone."""
-    versions = sorted(paper.versions.all(), key=lambda version: PAPER_FORMAT_ORDER[version.format])
-    have = {version.format for version in versions}
-    labels = dict(PaperFormat.choices)
+    """What one paper's card shows this person, as plain values: it is drawn from these alone.
+    What is still needed and who was told are for organisers only."""
+    if not access.can_manage:
+        return paper
+    have = {paper_format for _pk, paper_format, _label in paper["versions"]}
     can_see_contacts = access.project_access.can_see_contacts
     return {
-        "pk": paper.pk,
-        "meeting_pk": paper.meeting_id,
-        "title": paper.title,
-        "late": paper.late,
-        "can_manage": access.can_manage,
-        "summary": paper.summary,
-        "item_pk": paper.agenda_item_id,
-        "item_title": paper.agenda_item.title if paper.agenda_item else "",
-        "published_at": paper.published_at,
-        "due_at": due_at,
-        "versions": [(v.pk, v.format, v.get_format_display()) for v in versions],
-        "missing": [(fmt, labels[fmt]) for fmt in needed if fmt not in have],
+        **paper,
+        "missing": [(fmt, FORMAT_LABELS[fmt]) for fmt in needed if fmt not in have],
         "to_reach": [
             (n.pk, n.user.full_name, _reach_words(n.user, can_see_contacts))
             for n in told
@@ -88,30 +72,32 @@ def _paper_shown(
 def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
-    # They have looked now: their home page stops listing these papers as new.
-    Invitee.objects.filter(meeting=meeting, user=request.user).update(papers_seen_at=timezone.now())
-    page = paginate(
-        request,
-        Paper.objects.filter(meeting=meeting)
-        .select_related("agenda_item")
-        .prefetch_related(Prefetch("versions", queryset=PaperVersion.objects.order_by("format"))),
-    )
+    papers_shown = services.papers_with_files(meeting)
+    services.papers_looked_at(access.invitee, [paper["published_at"] for paper in papers_shown])
+    page = paginate(request, papers_shown)
     needed = services.formats_needed(meeting) if access.can_manage else {}
     organisation = Organisation.remembered()
     # Who was told about each paper on this page, in one query; only organisers see it.
     notices: dict[int, list[PaperNotice]] = defaultdict(list)
     if access.can_manage:
         for notice in PaperNotice.objects.filter(
-            paper__in=[paper.pk for paper in page]
+            paper__in=[paper["pk"] for paper in page]
         ).select_related("user__profile"):
             notices[notice.paper_id].append(notice)
-    labels = dict(PaperFormat.choices)
     due_at = services.papers_due_at(meeting, organisation=organisation)
-    cards = rendered_rows(
-        "meetings/_paper_card.html",
+    # The page's cards, kept as one block: one key to work out and one copy to fetch.
+    [cards] = rendered_rows(
+        "meetings/_paper_cards.html",
         [
-            _paper_shown(paper, access, needed=list(needed), told=notices[paper.pk], due_at=due_at)
-            for paper in page
+            {
+                "meeting_pk": meeting.pk,
+                "can_manage": access.can_manage,
+                "due_at": due_at,
+                "papers": [
+                    _paper_shown(paper, access, needed=list(needed), told=notices[paper["pk"]])
+                    for paper in page
+                ],
+            }
         ],
         request,
     )
@@ -123,7 +109,7 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             organisation=organisation,  # for the page's header too
             papers=page,
             cards=cards,
-            needed=[(labels[fmt], count) for fmt, count in needed.items()],
+            needed=[(FORMAT_LABELS[fmt], count) for fmt, count in needed.items()],
             # Across every page of papers, not only this one.
             missing_any=services.papers_missing_formats(meeting, list(needed)),
             can_see_contacts=access.project_access.can_see_contacts,

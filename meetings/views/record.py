@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from coproduce.lib.concurrency import STALE_EDIT_MESSAGE, StaleEdit, form_after_stale_edit
+from coproduce.lib.fragments import rendered_rows
 from coproduce.lib.pagination import paginate
 from meetings.forms.record import (
     ADD,
@@ -44,7 +45,6 @@ from meetings.lookups import (
 from meetings.models import (
     ActionPoint,
     AgendaItem,
-    AttendanceWay,
     Contribution,
     Decision,
     InputKind,
@@ -82,54 +82,11 @@ def _record_url(meeting_pk: int, anchor: str = "") -> str:
 @require_GET
 def record_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
-    meeting = access.meeting
-    invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
-    items = list(
-        AgendaItem.objects.filter(meeting=meeting)
-        .exclude(purpose=ItemPurpose.BREAK)
-        .prefetch_related(
-            Prefetch("decisions", queryset=Decision.objects.order_by("recorded_at", "pk")),
-            Prefetch(
-                "action_points",
-                queryset=ActionPoint.objects.select_related("owner").order_by("recorded_at", "pk"),
-            ),
-        )
+    shown = services.record_shown(
+        access.meeting, can_take_minutes=access.can_take_minutes, user_pk=request.user.pk
     )
-    loose_decisions = list(Decision.objects.filter(meeting=meeting, agenda_item__isnull=True))
-    loose_actions = list(
-        ActionPoint.objects.filter(meeting=meeting, agenda_item__isnull=True).select_related(
-            "owner"
-        )
-    )
-    version = services.minutes_version(meeting)
-    notes: dict[int, str] = version.notes if version else {}  # type: ignore[attr-defined]
-    user = request.user
-    return render(
-        request,
-        "meetings/record.html",
-        _context(
-            access,
-            came=[invitee for invitee in invitees if invitee.attended is True],
-            in_writing=[
-                invitee
-                for invitee in invitees
-                if invitee.attended is False and invitee.attended_way == AttendanceWay.WRITTEN
-            ],
-            did_not_come=[
-                invitee
-                for invitee in invitees
-                if invitee.attended is False and invitee.attended_way != AttendanceWay.WRITTEN
-            ],
-            not_recorded=[invitee for invitee in invitees if invitee.attended is None],
-            items=[(item, notes.get(item.pk, "")) for item in items],
-            loose_decisions=loose_decisions,
-            loose_actions=loose_actions,
-            version=version,
-            problem=meeting.record_problem(),
-            minutes_problem=meeting.minutes_problem(),
-            user_pk=user.pk,
-        ),
-    )
+    [body] = rendered_rows("meetings/_record_body.html", [shown], request)
+    return render(request, "meetings/record.html", _context(access, body=body))
 
 
 # ---------------------------------------------------------------------------------------------
