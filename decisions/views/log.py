@@ -272,6 +272,7 @@ DRAWN_WITH = (
     "includes/date_input.html",
     "decisions/_log_head.html",
     "includes/pagination.html",
+    "includes/_pagination_drawn.html",
 )
 
 

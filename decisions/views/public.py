@@ -24,7 +24,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit, plain_form_after_stale_edit
 from coproduce.lib.fragments import rendered_rows
-from coproduce.lib.pagination import LinkedPage, paginate
+from coproduce.lib.pagination import paginate
 from decisions.forms import CreditForm, EntryForm, PublicPageForm, SubscribeForm
 from decisions.lookups import (
     GroupAccess,
@@ -155,28 +155,13 @@ def entries_shown(
 
 
 # What the kept entries are drawn with besides their own template.
-DRAWN_WITH = ("decisions/_public_entry.html", "includes/pagination.html")
+DRAWN_WITH = ("decisions/_public_entry.html",)
 
 
 @functools.cache
 def _drawn_with() -> str:
     sources = [get_template(name).template.source for name in DRAWN_WITH]  # type: ignore[attr-defined]
     return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:16]
-
-
-def page_links(page: LinkedPage) -> dict[str, Any]:
-    """What includes/pagination.html shows of a page, as plain values."""
-    return {
-        "has_other_pages": page.has_other_pages(),
-        "has_previous": page.has_previous(),
-        "previous_href": page.previous_href,
-        "links": [
-            {"number": link.number, "href": link.href, "current": link.current}
-            for link in page.links
-        ],
-        "has_next": page.has_next(),
-        "next_href": page.next_href,
-    }
 
 
 @require_GET
@@ -188,11 +173,11 @@ def public_page(request: HttpRequest, project_pk: int) -> HttpResponse:
         link_decision=bool(public.group),
         answered=set(request.session.get(ANSWERED_KEY, [])),
     )
-    # One kept copy for the whole page of entries, with its page links: keyed entry by entry,
-    # the keys and the links took the page as long as finding the entries.
+    # One kept copy for the whole page of entries: keyed entry by entry, the keys took the
+    # page as long as finding the entries.
     (entries,) = rendered_rows(
         "decisions/_public_entries.html",
-        [{"entries": shown, "page": page_links(page), "drawn_with": _drawn_with()}],
+        [{"entries": shown, "drawn_with": _drawn_with()}],
         request,
     )
     return render(
