@@ -459,15 +459,20 @@ def evaluate(facts: Facts, need: AccessNeed, way: str) -> Outcome:
 # Building the plan
 
 
-def access_plan(meeting: Meeting) -> AccessPlan:
+def access_plan(meeting: Meeting, invited: Iterable[Invitee] | None = None) -> AccessPlan:
     """The meeting's access plan, in a fixed number of queries whatever the numbers.
 
-    `meeting.venue` should already be loaded (the lookup helper selects it).
+    `meeting.venue` should already be loaded (the lookup helper selects it). A page that
+    has fetched everyone `invited` already passes them, and saves asking again.
     """
-    invitees = list(
-        Invitee.objects.filter(meeting=meeting)
-        .exclude(reply=Reply.APOLOGIES)
-        .select_related("user__profile")
+    invitees = (
+        list(
+            Invitee.objects.filter(meeting=meeting)
+            .exclude(reply=Reply.APOLOGIES)
+            .select_related("user__profile")
+        )
+        if invited is None
+        else [invitee for invitee in invited if invitee.reply != Reply.APOLOGIES]
     )
     needs_by_user: dict[int, list[AccessNeed]] = defaultdict(list)
     if invitees:

@@ -40,21 +40,34 @@ class AgendaRow:
         return ngettext("%(counter)s minute", "%(counter)s minutes", minutes) % {"counter": minutes}
 
 
-def agenda_rows(meeting: Meeting, items: Iterable[AgendaItem]) -> list[AgendaRow]:
-    rows = []
+def item_starts(
+    meeting: Meeting, items: Iterable[tuple[int, bool]]
+) -> list[tuple[int, datetime.datetime | None]]:
+    """Each item's number (a break takes none of its own) and when it starts, from each
+    item's (minutes, is a break): pages that fetch only a few values need no items."""
+    starts = []
     offset = 0
     number = 0
-    for item in items:
-        if not item.is_break:
+    for minutes, is_break in items:
+        if not is_break:
             number += 1
         starts_at = (
             meeting.starts_at + datetime.timedelta(minutes=offset)
             if meeting.starts_at is not None
             else None
         )
-        rows.append(AgendaRow(item=item, number=number, starts_at=starts_at))
-        offset += item.minutes
-    return rows
+        starts.append((number, starts_at))
+        offset += minutes
+    return starts
+
+
+def agenda_rows(meeting: Meeting, items: Iterable[AgendaItem]) -> list[AgendaRow]:
+    items = list(items)
+    starts = item_starts(meeting, [(item.minutes, item.is_break) for item in items])
+    return [
+        AgendaRow(item=item, number=number, starts_at=starts_at)
+        for item, (number, starts_at) in zip(items, starts, strict=True)
+    ]
 
 
 def agenda_overrun(meeting: Meeting, total_minutes: int) -> str | None:
