@@ -100,27 +100,6 @@ def _warn_about_notice(request: AuthenticatedHttpRequest, meeting: Meeting) -> N
 # The project's meetings and the meeting page
 
 
-@login_required
-@require_GET
-def meeting_list(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
-    access = get_project_for_user(request, project_pk)
-    meetings = Meeting.objects.filter(project=access.project).select_related("venue")
-    # Both lists grow with every meeting, so each has pages of its own.
-    upcoming = meetings.upcoming()
-    # Past meetings, and cancelled ones, newest first.
-    past = meetings.exclude(pk__in=upcoming.values("pk")).order_by("-starts_at", "-pk")
-    return render(
-        request,
-        "meetings/list.html",
-        {
-            "access": access,
-            "project": access.project,
-            "upcoming": paginate(request, upcoming, param="upcoming", anchor="coming-up"),
-            "page": paginate(request, past, anchor="past"),
-        },
-    )
-
-
 def _papers_shown(meeting: Meeting) -> list[tuple[str, bool, list[str]]]:
     """(title, late, its formats' names) of each paper, from one query of plain values."""
     labels = {value: str(label) for value, label in PaperFormat.choices}
@@ -164,13 +143,14 @@ def _included_digest(*template_names: str) -> str:
     return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:16]
 
 
-# What the meeting page's kept block includes, so a change to one draws it anew.
+# What a list's kept meeting and the meeting page's kept block include, so that a change to
+# one draws them anew.
+ROW_INCLUDES = ("meetings/_status_tag.html", "meetings/_when.html")
 SUMMARY_INCLUDES = (
-    "meetings/_status_tag.html",
+    *ROW_INCLUDES,
     "meetings/_your_reply.html",
     "meetings/_your_needs.html",
     "meetings/_access_summary.html",
-    "meetings/_when.html",
 )
 
 
@@ -186,6 +166,51 @@ def _meeting_shown(meeting: Meeting) -> dict[str, object]:
         "get_format_display": meeting.get_format_display(),
         "meets_in_person": meeting.meets_in_person,
     }
+
+
+def _meeting_row(meeting: Meeting, *, upcoming: bool) -> dict[str, object]:
+    """What a list shows of one meeting, as plain values: it is drawn from these alone."""
+    return {
+        "includes": _included_digest(*ROW_INCLUDES),
+        "coming_up": upcoming,
+        "meeting": _meeting_shown(meeting)
+        | {"venue": {"name": meeting.venue.name} if meeting.venue else None},
+    }
+
+
+@login_required
+@require_GET
+def meeting_list(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
+    access = get_project_for_user(request, project_pk)
+    meetings = (
+        Meeting.objects.filter(project=access.project)
+        .select_related("venue")
+        .only("title", "starts_at", "ends_at", "status", "format", "venue__name")
+    )
+    # Both lists grow with every meeting, so each has pages of its own.
+    upcoming = meetings.upcoming()
+    # Past meetings, and cancelled ones, newest first.
+    past = meetings.exclude(pk__in=upcoming.values("pk")).order_by("-starts_at", "-pk")
+    upcoming_page = paginate(request, upcoming, param="upcoming", anchor="coming-up")
+    past_page = paginate(request, past, anchor="past")
+    coming = [_meeting_row(meeting, upcoming=True) for meeting in upcoming_page]
+    # Both lists' rows from the cache at once.
+    rows = rendered_rows(
+        "meetings/_meeting_row.html",
+        coming + [_meeting_row(meeting, upcoming=False) for meeting in past_page],
+    )
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "access": access,
+            "project": access.project,
+            "upcoming": upcoming_page,
+            "upcoming_rows": rows[: len(coming)],
+            "page": past_page,
+            "past_rows": rows[len(coming) :],
+        },
+    )
 
 
 @login_required
