@@ -246,9 +246,7 @@ class Facts:
     @cached_property
     def reasons(self) -> list[UnmetNeedReason]:
         return list(
-            UnmetNeedReason.objects.filter(meeting=self.meeting).select_related(
-                "need_type", "recorded_by"
-            )
+            UnmetNeedReason.objects.filter(meeting=self.meeting).select_related("need_type")
         )
 
     @cached_property
@@ -465,12 +463,9 @@ def access_plan(meeting: Meeting, invited: Iterable[Invitee] | None = None) -> A
     `meeting.venue` should already be loaded (the lookup helper selects it). A page that
     has fetched everyone `invited` already passes them, and saves asking again.
     """
+    # Only "who needs what" shows people, and it fetches them itself: the plan needs none.
     invitees = (
-        list(
-            Invitee.objects.filter(meeting=meeting)
-            .exclude(reply=Reply.APOLOGIES)
-            .select_related("user__profile")
-        )
+        list(Invitee.objects.filter(meeting=meeting).exclude(reply=Reply.APOLOGIES))
         if invited is None
         else [invitee for invitee in invited if invitee.reply != Reply.APOLOGIES]
     )
