@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from accounts.models import AuditEvent, User
 from coproduce.lib.concurrency import save_if_unchanged
 from coproduce.lib.ordering import move_in_order
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Invitee, Meeting
 from meetings.timing import duration_words, longest_stretch_without_break
 from people.models import AccessNeed
 from projects.models import Membership
@@ -87,14 +87,13 @@ def break_interval_needed(meeting: Meeting) -> int | None:
     Before anyone is invited, the project's current members count instead. Only the number
     comes out of here: pages never say whose requirement it is.
     """
-    invited = list(meeting.invitees.values_list("user_id", flat=True))
-    people = invited or list(
-        Membership.objects.current()
-        .filter(project_id=meeting.project_id)
-        .values_list("user_id", flat=True)
-    )
+    invited = Invitee.objects.filter(meeting_id=meeting.pk)
+    members = Membership.objects.current().filter(project_id=meeting.project_id)
+    # One query, either way round.
     details = AccessNeed.objects.filter(
-        user__in=people, need_type__code="regular-breaks"
+        Q(user__in=invited.values("user_id"))
+        | (Q(user__in=members.values("user_id")) & ~Exists(invited)),
+        need_type__code="regular-breaks",
     ).values_list("detail", flat=True)
     minutes = [int(detail) for detail in details if detail.strip().isdigit() and int(detail) > 0]
     return min(minutes) if minutes else None
