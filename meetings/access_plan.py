@@ -246,9 +246,7 @@ class Facts:
     @cached_property
     def reasons(self) -> list[UnmetNeedReason]:
         return list(
-            UnmetNeedReason.objects.filter(meeting=self.meeting).select_related(
-                "need_type", "recorded_by"
-            )
+            UnmetNeedReason.objects.filter(meeting=self.meeting).select_related("need_type")
         )
 
     @cached_property
@@ -459,15 +457,17 @@ def evaluate(facts: Facts, need: AccessNeed, way: str) -> Outcome:
 # Building the plan
 
 
-def access_plan(meeting: Meeting) -> AccessPlan:
+def access_plan(meeting: Meeting, invited: Iterable[Invitee] | None = None) -> AccessPlan:
     """The meeting's access plan, in a fixed number of queries whatever the numbers.
 
-    `meeting.venue` should already be loaded (the lookup helper selects it).
+    `meeting.venue` should already be loaded (the lookup helper selects it). A page that
+    has fetched everyone `invited` already passes them, and saves asking again.
     """
-    invitees = list(
-        Invitee.objects.filter(meeting=meeting)
-        .exclude(reply=Reply.APOLOGIES)
-        .select_related("user__profile")
+    # Only "who needs what" shows people, and it fetches them itself: the plan needs none.
+    invitees = (
+        list(Invitee.objects.filter(meeting=meeting).exclude(reply=Reply.APOLOGIES))
+        if invited is None
+        else [invitee for invitee in invited if invitee.reply != Reply.APOLOGIES]
     )
     needs_by_user: dict[int, list[AccessNeed]] = defaultdict(list)
     if invitees:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from accounts.models import AuditEvent, User
 from coproduce.lib.concurrency import save_if_unchanged
 from coproduce.lib.ordering import move_in_order
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Invitee, Meeting
 from meetings.timing import duration_words, longest_stretch_without_break
 from people.models import AccessNeed
 from projects.models import Membership
@@ -40,21 +40,34 @@ class AgendaRow:
         return ngettext("%(counter)s minute", "%(counter)s minutes", minutes) % {"counter": minutes}
 
 
-def agenda_rows(meeting: Meeting, items: Iterable[AgendaItem]) -> list[AgendaRow]:
-    rows = []
+def item_starts(
+    meeting: Meeting, items: Iterable[tuple[int, bool]]
+) -> list[tuple[int, datetime.datetime | None]]:
+    """Each item's number (a break takes none of its own) and when it starts, from each
+    item's (minutes, is a break): pages that fetch only a few values need no items."""
+    starts = []
     offset = 0
     number = 0
-    for item in items:
-        if not item.is_break:
+    for minutes, is_break in items:
+        if not is_break:
             number += 1
         starts_at = (
             meeting.starts_at + datetime.timedelta(minutes=offset)
             if meeting.starts_at is not None
             else None
         )
-        rows.append(AgendaRow(item=item, number=number, starts_at=starts_at))
-        offset += item.minutes
-    return rows
+        starts.append((number, starts_at))
+        offset += minutes
+    return starts
+
+
+def agenda_rows(meeting: Meeting, items: Iterable[AgendaItem]) -> list[AgendaRow]:
+    items = list(items)
+    starts = item_starts(meeting, [(item.minutes, item.is_break) for item in items])
+    return [
+        AgendaRow(item=item, number=number, starts_at=starts_at)
+        for item, (number, starts_at) in zip(items, starts, strict=True)
+    ]
 
 
 def agenda_overrun(meeting: Meeting, total_minutes: int) -> str | None:
@@ -74,14 +87,13 @@ def break_interval_needed(meeting: Meeting) -> int | None:
     Before anyone is invited, the project's current members count instead. Only the number
     comes out of here: pages never say whose requirement it is.
     """
-    invited = list(meeting.invitees.values_list("user_id", flat=True))
-    people = invited or list(
-        Membership.objects.current()
-        .filter(project_id=meeting.project_id)
-        .values_list("user_id", flat=True)
-    )
+    invited = Invitee.objects.filter(meeting_id=meeting.pk)
+    members = Membership.objects.current().filter(project_id=meeting.project_id)
+    # One query, either way round.
     details = AccessNeed.objects.filter(
-        user__in=people, need_type__code="regular-breaks"
+        Q(user__in=invited.values("user_id"))
+        | (Q(user__in=members.values("user_id")) & ~Exists(invited)),
+        need_type__code="regular-breaks",
     ).values_list("detail", flat=True)
     minutes = [int(detail) for detail in details if detail.strip().isdigit() and int(detail) > 0]
     return min(minutes) if minutes else None

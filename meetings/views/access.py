@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -189,6 +190,7 @@ def access_plan_people(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         invitees: dict[int, Invitee] = {
             invitee.pk: invitee for row in plan.rows for invitee in row.invitees
         }
+        prefetch_related_objects(list(invitees.values()), "user__profile")
         visible = {
             pk
             for pk, invitee in invitees.items()

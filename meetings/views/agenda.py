@@ -1,8 +1,11 @@
 """A meeting's agenda: items in order, with their times, purposes and presenters."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +24,13 @@ from projects.services.rules import current_ground_rules
 
 
 def _item_shown(
-    row: services.AgendaRow, access: MeetingAccess, *, first: bool, last: bool
+    row: services.AgendaRow,
+    access: MeetingAccess,
+    papers: list[tuple[int, str]],
+    advance_inputs: list[tuple[str, str]],
+    *,
+    first: bool,
+    last: bool,
 ) -> dict[str, object]:
     """What one agenda item shows this person, as plain values: it is drawn from these alone."""
     item = row.item
@@ -37,30 +46,43 @@ def _item_shown(
         "purpose": item.purpose,
         "purpose_label": item.get_purpose_display(),
         "minutes_words": row.minutes_words,
-        "presenter": item.presenter.full_name if item.presenter else "",
-        "papers": [(paper.pk, paper.title) for paper in item.papers.all()],
+        "presenter": item.presenter_name or "",  # type: ignore[attr-defined]
+        "papers": papers,
         "description": item.description,
-        "advance_inputs": [
-            (written.author.full_name if written.author else "", written.text)
-            for written in item.advance_inputs  # type: ignore[attr-defined]
-        ],
+        "advance_inputs": advance_inputs,
     }
+
+
+def _by_item[Shown](rows: Iterable[tuple[int | None, Shown]]) -> dict[int | None, list[Shown]]:
+    found: dict[int | None, list[Shown]] = defaultdict(list)
+    for item_pk, shown in rows:
+        found[item_pk].append(shown)
+    return found
 
 
 def _agenda_context(request: AuthenticatedHttpRequest, access: MeetingAccess) -> dict[str, object]:
     meeting = access.meeting
-    inputs = (
-        WrittenInput.objects.filter(kind=InputKind.ADVANCE).select_related("author")
-        if access.can_take_minutes
-        else WrittenInput.objects.none()
-    )
+    # Only the presenter's name is shown: a whole person for each item costs far more.
     items = list(
-        AgendaItem.objects.filter(meeting=meeting)
-        .select_related("presenter")
-        .prefetch_related(
-            Prefetch("papers", queryset=Paper.objects.order_by("pk")),
-            Prefetch("written_inputs", queryset=inputs, to_attr="advance_inputs"),
+        AgendaItem.objects.filter(meeting=meeting).annotate(
+            presenter_name=F("presenter__full_name")
         )
+    )
+    papers = _by_item(
+        (item_pk, (pk, title))
+        for item_pk, pk, title in Paper.objects.filter(agenda_item__meeting=meeting)
+        .order_by("pk")
+        .values_list("agenda_item_id", "pk", "title")
+    )
+    inputs = (
+        _by_item(
+            (item_pk, (author or "", text))
+            for item_pk, author, text in WrittenInput.objects.filter(
+                agenda_item__meeting=meeting, kind=InputKind.ADVANCE
+            ).values_list("agenda_item_id", "author__full_name", "text")
+        )
+        if access.can_take_minutes
+        else {}
     )
     total = sum(item.minutes for item in items)
     return {
@@ -70,7 +92,14 @@ def _agenda_context(request: AuthenticatedHttpRequest, access: MeetingAccess) ->
         "rows": rendered_rows(
             "meetings/_agenda_item.html",
             [
-                _item_shown(row, access, first=n == 0, last=n == len(items) - 1)
+                _item_shown(
+                    row,
+                    access,
+                    papers.get(row.item.pk, []),
+                    inputs.get(row.item.pk, []),
+                    first=n == 0,
+                    last=n == len(items) - 1,
+                )
                 for n, row in enumerate(services.agenda_rows(meeting, items))
             ],
             request,
@@ -86,8 +115,11 @@ def _agenda_context(request: AuthenticatedHttpRequest, access: MeetingAccess) ->
             current_ground_rules(meeting.project) if meeting.agenda_shows_ground_rules else None
         ),
         "overrun": services.agenda_overrun(meeting, total),
-        "break_warning": services.agenda_break_warning(
-            meeting, items, services.break_interval_needed(meeting)
+        # Only organisers are warned, so only they need the invitees' requirements looked up.
+        "break_warning": (
+            services.agenda_break_warning(meeting, items, services.break_interval_needed(meeting))
+            if access.can_manage
+            else None
         ),
     }
 

@@ -3,12 +3,17 @@ cancelling a meeting, the venues catalogue, and finding a date."""
 
 from __future__ import annotations
 
+import datetime
+import functools
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
+from coproduce.lib.fragments import rendered_rows
 from coproduce.lib.pagination import paginate
 from meetings import policy
 from meetings.access_plan import access_plan
@@ -40,10 +46,11 @@ from meetings.models import (
     DateAnswer,
     DateOption,
     Invitee,
+    ItemPurpose,
     Meeting,
     MeetingStatus,
     Paper,
-    PaperVersion,
+    PaperFormat,
     Reply,
     Venue,
 )
@@ -93,23 +100,115 @@ def _warn_about_notice(request: AuthenticatedHttpRequest, meeting: Meeting) -> N
 # The project's meetings and the meeting page
 
 
+def _papers_shown(meeting: Meeting) -> list[tuple[str, bool, list[str]]]:
+    """(title, late, its formats' names) of each paper, from one query of plain values."""
+    labels = {value: str(label) for value, label in PaperFormat.choices}
+    found: dict[int, tuple[str, bool, list[str]]] = {}
+    for pk, title, late, paper_format in Paper.objects.filter(meeting=meeting).values_list(
+        "pk", "title", "late", "versions__format"
+    ):
+        formats = found.setdefault(pk, (title, late, []))[2]
+        if paper_format is not None:
+            formats.append(paper_format)
+    return [
+        (title, late, [labels[f] for f in sorted(formats, key=PAPER_FORMAT_ORDER.__getitem__)])
+        for title, late, formats in found.values()
+    ]
+
+
+def _agenda_shown(
+    meeting: Meeting,
+) -> tuple[list[tuple[datetime.datetime | None, int | None, str, str, str]], int]:
+    """(starts at, number, title, purpose, presenter) of each item, and the minutes in all."""
+    labels = {value: str(label) for value, label in ItemPurpose.choices}
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting).values_list(
+            "title", "purpose", "minutes", "presenter__full_name"
+        )
+    )
+    starts = agenda_services.item_starts(
+        meeting, [(minutes, purpose == ItemPurpose.BREAK) for _t, purpose, minutes, _p in items]
+    )
+    rows = [
+        (starts_at, None if purpose == ItemPurpose.BREAK else number, title, labels[purpose], who)
+        for (title, purpose, _minutes, who), (number, starts_at) in zip(items, starts, strict=True)
+    ]
+    return rows, sum(minutes for _t, _p, minutes, _w in items)
+
+
+@functools.cache
+def _included_digest(*template_names: str) -> str:
+    """The text of the templates a kept block includes: its key holds only its own text."""
+    sources = (get_template(name).template.source for name in template_names)  # type: ignore[attr-defined]
+    return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:16]
+
+
+# What a list's kept meeting and the meeting page's kept block include, so that a change to
+# one draws them anew.
+ROW_INCLUDES = ("meetings/_status_tag.html", "meetings/_when.html")
+SUMMARY_INCLUDES = (
+    *ROW_INCLUDES,
+    "meetings/_your_reply.html",
+    "meetings/_your_needs.html",
+    "meetings/_access_summary.html",
+)
+
+
+def _meeting_shown(meeting: Meeting) -> dict[str, object]:
+    """The meeting as plain values, under the names its templates read."""
+    return {
+        "pk": meeting.pk,
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "status": meeting.status,
+        "get_status_display": meeting.get_status_display(),
+        "get_format_display": meeting.get_format_display(),
+        "meets_in_person": meeting.meets_in_person,
+    }
+
+
+def _meeting_row(meeting: Meeting, *, upcoming: bool) -> dict[str, object]:
+    """What a list shows of one meeting, as plain values: it is drawn from these alone."""
+    return {
+        "includes": _included_digest(*ROW_INCLUDES),
+        "coming_up": upcoming,
+        "meeting": _meeting_shown(meeting)
+        | {"venue": {"name": meeting.venue.name} if meeting.venue else None},
+    }
+
+
 @login_required
 @require_GET
 def meeting_list(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_project_for_user(request, project_pk)
-    meetings = Meeting.objects.filter(project=access.project).select_related("venue")
+    meetings = (
+        Meeting.objects.filter(project=access.project)
+        .select_related("venue")
+        .only("title", "starts_at", "ends_at", "status", "format", "venue__name")
+    )
     # Both lists grow with every meeting, so each has pages of its own.
     upcoming = meetings.upcoming()
     # Past meetings, and cancelled ones, newest first.
     past = meetings.exclude(pk__in=upcoming.values("pk")).order_by("-starts_at", "-pk")
+    upcoming_page = paginate(request, upcoming, param="upcoming", anchor="coming-up")
+    past_page = paginate(request, past, anchor="past")
+    coming = [_meeting_row(meeting, upcoming=True) for meeting in upcoming_page]
+    # Both lists' rows from the cache at once.
+    rows = rendered_rows(
+        "meetings/_meeting_row.html",
+        coming + [_meeting_row(meeting, upcoming=False) for meeting in past_page],
+    )
     return render(
         request,
         "meetings/list.html",
         {
             "access": access,
             "project": access.project,
-            "upcoming": paginate(request, upcoming, param="upcoming", anchor="coming-up"),
-            "page": paginate(request, past, anchor="past"),
+            "upcoming": upcoming_page,
+            "upcoming_rows": rows[: len(coming)],
+            "page": past_page,
+            "past_rows": rows[len(coming) :],
         },
     )
 
@@ -119,39 +218,79 @@ def meeting_list(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResp
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
-    items = list(AgendaItem.objects.filter(meeting=meeting).select_related("presenter"))
-    papers = list(
-        Paper.objects.filter(meeting=meeting)
-        .select_related("agenda_item")
-        .prefetch_related(
-            Prefetch("versions", queryset=PaperVersion.objects.order_by("format", "pk"))
-        )
+    rows, total = _agenda_shown(meeting)
+    # Everyone invited, once: for the counts of replies and for the access plan.
+    invited = list(
+        Invitee.objects.filter(meeting=meeting)
+        .order_by()
+        .only("meeting_id", "user_id", "member_type", "reply", "way", "invited_at")
     )
-    paper_rows = [
-        (
-            paper,
-            [
-                version.get_format_display()
-                for version in sorted(
-                    paper.versions.all(),
-                    key=lambda version: PAPER_FORMAT_ORDER.get(version.format, 99),
-                )
-            ],
-        )
-        for paper in papers
-    ]
-    replies = Invitee.objects.filter(meeting=meeting).aggregate(
-        invited=Count("pk"),
-        coming=Count("pk", filter=Q(reply=Reply.COMING)),
-        apologies=Count("pk", filter=Q(reply=Reply.APOLOGIES)),
-        waiting=Count("pk", filter=Q(reply=Reply.NONE)),
-        sent=Count("pk", filter=Q(invited_at__isnull=False)),
-    )
-    total = sum(item.minutes for item in items)
+    replies = {
+        "invited": len(invited),
+        "coming": sum(invitee.reply == Reply.COMING for invitee in invited),
+        "apologies": sum(invitee.reply == Reply.APOLOGIES for invitee in invited),
+        "waiting": sum(invitee.reply == Reply.NONE for invitee in invited),
+        "sent": sum(invitee.invited_at is not None for invitee in invited),
+    }
     # One plan for the status line and the person's own needs, so they agree.
-    plan = access_plan(meeting) if meeting.is_open else None
+    plan = access_plan(meeting, invited) if meeting.is_open else None
     venue = meeting.venue if meeting.meets_in_person else None
     is_cancelled = meeting.status == MeetingStatus.CANCELLED
+    invitee = access.invitee
+    shown = {
+        "includes": _included_digest(*SUMMARY_INCLUDES),
+        "meeting": _meeting_shown(meeting)
+        | {
+            "purpose": meeting.purpose,
+            "meets_online": meeting.meets_online,
+            "video_link": meeting.video_link,
+            "video_captions": meeting.video_captions,
+            "phone_dial_in": meeting.phone_dial_in,
+            "venue": (
+                {
+                    "name": meeting.venue.name,
+                    "address": meeting.venue.address,
+                    "directions": meeting.venue.directions,
+                    "capacity": meeting.venue.capacity,
+                }
+                if meeting.venue
+                else None
+            ),
+        },
+        "access": {
+            "can_manage": access.can_manage,
+            "invitee": (
+                {
+                    "reply": invitee.reply,
+                    "way": invitee.way,
+                    "get_way_display": invitee.get_way_display(),
+                }
+                if invitee is not None
+                else None
+            ),
+        },
+        "rows": rows,
+        "total_words": duration_words(total) if rows else None,
+        "papers": _papers_shown(meeting),
+        "replies": replies,
+        "venue_features": services.venue_feature_labels(venue) if venue else [],
+        "over_capacity": venue is not None and replies["invited"] > venue.capacity,
+        "can_see_link": access.can_manage or invitee is not None,
+        "is_cancelled": is_cancelled,
+        "cancel_reason": meeting.cancel_reason if is_cancelled else "",
+        "can_change": access.can_manage and meeting.is_open,
+        "plan": plan is not None,
+        "access_hide": plan is None,
+        "access_complete": plan is not None and plan.complete,
+        "my_needs": [
+            {
+                "need_type": {"name": need.need_type.name},
+                "status": {"tag_class": need.status.tag_class, "label": need.status.label},
+                "words": need.words,
+            }
+            for need in (plan.needs_of(invitee) if plan is not None and invitee is not None else [])
+        ],
+    }
     return render(
         request,
         "meetings/detail.html",
@@ -159,22 +298,8 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "access": access,
             "meeting": meeting,
             "project": meeting.project,
-            "rows": agenda_services.agenda_rows(meeting, items),
-            "total_words": duration_words(total) if items else None,
-            "papers": paper_rows,
             "replies": replies,
-            "venue_features": services.venue_feature_labels(venue) if venue else [],
-            "over_capacity": venue is not None and replies["invited"] > venue.capacity,
-            "can_see_link": access.can_manage or access.invitee is not None,
-            "is_cancelled": is_cancelled,
-            "cancel_reason": meeting.cancel_reason if is_cancelled else "",
-            "can_change": access.can_manage and meeting.is_open,
-            "plan": plan,
-            "my_needs": (
-                plan.needs_of(access.invitee)
-                if plan is not None and access.invitee is not None
-                else []
-            ),
+            "summary": rendered_rows("meetings/_meeting_summary.html", [shown])[0],
         },
     )
 
