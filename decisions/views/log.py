@@ -270,6 +270,7 @@ DRAWN_WITH = (
     "includes/fields.html",
     "includes/field.html",
     "includes/date_input.html",
+    "decisions/_log_table.html",
     "decisions/_log_head.html",
     "includes/pagination.html",
     "includes/_pagination_drawn.html",
