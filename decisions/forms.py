@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -395,19 +394,10 @@ class LogFilterForm(SpecificErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, themes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.themes = themes
         if themes:
             self.fields["theme"].choices = [(theme, theme) for theme in themes]  # type: ignore[attr-defined]
         else:
             del self.fields["theme"]
-
-    def full_clean(self) -> None:
-        # As Django's own for a form given nothing, without naming every field in messages
-        # it will not give: the layout asks every page's form for its errors.
-        if not self.is_bound:
-            self._errors = ErrorDict()
-            return
-        super().full_clean()
 
     @classmethod
     def asked(cls, query: QueryDict) -> bool:
