@@ -48,6 +48,7 @@ from django.utils.translation import get_language
 # Rows are small; a week lets a quiet list stay drawn between visits.
 ROW_TIMEOUT = 60 * 60 * 24 * 7
 PLAIN = (str, int, float, bool, Decimal, datetime.date, datetime.time, type(None))
+_SCALARS = frozenset({*PLAIN, datetime.datetime})
 
 # Stands in a kept row for the CSRF token of whoever is shown it. Made from the secret key,
 # so nobody can write it into their own text to have the token printed there, and the
@@ -87,14 +88,22 @@ def forget_remembered() -> None:
 
 def _plain(value: Any) -> Any:
     """The value as plain data whose repr is the same in every process, or TypeError."""
+    kind = type(value)
+    # The usual kinds first, by exact type: a page keys forty rows of a dozen values or so.
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return tuple(sorted([(str(key), _plain(item)) for key, item in value.items()]))
+    if kind is list or kind is tuple:
+        return tuple([_plain(item) for item in value])
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, PLAIN):
         return value
     if isinstance(value, list | tuple):
-        return tuple(_plain(item) for item in value)
+        return tuple([_plain(item) for item in value])
     if isinstance(value, Mapping):
-        return tuple(sorted((str(key), _plain(item)) for key, item in value.items()))
+        return tuple(sorted([(str(key), _plain(item)) for key, item in value.items()]))
     # A model or other object could show more than the key holds.
     raise TypeError(f"a cached row takes plain values, not {type(value).__name__}")
 
