@@ -5,13 +5,13 @@ Drawing a row with the template engine costs far more than finding its data: a p
 each row's values to `rendered_rows`, which asks the cache for all the rows at once (one
 query to the database cache that every app server shares) and draws only those it lacks.
 
-A row's key is made of everything that can change what it shows: its values, the row
-template's own text, the site's URL patterns and translations, the language and the time
-zone. A row template
-sees nothing but its values (no request, no person), so two rows with the same key always
-draw the same HTML, and nothing has to remember to forget a row when the data changes: a
-change gives another key, and the old row ages out of the cache. A form in a row puts
-`{{ csrf_slot }}` where the CSRF token goes; each page fills in its own token.
+A row's key is made of everything that can change what it shows: its values, the text of
+the row template and of those it includes, the site's URL patterns and translations, the
+language and the time zone. A row template sees nothing but its values (no request, no
+person), so two rows with the same key always draw the same HTML, and nothing has to
+remember to forget a row when the data changes: a change gives another key, and the old row
+ages out of the cache. A form in a row puts `{{ csrf_slot }}` where the CSRF token goes;
+each page fills in its own token.
 
 Because a key names exactly what its row shows, each process also remembers the rows it has
 used lately (a bounded number) and asks the shared cache only for the others: the same key
@@ -38,6 +38,7 @@ from django.core.cache import caches
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
+from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.urls import get_resolver
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -47,6 +48,7 @@ from django.utils.translation import get_language
 # Rows are small; a week lets a quiet list stay drawn between visits.
 ROW_TIMEOUT = 60 * 60 * 24 * 7
 PLAIN = (str, int, float, bool, Decimal, datetime.date, datetime.time, type(None))
+_SCALARS = frozenset({*PLAIN, datetime.datetime})
 
 # Stands in a kept row for the CSRF token of whoever is shown it. Made from the secret key,
 # so nobody can write it into their own text to have the token printed there, and the
@@ -86,14 +88,22 @@ def forget_remembered() -> None:
 
 def _plain(value: Any) -> Any:
     """The value as plain data whose repr is the same in every process, or TypeError."""
+    kind = type(value)
+    # The usual kinds first, by exact type: a page keys forty rows of a dozen values or so.
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return tuple(sorted([(str(key), _plain(item)) for key, item in value.items()]))
+    if kind is list or kind is tuple:
+        return tuple([_plain(item) for item in value])
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, PLAIN):
         return value
     if isinstance(value, list | tuple):
-        return tuple(_plain(item) for item in value)
+        return tuple([_plain(item) for item in value])
     if isinstance(value, Mapping):
-        return tuple(sorted((str(key), _plain(item)) for key, item in value.items()))
+        return tuple(sorted([(str(key), _plain(item)) for key, item in value.items()]))
     # A model or other object could show more than the key holds.
     raise TypeError(f"a cached row takes plain values, not {type(value).__name__}")
 
@@ -122,11 +132,29 @@ def _site_digest() -> str:
     return hashlib.sha256(f"{_url_patterns(get_resolver())}\n{_catalogues()}".encode()).hexdigest()
 
 
+def _sources(template_name: str, seen: set[str]) -> list[str]:
+    """The text of the template and of every template it includes or extends, however deep:
+    a change to any of them changes what the row draws."""
+    if template_name in seen:
+        return []
+    seen.add(template_name)
+    compiled = get_template(template_name).template  # type: ignore[attr-defined]
+    found = [compiled.source]
+    for node in compiled.nodelist.get_nodes_by_type(IncludeNode):
+        name = node.template.var  # a FilterExpression's constant, or a Variable
+        if not isinstance(name, str):
+            raise TypeError(f"{template_name} includes a template named by a variable")
+        found += _sources(name, seen)
+    for node in compiled.nodelist.get_nodes_by_type(ExtendsNode):
+        found += _sources(node.parent_name.var, seen)
+    return found
+
+
 def _code_digest(template_name: str) -> str:
     digest = _code_digests.get(template_name)
     if digest is None:
-        source = get_template(template_name).template.source  # type: ignore[attr-defined]
-        digest = hashlib.sha256(f"{source}\n{_site_digest()}".encode()).hexdigest()[:16]
+        sources = "\n".join(_sources(template_name, set()))
+        digest = hashlib.sha256(f"{sources}\n{_site_digest()}".encode()).hexdigest()[:16]
         _code_digests[template_name] = digest
     return digest
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.template.loader import get_template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -121,3 +122,10 @@ def test_it_forgets_the_least_lately_used_rows_first(monkeypatch: pytest.MonkeyP
     fragments._remember({"c": "<p>c</p>"})
     assert fragments._recalled(["a", "b", "c"]) == {"a": "<p>a</p>", "c": "<p>c</p>"}
     fragments.forget_remembered()
+
+
+def test_it_keys_a_row_by_the_templates_it_includes_too() -> None:
+    # A deployment that changes only an included template must not serve rows kept before.
+    sources = fragments._sources("meetings/_meeting_row.html", set())
+    assert get_template("meetings/_when.html").template.source in sources  # type: ignore[attr-defined]
+    assert get_template("meetings/_status_tag.html").template.source in sources  # type: ignore[attr-defined]

@@ -4,8 +4,6 @@ cancelling a meeting, the venues catalogue, and finding a date."""
 from __future__ import annotations
 
 import datetime
-import functools
-import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -136,24 +133,6 @@ def _agenda_shown(
     return rows, sum(minutes for _t, _p, minutes, _w in items)
 
 
-@functools.cache
-def _included_digest(*template_names: str) -> str:
-    """The text of the templates a kept block includes: its key holds only its own text."""
-    sources = (get_template(name).template.source for name in template_names)  # type: ignore[attr-defined]
-    return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:16]
-
-
-# What a list's kept meeting and the meeting page's kept block include, so that a change to
-# one draws them anew.
-ROW_INCLUDES = ("meetings/_status_tag.html", "meetings/_when.html")
-SUMMARY_INCLUDES = (
-    *ROW_INCLUDES,
-    "meetings/_your_reply.html",
-    "meetings/_your_needs.html",
-    "meetings/_access_summary.html",
-)
-
-
 def _meeting_shown(meeting: Meeting) -> dict[str, object]:
     """The meeting as plain values, under the names its templates read."""
     return {
@@ -171,7 +150,6 @@ def _meeting_shown(meeting: Meeting) -> dict[str, object]:
 def _meeting_row(meeting: Meeting, *, upcoming: bool) -> dict[str, object]:
     """What a list shows of one meeting, as plain values: it is drawn from these alone."""
     return {
-        "includes": _included_digest(*ROW_INCLUDES),
         "coming_up": upcoming,
         "meeting": _meeting_shown(meeting)
         | {"venue": {"name": meeting.venue.name} if meeting.venue else None},
@@ -238,7 +216,6 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     is_cancelled = meeting.status == MeetingStatus.CANCELLED
     invitee = access.invitee
     shown = {
-        "includes": _included_digest(*SUMMARY_INCLUDES),
         "meeting": _meeting_shown(meeting)
         | {
             "purpose": meeting.purpose,
