@@ -149,19 +149,26 @@ def recorded_status_words(decision: Decision) -> str:
 
 
 @functools.cache
-def _by_theme() -> QuerySet[GroupDecision, tuple[str, int]]:
-    """How many decisions each theme has, made once a process as `_counted` is."""
-    return GroupDecision.objects.order_by("theme").values_list("theme").annotate(count=Count("pk"))
+def _by_theme() -> QuerySet[GroupDecision, tuple[int, str, int, int]]:
+    """How many decisions each theme has, and how many the project's meeting records hold,
+    made once a process as `_counted` is."""
+    written = _count(Decision.objects.filter(meeting__project=OuterRef("project")), "meeting")
+    return (
+        GroupDecision.objects.order_by("theme")
+        .values_list("project", "theme")
+        .annotate(count=Count("pk"), written=written)
+    )
 
 
-def _themes_and_total(project: Project) -> tuple[list[str], int]:
-    """The project's themes to choose from, and how many decisions it has: one query."""
-    themes, total = [], 0
-    for theme, count in _by_theme().filter(project=project):
-        total += count
+def _summary(project: Project) -> tuple[list[str], int, int | None]:
+    """The project's themes to choose from, how many decisions it has and how many its
+    meeting records hold (None when it has no decisions to ask with): one query."""
+    themes, total, written = [], 0, None
+    for _project, theme, count, in_records in _by_theme().filter(project=project):
+        total, written = total + count, in_records
         if theme:
             themes.append(theme)
-    return themes, total
+    return themes, total, written
 
 
 def _search(request: AuthenticatedHttpRequest, themes: list[str]) -> LogFilterForm | None:
@@ -335,15 +342,16 @@ def _lists(
 @require_GET
 def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_group_for_user(request, project_pk)
-    themes, total = _themes_and_total(access.project)
+    themes, total, written = _summary(access.project)
     form = _search(request, themes)
-    rows, number = decision_rows(access.project), total
+    rows, number, old_number = decision_rows(access.project), total, written
     old_bare = Decision.objects.filter(meeting__project=access.project)
     if form is not None:
         rows = form.filter(rows)
         number = form.filter(GroupDecision.objects.filter(project=access.project)).count()
-        old_bare = form.filter_recorded(old_bare)
-    old_number = old_bare.count()
+        old_bare, old_number = form.filter_recorded(old_bare), None
+    if old_number is None:
+        old_number = old_bare.count()
     # Most projects have none written in records: their query is not even made then.
     old_rows = recorded_rows(access.project) if old_number else Decision.objects.none()
     if form is not None and old_number:
@@ -372,7 +380,7 @@ def decision_log(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResp
 @require_GET
 def decision_log_csv(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResponse:
     access = get_group_for_user(request, project_pk)
-    form = LogFilterForm(request.GET or None, themes=_themes_and_total(access.project)[0])
+    form = LogFilterForm(request.GET or None, themes=_summary(access.project)[0])
     rows = form.filter(decision_rows(access.project, SHEET_VALUES))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     day = timezone.localdate().isoformat()
