@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,12 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import throttling
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent, Organisation, User
+from coproduce.lib.choices import choice_labels
 from coproduce.lib.concurrency import (
     StaleEdit,
     form_after_stale_edit,
     plain_form_after_stale_edit,
     versioned_form_submit,
 )
+from coproduce.lib.fragments import rendered_rows
 from coproduce.lib.pagination import paginate
 from people import services as people_services
 from people.forms import ViewingPurposeForm
@@ -200,7 +203,6 @@ def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     members = (
         Membership.objects.current()
         .filter(project=access.project)
-        .select_related("user__profile")
         .annotate(
             is_paused=Exists(MembershipPause.objects.in_effect().filter(membership=OuterRef("pk")))
         )
@@ -209,12 +211,43 @@ def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     if query:
         members = members.filter(user__full_name__icontains=query)
-    page = paginate(request, members)
+    # Plain values, not models: each row is drawn from them once and kept (fragments.py).
+    page = paginate(
+        request,
+        members.values(
+            "pk",
+            "user_id",
+            "member_type",
+            "role",
+            "is_paused",
+            "user__full_name",
+            "user__email",
+            "user__profile__share_access_with_group",
+        ),
+    )
     viewer = request.user
-    for membership in page:
-        membership.can_see_access = policy.can_see_access_needs(
-            viewer, access.membership, membership.user, getattr(membership.user, "profile", None)
-        )
+    brings = choice_labels(Membership._meta.get_field("member_type"), get_language())
+    roles = choice_labels(Membership._meta.get_field("role"), get_language())
+    rows = [
+        {
+            "project_pk": access.project.pk,
+            "pk": member["pk"],
+            "name": member["user__full_name"],
+            "is_paused": member["is_paused"],
+            "brings": brings.get(member["member_type"], member["member_type"]),
+            "role": roles.get(member["role"], member["role"]),
+            "show_email": access.can_see_contacts,
+            "email": member["user__email"] if access.can_see_contacts else "",
+            "can_manage": access.can_manage,
+            "can_see_access": policy.can_see_access_needs_of(
+                viewer,
+                access.membership,
+                member["user_id"],
+                shared=bool(member["user__profile__share_access_with_group"]),
+            ),
+        }
+        for member in page
+    ]
     invitations = paginate(
         request,
         Invitation.objects.waiting().filter(project=access.project)
@@ -230,6 +263,7 @@ def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "access": access,
             "project": access.project,
             "page": page,
+            "rows": rendered_rows("projects/_member_row.html", rows),
             "query": query,
             "search": search,
             "invitations": invitations,
