@@ -59,7 +59,6 @@ from projects.models import (
     Involvement,
     Level,
     Membership,
-    MembershipPause,
     Project,
     ProjectRole,
     Skill,
@@ -67,7 +66,7 @@ from projects.models import (
     Stakeholder,
     hash_token,
 )
-from projects.services import overview as overview_services
+from projects.services import pages
 from projects.services import plan as plan_services
 from projects.services import rules as rules_services
 
@@ -128,7 +127,7 @@ def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk)
-    figures = overview_services.overview(access.project, access.membership)
+    figures = pages.overview_of(access.project, access.membership)
     composition = [
         (label, figures.by_type.get(value, 0), figures.paused_by_type[value])
         for value, label in MemberType.choices
@@ -200,50 +199,25 @@ def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk)
-    members = (
-        Membership.objects.current()
-        .filter(project=access.project)
-        .annotate(
-            is_paused=Exists(MembershipPause.objects.in_effect().filter(membership=OuterRef("pk")))
-        )
-    )
     search = MemberSearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    if query:
-        members = members.filter(user__full_name__icontains=query)
-    # Plain values, not models: each row is drawn from them once and kept (fragments.py).
-    page = paginate(
-        request,
-        members.values(
-            "pk",
-            "user_id",
-            "member_type",
-            "role",
-            "is_paused",
-            "user__full_name",
-            "user__email",
-            "user__profile__share_access_with_group",
-        ),
-    )
+    page = paginate(request, pages.MemberRows(access.project, query))
     viewer = request.user
     brings = choice_labels(Membership._meta.get_field("member_type"), get_language())
     roles = choice_labels(Membership._meta.get_field("role"), get_language())
     rows = [
         {
             "project_pk": access.project.pk,
-            "pk": member["pk"],
-            "name": member["user__full_name"],
-            "is_paused": member["is_paused"],
-            "brings": brings.get(member["member_type"], member["member_type"]),
-            "role": roles.get(member["role"], member["role"]),
+            "pk": member.pk,
+            "name": member.full_name,
+            "is_paused": member.is_paused,
+            "brings": brings.get(member.member_type, member.member_type),
+            "role": roles.get(member.role, member.role),
             "show_email": access.can_see_contacts,
-            "email": member["user__email"] if access.can_see_contacts else "",
+            "email": member.email if access.can_see_contacts else "",
             "can_manage": access.can_manage,
             "can_see_access": policy.can_see_access_needs_of(
-                viewer,
-                access.membership,
-                member["user_id"],
-                shared=bool(member["user__profile__share_access_with_group"]),
+                viewer, access.membership, member.user_id, shared=member.shares_access_with_group
             ),
         }
         for member in page
