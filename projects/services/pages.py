@@ -125,6 +125,8 @@ class MemberRows:
 
     def __getitem__(self, part: slice) -> list[MemberRow]:
         start = part.start or 0
+        if part.stop <= start:  # an empty page, as for no members: nothing to ask
+            return []
         today = connection.ops.adapt_datefield_value(timezone.localdate())
         with connection.cursor() as cursor:
             cursor.execute(
