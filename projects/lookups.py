@@ -6,13 +6,13 @@ guessed address reveals nothing; members who try something only leaders may do g
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models
+from django.db import connection
 from django.http import Http404
 
 from accounts.http import AuthenticatedHttpRequest
+from coproduce.lib.queries import columns, models_of_row, table
 from projects import policy
 from projects.models import (
     Frustration,
@@ -37,33 +37,13 @@ class ProjectAccess:
     can_see_contacts: bool
 
 
-def _columns(model: type[models.Model], alias: str) -> str:
-    name = connection.ops.quote_name
-    return ", ".join(f"{alias}.{name(str(field.column))}" for field in model._meta.concrete_fields)
-
-
-def _made[M: models.Model](model: type[M], values: list[Any]) -> M:
-    """The model from its columns' values, converted as the ORM converts them (SQLite gives
-    dates as text, for one)."""
-    table = model._meta.db_table
-    fields = model._meta.concrete_fields
-    for n, field in enumerate(fields):
-        column = field.get_col(table)
-        for converter in connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        ):
-            values[n] = converter(values[n], column, connection)
-    return model.from_db(connection.alias, [field.attname for field in fields], values)
-
-
 def _project_with_membership(pk: int, user_pk: int) -> tuple[Project | None, Membership | None]:
-    """The project and the person's current membership of it (`MembershipQuerySet.current`),
-    in one query written in SQL: every page of a project asks, and the ORM took longer to
-    compile the join than the rest of a short page took to draw."""
-    # Our own tables and columns; the values go as parameters.
+    """The project and the person's current membership of it (as
+    `MembershipQuerySet.current`), in one query written in SQL (see `coproduce.lib.queries`):
+    every page of a project starts here."""
     sql = (
-        f"SELECT {_columns(Project, 'p')}, {_columns(Membership, 'm')}"  # noqa: S608
-        " FROM projects_project p LEFT JOIN projects_membership m"
+        f"SELECT {columns(Project, 'p')}, {columns(Membership, 'm')}"  # noqa: S608  # our own tables; values go as parameters
+        f" FROM {table(Project)} p LEFT JOIN {table(Membership)} m"
         " ON m.project_id = p.id AND m.user_id = %s AND m.left_at IS NULL WHERE p.id = %s"
     )
     with connection.cursor() as cursor:
@@ -71,13 +51,11 @@ def _project_with_membership(pk: int, user_pk: int) -> tuple[Project | None, Mem
         row = cursor.fetchone()
     if row is None:
         return None, None
-    split = len(Project._meta.concrete_fields)
-    project = _made(Project, list(row[:split]))
-    if row[split] is None:
-        return project, None
-    membership = _made(Membership, list(row[split:]))
-    Membership._meta.get_field("project").set_cached_value(membership, project)  # as the ORM
-    return project, membership
+    project, membership = models_of_row(row, [Project, Membership])
+    if membership is not None:
+        # As select_related leaves it: nothing more to ask for.
+        Membership._meta.get_field("project").set_cached_value(membership, project)
+    return project, membership  # type: ignore[return-value]
 
 
 def get_project_for_user(

@@ -1,50 +1,59 @@
-"""What every page of a project shows around its own content."""
-
-import functools
-from types import SimpleNamespace
+"""A project's breadcrumbs and section tabs, which every page of the project shows: drawn
+from plain values through `fragments.drawn`, so a process draws each variant once."""
 
 from django import template
-from django.conf import settings
-from django.template.loader import get_template
-from django.urls import get_script_prefix
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from coproduce.lib import fragments
+from coproduce.templatetags.govuk import nav_current
 
 register = template.Library()
-
-# Each process remembers the tabs it drew for this many pages: a few kilobytes each.
-TABS_REMEMBERED = 1024
-
-
-def _drawn(project_pk: int, can_manage: bool, path: str) -> str:
-    return get_template("projects/_tab_list.html").render(
-        {
-            "project": {"pk": project_pk},
-            "access": {"can_manage": can_manage},
-            "request": SimpleNamespace(path=path),
-        }
-    )
-
-
-@functools.lru_cache(maxsize=TABS_REMEMBERED)
-def _remembered(
-    project_pk: int, can_manage: bool, path: str, language: str | None, prefix: str
-) -> str:
-    return _drawn(project_pk, can_manage, path)
 
 
 @register.simple_tag(takes_context=True)
 def project_tabs(context: template.Context) -> SafeString:
-    """The project's tabs with the page shown marked. They depend only on the project, on
-    whether the reader leads it, on the page's address and on the language (the addresses
-    come from the URL patterns, which do not change while a process runs), so each process
-    draws them once for each; anew every time under DEBUG, where templates change."""
+    pk = context["project"].pk
     access = context.get("access")
-    shown = (
-        context["project"].pk,
-        bool(getattr(access, "can_manage", False)),
-        getattr(context.get("request"), "path", ""),
+    path = getattr(context.get("request"), "path", "")
+
+    def link(name: str, label: str, exact: bool = False) -> tuple[str, str, bool]:
+        href = reverse(name, args=[pk])
+        return href, label, nav_current(path, href, exact)
+
+    links = [
+        link("projects:detail", gettext("Overview"), exact=True),
+        link("projects:members", gettext("Members")),
+        link("projects:plan", gettext("Plan")),
+        link("projects:ground_rules", gettext("Ground rules")),
+        link("meetings:list", gettext("Meetings")),
+        link("decisions:proposals", gettext("Proposals")),
+        link("decisions:decision_log", gettext("Decisions")),
+        link("decisions:actions", gettext("Actions")),
+    ]
+    # Decisions' and recruitment's accesses answer `can_manage` too.
+    if getattr(access, "can_manage", False):
+        links += [
+            link("projects:onboarding", gettext("Onboarding")),
+            link("recruitment:calls", gettext("Recruitment")),
+            link("payments:project_claims", gettext("Claims")),
+        ]
+    links += [
+        link("projects:skills", gettext("Skills")),
+        link("projects:stakeholders", gettext("Stakeholders")),
+    ]
+    return fragments.drawn("projects/_tabs_drawn.html", {"links": links})
+
+
+@register.simple_tag(takes_context=True)
+def project_header(context: template.Context) -> SafeString:
+    project = context["project"]
+    return fragments.drawn(
+        "projects/_header_drawn.html",
+        {
+            "projects": reverse("projects:list"),
+            "project": reverse("projects:detail", args=[project.pk]),
+            "project_name": project.name,
+        },
     )
-    if settings.DEBUG:
-        return mark_safe(_drawn(*shown))  # noqa: S308  # our own template, which escapes
-    return mark_safe(_remembered(*shown, get_language(), get_script_prefix()))  # noqa: S308
