@@ -8,9 +8,11 @@ guessed address reveals nothing; members who try something only leaders may do g
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
 
 from accounts.http import AuthenticatedHttpRequest
+from coproduce.lib.queries import columns, models_of_row, table
 from projects import policy
 from projects.models import (
     Frustration,
@@ -35,12 +37,32 @@ class ProjectAccess:
     can_see_contacts: bool
 
 
+def _project_with_membership(pk: int, user_pk: int) -> tuple[Project | None, Membership | None]:
+    """The project and the person's current membership of it (as
+    `MembershipQuerySet.current`), in one query written in SQL (see `coproduce.lib.queries`):
+    every page of a project starts here."""
+    sql = (
+        f"SELECT {columns(Project, 'p')}, {columns(Membership, 'm')}"  # noqa: S608  # our own tables; values go as parameters
+        f" FROM {table(Project)} p LEFT JOIN {table(Membership)} m"
+        " ON m.project_id = p.id AND m.user_id = %s AND m.left_at IS NULL WHERE p.id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_pk, pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    project, membership = models_of_row(row, [Project, Membership])
+    if membership is not None:
+        # As select_related leaves it: nothing more to ask for.
+        Membership._meta.get_field("project").set_cached_value(membership, project)
+    return project, membership  # type: ignore[return-value]
+
+
 def get_project_for_user(
     request: AuthenticatedHttpRequest, pk: int, *, manage: bool = False
 ) -> ProjectAccess:
     user = request.user
-    project = Project.objects.with_membership_of(user).filter(pk=pk).first()
-    membership = getattr(project, "membership_of_viewer", None)
+    project, membership = _project_with_membership(pk, user.pk)
     if project is None or not policy.can_view_project(user, membership):
         raise Http404
     access = ProjectAccess(

@@ -60,9 +60,17 @@ def can_see_access_needs(
     person: User,
     person_profile: Profile | None,
 ) -> bool:
-    if viewer.pk == person.pk:
+    shared = person_profile is not None and person_profile.share_access_with_group
+    return can_see_access_needs_of(viewer, viewer_membership, person.pk, shared=shared)
+
+
+def can_see_access_needs_of(
+    viewer: User, viewer_membership: Membership | None, person_pk: int, *, shared: bool
+) -> bool:
+    """As `can_see_access_needs`, from the person's id and whether they share with their
+    group: for lists that fetch only those."""
+    if viewer.pk == person_pk:
         return True
     if arranges_support(viewer, viewer_membership):
         return True
-    shared = person_profile is not None and person_profile.share_access_with_group
     return shared and viewer_membership is not None and viewer_membership.is_current

@@ -1,12 +1,9 @@
 """Changes to a group's outcomes, tasks, milestones and phases. Each leaves an audit record."""
 
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
+from decimal import Context, Decimal
 
-from django.db import models, transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,20 +100,6 @@ def _percent(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
     return (100 * (part or Decimal(0)) / whole).quantize(Decimal("0.1"))
 
 
-def _per_project(rows: models.QuerySet[Any], value: Count | Sum) -> Coalesce:
-    """One number about the outer project's rows, as a subquery: the overview gets every
-    figure of the plan in one query, whatever the size of the plan."""
-    subquery = (
-        rows.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(value=value)
-        .values("value")
-    )
-    output = models.IntegerField() if isinstance(value, Count) else models.DecimalField()
-    return Coalesce(Subquery(subquery, output_field=output), 0, output_field=output)
-
-
 @dataclass(frozen=True)
 class PlanFigures:
     outcomes: int
@@ -127,52 +110,62 @@ class PlanFigures:
     resources: Resources
 
 
+def _decimal(value: Decimal | float) -> Decimal:
+    """A sum as the ORM gives it: PostgreSQL's exact decimal, or SQLite's float kept to the
+    15 digits SQLite holds."""
+    if isinstance(value, Decimal):
+        return value
+    return Context(prec=15).create_decimal_from_float(value)
+
+
+# One row, whatever the size of the plan. Each aggregate without GROUP BY gives one row,
+# also for a project with no outcomes, milestones or phases.
+FIGURES_SQL = (
+    "SELECT o.n, o.done, m.n, m.met, m.overdue, p.days, p.budget, p.implement_days,"
+    " p.implement_budget FROM"
+    " (SELECT COUNT(*) AS n, COUNT(CASE WHEN status = %s THEN 1 END) AS done"
+    " FROM projects_outcome WHERE project_id = %s) o,"
+    " (SELECT COUNT(*) AS n, COUNT(CASE WHEN status = %s THEN 1 END) AS met,"
+    " COUNT(CASE WHEN status <> %s AND due_on < %s THEN 1 END) AS overdue"
+    " FROM projects_milestone WHERE project_id = %s) m,"
+    " (SELECT COALESCE(SUM(staff_days), 0) AS days, COALESCE(SUM(budget), 0) AS budget,"
+    " SUM(CASE WHEN kind = %s THEN staff_days END) AS implement_days,"
+    " SUM(CASE WHEN kind = %s THEN budget END) AS implement_budget"
+    " FROM projects_phase WHERE project_id = %s) p"
+)
+
+
 def plan_figures(project: Project, *, organisation: Organisation | None = None) -> PlanFigures:
-    """The counts and resources the project's overview shows, in two queries (one when the
-    caller passes the organisation it has)."""
-    today = timezone.localdate()
-    outcomes = Outcome.objects.all()
-    milestones = Milestone.objects.all()
-    met = Q(status=MilestoneStatus.MET)
-    phases = Phase.objects.all()
-    implement = phases.filter(kind=PhaseKind.IMPLEMENT)
-    row = (
-        Project.objects.filter(pk=project.pk)
-        .annotate(
-            n_outcomes=_per_project(outcomes, Count("pk")),
-            n_outcomes_done=_per_project(outcomes.filter(status=WorkStatus.DONE), Count("pk")),
-            n_milestones=_per_project(milestones, Count("pk")),
-            n_met=_per_project(milestones.filter(met), Count("pk")),
-            n_overdue=_per_project(milestones.exclude(met).filter(due_on__lt=today), Count("pk")),
-            all_days=_per_project(phases, Sum("staff_days")),
-            all_budget=_per_project(phases, Sum("budget")),
-            implement_days=_per_project(implement, Sum("staff_days")),
-            implement_budget=_per_project(implement, Sum("budget")),
+    """The counts and resources the project's overview shows, in one query (two unless the
+    caller passes the organisation it has), whatever the size of the plan.
+
+    Written in SQL: the ORM took longer to compile these nine counts and sums than the
+    whole rest of the overview took to draw."""
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            FIGURES_SQL,
+            [
+                *(WorkStatus.DONE, project.pk),
+                *(MilestoneStatus.MET, MilestoneStatus.MET, today, project.pk),
+                *(PhaseKind.IMPLEMENT, PhaseKind.IMPLEMENT, project.pk),
+            ],
         )
-        .values(
-            "n_outcomes",
-            "n_outcomes_done",
-            "n_milestones",
-            "n_met",
-            "n_overdue",
-            "all_days",
-            "all_budget",
-            "implement_days",
-            "implement_budget",
-        )
-        .get()
-    )
+        outcomes, done, milestones, met, overdue, days, budget, *implement = cursor.fetchone()
+    days, budget = _decimal(days), _decimal(budget)
+    # Each is None when the plan has no implement phase.
+    implement_days, implement_budget = (None if v is None else _decimal(v) for v in implement)
     return PlanFigures(
-        outcomes=row["n_outcomes"],
-        outcomes_done=row["n_outcomes_done"],
-        milestones=row["n_milestones"],
-        milestones_met=row["n_met"],
-        overdue=row["n_overdue"],
+        outcomes=outcomes,
+        outcomes_done=done,
+        milestones=milestones,
+        milestones_met=met,
+        overdue=overdue,
         resources=Resources(
-            staff_days=Decimal(row["all_days"]),
-            budget=Decimal(row["all_budget"]),
-            implement_days_percent=_percent(row["implement_days"], row["all_days"]),
-            implement_budget_percent=_percent(row["implement_budget"], row["all_budget"]),
+            staff_days=days,
+            budget=budget,
+            implement_days_percent=_percent(implement_days, days),
+            implement_budget_percent=_percent(implement_budget, budget),
             share_needed=(organisation or Organisation.current()).implementation_share_percent,
         ),
     )

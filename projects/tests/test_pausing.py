@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from conftest import Cast, client_for
+from people.models import MemberType
 from projects.models import Membership, MembershipPause
 
 
@@ -61,6 +62,32 @@ def test_it_shows_paused_members_in_the_make_up_figures_and_the_members_list(cas
     assert "1 member has paused for now" in overview
     members = client_for(cast.chair).get(url("members", cast)).content.decode()
     assert "Paused" in members
+
+
+def test_it_counts_only_pauses_in_effect_and_current_members_on_the_overview(
+    cast: Cast,
+) -> None:
+    today = timezone.localdate()
+    # Colin's pause ended, Priya's return date has come, Amira's and Tom's hold.
+    MembershipPause.objects.create(membership=cast.membership(cast.carer), ended_at=timezone.now())
+    MembershipPause.objects.create(membership=cast.membership(cast.clinician), return_on=today)
+    MembershipPause.objects.create(
+        membership=cast.membership(cast.member), return_on=today + datetime.timedelta(days=1)
+    )
+    MembershipPause.objects.create(membership=cast.membership(cast.commissioner))
+    # Deborah stepped down and left; Grace still leads.
+    Membership.objects.filter(pk=cast.membership(cast.chair).pk).update(left_at=timezone.now())
+    amira = client_for(cast.member).get(url("detail", cast))
+    paused = {label: n for label, _count, n in amira.context["composition"]}
+    assert paused[MemberType.LIVED_EXPERIENCE.label] == 1
+    assert paused[MemberType.COMMISSIONER.label] == 1
+    assert paused[MemberType.CARER.label] == paused[MemberType.PROFESSIONAL.label] == 0
+    assert (amira.context["member_total"], amira.context["paused_total"]) == (5, 2)
+    assert amira.context["i_have_paused"]
+    assert amira.context["leaders"] == [("Grace Whitfield", "Coordinator")]
+    colin = client_for(cast.carer).get(url("detail", cast))
+    assert not colin.context["i_have_paused"]
+    assert "Pause your membership for a while" in colin.content.decode()
 
 
 def test_it_lets_only_members_pause(cast: Cast) -> None:

@@ -1,12 +1,11 @@
-from collections import Counter
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,12 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import throttling
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent, Organisation, User
+from coproduce.lib.choices import choice_labels
 from coproduce.lib.concurrency import (
     StaleEdit,
     form_after_stale_edit,
     plain_form_after_stale_edit,
     versioned_form_submit,
 )
+from coproduce.lib.fragments import rendered_rows
 from coproduce.lib.pagination import paginate
 from people import services as people_services
 from people.forms import ViewingPurposeForm
@@ -50,18 +51,14 @@ from projects.lookups import (
 )
 from projects.models import (
     EQUALITY_QUESTIONS,
-    LEADING_ROLES,
     EqualityReceipt,
     EqualityResponse,
     Expectation,
-    Frustration,
-    FrustrationState,
     GroundRulesAnswer,
     Invitation,
     Involvement,
     Level,
     Membership,
-    MembershipPause,
     Project,
     ProjectRole,
     Skill,
@@ -69,6 +66,7 @@ from projects.models import (
     Stakeholder,
     hash_token,
 )
+from projects.services import pages
 from projects.services import plan as plan_services
 from projects.services import rules as rules_services
 
@@ -129,66 +127,37 @@ def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk)
-    members = Membership.objects.current().filter(project=access.project)
-    by_type = dict(
-        members.values("member_type").annotate(n=Count("pk")).values_list("member_type", "n")
-    )
-    # One query for who has paused: the figures by type, and whether the viewer has.
-    paused = dict(
-        Membership.objects.paused().filter(project=access.project).values_list("pk", "member_type")
-    )
-    paused_by_type = Counter(paused.values())
+    figures = pages.overview_of(access.project, access.membership)
     composition = [
-        (label, by_type.get(value, 0), paused_by_type.get(value, 0))
+        (label, figures.by_type.get(value, 0), figures.paused_by_type[value])
         for value, label in MemberType.choices
     ]
-    targets = access.project.composition(by_type)
-    leaders = members.filter(role__in=LEADING_ROLES).select_related("user")
     organisation = Organisation.remembered()
-    figures = plan_services.plan_figures(access.project, organisation=organisation)
+    plan = plan_services.plan_figures(access.project, organisation=organisation)
     activity = (
         AuditEvent.objects.filter(project=access.project).select_related("actor")[:10]
         if access.can_manage
         else []
     )
-    # One query for what the overview asks of the viewer and how many frustrations wait.
-    viewer = access.membership.user_id if access.membership else None
-    asks = (
-        Project.objects.filter(pk=access.project.pk)
-        .annotate(
-            frustrations_open=Subquery(
-                Frustration.objects.filter(project=OuterRef("pk"))
-                .in_state(FrustrationState.OPEN)
-                .values("project")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            answered_equality=Exists(
-                EqualityReceipt.objects.filter(project=OuterRef("pk"), user=viewer)
-            ),
-            expects=Exists(Expectation.objects.filter(project=OuterRef("pk"), user=viewer)),
-        )
-        .values("frustrations_open", "answered_equality", "expects")
-        .get()
-    )
+    viewer = access.membership
     return render(
         request,
         "projects/project_detail.html",
         {
-            "frustrations_open": asks["frustrations_open"] or 0,
+            "frustrations_open": figures.frustrations_open,
             # Saying what they expect is a member's own first step, so the overview asks.
-            "expectation_missing": viewer is not None and not asks["expects"],
-            "can_answer_equality": viewer is not None and not asks["answered_equality"],
+            "expectation_missing": viewer is not None and not figures.viewer_expects,
+            "can_answer_equality": viewer is not None and not figures.viewer_answered_equality,
             "access": access,
             "project": access.project,
             "composition": composition,
-            "member_total": sum(by_type.values()),
-            "paused_total": sum(paused_by_type.values()),
-            "plan": figures,
-            "resources": figures.resources,
-            "i_have_paused": access.membership is not None and access.membership.pk in paused,
-            "targets": targets,
-            "leaders": leaders,
+            "member_total": sum(figures.by_type.values()),
+            "paused_total": figures.paused_by_type.total(),
+            "plan": plan,
+            "resources": plan.resources,
+            "i_have_paused": figures.viewer_paused,
+            "targets": access.project.composition(figures.by_type),
+            "leaders": figures.leaders,
             "activity": activity,
             "organisation": organisation,  # for the page's header too
         },
@@ -230,24 +199,29 @@ def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_project_for_user(request, pk)
-    members = (
-        Membership.objects.current()
-        .filter(project=access.project)
-        .select_related("user__profile")
-        .annotate(
-            is_paused=Exists(MembershipPause.objects.in_effect().filter(membership=OuterRef("pk")))
-        )
-    )
     search = MemberSearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    if query:
-        members = members.filter(user__full_name__icontains=query)
-    page = paginate(request, members)
+    page = paginate(request, pages.MemberRows(access.project, query))
     viewer = request.user
-    for membership in page:
-        membership.can_see_access = policy.can_see_access_needs(
-            viewer, access.membership, membership.user, getattr(membership.user, "profile", None)
-        )
+    brings = choice_labels(Membership._meta.get_field("member_type"), get_language())
+    roles = choice_labels(Membership._meta.get_field("role"), get_language())
+    rows = [
+        {
+            "project_pk": access.project.pk,
+            "pk": member.pk,
+            "name": member.full_name,
+            "is_paused": member.is_paused,
+            "brings": brings.get(member.member_type, member.member_type),
+            "role": roles.get(member.role, member.role),
+            "show_email": access.can_see_contacts,
+            "email": member.email if access.can_see_contacts else "",
+            "can_manage": access.can_manage,
+            "can_see_access": policy.can_see_access_needs_of(
+                viewer, access.membership, member.user_id, shared=member.shares_access_with_group
+            ),
+        }
+        for member in page
+    ]
     invitations = paginate(
         request,
         Invitation.objects.waiting().filter(project=access.project)
@@ -263,6 +237,7 @@ def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "access": access,
             "project": access.project,
             "page": page,
+            "rows": rendered_rows("projects/_member_row.html", rows),
             "query": query,
             "search": search,
             "invitations": invitations,
