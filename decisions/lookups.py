@@ -6,7 +6,6 @@ whether or not the thing exists; members who try something only leaders may do g
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -18,8 +17,8 @@ from decisions import policy
 from decisions.models import Action, Credit, Entry, GroupDecision, Proposal, PublicPage
 from meetings.models import ActionPoint
 from projects import policy as project_policy
-from projects.lookups import ProjectAccess
-from projects.models import Membership, MembershipQuerySet, Project
+from projects.lookups import ProjectAccess, project_with_membership
+from projects.models import Membership, Project
 
 
 @dataclass(frozen=True)
@@ -82,13 +81,6 @@ def _check(
     return access
 
 
-@functools.cache
-def _with_project() -> MembershipQuerySet:
-    """Current memberships with their project, made once a process: each look-up filters a
-    copy (a queryset is never changed by the copies made from it)."""
-    return Membership.objects.current().select_related("project")
-
-
 def get_group_for_user(
     request: AuthenticatedHttpRequest,
     project_pk: int,
@@ -96,13 +88,8 @@ def get_group_for_user(
     decide: bool = False,
     take_part: bool = False,
 ) -> GroupAccess:
-    # A member's membership brings the project in the same query; for anyone else (the
-    # organisation's coordinators) the project is looked up on its own.
-    membership = _with_project().filter(project_id=project_pk, user=request.user).first()
-    if membership is not None:
-        access = _access_with(request.user, membership.project, membership)
-    else:
-        access = _access_with(request.user, Project.objects.filter(pk=project_pk).first(), None)
+    project, membership = project_with_membership(project_pk, request.user.pk)
+    access = _access_with(request.user, project, membership)
     return _check(access, decide=decide, take_part=take_part)
 
 

@@ -37,7 +37,7 @@ class ProjectAccess:
     can_see_contacts: bool
 
 
-def _project_with_membership(pk: int, user_pk: int) -> tuple[Project | None, Membership | None]:
+def project_with_membership(pk: int, user_pk: int) -> tuple[Project | None, Membership | None]:
     """The project and the person's current membership of it (as
     `MembershipQuerySet.current`), in one query written in SQL (see `coproduce.lib.queries`):
     every page of a project starts here."""
@@ -62,7 +62,7 @@ def get_project_for_user(
     request: AuthenticatedHttpRequest, pk: int, *, manage: bool = False
 ) -> ProjectAccess:
     user = request.user
-    project, membership = _project_with_membership(pk, user.pk)
+    project, membership = project_with_membership(pk, user.pk)
     if project is None or not policy.can_view_project(user, membership):
         raise Http404
     access = ProjectAccess(
