@@ -288,6 +288,11 @@ class GroupDecision(CachedChoiceLabels, models.Model):
                 name="decision_closed_has_an_outcome",
             ),
         ]
+        # A page of the log reads a project's decisions newest first: with this the database
+        # reads just that page's rows (and counts their answers and actions for those alone).
+        indexes = [
+            models.Index(fields=["project", "-created_at", "-id"], name="decision_log_order")
+        ]
 
     def __str__(self) -> str:
         return self.question[:80]
@@ -528,6 +533,8 @@ class Entry(CachedChoiceLabels, models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "entries"
+        # The public page and the group's list read a project's entries newest first.
+        indexes = [models.Index(fields=["project", "-created_at", "-id"], name="entry_list_order")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(source__in=EntrySource.values), name="entry_source_valid"

@@ -203,3 +203,18 @@ def test_it_links_each_decision_to_its_meeting_proposal_and_actions(cast: Cast) 
     listed = client_for(cast.member).get(actions).text
     assert "Tell the web team" in listed
     assert "Draft the banner" in listed
+
+
+def test_it_counts_written_decisions_of_every_meeting_of_the_project(cast: Cast) -> None:
+    # Three meetings' records, with one, two and three decisions written in them.
+    for meeting_number in (1, 2, 3):
+        meeting, item = held_meeting(cast)
+        for n in range(meeting_number):
+            Decision.objects.create(
+                meeting=meeting, agenda_item=item, text=f"Meeting {meeting_number} decision {n}"
+            )
+    a_decision(cast, Method.CONSENT)
+    page = client_for(cast.member).get(reverse("decisions:decision_log", args=[cast.website.pk]))
+    for meeting_number in (1, 2, 3):
+        for n in range(meeting_number):
+            assert f"Meeting {meeting_number} decision {n}" in page.text

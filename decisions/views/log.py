@@ -148,24 +148,28 @@ def recorded_status_words(decision: Decision) -> str:
     return _("Written in the meeting's record")
 
 
-@functools.cache
-def _by_theme() -> QuerySet[GroupDecision, tuple[int, str, int, int]]:
-    """How many decisions each theme has, and how many the project's meeting records hold,
-    made once a process as `_counted` is."""
-    written = _count(Decision.objects.filter(meeting__project=OuterRef("project")), "meeting")
-    return (
-        GroupDecision.objects.order_by("theme")
-        .values_list("project", "theme")
-        .annotate(count=Count("pk"), written=written)
-    )
-
-
 def _summary(project: Project) -> tuple[list[str], int, int | None]:
     """The project's themes to choose from, how many decisions it has and how many its
-    meeting records hold (None when it has no decisions to ask with): one query."""
+    meeting records hold (None when it has no decisions to ask with): one query. The
+    records' count names the project itself, not the row, so the database works it out once
+    for the query rather than once for each decision."""
+    in_records = Subquery(
+        Decision.objects.filter(meeting__project=project)
+        .order_by()
+        .values("meeting__project")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+    rows = (
+        GroupDecision.objects.filter(project=project)
+        .order_by("theme")
+        .values_list("theme")
+        .annotate(count=Count("pk"), written=Coalesce(in_records, Value(0)))
+    )
     themes, total, written = [], 0, None
-    for _project, theme, count, in_records in _by_theme().filter(project=project):
-        total, written = total + count, in_records
+    for theme, count, in_records_count in rows:
+        total, written = total + count, in_records_count
         if theme:
             themes.append(theme)
     return themes, total, written
