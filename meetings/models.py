@@ -107,12 +107,20 @@ class MeetingStatus(models.TextChoices):
 OPEN_STATUSES = (MeetingStatus.PLANNING, MeetingStatus.READY)
 
 
+def _coming(now: datetime.datetime) -> models.Q:
+    """Not held or cancelled, and not over (or with no date yet)."""
+    return (models.Q(starts_at__isnull=True) | models.Q(ends_at__gte=now)) & models.Q(
+        status__in=OPEN_STATUSES
+    )
+
+
 class MeetingQuerySet(models.QuerySet["Meeting"]):
-    def upcoming(self) -> MeetingQuerySet:
-        return self.filter(
-            models.Q(starts_at__isnull=True) | models.Q(ends_at__gte=timezone.now()),
-            status__in=OPEN_STATUSES,
-        )
+    def upcoming(self, now: datetime.datetime | None = None) -> MeetingQuerySet:
+        return self.filter(_coming(now or timezone.now()))
+
+    def past(self, now: datetime.datetime | None = None) -> MeetingQuerySet:
+        """Every meeting `upcoming` leaves out (as of the same `now`): held, cancelled or over."""
+        return self.exclude(_coming(now or timezone.now()))
 
 
 class Meeting(CachedChoiceLabels, models.Model):

@@ -982,3 +982,25 @@ def test_it_lists_meetings_in_the_same_number_of_queries_however_many(cast: Cast
         a_meeting(cast, title=f"Later {n}", starts_at=at(n + 2, 10), ends_at=at(n + 2, 12))
         a_meeting(cast, title=f"Earlier {n}", starts_at=at(-n - 2, 10), ends_at=at(-n - 2, 12))
     assert count() == few
+
+
+def test_it_puts_every_meeting_in_exactly_one_of_coming_up_and_past(cast: Cast) -> None:
+    kinds = {
+        "no date yet": a_meeting(cast, starts_at=None, ends_at=None),
+        "next week": a_meeting(cast),
+        "over, never closed": a_meeting(cast, starts_at=at(-3, 10), ends_at=at(-3, 12)),
+        "held": a_meeting(
+            cast,
+            starts_at=at(-2, 10),
+            ends_at=at(-2, 12),
+            status=MeetingStatus.CLOSED,
+            closed_at=at(-2, 12),
+            cooling_off_ends_at=at(-1, 12),
+        ),
+        "cancelled, still ahead": a_meeting(cast, status=MeetingStatus.CANCELLED),
+    }
+    now = timezone.now()
+    coming = set(Meeting.objects.upcoming(now).values_list("pk", flat=True))
+    past = set(Meeting.objects.past(now).values_list("pk", flat=True))
+    assert coming == {kinds["no date yet"].pk, kinds["next week"].pk}
+    assert past == {meeting.pk for meeting in kinds.values()} - coming

@@ -166,9 +166,10 @@ def meeting_list(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResp
         .only("title", "starts_at", "ends_at", "status", "format", "venue__name")
     )
     # Both lists grow with every meeting, so each has pages of its own.
-    upcoming = meetings.upcoming()
+    now = timezone.now()
+    upcoming = meetings.upcoming(now)
     # Past meetings, and cancelled ones, newest first.
-    past = meetings.exclude(pk__in=upcoming.values("pk")).order_by("-starts_at", "-pk")
+    past = meetings.past(now).order_by("-starts_at", "-pk")
     upcoming_page = paginate(request, upcoming, param="upcoming", anchor="coming-up")
     past_page = paginate(request, past, anchor="past")
     coming = [_meeting_row(meeting, upcoming=True) for meeting in upcoming_page]
