@@ -122,6 +122,13 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         """Every meeting `upcoming` leaves out (as of the same `now`): held, cancelled or over."""
         return self.exclude(_coming(now or timezone.now()))
 
+    def counted(self, now: datetime.datetime) -> tuple[int, int]:
+        """How many are `upcoming` and how many `past` as of `now`, in one query."""
+        found = self.aggregate(
+            every=models.Count("pk"), coming=models.Count("pk", filter=_coming(now))
+        )
+        return found["coming"], found["every"] - found["coming"]
+
 
 class Meeting(CachedChoiceLabels, models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")

@@ -29,7 +29,7 @@ from coproduce.lib import forms as lib_forms
 from coproduce.lib.cache import kept_or_made
 from coproduce.lib.choices import choice_labels
 from coproduce.lib.fragments import ROW_TIMEOUT, rendered_rows, row_key
-from coproduce.lib.pagination import LinkedPage, paginate
+from coproduce.lib.pagination import Counted, LinkedPage, paginate
 from coproduce.lib.queries import table
 from coproduce.templatetags import govuk
 from decisions.forms import LogFilterForm
@@ -245,24 +245,6 @@ def recorded_row(decision: Decision) -> dict[str, Any]:
         "item_title": decision.agenda_item.title if decision.agenda_item else "",
         "actions": decision.meeting_actions,  # type: ignore[attr-defined]
     }
-
-
-@dataclass(frozen=True)
-class Counted:
-    """Rows and how many there are (as the paginator asks), counted on the bare table:
-    counting the rows with their counts had Django work out which of those a COUNT needs."""
-
-    rows: QuerySet[Any, Any]
-    number: int
-
-    def count(self) -> int:
-        return self.number
-
-    def __len__(self) -> int:
-        return self.number
-
-    def __getitem__(self, index: Any) -> Any:
-        return self.rows[index]
 
 
 # What the kept lists are drawn with besides their own template. Rows of the lists are kept

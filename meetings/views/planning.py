@@ -19,7 +19,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from coproduce.lib.concurrency import StaleEdit, form_after_stale_edit
 from coproduce.lib.fragments import rendered_rows
-from coproduce.lib.pagination import paginate
+from coproduce.lib.pagination import Counted, paginate
 from meetings import policy
 from meetings.access_plan import access_plan
 from meetings.forms.planning import (
@@ -170,8 +170,12 @@ def meeting_list(request: AuthenticatedHttpRequest, project_pk: int) -> HttpResp
     upcoming = meetings.upcoming(now)
     # Past meetings, and cancelled ones, newest first.
     past = meetings.past(now).order_by("-starts_at", "-pk")
-    upcoming_page = paginate(request, upcoming, param="upcoming", anchor="coming-up")
-    past_page = paginate(request, past, anchor="past")
+    # Both lists counted in one query.
+    coming_count, past_count = meetings.counted(now)
+    upcoming_page = paginate(
+        request, Counted(upcoming, coming_count), param="upcoming", anchor="coming-up"
+    )
+    past_page = paginate(request, Counted(past, past_count), anchor="past")
     coming = [_meeting_row(meeting, upcoming=True) for meeting in upcoming_page]
     # Both lists' rows from the cache at once.
     rows = rendered_rows(
