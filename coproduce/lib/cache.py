@@ -22,9 +22,6 @@ from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import DatabaseError, connections, router, transaction
 from django.utils.timezone import now as tz_now
 
-# Rows in one statement: well under SQLite's limit on parameters.
-ROWS_A_STATEMENT = 250
-
 
 class DatabaseCache(DjangoDatabaseCache):
     def set_many(
@@ -61,8 +58,12 @@ class DatabaseCache(DjangoDatabaseCache):
                 held = cursor.fetchone()[0]
                 if held + len(rows) > self._max_entries:
                     self._cull(db, cursor, tz_now().replace(microsecond=0), held)  # type: ignore[attr-defined]
-                for start in range(0, len(rows), ROWS_A_STATEMENT):
-                    part = rows[start : start + ROWS_A_STATEMENT]
+                # As many rows a statement as the database takes parameters (three a row):
+                # all of a page's rows at once, so its queries do not grow with them.
+                most = connection.features.max_query_params
+                per_statement = len(rows) if most is None else most // 3
+                for start in range(0, len(rows), per_statement):
+                    part = rows[start : start + per_statement]
                     cursor.execute(
                         f"INSERT INTO {table} ({key}, {value}, {expires_column})"  # noqa: S608
                         f" VALUES {', '.join(['(%s, %s, %s)'] * len(part))}"

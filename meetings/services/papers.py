@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,12 +45,23 @@ def papers_due_at(
     return meeting.papers_due_at(organisation.papers_notice_days)
 
 
-def papers_with_files(meeting: Meeting) -> list[dict[str, Any]]:
-    """Every paper of the meeting, as the columns its card shows, with its files as
-    `versions`, (pk, format, label) in the order formats are listed; in one query.
+def papers_summary(meeting: Meeting) -> tuple[int, datetime.datetime | None]:
+    """How many papers the meeting has and when the latest went out, in one query."""
+    found = Paper.objects.filter(meeting=meeting).aggregate(
+        number=Count("pk"), latest=Max("published_at")
+    )
+    return found["number"], found["latest"]
 
-    All of them, not a page: a meeting has tens of papers at most, and this spares the count
-    a page would need."""
+
+def paper_pks(meeting: Meeting) -> QuerySet[Paper, int]:
+    """The meeting's papers in the order they are listed, as keys: a page of it is sliced in
+    the database, and `papers_with_files` reads that page in the same query."""
+    return Paper.objects.filter(meeting=meeting).values_list("pk", flat=True)
+
+
+def papers_with_files(pks: Iterable[int] | QuerySet[Paper, int]) -> list[dict[str, Any]]:
+    """These papers (a page of `paper_pks`), as the columns a card shows, with their files as
+    `versions`, (pk, format, label) in the order formats are listed; in one query."""
     papers: dict[int, dict[str, Any]] = {}
     labels = dict(PaperFormat.choices)
     for (
@@ -62,7 +74,7 @@ def papers_with_files(meeting: Meeting) -> list[dict[str, Any]]:
         item_title,
         version_pk,
         fmt,
-    ) in Paper.objects.filter(meeting=meeting).values_list(
+    ) in Paper.objects.filter(pk__in=pks).values_list(
         "pk",
         "title",
         "late",
@@ -93,14 +105,14 @@ def papers_with_files(meeting: Meeting) -> list[dict[str, Any]]:
     return list(papers.values())
 
 
-def papers_looked_at(invitee: Invitee | None, published: list[datetime.datetime]) -> None:
+def papers_looked_at(invitee: Invitee | None, latest: datetime.datetime | None) -> None:
     """The person has opened the papers page: their home page stops listing these papers as
-    new. `published` is when each of the meeting's papers was published. Written only when
-    one of them is new to them: opening the page again with nothing new writes nothing."""
-    if invitee is None:
+    new. `latest` is when the meeting's latest paper went out. Written only when it is new
+    to them: opening the page again with nothing new writes nothing."""
+    if invitee is None or latest is None:
         return
     seen = invitee.papers_seen_at
-    if any(seen is None or at > seen for at in published):
+    if seen is None or latest > seen:
         Invitee.objects.filter(pk=invitee.pk).update(papers_seen_at=timezone.now())
 
 

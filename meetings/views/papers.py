@@ -16,7 +16,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organisation, User
 from coproduce.lib.concurrency import STALE_EDIT_MESSAGE, StaleEdit, versioned_form_submit
 from coproduce.lib.fragments import rendered_rows
-from coproduce.lib.pagination import paginate
+from coproduce.lib.pagination import Counted, paginate
 from meetings import paper_files
 from meetings.forms.papers import PaperEditForm, PaperForm, PaperVersionForm, encode_versions
 from meetings.lookups import (
@@ -72,16 +72,18 @@ def _paper_shown(
 def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_meeting_for_user(request, pk)
     meeting = access.meeting
-    papers_shown = services.papers_with_files(meeting)
-    services.papers_looked_at(access.invitee, [paper["published_at"] for paper in papers_shown])
-    page = paginate(request, papers_shown)
+    number, latest = services.papers_summary(meeting)
+    services.papers_looked_at(access.invitee, latest)
+    page = paginate(request, Counted(services.paper_pks(meeting), number))
+    # The page's papers as their cards show them, read with the page's slice in one query.
+    page.object_list = papers_shown = services.papers_with_files(page.object_list)
     needed = services.formats_needed(meeting) if access.can_manage else {}
     organisation = Organisation.remembered()
     # Who was told about each paper on this page, in one query; only organisers see it.
     notices: dict[int, list[PaperNotice]] = defaultdict(list)
     if access.can_manage:
         for notice in PaperNotice.objects.filter(
-            paper__in=[paper["pk"] for paper in page]
+            paper__in=[paper["pk"] for paper in papers_shown]
         ).select_related("user__profile"):
             notices[notice.paper_id].append(notice)
     due_at = services.papers_due_at(meeting, organisation=organisation)
@@ -95,7 +97,7 @@ def papers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "due_at": due_at,
                 "papers": [
                     _paper_shown(paper, access, needed=list(needed), told=notices[paper["pk"]])
-                    for paper in page
+                    for paper in papers_shown
                 ],
             }
         ],
