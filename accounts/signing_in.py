@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts import policy
+from accounts.backends import BACKEND
 from accounts.models import Organisation, TwoFactorDevice, User
 
 REMEMBER_FOR = datetime.timedelta(days=14)
@@ -35,7 +36,7 @@ def idle_limit() -> datetime.timedelta:
 
 def session_begin(request: HttpRequest, user: User, *, remember: bool) -> None:
     """Sign `user` in, with a session that ends when idle, or after 14 days if remembered."""
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=BACKEND)
     if remember:
         request.session[REMEMBERED] = True
         request.session.set_expiry(REMEMBER_FOR)

@@ -255,6 +255,7 @@ else:
 # database too, so that it survives restarts and any app server can enqueue it;
 # `manage.py db_worker` runs it, and as many workers as needed can share the queue.
 SESSION_ENGINE = "accounts.sessions"
+AUTHENTICATION_BACKENDS = ["accounts.backends.UserBackend"]
 # The cache is a database table (made by `manage.py createcachetable`, which runs wherever
 # `migrate` does), so every app server shares it: the sign-in throttling counts live there.
 # Enough entries that a flood of guesses from many addresses cannot push the counts out.

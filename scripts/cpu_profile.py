@@ -236,6 +236,9 @@ def arguments_parsed() -> argparse.Namespace:
         help="Also measure one gunicorn worker's CPU time per request over HTTP.",
     )
     parser.add_argument("--queries", action="store_true", help="Print each page's SQL.")
+    parser.add_argument(
+        "--dump", default="", help="With --profile: write the profile to this file, for pstats."
+    )
     parser.add_argument("--fresh", action="store_true", help="Make the data again.")
     parser.add_argument("--save-html", default="", help="Write each page's HTML to this folder.")
     return parser.parse_args()
@@ -296,6 +299,8 @@ def print_profile(get: Any, arguments: argparse.Namespace) -> None:
     for _ in range(arguments.runs):
         get()
     profiler.disable()
+    if arguments.dump:
+        profiler.dump_stats(arguments.dump)
     print_shares(profiler)
     out = io.StringIO()
     ours = pstats.Stats(profiler, stream=out).sort_stats("cumulative")

@@ -91,3 +91,37 @@ def test_it_signs_priya_out_elsewhere_when_she_changes_her_password(
     assert signed_in(laptop)
     assert not signed_in(phone)
     assert Session.objects.count() == 1
+
+
+def test_it_keeps_amira_signed_in_across_the_change_of_who_reads_her_in(
+    cast: Cast, client: Client
+) -> None:
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    from accounts.backends import BACKEND, FORMER_BACKEND
+    from accounts.sessions import SessionStore
+
+    sign_in(client, "amira@example.org")
+    store = SessionStore(client.session.session_key)
+    assert store[BACKEND_SESSION_KEY] == BACKEND
+    # A session begun before the person was read by our own backend names Django's.
+    store[BACKEND_SESSION_KEY] = FORMER_BACKEND
+    store.save()
+    assert signed_in(client)
+
+
+def test_it_reads_the_signed_in_person_as_the_orm_does(cast: Cast) -> None:
+    from accounts.backends import UserBackend
+    from accounts.models import User
+
+    read = UserBackend().get_user(str(cast.member.pk))
+    assert read is not None
+    orm = User.objects.get(pk=cast.member.pk)
+    assert {f.attname: getattr(read, f.attname) for f in User._meta.concrete_fields} == {
+        f.attname: getattr(orm, f.attname) for f in User._meta.concrete_fields
+    }
+    assert UserBackend().get_user("not a number") is None
+    assert UserBackend().get_user(str(orm.pk + 10_000)) is None
+    # Someone whose account is closed is signed out at their next page.
+    User.objects.filter(pk=orm.pk).update(is_active=False)
+    assert UserBackend().get_user(str(orm.pk)) is None

@@ -17,7 +17,8 @@ Because a key names exactly what its row shows, each process also remembers the 
 used lately (a bounded number) and asks the shared cache only for the others: the same key
 draws the same HTML on every server, so this memory is not state that servers could
 disagree on. `drawn` keeps a single fragment in that memory alone (the page layout: cheap to
-draw again on a server that lacks it, and asked for by every page).
+draw again on a server that lacks it, and asked for by every page); `drawn_from` keys one
+by what its values are worked out from, so they are worked out only when it is drawn.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import functools
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -208,9 +209,22 @@ def drawn(
 ) -> SafeString:
     """One fragment drawn by `template_name` from `values` alone, remembered by this process
     only; with `request`, the asker's CSRF token in place of `{{ csrf_slot }}`."""
-    key = row_key(template_name, values)
+    return drawn_from(template_name, values, lambda: values, request)
+
+
+def drawn_from(
+    template_name: str,
+    inputs: Mapping[str, Any],
+    values: Callable[[], Mapping[str, Any]],
+    request: HttpRequest | None = None,
+) -> SafeString:
+    """As `drawn`, but keyed by `inputs`, the plain values `values()` works the fragment's
+    values out from (with the site's addresses and the language, which every key holds):
+    a process that has drawn it once neither works them out nor keys them again. Page
+    headers and tabs reverse a dozen addresses; this spares every page that work."""
+    key = row_key(template_name, inputs)
     text = _recalled([key]).get(key)
     if text is None:
-        text = get_template(template_name).render({**values, "csrf_slot": CSRF_SLOT})
+        text = get_template(template_name).render({**values(), "csrf_slot": CSRF_SLOT})
         _remember({key: text})
     return _with_token([text], request)[0]

@@ -8,7 +8,8 @@ back into model instances exactly as the ORM would (`Model.from_db`, with each f
 converters), so the rest of the code cannot tell the difference.
 """
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -24,6 +25,11 @@ def only_row[Row: models.Model](rows: models.QuerySet[Row]) -> Row | None:
 
 def columns(model: type[models.Model], alias: str) -> str:
     """Every column of `model`, in field order, for a SELECT naming its table `alias`."""
+    return _columns(model, alias, connection.vendor)
+
+
+@functools.cache
+def _columns(model: type[models.Model], alias: str, _vendor: str) -> str:
     name = connection.ops.quote_name
     return ", ".join(f"{alias}.{name(str(field.column))}" for field in model._meta.concrete_fields)
 
@@ -32,15 +38,34 @@ def table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _instance[M: models.Model](model: type[M], values: list[Any]) -> M:
+Converter = Callable[[Any, Any, Any], Any]
+
+
+@functools.cache
+def _reading(
+    model: type[models.Model], _alias: str
+) -> tuple[list[str], int, list[tuple[int, Any, list[Converter]]]]:
+    """How a row of `model` is read on this database: its attribute names, where its primary
+    key is, and each column's converters as the ORM applies them. Worked out once a process:
+    they follow from the model and the database, and looking them up cost more than the
+    query."""
     fields = model._meta.concrete_fields
+    converting = []
     for index, field in enumerate(fields):
         column = field.get_col(model._meta.db_table)
-        for converter in connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        ):
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converting.append((index, column, found))
+    pk_at = next(i for i, field in enumerate(fields) if field.primary_key)
+    return [field.attname for field in fields], pk_at, converting
+
+
+def _instance[M: models.Model](model: type[M], values: list[Any]) -> M:
+    attnames, _pk_at, converting = _reading(model, connection.alias)
+    for index, column, converters in converting:
+        for converter in converters:
             values[index] = converter(values[index], column, connection)
-    return model.from_db(connection.alias, [field.attname for field in fields], values)
+    return model.from_db(connection.alias, attnames, values)
 
 
 def models_of_row(
@@ -51,9 +76,8 @@ def models_of_row(
     found: list[models.Model | None] = []
     start = 0
     for kind in kinds:
-        fields = kind._meta.concrete_fields
-        values = list(row[start : start + len(fields)])
-        pk_at = next(i for i, field in enumerate(fields) if field.primary_key)
+        attnames, pk_at, _converting = _reading(kind, connection.alias)
+        values = list(row[start : start + len(attnames)])
         found.append(None if values[pk_at] is None else _instance(kind, values))
-        start += len(fields)
+        start += len(attnames)
     return found

@@ -200,9 +200,12 @@ def _addresses(prefix: str, language: str, static_storage: str) -> dict[str, str
     }
 
 
+def _static_storage() -> str:
+    return f"{settings.STATIC_URL}{settings.STORAGES.get('staticfiles')}"
+
+
 def _layout_addresses() -> dict[str, str]:
-    static_storage = f"{settings.STATIC_URL}{settings.STORAGES.get('staticfiles')}"
-    return _addresses(get_script_prefix(), get_language(), static_storage)
+    return _addresses(get_script_prefix(), get_language(), _static_storage())
 
 
 def _navigation(user: Any, address: dict[str, str]) -> list[tuple[str, str]]:
@@ -234,27 +237,41 @@ def layout_top(context: template.Context) -> SafeString:
     user = getattr(request, "user", None) or context.get("user")
     organisation = context["organisation"]
     path = getattr(request, "path", "")
-    address = _layout_addresses()
     signed_in = user is not None and user.is_authenticated
-    return fragments.drawn(
-        "includes/_layout_top.html",
-        {
+    # Everything the navigation is worked out from: who the person is to the organisation.
+    roles, full_name = None, ""
+    if user is not None and signed_in:
+        roles = (user.is_coordinator, user.is_finance, user.is_administrator)
+        full_name = user.full_name
+    inputs = {
+        "path": path,
+        "signed_in": signed_in,
+        "roles": roles,
+        "full_name": full_name,
+        "logo_url": organisation.logo_url,
+        "logo_alt": organisation.logo_alt_text,
+        "organisation_name": organisation.name,
+        "static": _static_storage(),
+        "prefix": get_script_prefix(),
+    }
+
+    def values() -> dict[str, object]:
+        address = _layout_addresses()
+        links = _navigation(user, address) if user is not None else []
+        return {
             "favicon": address["favicon.svg"],
             "stylesheet": address["build/main.css"],
             "supported_script": address["build/supported.js"],
             "home": address["home"],
-            "logo_url": organisation.logo_url,
-            "logo_alt": organisation.logo_alt_text,
-            "organisation_name": organisation.name,
-            "links": [
-                (href, label, nav_current(path, href))
-                for href, label in (_navigation(user, address) if user is not None else [])
-            ],
+            "logo_url": inputs["logo_url"],
+            "logo_alt": inputs["logo_alt"],
+            "organisation_name": inputs["organisation_name"],
+            "links": [(href, label, nav_current(path, href)) for href, label in links],
             "sign_out": address["accounts:sign_out"] if signed_in else "",
-            "full_name": user.full_name if signed_in else "",  # type: ignore[union-attr]
-        },
-        request,
-    )
+            "full_name": inputs["full_name"],
+        }
+
+    return fragments.drawn_from("includes/_layout_top.html", inputs, values, request)
 
 
 @register.simple_tag(takes_context=True)

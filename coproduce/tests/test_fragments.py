@@ -129,3 +129,23 @@ def test_it_keys_a_row_by_the_templates_it_includes_too() -> None:
     sources = fragments._sources("meetings/_meeting_row.html", set())
     assert get_template("meetings/_when.html").template.source in sources  # type: ignore[attr-defined]
     assert get_template("meetings/_status_tag.html").template.source in sources  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_it_works_a_fragments_values_out_only_when_it_draws_it(rf: RequestFactory) -> None:
+    fragments.forget_remembered()
+    worked_out: list[str] = []
+
+    def values(name: str) -> dict[str, object]:
+        worked_out.append(name)
+        return shown(named=[name])
+
+    first = fragments.drawn_from(ROW, {"name": "Amira H"}, lambda: values("Amira H"))
+    again = fragments.drawn_from(ROW, {"name": "Amira H"}, lambda: values("Amira H"))
+    other = fragments.drawn_from(ROW, {"name": "Tom"}, lambda: values("Tom"))
+
+    assert first == again
+    assert "Tom" in other and "Tom" not in first
+    # Drawn once for each set of inputs; the second ask took it from the process's memory.
+    assert worked_out == ["Amira H", "Tom"]
+    fragments.forget_remembered()

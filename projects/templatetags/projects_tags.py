@@ -1,5 +1,6 @@
 """A project's breadcrumbs and section tabs, which every page of the project shows: drawn
-from plain values through `fragments.drawn`, so a process draws each variant once."""
+through `fragments.drawn_from`, keyed by what they are worked out from, so a process draws
+each variant once and reverses its addresses only then."""
 
 from django import template
 from django.urls import reverse
@@ -15,9 +16,17 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def project_tabs(context: template.Context) -> SafeString:
     pk = context["project"].pk
-    access = context.get("access")
     path = getattr(context.get("request"), "path", "")
+    # Decisions' and recruitment's accesses answer `can_manage` too.
+    can_manage = bool(getattr(context.get("access"), "can_manage", False))
+    return fragments.drawn_from(
+        "projects/_tabs_drawn.html",
+        {"project": pk, "path": path, "can_manage": can_manage},
+        lambda: {"links": _tab_links(pk, path, can_manage)},
+    )
 
+
+def _tab_links(pk: int, path: str, can_manage: bool) -> list[tuple[str, str, bool]]:
     def link(name: str, label: str, exact: bool = False) -> tuple[str, str, bool]:
         href = reverse(name, args=[pk])
         return href, label, nav_current(path, href, exact)
@@ -32,8 +41,7 @@ def project_tabs(context: template.Context) -> SafeString:
         link("decisions:decision_log", gettext("Decisions")),
         link("decisions:actions", gettext("Actions")),
     ]
-    # Decisions' and recruitment's accesses answer `can_manage` too.
-    if getattr(access, "can_manage", False):
+    if can_manage:
         links += [
             link("projects:onboarding", gettext("Onboarding")),
             link("recruitment:calls", gettext("Recruitment")),
@@ -43,17 +51,19 @@ def project_tabs(context: template.Context) -> SafeString:
         link("projects:skills", gettext("Skills")),
         link("projects:stakeholders", gettext("Stakeholders")),
     ]
-    return fragments.drawn("projects/_tabs_drawn.html", {"links": links})
+    return links
 
 
 @register.simple_tag(takes_context=True)
 def project_header(context: template.Context) -> SafeString:
     project = context["project"]
-    return fragments.drawn(
+    pk, name = project.pk, project.name
+    return fragments.drawn_from(
         "projects/_header_drawn.html",
-        {
+        {"project": pk, "name": name},
+        lambda: {
             "projects": reverse("projects:list"),
-            "project": reverse("projects:detail", args=[project.pk]),
-            "project_name": project.name,
+            "project": reverse("projects:detail", args=[pk]),
+            "project_name": name,
         },
     )

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import throttling
+from accounts.backends import BACKEND
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AuditEvent, Organisation, User
 from coproduce.lib.choices import choice_labels
@@ -902,7 +903,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             except services.InvitationError as error:
                 form.add_error(None, str(error))
             else:
-                login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, new_user, backend=BACKEND)
                 return _joined(request, invite)
 
     return render(
