@@ -263,11 +263,13 @@ def prepared(target: dict[str, object], client: Any, arguments: argparse.Namespa
     reset_queries()
     with CaptureQueriesContext(connection) as queries:
         get()
-    get.queries = len(queries)  # type: ignore[attr-defined]  # now: the next request empties the log
+    # Read now: the next request empties the log.
+    captured = list(queries.captured_queries)
+    get.queries = len(captured)  # type: ignore[attr-defined]
     get.calls = calls_per_request(get)  # type: ignore[attr-defined]
     if arguments.queries:
-        print(f"\n{target['name']}: {len(queries)} queries")
-        for query in queries.captured_queries:
+        print(f"\n{target['name']}: {len(captured)} queries")
+        for query in captured:
             print(f"  {query['sql'][:200]}")
     if arguments.save_html:
         folder = Path(arguments.save_html)
