@@ -60,14 +60,6 @@ def _reading(
     return [field.attname for field in fields], pk_at, converting
 
 
-def _instance[M: models.Model](model: type[M], values: list[Any]) -> M:
-    attnames, _pk_at, converting = _reading(model, connection.alias)
-    for index, column, converters in converting:
-        for converter in converters:
-            values[index] = converter(values[index], column, connection)
-    return model.from_db(connection.alias, attnames, values)
-
-
 def models_of_row(
     row: Sequence[Any], kinds: Sequence[type[models.Model]]
 ) -> list[models.Model | None]:
@@ -76,8 +68,14 @@ def models_of_row(
     found: list[models.Model | None] = []
     start = 0
     for kind in kinds:
-        attnames, pk_at, _converting = _reading(kind, connection.alias)
+        attnames, pk_at, converting = _reading(kind, connection.alias)
         values = list(row[start : start + len(attnames)])
-        found.append(None if values[pk_at] is None else _instance(kind, values))
         start += len(attnames)
+        if values[pk_at] is None:
+            found.append(None)
+            continue
+        for index, column, converters in converting:
+            for converter in converters:
+                values[index] = converter(values[index], column, connection)
+        found.append(kind.from_db(connection.alias, attnames, values))
     return found
