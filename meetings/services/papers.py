@@ -59,7 +59,7 @@ def paper_pks(meeting: Meeting) -> QuerySet[Paper, int]:
     return Paper.objects.filter(meeting=meeting).values_list("pk", flat=True)
 
 
-def papers_with_files(pks: Iterable[int] | QuerySet[Paper, int]) -> list[dict[str, Any]]:
+def papers_with_files(pks: Iterable[int]) -> list[dict[str, Any]]:
     """These papers (a page of `paper_pks`), as the columns a card shows, with their files as
     `versions`, (pk, format, label) in the order formats are listed; in one query."""
     papers: dict[int, dict[str, Any]] = {}
